@@ -1,0 +1,19 @@
+/**
+ * Entry point of `cdktf synth` and `cdktf deploy`: configuration in, one stack per topology out.
+ * A bad setting prints what is wrong and exits non-zero before anything is written.
+ */
+import { App } from "cdktf";
+import { addStacks } from "./modules/app";
+import { readSettings } from "./modules/config/read";
+import { ConfigError } from "./modules/errors";
+
+try {
+  const settings = readSettings(process.env);
+  const app = new App();
+  addStacks(app, settings);
+  app.synth();
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e;
+  process.stderr.write(`error: ${e.message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,12 @@
+import type { App } from "cdktf";
+import type { Settings } from "./config/schema";
+import { StandaloneStack } from "./stacks/standalone-stack";
+import { StateStack } from "./stacks/state-stack";
+
+/** Adds every stack to the app: the state bucket (when configured) and one stack per topology. */
+export function addStacks(app: App, settings: Settings) {
+  return {
+    state: settings.state.bucket === undefined ? undefined : new StateStack(app, "state", settings),
+    standalone: new StandaloneStack(app, "standalone", settings),
+  };
+}

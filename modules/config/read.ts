@@ -1,0 +1,21 @@
+import { readFileSync } from "node:fs";
+import { ConfigError } from "../errors";
+import { type Environment, loadSettings } from "./load";
+import type { Settings } from "./schema";
+
+export const DEFAULT_CONFIG_FILE = "spinnaker.config.yaml";
+
+/**
+ * Reads the configuration file named by SPINNAKER_CONFIG (default `spinnaker.config.yaml`) and the
+ * SPINNAKER_* overrides. For entry points only: constructs receive the result, never the environment.
+ */
+export function readSettings(env: Environment): Settings {
+  const file = env.SPINNAKER_CONFIG ?? DEFAULT_CONFIG_FILE;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(`SPINNAKER_CONFIG: cannot read the configuration file "${file}": ${(e as Error).message}`);
+  }
+  return loadSettings(text, file, env);
+}

@@ -1,0 +1,332 @@
+/**
+ * The one configuration object of this package: its schema, its documented defaults and the
+ * defaults that depend on other settings. Everything downstream receives `Settings`, already
+ * validated and defaulted; nothing else in the package invents a default.
+ */
+import { z } from "zod";
+
+// ---------------------------------------------------------------------------------------------
+// Value types, with messages that say what a good value looks like
+// ---------------------------------------------------------------------------------------------
+
+const cidr = z.cidrv4({ message: "expected an IPv4 CIDR block such as 10.0.0.0/16" });
+const subnetId = z
+  .string()
+  .regex(/^subnet-[0-9a-f]{8,17}$/, { message: "expected a subnet id such as subnet-0123456789abcdef0" });
+/** A whole number in [min, max], with one message that states both limits. */
+const wholeNumber = (min: number, max: number, unit = "") => {
+  const message = `expected a whole number from ${min} to ${max}${unit}`;
+  return z.number({ message }).int({ message }).min(min, { message }).max(max, { message });
+};
+const port = wholeNumber(1, 65535, " (a TCP port)");
+
+/** A Spinnaker naming component: Spinnaker splits server group names on `-`, so none may contain one. */
+const namePart = (what: string, max: number) =>
+  z
+    .string()
+    .regex(/^[a-z][a-z0-9]*$/, {
+      message: `expected ${what}: lower-case letters and digits, starting with a letter, no hyphen (Spinnaker splits names on "-")`,
+    })
+    .max(max, { message: `expected at most ${max} characters` });
+
+export const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+export const AMI_ID_PATTERN = /^ami-[0-9a-f]{8,17}$/;
+export const VPC_ID_PATTERN = /^vpc-[0-9a-f]{8,17}$/;
+export const OPERATING_SYSTEMS = ["ubuntu", "centos", "rhel"] as const;
+export const SPINNAKER_SERVICES = [
+  "deck",
+  "gate",
+  "orca",
+  "clouddriver",
+  "front50",
+  "echo",
+  "igor",
+  "rosco",
+  "fiat",
+  "kayenta",
+] as const;
+export type SpinnakerService = (typeof SPINNAKER_SERVICES)[number];
+
+// ---------------------------------------------------------------------------------------------
+// The schema. Every optional setting documents its default with `.default()` or in `resolve`.
+// ---------------------------------------------------------------------------------------------
+
+const awsAccount = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, {
+    message: "expected a Spinnaker account name: lower-case letters, digits and hyphens",
+  }),
+  accountId: z.string().regex(/^\d{12}$/, { message: "expected a 12-digit AWS account id, as a string" }),
+  roleName: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, { message: "expected an IAM role name (1-64 of letters, digits and +=,.@_-)" })
+    .default("spinnakerManaged"),
+  regions: z
+    .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/))
+    .min(1)
+    .optional(),
+});
+
+const kubernetesAccount = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, {
+      message: "expected a Spinnaker account name: lower-case letters, digits and hyphens",
+    }),
+    context: z.string().min(1).optional(),
+    namespaces: z.array(z.string().min(1)).default([]),
+    onlySpinnakerManaged: z.boolean().default(true),
+    kubeconfigSecretArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, {
+        message: "expected a Secrets Manager secret ARN",
+      })
+      .optional(),
+    kubeconfigS3Uri: z
+      .string()
+      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/, { message: "expected s3://<bucket>/<key>" })
+      .optional(),
+  })
+  .refine((a) => (a.kubeconfigSecretArn === undefined) !== (a.kubeconfigS3Uri === undefined), {
+    message: "set exactly one of kubeconfigSecretArn (Secrets Manager) or kubeconfigS3Uri (S3)",
+  });
+
+export const ConfigSchema = z
+  .strictObject({
+    /** Spinnaker application name of the server; the first part of every resource name. */
+    name: namePart("an application name", 16).default("armoryspinnaker"),
+    /** Spinnaker stack name; the second part of every resource name. */
+    environment: namePart("an environment name", 10).default("preprod"),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, { message: "expected an AWS region such as us-west-2" })
+      .default("us-west-2"),
+    /** Tags on every resource (provider default_tags) and on the instances. */
+    tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+
+    network: z
+      .strictObject({
+        /** Absent: the `vpc_id` Terraform variable has no default and must be given at plan time. */
+        vpcId: z
+          .string()
+          .regex(VPC_ID_PATTERN, { message: "expected a VPC id such as vpc-0123456789abcdef0" })
+          .optional(),
+        /** Private subnets for the instances. Absent: the `instance_subnet_ids` variable is required. */
+        instanceSubnetIds: z.array(subnetId).min(1).optional(),
+        /** Subnets of the user-facing load balancer (two AZs or more). Default: the instance subnets. */
+        loadBalancerSubnetIds: z
+          .array(subnetId)
+          .min(2, { message: "expected at least 2 subnets in different AZs" })
+          .optional(),
+        /** Who may reach deck and gate. Absent: the `user_cidrs` variable is required. Never 0.0.0.0/0 unless listed. */
+        userCidrs: z.array(cidr).min(1).optional(),
+        /** SSH to the instances; empty keeps port 22 closed (use SSM Session Manager). */
+        sshCidrs: z.array(cidr).default([]),
+        /**
+         * Where instances may open HTTP(S) connections: package mirrors, container registries, AWS APIs.
+         * The default is the one deliberate 0.0.0.0/0 (egress only); narrow it to a proxy's CIDR.
+         */
+        egressCidrs: z.array(cidr).min(1).default(["0.0.0.0/0"]),
+      })
+      .prefault({}),
+
+    loadBalancer: z
+      .strictObject({
+        /** `internet-facing` puts deck and gate on the internet (still only for `userCidrs`). */
+        scheme: z.enum(["internal", "internet-facing"]).default("internal"),
+        /** ACM certificate: adds HTTPS listeners and redirects HTTP to HTTPS. */
+        certificateArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, {
+            message: "expected an ACM certificate ARN",
+          })
+          .optional(),
+        sslPolicy: z
+          .string()
+          .regex(/^ELBSecurityPolicy-TLS13-1-[23]-/, {
+            message: "expected a TLS 1.3 policy that allows at least TLS 1.2 (ELBSecurityPolicy-TLS13-1-2-* or -1-3-*)",
+          })
+          .default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+        /** Listener for deck. Default: 443 with a certificate, 80 without. */
+        deckPort: port.optional(),
+        gatePort: port.default(8084),
+        deletionProtection: z.boolean().default(true),
+        idleTimeoutSeconds: wholeNumber(1, 4000, " seconds").default(60),
+        accessLogs: z
+          .strictObject({
+            bucket: z.string().min(3).max(63),
+            prefix: z.string().default(""),
+          })
+          .optional(),
+      })
+      .prefault({}),
+
+    instance: z
+      .strictObject({
+        type: z
+          .string()
+          .regex(INSTANCE_TYPE_PATTERN, { message: "expected an EC2 instance type such as m4.2xlarge" })
+          .default("m4.2xlarge"),
+        os: z.enum(OPERATING_SYSTEMS).default("ubuntu"),
+        /** An explicit AMI; without it the latest official image of `os` is looked up at plan time. */
+        amiId: z
+          .string()
+          .regex(AMI_ID_PATTERN, { message: "expected an AMI id such as ami-0123456789abcdef0" })
+          .optional(),
+        rootVolumeSizeGiB: wholeNumber(30, 16384, " GiB").default(100),
+        keyName: z.string().min(1).max(255).optional(),
+        /** Spinnaker's JVMs start slowly; the ELB health check waits this long after launch. */
+        healthCheckGracePeriodSeconds: wholeNumber(60, 7200, " seconds").default(900),
+      })
+      .prefault({}),
+
+    spinnaker: z
+      .strictObject({
+        distribution: z.enum(["oss", "armory"]).default("oss"),
+        /** Default for `oss`: see DEFAULT_OSS_VERSION. Required for `armory`, which numbers its own releases. */
+        version: z
+          .string()
+          .regex(/^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$/, { message: "expected a container image tag" })
+          .optional(),
+        /** Default: ghcr.io/spinnaker for `oss`, docker.io/armory for `armory`. */
+        registry: z
+          .string()
+          .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, { message: "expected a registry host and path" })
+          .optional(),
+        /** Per-service full image references (`registry/name:tag`), overriding registry and version. */
+        images: z.partialRecord(z.enum(SPINNAKER_SERVICES), z.string().min(1)).default({}),
+        redisImage: z.string().min(1).default("docker.io/library/redis:7.4-alpine"),
+        awsCliImage: z.string().min(1).default("public.ecr.aws/aws-cli/aws-cli:2.27.49"),
+        kayenta: z.boolean().default(false),
+        /** Where front50 keeps pipelines and applications, under the config bucket. */
+        front50Prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]+$/)
+          .default("front50"),
+        accounts: z
+          .strictObject({
+            aws: z.array(awsAccount).default([]),
+            kubernetes: z.array(kubernetesAccount).default([]),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+
+    configBucket: z
+      .strictObject({
+        /** Default: a unique name generated by Terraform from `<name>-<environment>-config-`. */
+        name: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "expected an S3 bucket name (3-63 of a-z 0-9 . -)" })
+          .optional(),
+        /** A customer managed KMS key; default SSE-S3 (AES256). */
+        kmsKeyArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:kms:/, { message: "expected a KMS key ARN" })
+          .optional(),
+        noncurrentVersionExpirationDays: wholeNumber(1, 3650, " days").default(90),
+        /** Lets `terraform destroy` delete a bucket that still holds pipelines. Off: front50 data is precious. */
+        forceDestroy: z.boolean().default(false),
+      })
+      .prefault({}),
+
+    state: z
+      .strictObject({
+        /** `local` is for evaluation only: the state then lives in the working directory. */
+        backend: z.enum(["s3", "local"]).default("s3"),
+        bucket: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "expected an S3 bucket name (3-63 of a-z 0-9 . -)" })
+          .optional(),
+        /** Default: `region`. */
+        region: z.string().optional(),
+        keyPrefix: z
+          .string()
+          .regex(/^[A-Za-z0-9._/-]*$/)
+          .default("spinnaker"),
+        /** Only for Terraform older than 1.10; native S3 locking (`use_lockfile`) is always on. */
+        dynamodbTable: z.string().min(3).max(255).optional(),
+        kmsKeyId: z.string().optional(),
+      })
+      .prefault({}),
+  })
+  // Rules that join two settings: each names both, and says which to change.
+  .superRefine((c, ctx) => {
+    if (c.spinnaker.distribution === "armory" && c.spinnaker.version === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["spinnaker", "version"],
+        message: "required when spinnaker.distribution is armory: Armory numbers its own releases (such as 2.36.3)",
+      });
+    }
+    if (c.state.backend === "s3" && c.state.bucket === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["state", "bucket"],
+        message: "required when state.backend is s3: set it (or SPINNAKER_STATE_BUCKET), or set state.backend to local",
+      });
+    }
+    const deckPort = c.loadBalancer.deckPort ?? (c.loadBalancer.certificateArn ? 443 : 80);
+    if (deckPort === c.loadBalancer.gatePort) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["loadBalancer", "gatePort"],
+        input: c.loadBalancer.gatePort,
+        message: `must differ from loadBalancer.deckPort (${deckPort}): deck and gate need their own listeners`,
+      });
+    }
+    if (c.network.loadBalancerSubnetIds === undefined && c.network.instanceSubnetIds?.length === 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["network", "instanceSubnetIds"],
+        input: c.network.instanceSubnetIds,
+        message:
+          "a load balancer needs subnets in at least 2 AZs: give 2 instance subnets or set network.loadBalancerSubnetIds",
+      });
+    }
+  });
+
+export type Config = z.input<typeof ConfigSchema>;
+type Parsed = z.output<typeof ConfigSchema>;
+
+/** The newest open-source release we have tested the rendering with. */
+export const DEFAULT_OSS_VERSION = "2025.4.1";
+export const DEFAULT_REGISTRY = { oss: "ghcr.io/spinnaker", armory: "docker.io/armory" } as const;
+
+/** Defaults that depend on other settings; the only place besides the schema that sets one. */
+export function resolve(parsed: Parsed) {
+  const { loadBalancer, spinnaker, state } = parsed;
+  return {
+    ...parsed,
+    loadBalancer: { ...loadBalancer, deckPort: loadBalancer.deckPort ?? (loadBalancer.certificateArn ? 443 : 80) },
+    spinnaker: {
+      ...spinnaker,
+      version: spinnaker.version ?? DEFAULT_OSS_VERSION,
+      registry: spinnaker.registry ?? DEFAULT_REGISTRY[spinnaker.distribution],
+    },
+    state: { ...state, region: state.region ?? parsed.region },
+    /** The ARN partition of the region: aws, aws-us-gov or aws-cn. */
+    partition: partitionOf(parsed.region),
+    /** `<name>-<environment>`: the prefix of every resource name. */
+    namePrefix: `${parsed.name}-${parsed.environment}`,
+  };
+}
+
+export type Settings = ReturnType<typeof resolve>;
+
+export function partitionOf(region: string): string {
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("cn-")) return "aws-cn";
+  return "aws";
+}
+
+/**
+ * Settings as a topology receives them: the network values a stack may leave to Terraform variables
+ * are always present (as tokens when the configuration did not give them).
+ */
+export type Deployment = Omit<Settings, "network"> & {
+  readonly network: Settings["network"] & {
+    readonly vpcId: string;
+    readonly instanceSubnetIds: string[];
+    readonly loadBalancerSubnetIds: string[];
+    readonly userCidrs: string[];
+  };
+};

@@ -1,0 +1,113 @@
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { invalidProp } from "../errors";
+
+/** EC2 refuses user data over 16 KiB (before base64). */
+export const USER_DATA_LIMIT = 16384;
+
+export interface SpinnakerLaunchTemplateProps {
+  /** Launch template name, such as `armoryspinnaker-preprod-polling`. */
+  readonly name: string;
+  readonly imageId: string;
+  /** The image's root device (`/dev/sda1` or `/dev/xvda`), so the size applies to the root volume. */
+  readonly rootDeviceName: string;
+  readonly instanceType: string;
+  readonly rootVolumeSizeGiB: number;
+  /** KMS key for the root volume. @default - the account's default EBS key */
+  readonly rootVolumeKmsKeyId?: string;
+  /** EC2 key pair; null or absent launches without one (Session Manager still works). @default - none */
+  readonly keyName?: string;
+  readonly instanceProfileArn: string;
+  readonly securityGroupIds: string[];
+  /**
+   * Cloud-init user data. It must be known at synthesis (no Terraform tokens): it is encoded here,
+   * so every plan shows it in full and no Terraform function has to escape shell or YAML.
+   */
+  readonly userData: string;
+  /**
+   * Values the instance reads at boot from its own tags through the metadata service (bucket name,
+   * configuration version). They may be Terraform tokens; a change makes a new template version and
+   * so rolls the group.
+   */
+  readonly instanceTags?: Record<string, string>;
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * The launch template of a Spinnaker server group. Hardened the way the scanners check it: IMDSv2
+ * only, hop limit 1 (containers use host networking, so they still reach the metadata service), no
+ * public IP, encrypted gp3 root volume.
+ */
+export class SpinnakerLaunchTemplate extends Construct {
+  readonly launchTemplate: LaunchTemplate;
+
+  constructor(scope: Construct, id: string, props: SpinnakerLaunchTemplateProps) {
+    super(scope, id);
+    if (Token.isUnresolved(props.userData)) {
+      throw invalidProp(
+        this.node.path,
+        "userData",
+        "must be known at synthesis; pass Terraform values as instanceTags",
+        "(a token)",
+      );
+    }
+    if (Buffer.byteLength(props.userData) > USER_DATA_LIMIT) {
+      throw invalidProp(
+        this.node.path,
+        "userData",
+        `must be at most ${USER_DATA_LIMIT} bytes (the EC2 limit)`,
+        `${Buffer.byteLength(props.userData)} bytes`,
+      );
+    }
+    if (!Token.isUnresolved(props.rootVolumeSizeGiB) && props.rootVolumeSizeGiB < 30) {
+      // Nine JVM images and their layers need about 15 GiB before any logs or bakes.
+      throw invalidProp(this.node.path, "rootVolumeSizeGiB", "must be at least 30 GiB", props.rootVolumeSizeGiB);
+    }
+
+    this.launchTemplate = new LaunchTemplate(this, "Template", {
+      name: props.name,
+      description: `Spinnaker server group ${props.name}`,
+      imageId: props.imageId,
+      instanceType: props.instanceType,
+      keyName: props.keyName,
+      // Each apply that changes the template makes the new version the default one.
+      updateDefaultVersion: true,
+      iamInstanceProfile: { arn: props.instanceProfileArn },
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: 1,
+        // The boot scripts read instanceTags from here; tags hold no secrets.
+        instanceMetadataTags: "enabled",
+      },
+      blockDeviceMappings: [
+        {
+          deviceName: props.rootDeviceName,
+          ebs: {
+            volumeSize: props.rootVolumeSizeGiB,
+            volumeType: "gp3",
+            encrypted: "true",
+            kmsKeyId: props.rootVolumeKmsKeyId,
+            deleteOnTermination: "true",
+          },
+        },
+      ],
+      networkInterfaces: [
+        {
+          deviceIndex: 0,
+          associatePublicIpAddress: "false",
+          deleteOnTermination: "true",
+          securityGroups: props.securityGroupIds,
+        },
+      ],
+      monitoring: { enabled: true },
+      userData: Buffer.from(props.userData, "utf8").toString("base64"),
+      tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
+        resourceType,
+        tags: { ...props.tags, ...(resourceType === "instance" ? props.instanceTags : {}), Name: props.name },
+      })),
+      tags: props.tags,
+    });
+  }
+}

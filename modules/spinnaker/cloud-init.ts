@@ -1,0 +1,168 @@
+/**
+ * The cloud-init user data of a Spinnaker instance: install Docker Engine and Compose v2 from the
+ * OS's packages (Ubuntu) or Docker's repository (RHEL, CentOS Stream), write the compose project
+ * and a systemd unit that pulls the configuration from S3 and starts it at every boot.
+ */
+import { stringify } from "yaml";
+import type { OperatingSystem } from "../constructs/machine-image";
+import { CONFIG_DIR, memoryVariable, REDIS_DATA_DIR } from "./compose";
+import type { Role } from "./roles";
+
+export const SPINNAKER_HOME = "/opt/spinnaker";
+export const ENVIRONMENT_FILE = "/etc/default/spinnaker";
+
+/**
+ * Instance tags the boot scripts read through the metadata service: values Terraform only knows at
+ * apply time (a generated bucket name), kept out of the user data so that it is fixed at synthesis.
+ */
+export const INSTANCE_TAGS = {
+  configBucket: "SpinnakerConfigBucket",
+  configVersion: "SpinnakerConfigVersion",
+} as const;
+
+export interface UserDataOptions {
+  readonly os: OperatingSystem;
+  readonly role: Role;
+  /** The rendered compose project. */
+  readonly compose: string;
+  /** Relative memory weight per container, sized against the instance's RAM at boot. */
+  readonly memoryShares: Readonly<Record<string, number>>;
+  readonly region: string;
+  /** Key prefix of the rendered profiles in the config bucket, such as `config`. */
+  readonly configPrefix: string;
+  readonly awsCliImage: string;
+}
+
+/** How each OS gets Docker Engine and the Compose v2 plugin. */
+const DOCKER_PACKAGES: Record<OperatingSystem, { repo?: string; packages: string[] }> = {
+  // Ubuntu's own archive (universe) carries both; no third-party repository needed.
+  ubuntu: { packages: ["docker.io", "docker-compose-v2"] },
+  rhel: { repo: "rhel", packages: ["docker-ce", "docker-ce-cli", "containerd.io", "docker-compose-plugin"] },
+  centos: { repo: "centos", packages: ["docker-ce", "docker-ce-cli", "containerd.io", "docker-compose-plugin"] },
+};
+
+export function renderUserData(o: UserDataOptions): string {
+  const docker = DOCKER_PACKAGES[o.os];
+  const config: Record<string, unknown> = {
+    package_update: true,
+    ...(docker.repo
+      ? {
+          yum_repos: {
+            "docker-ce-stable": {
+              name: "Docker CE Stable - $basearch",
+              baseurl: `https://download.docker.com/linux/${docker.repo}/$releasever/$basearch/stable`,
+              enabled: true,
+              gpgcheck: true,
+              gpgkey: `https://download.docker.com/linux/${docker.repo}/gpg`,
+            },
+          },
+        }
+      : {}),
+    packages: docker.packages,
+    write_files: [
+      file(ENVIRONMENT_FILE, "0644", environmentFile(o)),
+      file(`${SPINNAKER_HOME}/compose.yaml`, "0644", o.compose),
+      file(`${SPINNAKER_HOME}/bin/sync-config`, "0755", SYNC_CONFIG),
+      file(`${SPINNAKER_HOME}/bin/size-memory`, "0755", sizeMemoryScript(o.memoryShares)),
+      file("/etc/systemd/system/spinnaker.service", "0644", SYSTEMD_UNIT),
+    ],
+    runcmd: [
+      ["install", "-d", "-m", "0755", CONFIG_DIR, REDIS_DATA_DIR],
+      ["systemctl", "daemon-reload"],
+      ["systemctl", "enable", "--now", "docker.service"],
+      // --no-block: the first start pulls every image and can take minutes; cloud-init need not wait.
+      ["systemctl", "enable", "--now", "--no-block", "spinnaker.service"],
+    ],
+  };
+  return `#cloud-config\n${stringify(config, { lineWidth: 0 })}`;
+}
+
+function file(path: string, permissions: string, content: string) {
+  return { path, permissions, owner: "root:root", content };
+}
+
+function environmentFile(o: UserDataOptions): string {
+  return [
+    "# Written by cloud-init from the launch template; read by the spinnaker.service helpers.",
+    `# The config bucket's name is the instance tag ${INSTANCE_TAGS.configBucket}.`,
+    `SPINNAKER_ROLE=${o.role}`,
+    `SPINNAKER_REGION=${o.region}`,
+    `SPINNAKER_CONFIG_PREFIX=${o.configPrefix}`,
+    `SPINNAKER_AWS_CLI_IMAGE=${o.awsCliImage}`,
+    "",
+  ].join("\n");
+}
+
+// The instance profile's credentials can lag the instance's start by a few seconds, so the sync retries.
+const SYNC_CONFIG = `#!/bin/bash
+# Pulls Spinnaker's rendered configuration from the config bucket into ${CONFIG_DIR}.
+set -euo pipefail
+# shellcheck source=/dev/null
+. ${ENVIRONMENT_FILE}
+
+metadata() {
+  local token
+  token=$(curl --fail --silent --show-error --max-time 5 --request PUT \\
+    --header "X-aws-ec2-metadata-token-ttl-seconds: 60" http://169.254.169.254/latest/api/token)
+  curl --fail --silent --show-error --max-time 5 \\
+    --header "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
+}
+
+install -d -m 0755 ${CONFIG_DIR}
+for attempt in 1 2 3 4 5; do
+  if bucket=$(metadata tags/instance/${INSTANCE_TAGS.configBucket}) &&
+    docker run --rm --network host --volume ${CONFIG_DIR}:/config "$SPINNAKER_AWS_CLI_IMAGE" \\
+      s3 sync "s3://$bucket/$SPINNAKER_CONFIG_PREFIX/" /config \\
+      --region "$SPINNAKER_REGION" --delete --only-show-errors; then
+    # The services run as unprivileged users; the files must be readable by them.
+    chmod -R a+rX ${CONFIG_DIR}
+    exit 0
+  fi
+  echo "sync-config: attempt $attempt failed; retrying" >&2
+  sleep $((attempt * 10))
+done
+echo "sync-config: could not sync $SPINNAKER_CONFIG_PREFIX/ from the config bucket" >&2
+exit 1
+`;
+
+function sizeMemoryScript(shares: Readonly<Record<string, number>>): string {
+  const total = Object.values(shares).reduce((a, b) => a + b, 0);
+  const lines = Object.entries(shares).map(
+    ([name, weight]) => `  echo "${memoryVariable(name)}=$((available_kib * ${weight} / ${total}))k"`,
+  );
+  return `#!/bin/bash
+# Splits the instance's memory between the containers by fixed weights, so one set of user data
+# fits any instance type; 1 GiB stays with the OS and Docker.
+set -euo pipefail
+total_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+available_kib=$((total_kib - 1048576))
+if [ "$available_kib" -lt 4194304 ]; then
+  echo "size-memory: $total_kib KiB of memory is too little for Spinnaker (at least 5 GiB)" >&2
+  exit 1
+fi
+{
+${lines.join("\n")}
+} > ${SPINNAKER_HOME}/memory.env
+`;
+}
+
+const SYSTEMD_UNIT = `[Unit]
+Description=Spinnaker (Docker Compose project in ${SPINNAKER_HOME})
+Requires=docker.service
+After=docker.service network-online.target
+Wants=network-online.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+WorkingDirectory=${SPINNAKER_HOME}
+ExecStartPre=${SPINNAKER_HOME}/bin/sync-config
+ExecStartPre=${SPINNAKER_HOME}/bin/size-memory
+ExecStart=/usr/bin/docker compose --env-file ${SPINNAKER_HOME}/memory.env up --detach --remove-orphans
+ExecStop=/usr/bin/docker compose --env-file ${SPINNAKER_HOME}/memory.env down
+# The first start pulls every image.
+TimeoutStartSec=1800
+
+[Install]
+WantedBy=multi-user.target
+`;

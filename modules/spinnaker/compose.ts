@@ -1,0 +1,101 @@
+/**
+ * The Docker Compose project an instance runs: every Spinnaker service on host networking (no
+ * bridge network whose CIDR could clash with the VPC, and the metadata service stays one hop away),
+ * each with its health check, restart policy, log rotation and a memory limit that the instance
+ * sizes from its own RAM at boot.
+ */
+import { stringify } from "yaml";
+import type { SpinnakerService } from "../config/schema";
+import { type Role, roleEnvironment } from "./roles";
+import { enabledServices, REDIS_PORT, type ServiceSpec } from "./services";
+
+export const CONFIG_DIR = "/opt/spinnaker/config";
+export const REDIS_DATA_DIR = "/var/lib/spinnaker/redis";
+
+export interface ComposeOptions {
+  readonly role: Role;
+  /** Full image reference per service (`registry/name:tag`). */
+  readonly images: Readonly<Record<SpinnakerService, string>>;
+  readonly kayenta: boolean;
+  /** Run Redis in a container on the instance (stand-alone); otherwise a managed endpoint is used. */
+  readonly localRedis: boolean;
+  readonly redisImage: string;
+}
+
+/** Memory weights of the containers, for the boot-time sizing script. */
+export function memoryShares(o: Pick<ComposeOptions, "kayenta" | "localRedis">): Record<string, number> {
+  const shares: Record<string, number> = {};
+  for (const s of enabledServices(o.kayenta)) shares[s.name] = s.memoryWeight;
+  if (o.localRedis) shares.redis = 2;
+  return shares;
+}
+
+/** The environment variable that carries a container's memory limit, such as `CLOUDDRIVER_MEMORY`. */
+export function memoryVariable(container: string): string {
+  return `${container.toUpperCase()}_MEMORY`;
+}
+
+const LOGGING = { driver: "json-file", options: { "max-size": "50m", "max-file": "5" } };
+
+export function renderCompose(o: ComposeOptions): string {
+  const roleEnv = roleEnvironment(o.role);
+  const services: Record<string, unknown> = {};
+
+  if (o.localRedis) {
+    services.redis = {
+      image: o.redisImage,
+      network_mode: "host",
+      restart: "always",
+      // Loopback only: nothing outside the instance can reach this Redis, which has no password.
+      command: ["redis-server", "--bind", "127.0.0.1", "--port", String(REDIS_PORT), "--appendonly", "yes"],
+      volumes: [`${REDIS_DATA_DIR}:/data`],
+      mem_limit: memoryLimit("redis"),
+      healthcheck: {
+        test: ["CMD", "redis-cli", "-p", String(REDIS_PORT), "ping"],
+        interval: "10s",
+        timeout: "5s",
+        retries: 5,
+      },
+      logging: LOGGING,
+    };
+  }
+
+  for (const spec of enabledServices(o.kayenta)) {
+    services[spec.name] = serviceDefinition(spec, o, roleEnv[spec.name] ?? {});
+  }
+
+  return stringify({ name: "spinnaker", services }, { lineWidth: 0 });
+}
+
+function serviceDefinition(spec: ServiceSpec, o: ComposeOptions, roleEnv: Record<string, string>) {
+  const isDeck = spec.name === "deck";
+  return {
+    image: o.images[spec.name],
+    network_mode: "host",
+    restart: "always",
+    environment: isDeck
+      ? // deck proxies /gate to this address; the browser's gate URL is in settings-local.js.
+        { API_HOST: "http://localhost:8084", DECK_HOST: "0.0.0.0", DECK_PORT: String(spec.port) }
+      : { JAVA_OPTS: "-XX:MaxRAMPercentage=80.0", ...roleEnv },
+    volumes: [`${CONFIG_DIR}:/opt/spinnaker/config:ro`],
+    mem_limit: memoryLimit(spec.name),
+    healthcheck: {
+      test: isDeck
+        ? // deck's Debian image has neither curl nor wget; bash can open the port itself.
+          ["CMD", "bash", "-c", `exec 3<>/dev/tcp/127.0.0.1/${spec.port}`]
+        : ["CMD", "curl", "--fail", "--silent", "--show-error", `http://localhost:${spec.port}${spec.healthPath}`],
+      interval: "30s",
+      timeout: "10s",
+      retries: 5,
+      // The JVMs need minutes to start; failures before then do not count.
+      start_period: "5m",
+    },
+    ...(o.localRedis && !isDeck ? { depends_on: { redis: { condition: "service_healthy" } } } : {}),
+    logging: LOGGING,
+  };
+}
+
+/** Compose interpolation of the limit that size-memory writes at boot (no braces: see terraform-text.ts). */
+function memoryLimit(container: string): string {
+  return `$${memoryVariable(container)}`;
+}

@@ -1,0 +1,186 @@
+/**
+ * Spinnaker's own configuration, rendered from the settings: the `*-local.yml` profiles each Java
+ * service loads from /opt/spinnaker/config, and deck's settings-local.js. They are stored in the
+ * config bucket and synced to every instance before Spinnaker starts; both roles read the same files,
+ * and what differs per role is set in the compose project instead.
+ */
+import { stringify } from "yaml";
+import type { SpinnakerService } from "../config/schema";
+import { SERVICES } from "./services";
+
+export interface AwsAccountProfile {
+  readonly name: string;
+  readonly accountId: string;
+  readonly roleName: string;
+  readonly regions: readonly string[];
+}
+
+export interface KubernetesAccountProfile {
+  readonly name: string;
+  readonly context?: string;
+  readonly namespaces: readonly string[];
+  readonly onlySpinnakerManaged: boolean;
+  readonly kubeconfigSecretArn?: string;
+  readonly kubeconfigS3Uri?: string;
+}
+
+export interface ProfileOptions {
+  readonly region: string;
+  readonly configBucket: string;
+  readonly front50Prefix: string;
+  /** `AES256`, or `AWSKMS` when the bucket uses a KMS key. */
+  readonly serverSideEncryption: "AES256" | "AWSKMS";
+  /** Host the services reach each other on: localhost stand-alone, the interservice load balancer in HA. */
+  readonly serviceHost: string;
+  /** Browser-facing URLs of deck and gate. */
+  readonly deckUrl: string;
+  readonly gateUrl: string;
+  /** gate sits behind a TLS-terminating load balancer. */
+  readonly tlsAtLoadBalancer: boolean;
+  /**
+   * Redis: a URL with the port, or a Spinnaker secret reference that resolves to one
+   * (`encrypted:secrets-manager!r:<region>!s:<name>`), so no password is ever written here.
+   */
+  readonly redisUrl: string;
+  /** Managed Redis (ElastiCache) blocks CONFIG; gate must not issue it. */
+  readonly managedRedis: boolean;
+  readonly kayenta: boolean;
+  readonly awsAccounts: readonly AwsAccountProfile[];
+  readonly kubernetesAccounts: readonly KubernetesAccountProfile[];
+}
+
+/** File name -> contents, for /opt/spinnaker/config. */
+export type ProfileFiles = Record<string, string>;
+
+const HEADER = "# Rendered by cdktf-spinnaker-aws from its configuration; edits here are overwritten.\n";
+
+export function renderProfiles(o: ProfileOptions): ProfileFiles {
+  const services = Object.fromEntries(
+    Object.values(SERVICES)
+      .filter((s) => s.name !== "deck" && s.name !== "gate")
+      .map((s) => [s.name, { baseUrl: `http://${o.serviceHost}:${s.port}` }]),
+  ) as Record<Exclude<SpinnakerService, "deck" | "gate">, { baseUrl: string; enabled?: boolean }>;
+  services.kayenta.enabled = o.kayenta;
+
+  const files: Record<string, unknown> = {
+    "spinnaker-local.yml": {
+      services: {
+        ...services,
+        deck: { baseUrl: o.deckUrl },
+        gate: { baseUrl: o.gateUrl },
+        redis: { baseUrl: o.redisUrl },
+      },
+      redis: { connection: o.redisUrl },
+    },
+    "gate-local.yml": {
+      ...(o.tlsAtLoadBalancer
+        ? {
+            // The load balancer terminates TLS; without these gate builds http:// redirect URLs.
+            server: {
+              tomcat: {
+                remoteip: { "protocol-header": "X-Forwarded-Proto", "remote-ip-header": "X-Forwarded-For" },
+              },
+            },
+          }
+        : {}),
+      // ElastiCache blocks CONFIG, so gate must not try to set notify-keyspace-events itself; the
+      // parameter group sets it instead.
+      ...(o.managedRedis ? { redis: { configuration: { secure: true } } } : {}),
+    },
+    "front50-local.yml": {
+      spinnaker: {
+        s3: {
+          enabled: true,
+          bucket: o.configBucket,
+          region: o.region,
+          rootFolder: o.front50Prefix,
+          versioning: true,
+          serverSideEncryption: o.serverSideEncryption,
+        },
+      },
+    },
+    "clouddriver-local.yml": clouddriverProfile(o),
+    // Settings that only non-polling clouddriver nodes load (the 2017 installer's profile); the
+    // compose project includes it there and sets the same switch in the environment.
+    "clouddriver-nonpolling.yml": { caching: { "write-enabled": false } },
+  };
+  if (o.kayenta) files["kayenta-local.yml"] = kayentaProfile(o);
+
+  const rendered: ProfileFiles = {};
+  for (const [name, body] of Object.entries(files)) {
+    rendered[name] = HEADER + (isEmpty(body) ? "{}\n" : stringify(body, { lineWidth: 0 }));
+  }
+  rendered["settings-local.js"] = [
+    "// Rendered by cdktf-spinnaker-aws: where the browser finds gate.",
+    `window.spinnakerSettings.gateUrl = ${JSON.stringify(o.gateUrl)};`,
+    `window.spinnakerSettings.feature.canary = ${o.kayenta};`,
+    "",
+  ].join("\n");
+  return rendered;
+}
+
+function clouddriverProfile(o: ProfileOptions): Record<string, unknown> {
+  const profile: Record<string, unknown> = {
+    aws: {
+      enabled: o.awsAccounts.length > 0,
+      defaultRegions: [{ name: o.region }],
+      accounts: o.awsAccounts.map((a) => ({
+        name: a.name,
+        accountId: a.accountId,
+        assumeRole: `role/${a.roleName}`,
+        regions: (a.regions.length > 0 ? a.regions : [o.region]).map((name) => ({ name })),
+      })),
+      ...(o.awsAccounts.length > 0 ? { primaryAccount: o.awsAccounts[0].name } : {}),
+    },
+    kubernetes: {
+      enabled: o.kubernetesAccounts.length > 0,
+      accounts: o.kubernetesAccounts.map((k) => ({
+        name: k.name,
+        ...(k.context ? { context: k.context } : {}),
+        namespaces: [...k.namespaces],
+        onlySpinnakerManaged: k.onlySpinnakerManaged,
+        // Spinnaker resolves these at start with the instance role; the kubeconfig is never on disk
+        // in the bucket or the user data.
+        ...(k.kubeconfigSecretArn
+          ? {
+              kubeconfigContents: `encrypted:secrets-manager!r:${arnRegion(k.kubeconfigSecretArn)}!s:${k.kubeconfigSecretArn}`,
+            }
+          : { kubeconfigFile: s3SecretFile(k.kubeconfigS3Uri ?? "", o.region) }),
+      })),
+    },
+  };
+  return profile;
+}
+
+function kayentaProfile(o: ProfileOptions): Record<string, unknown> {
+  return {
+    kayenta: {
+      aws: {
+        enabled: true,
+        accounts: [
+          {
+            name: "canary-storage",
+            bucket: o.configBucket,
+            region: o.region,
+            rootFolder: "kayenta",
+            supportedTypes: ["OBJECT_STORE", "CONFIGURATION_STORE"],
+          },
+        ],
+      },
+      s3: { enabled: true },
+    },
+  };
+}
+
+function arnRegion(arn: string): string {
+  return arn.split(":")[3];
+}
+
+function s3SecretFile(uri: string, region: string): string {
+  const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
+  return `encryptedFile:s3!r:${region}!b:${bucket}!f:${key}`;
+}
+
+function isEmpty(body: unknown): boolean {
+  return typeof body === "object" && body !== null && Object.keys(body).length === 0;
+}

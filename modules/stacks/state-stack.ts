@@ -1,0 +1,36 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { Settings } from "../config/schema";
+import { SecureBucket } from "../constructs/secure-bucket";
+import { ConfigError } from "../errors";
+
+/**
+ * The `state` stack: the S3 bucket that holds the other stacks' Terraform state. It keeps its own
+ * state locally (it must exist before any S3 backend can), and Terraform refuses to destroy it.
+ */
+export class StateStack extends TerraformStack {
+  readonly bucket: SecureBucket;
+
+  constructor(scope: Construct, id: string, settings: Settings) {
+    super(scope, id);
+    const { state } = settings;
+    if (state.bucket === undefined) {
+      throw new ConfigError("state.bucket: required to create the state bucket, got nothing");
+    }
+    new AwsProvider(this, "aws", {
+      region: state.region,
+      defaultTags: [{ tags: { ...settings.tags, "managed-by": "terraform" } }],
+    });
+    this.bucket = new SecureBucket(this, "StateBucket", {
+      bucketName: state.bucket,
+      preventDestroy: true,
+      noncurrentVersionExpirationDays: 365,
+      tags: settings.tags,
+    });
+    new TerraformOutput(this, "state_bucket_name", {
+      value: this.bucket.bucketName,
+      description: "S3 bucket of the Terraform state of the Spinnaker stacks.",
+    });
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * The Terraform variables of a Spinnaker stack: every value a deployer may change at plan time, each
+ * with a type, a description, the configured value as its default (none when the configuration left
+ * it to the deployer) and a validation block where a bad value is possible.
+ */
+import { TerraformVariable, type TerraformVariableConfig } from "cdktf";
+import type { Construct } from "constructs";
+import { AMI_ID_PATTERN, INSTANCE_TYPE_PATTERN, type Settings, VPC_ID_PATTERN } from "../config/schema";
+
+type Validation = { condition: string; errorMessage: string };
+
+/** A Terraform `regex` that must match the whole value. */
+function anchored(pattern: RegExp): string {
+  return pattern.source.replace(/\\/g, "\\\\");
+}
+
+const SUBNET_ID = "^subnet-[0-9a-f]{8,17}$";
+
+/** The received value in an error message (Terraform 1.9+ lets a validation message name it). */
+function got(ref: string): string {
+  return `\${jsonencode(${ref})}`;
+}
+
+function variable(
+  scope: Construct,
+  name: string,
+  config: TerraformVariableConfig & { default?: unknown },
+  validation?: (ref: string) => Validation[],
+): TerraformVariable {
+  const { default: value, ...rest } = config;
+  const v = new TerraformVariable(scope, name, {
+    ...rest,
+    ...(value === undefined || value === null ? {} : { default: value }),
+    validation: validation?.(`var.${name}`),
+  });
+  // cdktf cannot write `default = null`; an optional value without a configured one needs it.
+  if (value === null) v.addOverride("default", null);
+  return v;
+}
+
+const cidrList = (setting: string) => (ref: string) => [
+  {
+    condition: `\${alltrue([for c in ${ref} : can(cidrhost(c, 0)) && can(regex("^[0-9.]+/[0-9]+$", c))])}`,
+    errorMessage: `Every entry of ${setting} must be an IPv4 CIDR block such as 10.0.0.0/16. Got ${got(ref)}.`,
+  },
+];
+
+export interface StackVariables {
+  readonly vpcId: TerraformVariable;
+  readonly instanceSubnetIds: TerraformVariable;
+  readonly loadBalancerSubnetIds: TerraformVariable;
+  readonly userCidrs: TerraformVariable;
+  readonly sshCidrs: TerraformVariable;
+  readonly egressCidrs: TerraformVariable;
+  readonly instanceType: TerraformVariable;
+  readonly amiId: TerraformVariable;
+  readonly rootVolumeSize: TerraformVariable;
+  readonly keyName: TerraformVariable;
+  readonly healthCheckGracePeriod: TerraformVariable;
+  readonly deletionProtection: TerraformVariable;
+  readonly certificateArn?: TerraformVariable;
+}
+
+export function defineVariables(scope: Construct, s: Settings): StackVariables {
+  return {
+    vpcId: variable(
+      scope,
+      "vpc_id",
+      {
+        type: "string",
+        description: "VPC of the security groups, load balancers and instances.",
+        default: s.network.vpcId,
+      },
+      (ref) => [
+        {
+          condition: `\${can(regex("${anchored(VPC_ID_PATTERN)}", ${ref}))}`,
+          errorMessage: `vpc_id must look like vpc-0123456789abcdef0. Got ${got(ref)}.`,
+        },
+      ],
+    ),
+    instanceSubnetIds: variable(
+      scope,
+      "instance_subnet_ids",
+      {
+        type: "list(string)",
+        description: "Private subnets of the instances; several AZs let a server group fail over to another AZ.",
+        default: s.network.instanceSubnetIds,
+      },
+      (ref) => [
+        {
+          condition: `\${length(${ref}) >= 1 && alltrue([for id in ${ref} : can(regex("${SUBNET_ID}", id))])}`,
+          errorMessage: `instance_subnet_ids must hold at least one subnet id such as subnet-0123456789abcdef0. Got ${got(ref)}.`,
+        },
+      ],
+    ),
+    loadBalancerSubnetIds: variable(
+      scope,
+      "load_balancer_subnet_ids",
+      {
+        type: "list(string)",
+        description:
+          "Subnets of the user-facing load balancer, in two AZs or more (public subnets for an internet-facing one). Empty: the instance subnets.",
+        default: s.network.loadBalancerSubnetIds ?? [],
+      },
+      (ref) => [
+        {
+          condition: `\${alltrue([for id in ${ref} : can(regex("${SUBNET_ID}", id))])}`,
+          errorMessage: `load_balancer_subnet_ids must hold subnet ids such as subnet-0123456789abcdef0. Got ${got(ref)}.`,
+        },
+      ],
+    ),
+    userCidrs: variable(
+      scope,
+      "user_cidrs",
+      {
+        type: "list(string)",
+        description: "CIDR blocks allowed to reach deck and gate on the user-facing load balancer.",
+        default: s.network.userCidrs,
+      },
+      (ref) => [
+        {
+          condition: `\${length(${ref}) >= 1}`,
+          errorMessage: `user_cidrs must hold at least one CIDR block. Got ${got(ref)}.`,
+        },
+        ...cidrList("user_cidrs")(ref),
+      ],
+    ),
+    sshCidrs: variable(
+      scope,
+      "ssh_cidrs",
+      {
+        type: "list(string)",
+        description:
+          "CIDR blocks allowed to reach SSH on the instances; empty keeps port 22 closed (use Session Manager).",
+        default: s.network.sshCidrs,
+      },
+      cidrList("ssh_cidrs"),
+    ),
+    egressCidrs: variable(
+      scope,
+      "egress_cidrs",
+      {
+        type: "list(string)",
+        description:
+          "CIDR blocks the instances may reach on 80 and 443 (packages, images, AWS APIs); narrow it to a proxy.",
+        default: s.network.egressCidrs,
+      },
+      cidrList("egress_cidrs"),
+    ),
+    instanceType: variable(
+      scope,
+      "instance_type",
+      { type: "string", description: "EC2 instance type of the Spinnaker instances.", default: s.instance.type },
+      (ref) => [
+        {
+          condition: `\${can(regex("${anchored(INSTANCE_TYPE_PATTERN)}", ${ref}))}`,
+          errorMessage: `instance_type must be an EC2 instance type such as m4.2xlarge. Got ${got(ref)}.`,
+        },
+      ],
+    ),
+    amiId: variable(
+      scope,
+      "ami_id",
+      {
+        type: "string",
+        nullable: true,
+        description: `AMI of the instances; null uses the newest official ${s.instance.os} image.`,
+        default: s.instance.amiId ?? null,
+      },
+      (ref) => [
+        {
+          condition: `\${${ref} == null || can(regex("${anchored(AMI_ID_PATTERN)}", ${ref}))}`,
+          errorMessage: `ami_id must be null or look like ami-0123456789abcdef0. Got ${got(ref)}.`,
+        },
+      ],
+    ),
+    rootVolumeSize: variable(
+      scope,
+      "root_volume_size",
+      {
+        type: "number",
+        description: "Size of the encrypted gp3 root volume, in GiB.",
+        default: s.instance.rootVolumeSizeGiB,
+      },
+      (ref) => [
+        {
+          condition: `\${${ref} >= 30 && ${ref} <= 16384 && floor(${ref}) == ${ref}}`,
+          errorMessage: `root_volume_size must be a whole number of GiB from 30 to 16384. Got ${got(ref)}.`,
+        },
+      ],
+    ),
+    keyName: variable(scope, "key_name", {
+      type: "string",
+      nullable: true,
+      description: "EC2 key pair of the instances; null launches without one.",
+      default: s.instance.keyName ?? null,
+    }),
+    healthCheckGracePeriod: variable(
+      scope,
+      "health_check_grace_period",
+      {
+        type: "number",
+        description: "Seconds after launch before the load balancer's health check counts.",
+        default: s.instance.healthCheckGracePeriodSeconds,
+      },
+      (ref) => [
+        {
+          condition: `\${${ref} >= 60 && ${ref} <= 7200}`,
+          errorMessage: `health_check_grace_period must be from 60 to 7200 seconds. Got ${got(ref)}.`,
+        },
+      ],
+    ),
+    deletionProtection: variable(scope, "deletion_protection", {
+      type: "bool",
+      description: "Protect the load balancers from deletion (turn off before destroying).",
+      default: s.loadBalancer.deletionProtection,
+    }),
+    certificateArn:
+      s.loadBalancer.certificateArn === undefined
+        ? undefined
+        : variable(
+            scope,
+            "certificate_arn",
+            {
+              type: "string",
+              description: "ACM certificate of the HTTPS listeners.",
+              default: s.loadBalancer.certificateArn,
+            },
+            (ref) => [
+              {
+                condition: `\${can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/", ${ref}))}`,
+                errorMessage: `certificate_arn must be an ACM certificate ARN. Got ${got(ref)}.`,
+              },
+            ],
+          ),
+  };
+}
