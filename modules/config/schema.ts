@@ -55,7 +55,10 @@ const awsAccount = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, {
     message: "expected a Spinnaker account name: lower-case letters, digits and hyphens",
   }),
-  accountId: z.string().regex(/^\d{12}$/, { message: "expected a 12-digit AWS account id, as a string" }),
+  // YAML reads an unquoted 012345678901 as a number and drops the leading zero: demand a string.
+  accountId: z
+    .string({ message: "expected a 12-digit AWS account id, as a quoted string" })
+    .regex(/^\d{12}$/, { message: "expected a 12-digit AWS account id, as a quoted string" }),
   roleName: z
     .string()
     .regex(/^[\w+=,.@-]{1,64}$/, { message: "expected an IAM role name (1-64 of letters, digits and +=,.@_-)" })

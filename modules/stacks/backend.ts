@@ -1,13 +1,16 @@
-import { S3Backend, type TerraformStack } from "cdktf";
+import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { Settings } from "../config/schema";
 
 /**
  * The stack's Terraform state: an S3 backend with native S3 locking (`use_lockfile`, Terraform 1.10+),
  * plus a DynamoDB lock table only when one is configured for older Terraform. `local` leaves cdktf's
- * default local backend in place, for evaluation.
+ * state in `terraform.<stack>.tfstate` beside cdktf.json, for evaluation.
  */
 export function configureBackend(stack: TerraformStack, stackName: string, state: Settings["state"]): void {
-  if (state.backend === "local") return;
+  if (state.backend === "local") {
+    new LocalBackend(stack);
+    return;
+  }
   const backend = new S3Backend(stack, {
     bucket: state.bucket ?? "",
     key: [state.keyPrefix, `${stackName}.tfstate`].filter((p) => p !== "").join("/"),

@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { Settings } from "../config/schema";
 import { SecureBucket } from "../constructs/secure-bucket";
@@ -18,6 +18,8 @@ export class StateStack extends TerraformStack {
     if (state.bucket === undefined) {
       throw new ConfigError("state.bucket: required to create the state bucket, got nothing");
     }
+    // Its own state stays beside cdktf.json: the bucket must exist before any S3 backend can use it.
+    new LocalBackend(this);
     new AwsProvider(this, "aws", {
       region: state.region,
       defaultTags: [{ tags: { ...settings.tags, "managed-by": "terraform" } }],

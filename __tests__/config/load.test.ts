@@ -1,0 +1,191 @@
+import { loadSettings } from "../../modules/config/load";
+import { DEFAULT_OSS_VERSION } from "../../modules/config/schema";
+import { ConfigError } from "../../modules/errors";
+
+const STATE = "state:\n  bucket: example-terraform-state\n";
+
+function load(yaml: string, env: Record<string, string> = {}) {
+  return loadSettings(yaml, "test.yaml", env);
+}
+
+/** The message of the ConfigError that loading this configuration raises. */
+function errorOf(yaml: string, env: Record<string, string> = {}): string {
+  try {
+    load(yaml, env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("defaults", () => {
+  const settings = load(STATE);
+
+  test("follow the architecture page", () => {
+    expect(settings.namePrefix).toBe("armoryspinnaker-preprod");
+    expect(settings.instance.type).toBe("m4.2xlarge");
+    expect(settings.loadBalancer.gatePort).toBe(8084);
+    expect(settings.loadBalancer.deckPort).toBe(80);
+  });
+
+  test("are secure: internal load balancer, no SSH, deletion protection", () => {
+    expect(settings.loadBalancer.scheme).toBe("internal");
+    expect(settings.network.sshCidrs).toEqual([]);
+    expect(settings.network.userCidrs).toBeUndefined();
+    expect(settings.loadBalancer.deletionProtection).toBe(true);
+    expect(settings.configBucket.forceDestroy).toBe(false);
+  });
+
+  test("deck listens on 443 once a certificate is configured", () => {
+    const tls = load(
+      `${STATE}loadBalancer:\n  certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/abc-123\n`,
+    );
+    expect(tls.loadBalancer.deckPort).toBe(443);
+  });
+
+  test("open-source images come from ghcr.io at the tested release; Armory's from docker.io/armory", () => {
+    expect(settings.spinnaker.registry).toBe("ghcr.io/spinnaker");
+    expect(settings.spinnaker.version).toBe(DEFAULT_OSS_VERSION);
+    const armory = load(`${STATE}spinnaker:\n  distribution: armory\n  version: 2.36.3\n`);
+    expect(armory.spinnaker.registry).toBe("docker.io/armory");
+  });
+
+  test("the state region follows the region, and the partition follows the region", () => {
+    const gov = load(`${STATE}region: us-gov-west-1\n`);
+    expect(gov.state.region).toBe("us-gov-west-1");
+    expect(gov.partition).toBe("aws-us-gov");
+    expect(settings.partition).toBe("aws");
+  });
+
+  test("an empty file is the defaults, with the local backend", () => {
+    expect(load("state:\n  backend: local\n").state.backend).toBe("local");
+  });
+});
+
+describe("environment overrides", () => {
+  test("replace the file's values and split lists on commas", () => {
+    const settings = load(`${STATE}region: us-west-2\n`, {
+      SPINNAKER_REGION: "eu-west-1",
+      SPINNAKER_VPC_ID: "vpc-0123456789abcdef0",
+      SPINNAKER_INSTANCE_SUBNET_IDS: "subnet-0123456789abcdef0, subnet-0fedcba9876543210",
+      SPINNAKER_USER_CIDRS: "10.0.0.0/8",
+      SPINNAKER_STATE_BUCKET: "other-state",
+    });
+    expect(settings.region).toBe("eu-west-1");
+    expect(settings.network.vpcId).toBe("vpc-0123456789abcdef0");
+    expect(settings.network.instanceSubnetIds).toEqual(["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]);
+    expect(settings.network.userCidrs).toEqual(["10.0.0.0/8"]);
+    expect(settings.state.bucket).toBe("other-state");
+  });
+
+  test("empty values are ignored", () => {
+    expect(load(STATE, { SPINNAKER_REGION: "" }).region).toBe("us-west-2");
+  });
+
+  test("a bad value names the environment variable it came from", () => {
+    expect(errorOf(STATE, { SPINNAKER_VPC_ID: "vpc-zz" })).toContain(
+      'network.vpcId (from SPINNAKER_VPC_ID): expected a VPC id such as vpc-0123456789abcdef0, got "vpc-zz"',
+    );
+  });
+});
+
+describe("invalid settings name the setting, the rule and the value", () => {
+  test.each([
+    [
+      "name: Armory",
+      'name: expected an application name: lower-case letters and digits, starting with a letter, no hyphen (Spinnaker splits names on "-"), got "Armory"',
+    ],
+    ["name: armory-spinnaker", 'got "armory-spinnaker"'],
+    ["name: abcdefghijklmnopq", 'name: expected at most 16 characters, got "abcdefghijklmnopq"'],
+    ["environment: pre-prod", "environment: expected an environment name"],
+    ["region: moon-1", 'region: expected an AWS region such as us-west-2, got "moon-1"'],
+    [
+      "network:\n  userCidrs: [10.0.0.300/8]",
+      'network.userCidrs[0]: expected an IPv4 CIDR block such as 10.0.0.0/16, got "10.0.0.300/8"',
+    ],
+    ["network:\n  sshCidrs: [0.0.0.0]", "network.sshCidrs[0]: expected an IPv4 CIDR block"],
+    [
+      "network:\n  instanceSubnetIds: [sn-1]",
+      'network.instanceSubnetIds[0]: expected a subnet id such as subnet-0123456789abcdef0, got "sn-1"',
+    ],
+    [
+      "network:\n  loadBalancerSubnetIds: [subnet-0123456789abcdef0]",
+      "network.loadBalancerSubnetIds: expected at least 2 subnets in different AZs",
+    ],
+    [
+      "network:\n  instanceSubnetIds: [subnet-0123456789abcdef0]",
+      "network.instanceSubnetIds: a load balancer needs subnets in at least 2 AZs",
+    ],
+    ["instance:\n  type: M4", 'instance.type: expected an EC2 instance type such as m4.2xlarge, got "M4"'],
+    [
+      "instance:\n  os: windows",
+      'instance.os: Invalid option: expected one of "ubuntu"|"centos"|"rhel", got "windows"',
+    ],
+    ["instance:\n  amiId: ubuntu", 'instance.amiId: expected an AMI id such as ami-0123456789abcdef0, got "ubuntu"'],
+    [
+      "instance:\n  rootVolumeSizeGiB: 10",
+      "instance.rootVolumeSizeGiB: expected a whole number from 30 to 16384 GiB, got 10",
+    ],
+    [
+      "instance:\n  rootVolumeSizeGiB: 40.5",
+      "instance.rootVolumeSizeGiB: expected a whole number from 30 to 16384 GiB, got 40.5",
+    ],
+    [
+      "instance:\n  healthCheckGracePeriodSeconds: 5",
+      "instance.healthCheckGracePeriodSeconds: expected a whole number from 60 to 7200 seconds, got 5",
+    ],
+    [
+      "loadBalancer:\n  gatePort: 70000",
+      "loadBalancer.gatePort: expected a whole number from 1 to 65535 (a TCP port), got 70000",
+    ],
+    ["loadBalancer:\n  gatePort: 80", "loadBalancer.gatePort: must differ from loadBalancer.deckPort (80)"],
+    [
+      "loadBalancer:\n  scheme: public",
+      'loadBalancer.scheme: Invalid option: expected one of "internal"|"internet-facing", got "public"',
+    ],
+    [
+      "loadBalancer:\n  certificateArn: my-cert",
+      'loadBalancer.certificateArn: expected an ACM certificate ARN, got "my-cert"',
+    ],
+    ["loadBalancer:\n  sslPolicy: ELBSecurityPolicy-2016-08", "loadBalancer.sslPolicy: expected a TLS 1.3 policy"],
+    ["spinnaker:\n  distribution: armory", "spinnaker.version: required when spinnaker.distribution is armory"],
+    [
+      "spinnaker:\n  accounts:\n    aws: [{name: prod, accountId: 12345}]",
+      "spinnaker.accounts.aws[0].accountId: expected a 12-digit AWS account id, as a quoted string, got 12345",
+    ],
+    [
+      "spinnaker:\n  accounts:\n    kubernetes: [{name: k8s}]",
+      "spinnaker.accounts.kubernetes[0]: set exactly one of kubeconfigSecretArn (Secrets Manager) or kubeconfigS3Uri (S3)",
+    ],
+    [
+      "configBucket:\n  name: My_Bucket",
+      'configBucket.name: expected an S3 bucket name (3-63 of a-z 0-9 . -), got "My_Bucket"',
+    ],
+    ["bogus: 1", 'unknown setting "bogus"'],
+    ["instance:\n  typo: 1", 'instance: unknown setting "typo"'],
+  ])("%s", (yaml, message) => {
+    expect(errorOf(`${STATE}${yaml}\n`)).toContain(message);
+  });
+
+  test("the state bucket is required with the s3 backend", () => {
+    expect(errorOf("region: us-west-2\n")).toContain(
+      "state.bucket: required when state.backend is s3: set it (or SPINNAKER_STATE_BUCKET), or set state.backend to local",
+    );
+  });
+
+  test("every problem is listed at once", () => {
+    const message = errorOf(`${STATE}name: Bad\ninstance:\n  type: M4\n`);
+    expect(message).toMatch(/^test\.yaml has 2 invalid settings:/);
+    expect(message).toContain("  - name:");
+    expect(message).toContain("  - instance.type:");
+  });
+
+  test("a file that is not YAML says so", () => {
+    expect(errorOf("network: [unclosed")).toMatch(/^test\.yaml is not valid YAML/);
+  });
+
+  test("a file that is not a mapping says so", () => {
+    expect(errorOf("- a\n- b\n")).toBe('test.yaml must hold a mapping of settings, got ["a","b"]');
+  });
+});

@@ -1,0 +1,80 @@
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { Testing } from "cdktf";
+import {
+  SpinnakerLaunchTemplate,
+  type SpinnakerLaunchTemplateProps,
+  USER_DATA_LIMIT,
+} from "../../modules/constructs/launch-template";
+
+const props: SpinnakerLaunchTemplateProps = {
+  name: "armoryspinnaker-preprod",
+  imageId: "ami-0123456789abcdef0",
+  rootDeviceName: "/dev/sda1",
+  instanceType: "m4.2xlarge",
+  rootVolumeSizeGiB: 100,
+  instanceProfileArn: "arn:aws:iam::123456789012:instance-profile/spin",
+  securityGroupIds: ["sg-0123456789abcdef0"],
+  userData: "#cloud-config\nruncmd: []\n",
+  instanceTags: { SpinnakerConfigBucket: "my-bucket" },
+};
+
+function synth(overrides: Partial<SpinnakerLaunchTemplateProps> = {}) {
+  return Testing.synthScope((scope) => new SpinnakerLaunchTemplate(scope, "lt", { ...props, ...overrides }));
+}
+
+test("requires IMDSv2 with hop limit 1", () => {
+  expect(synth()).toHaveResourceWithProperties(LaunchTemplate, {
+    metadata_options: expect.objectContaining({
+      http_endpoint: "enabled",
+      http_tokens: "required",
+      http_put_response_hop_limit: 1,
+    }),
+  });
+});
+
+test("no public IP; the security groups sit on the network interface", () => {
+  expect(synth()).toHaveResourceWithProperties(LaunchTemplate, {
+    network_interfaces: [
+      expect.objectContaining({
+        associate_public_ip_address: "false",
+        device_index: 0,
+        security_groups: ["sg-0123456789abcdef0"],
+      }),
+    ],
+  });
+});
+
+test("encrypted gp3 root volume of the configured size on the image's root device", () => {
+  expect(synth({ rootVolumeSizeGiB: 200 })).toHaveResourceWithProperties(LaunchTemplate, {
+    block_device_mappings: [
+      {
+        device_name: "/dev/sda1",
+        ebs: expect.objectContaining({ encrypted: "true", volume_type: "gp3", volume_size: 200 }),
+      },
+    ],
+  });
+});
+
+test("user data is base64 of the rendered text, readable in every plan", () => {
+  const template = Object.values(JSON.parse(synth()).resource.aws_launch_template)[0] as { user_data: string };
+  expect(Buffer.from(template.user_data, "base64").toString()).toBe(props.userData);
+});
+
+test("instance tags carry the boot-time values, only on the instance", () => {
+  const template = Object.values(JSON.parse(synth()).resource.aws_launch_template)[0] as {
+    tag_specifications: { resource_type: string; tags: Record<string, string> }[];
+  };
+  const byType = Object.fromEntries(template.tag_specifications.map((t) => [t.resource_type, t.tags]));
+  expect(byType.instance.SpinnakerConfigBucket).toBe("my-bucket");
+  expect(byType.volume.SpinnakerConfigBucket).toBeUndefined();
+});
+
+test("user data over the EC2 limit is refused with its size", () => {
+  expect(() => synth({ userData: "x".repeat(USER_DATA_LIMIT + 1) })).toThrow(
+    `userData must be at most 16384 bytes (the EC2 limit), got "16385 bytes"`,
+  );
+});
+
+test("a root volume under 30 GiB is refused", () => {
+  expect(() => synth({ rootVolumeSizeGiB: 8 })).toThrow("rootVolumeSizeGiB must be at least 30 GiB, got 8");
+});

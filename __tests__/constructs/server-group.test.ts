@@ -1,0 +1,66 @@
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { Testing } from "cdktf";
+import type { Construct } from "constructs";
+import { ServerGroup, type ServerGroupProps } from "../../modules/constructs/server-group";
+
+function synth(overrides: Partial<Omit<ServerGroupProps, "launchTemplate">> = {}) {
+  return Testing.synthScope((scope: Construct) => {
+    const launchTemplate = new LaunchTemplate(scope, "lt", { name: "lt" });
+    new ServerGroup(scope, "group", {
+      name: "armoryspinnaker-preprod-v000",
+      launchTemplate,
+      subnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+      capacity: 1,
+      targetGroupArns: ["arn:tg"],
+      healthCheckGracePeriodSeconds: 900,
+      ...overrides,
+    });
+  });
+}
+
+test("a fixed-size group named for Spinnaker, checked by the load balancer", () => {
+  expect(synth()).toHaveResourceWithProperties(AutoscalingGroup, {
+    name: "armoryspinnaker-preprod-v000",
+    min_size: 1,
+    max_size: 1,
+    desired_capacity: 1,
+    health_check_type: "ELB",
+    health_check_grace_period: 900,
+    target_group_arns: ["arn:tg"],
+    vpc_zone_identifier: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+  });
+});
+
+test("uses the launch template's latest version and rolls with a replacement launched first", () => {
+  expect(synth()).toHaveResourceWithProperties(AutoscalingGroup, {
+    launch_template: { id: "${aws_launch_template.lt.id}", version: "${aws_launch_template.lt.latest_version}" },
+    instance_refresh: {
+      strategy: "Rolling",
+      preferences: { min_healthy_percentage: 100, max_healthy_percentage: 200 },
+    },
+  });
+});
+
+test("leaves capacity and suspended processes to Spinnaker once it manages the group", () => {
+  expect(synth()).toHaveResourceWithProperties(AutoscalingGroup, {
+    lifecycle: { ignore_changes: ["desired_capacity", "suspended_processes"] },
+  });
+});
+
+test("propagates its tags, Name included, to the instances", () => {
+  expect(synth()).toHaveResourceWithProperties(AutoscalingGroup, {
+    tag: [{ key: "Name", value: "armoryspinnaker-preprod-v000", propagate_at_launch: true }],
+  });
+});
+
+test.each([["armoryspinnaker-preprod"], ["armoryspinnaker_preprod-v000"], ["Armory-v000"]])(
+  "refuses a name outside Spinnaker's naming: %s",
+  (name) => {
+    expect(() => synth({ name })).toThrow(`name must follow Spinnaker's app-stack-detail-vNNN naming, got "${name}"`);
+  },
+);
+
+test("refuses an empty group", () => {
+  expect(() => synth({ capacity: 0 })).toThrow("capacity must be a whole number from 1 up, got 0");
+});

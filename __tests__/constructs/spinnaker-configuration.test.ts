@@ -1,0 +1,40 @@
+import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
+import { TerraformOutput, Testing } from "cdktf";
+import { SpinnakerConfiguration } from "../../modules/constructs/spinnaker-configuration";
+
+function build(files: Record<string, string>) {
+  const json = Testing.synthScope((scope) => {
+    const configuration = new SpinnakerConfiguration(scope, "config", { bucket: "my-bucket", prefix: "config", files });
+    new TerraformOutput(scope, "version", { value: configuration.version });
+  });
+  return { json };
+}
+
+test("stores each file under the prefix with its content", () => {
+  const { json } = build({ "gate-local.yml": "a: 1\n", "settings-local.js": "x = 1;\n" });
+  expect(json).toHaveResourceWithProperties(S3Object, {
+    bucket: "my-bucket",
+    key: "config/gate-local.yml",
+    content: "a: 1\n",
+    content_type: "application/yaml",
+  });
+  expect(json).toHaveResourceWithProperties(S3Object, {
+    key: "config/settings-local.js",
+    content_type: "application/javascript",
+  });
+});
+
+test("its version is a digest of every object's version id, so any change shows", () => {
+  const json = JSON.parse(build({ "a.yml": "a\n", "b.yml": "b\n" }).json);
+  const [a, b] = Object.keys(json.resource.aws_s3_object);
+  expect(json.output.version.value).toBe(
+    `\${sha256(join(",", [aws_s3_object.${a}.version_id, aws_s3_object.${b}.version_id]))}`,
+  );
+});
+
+test("refuses text that Terraform would read as a template", () => {
+  expect(() => build({ "bad.yml": "password: ${SECRET}\n" })).toThrow(
+    'configuration file bad.yml contains "${", which Terraform would read as template syntax',
+  );
+  expect(() => build({ "bad.yml": "x: %{if}\n" })).toThrow('contains "%{"');
+});

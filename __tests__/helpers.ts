@@ -1,0 +1,38 @@
+import { type App, Testing } from "cdktf";
+import { addStacks } from "../modules/app";
+import { type Config, ConfigSchema, resolve, type Settings } from "../modules/config/schema";
+
+/** Settings as the entry point would produce them from this configuration. */
+export function settingsFrom(config: Config = {}): Settings {
+  return resolve(ConfigSchema.parse({ state: { bucket: "example-terraform-state" }, ...config }));
+}
+
+export interface Synthesized {
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  variable?: Record<string, Record<string, unknown>>;
+  output?: Record<string, Record<string, unknown>>;
+  terraform?: Record<string, unknown>;
+  provider?: Record<string, unknown[]>;
+}
+
+/** The synthesized JSON of one stack of the app. */
+export function synthStack(settings: Settings, stack: "standalone" | "state" = "standalone"): Synthesized {
+  const app = Testing.app();
+  const stacks = addStacks(app as App, settings);
+  const chosen = stacks[stack];
+  if (!chosen) throw new Error(`no ${stack} stack was added`);
+  return JSON.parse(Testing.synth(chosen)) as Synthesized;
+}
+
+/** All resources of one Terraform type, by name. */
+export function resourcesOf(json: Synthesized, type: string): Record<string, Record<string, unknown>> {
+  return json.resource?.[type] ?? {};
+}
+
+/** The only resource of a type; fails the test when there is not exactly one. */
+export function onlyResource(json: Synthesized, type: string): Record<string, unknown> {
+  const all = Object.values(resourcesOf(json, type));
+  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  return all[0];
+}

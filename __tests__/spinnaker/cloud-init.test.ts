@@ -1,0 +1,86 @@
+import { parse } from "yaml";
+import { INSTANCE_TAGS, renderUserData, type UserDataOptions } from "../../modules/spinnaker/cloud-init";
+
+const options: UserDataOptions = {
+  os: "ubuntu",
+  role: "polling",
+  compose: "name: spinnaker\nservices: {}\n",
+  memoryShares: { clouddriver: 8, deck: 1 },
+  region: "us-west-2",
+  configPrefix: "config",
+  awsCliImage: "public.ecr.aws/aws-cli/aws-cli:2.27.49",
+};
+
+interface CloudConfig {
+  packages: string[];
+  yum_repos?: Record<string, { baseurl: string; gpgkey: string; gpgcheck: boolean }>;
+  write_files: { path: string; content: string; permissions: string }[];
+  runcmd: string[][];
+}
+
+function render(overrides: Partial<UserDataOptions> = {}): { text: string; config: CloudConfig } {
+  const text = renderUserData({ ...options, ...overrides });
+  return { text, config: parse(text) as CloudConfig };
+}
+
+function fileAt(config: CloudConfig, path: string): string {
+  const file = config.write_files.find((f) => f.path === path);
+  if (!file) throw new Error(`no ${path} in write_files`);
+  return file.content;
+}
+
+test("is a cloud-config document", () => {
+  expect(render().text.startsWith("#cloud-config\n")).toBe(true);
+});
+
+test("Ubuntu installs Docker and Compose v2 from its own archive", () => {
+  const { config } = render();
+  expect(config.packages).toEqual(["docker.io", "docker-compose-v2"]);
+  expect(config.yum_repos).toBeUndefined();
+});
+
+test.each([
+  ["rhel", "https://download.docker.com/linux/rhel/$releasever/$basearch/stable"],
+  ["centos", "https://download.docker.com/linux/centos/$releasever/$basearch/stable"],
+] as const)("%s installs Docker CE and the Compose plugin from Docker's signed repository", (os, baseurl) => {
+  const { config } = render({ os });
+  expect(config.yum_repos?.["docker-ce-stable"]).toMatchObject({ baseurl, gpgcheck: true });
+  expect(config.packages).toEqual(expect.arrayContaining(["docker-ce", "docker-compose-plugin"]));
+});
+
+test("writes the compose project verbatim and a unit that syncs, sizes and starts it", () => {
+  const { config } = render();
+  expect(fileAt(config, "/opt/spinnaker/compose.yaml")).toBe(options.compose);
+  const unit = fileAt(config, "/etc/systemd/system/spinnaker.service");
+  expect(unit).toContain("ExecStartPre=/opt/spinnaker/bin/sync-config");
+  expect(unit).toContain("ExecStartPre=/opt/spinnaker/bin/size-memory");
+  expect(unit).toContain("docker compose --env-file /opt/spinnaker/memory.env up --detach");
+  expect(unit).toContain("WantedBy=multi-user.target");
+});
+
+test("starts Docker, then Spinnaker, at first boot and every boot after", () => {
+  const { config } = render();
+  expect(config.runcmd).toContainEqual(["systemctl", "enable", "--now", "docker.service"]);
+  expect(config.runcmd).toContainEqual(["systemctl", "enable", "--now", "--no-block", "spinnaker.service"]);
+});
+
+test("the bucket name comes from the instance tag through IMDSv2, not the user data", () => {
+  const { config } = render();
+  const sync = fileAt(config, "/opt/spinnaker/bin/sync-config");
+  expect(sync).toContain(`tags/instance/${INSTANCE_TAGS.configBucket}`);
+  expect(sync).toContain("X-aws-ec2-metadata-token");
+  expect(sync).toContain("--delete");
+  expect(fileAt(config, "/etc/default/spinnaker")).toContain("SPINNAKER_ROLE=polling");
+});
+
+test("the memory script gives each container its weighted share", () => {
+  const script = fileAt(render().config, "/opt/spinnaker/bin/size-memory");
+  expect(script).toContain('echo "CLOUDDRIVER_MEMORY=$((available_kib * 8 / 9))k"');
+  expect(script).toContain('echo "DECK_MEMORY=$((available_kib * 1 / 9))k"');
+});
+
+test("scripts are executable, everything else is not", () => {
+  for (const file of render().config.write_files) {
+    expect(file.permissions).toBe(file.path.includes("/bin/") ? "0755" : "0644");
+  }
+});

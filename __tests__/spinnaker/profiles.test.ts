@@ -1,0 +1,106 @@
+import { parse } from "yaml";
+import { type ProfileOptions, renderProfiles } from "../../modules/spinnaker/profiles";
+
+const options: ProfileOptions = {
+  region: "us-west-2",
+  configBucket: "spin-config",
+  front50Prefix: "front50",
+  serverSideEncryption: "AES256",
+  serviceHost: "localhost",
+  deckUrl: "http://spin.example.com",
+  gateUrl: "http://spin.example.com:8084",
+  tlsAtLoadBalancer: false,
+  redisUrl: "redis://localhost:6379",
+  managedRedis: false,
+  kayenta: false,
+  awsAccounts: [],
+  kubernetesAccounts: [],
+};
+
+function profile(name: string, overrides: Partial<ProfileOptions> = {}) {
+  return parse(renderProfiles({ ...options, ...overrides })[name]);
+}
+
+test("services find each other through the service host, Redis with its port", () => {
+  const shared = profile("spinnaker-local.yml", { serviceHost: "internal-lb.example.com" });
+  expect(shared.services.clouddriver.baseUrl).toBe("http://internal-lb.example.com:7002");
+  expect(shared.services.front50.baseUrl).toBe("http://internal-lb.example.com:8080");
+  expect(shared.services.fiat.baseUrl).toBe("http://internal-lb.example.com:7003");
+  expect(shared.services.deck.baseUrl).toBe("http://spin.example.com");
+  expect(shared.services.redis.baseUrl).toBe("redis://localhost:6379");
+  expect(shared.services.kayenta.enabled).toBe(false);
+});
+
+test("front50 stores its data in the config bucket under its own prefix", () => {
+  expect(profile("front50-local.yml").spinnaker.s3).toEqual({
+    enabled: true,
+    bucket: "spin-config",
+    region: "us-west-2",
+    rootFolder: "front50",
+    versioning: true,
+    serverSideEncryption: "AES256",
+  });
+});
+
+test("gate honours X-Forwarded-* only behind a TLS-terminating load balancer", () => {
+  expect(profile("gate-local.yml")).toEqual({});
+  expect(profile("gate-local.yml", { tlsAtLoadBalancer: true }).server.tomcat.remoteip).toEqual({
+    "protocol-header": "X-Forwarded-Proto",
+    "remote-ip-header": "X-Forwarded-For",
+  });
+});
+
+test("gate does not issue CONFIG on managed Redis", () => {
+  expect(profile("gate-local.yml", { managedRedis: true }).redis.configuration.secure).toBe(true);
+});
+
+test("deck's browser settings point at gate's external URL", () => {
+  const settings = renderProfiles(options)["settings-local.js"];
+  expect(settings).toContain('window.spinnakerSettings.gateUrl = "http://spin.example.com:8084";');
+});
+
+test("AWS accounts: assume role/<name> in each account, in the given or the home region", () => {
+  const aws = profile("clouddriver-local.yml", {
+    awsAccounts: [
+      { name: "prod", accountId: "012345678901", roleName: "spinnakerManaged", regions: ["eu-west-1"] },
+      { name: "dev", accountId: "111111111111", roleName: "spin", regions: [] },
+    ],
+  }).aws;
+  expect(aws.enabled).toBe(true);
+  expect(aws.primaryAccount).toBe("prod");
+  expect(aws.accounts).toEqual([
+    { name: "prod", accountId: "012345678901", assumeRole: "role/spinnakerManaged", regions: [{ name: "eu-west-1" }] },
+    { name: "dev", accountId: "111111111111", assumeRole: "role/spin", regions: [{ name: "us-west-2" }] },
+  ]);
+});
+
+test("Kubernetes accounts reference their kubeconfig as a secret, never its contents", () => {
+  const secret = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:kube-AbCdEf";
+  const kubernetes = profile("clouddriver-local.yml", {
+    kubernetesAccounts: [
+      { name: "eks", namespaces: ["apps"], onlySpinnakerManaged: true, kubeconfigSecretArn: secret },
+      { name: "gke", namespaces: [], onlySpinnakerManaged: false, kubeconfigS3Uri: "s3://kubeconfigs/gke.yaml" },
+    ],
+  }).kubernetes;
+  expect(kubernetes.enabled).toBe(true);
+  expect(kubernetes.accounts[0].kubeconfigContents).toBe(`encrypted:secrets-manager!r:eu-west-1!s:${secret}`);
+  expect(kubernetes.accounts[1].kubeconfigFile).toBe("encryptedFile:s3!r:us-west-2!b:kubeconfigs!f:gke.yaml");
+});
+
+test("no accounts: both providers off", () => {
+  const clouddriver = profile("clouddriver-local.yml");
+  expect(clouddriver.aws.enabled).toBe(false);
+  expect(clouddriver.kubernetes.enabled).toBe(false);
+});
+
+test("kayenta gets its storage account only when enabled", () => {
+  expect(renderProfiles(options)["kayenta-local.yml"]).toBeUndefined();
+  expect(profile("kayenta-local.yml", { kayenta: true }).kayenta.aws.accounts[0]).toMatchObject({
+    bucket: "spin-config",
+    rootFolder: "kayenta",
+  });
+});
+
+test("the nonpolling profile turns clouddriver's caching agents off", () => {
+  expect(profile("clouddriver-nonpolling.yml")).toEqual({ caching: { "write-enabled": false } });
+});

@@ -1,0 +1,181 @@
+import { onlyResource, resourcesOf, settingsFrom, synthStack } from "../helpers";
+
+const configured = settingsFrom({
+  network: {
+    vpcId: "vpc-0123456789abcdef0",
+    instanceSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+    userCidrs: ["10.0.0.0/8"],
+  },
+});
+
+describe("Terraform variables", () => {
+  const json = synthStack(settingsFrom());
+
+  test("network values left to the deployer have no default, so Terraform asks for them", () => {
+    for (const name of ["vpc_id", "instance_subnet_ids", "user_cidrs"]) {
+      expect(json.variable?.[name]).toBeDefined();
+      expect(json.variable?.[name]).not.toHaveProperty("default");
+    }
+  });
+
+  test("configured values become the defaults", () => {
+    const variables = synthStack(configured).variable ?? {};
+    expect(variables.vpc_id.default).toBe("vpc-0123456789abcdef0");
+    expect(variables.user_cidrs.default).toEqual(["10.0.0.0/8"]);
+    expect(variables.instance_type.default).toBe("m4.2xlarge");
+    expect(variables.root_volume_size.default).toBe(100);
+    expect(variables.ami_id.default).toBeNull();
+    expect(variables.key_name.default).toBeNull();
+  });
+
+  test("every variable has a type and a description; those that can be wrong are validated", () => {
+    for (const [name, variable] of Object.entries(json.variable ?? {})) {
+      expect([name, typeof variable.type]).toEqual([name, "string"]);
+      expect([name, typeof variable.description]).toEqual([name, "string"]);
+    }
+    for (const name of [
+      "vpc_id",
+      "instance_subnet_ids",
+      "user_cidrs",
+      "ssh_cidrs",
+      "instance_type",
+      "ami_id",
+      "root_volume_size",
+    ]) {
+      expect([name, json.variable?.[name].validation]).toEqual([name, expect.any(Array)]);
+    }
+  });
+
+  test("the certificate is a variable only when TLS is configured", () => {
+    expect(json.variable?.certificate_arn).toBeUndefined();
+    const tls = synthStack(
+      settingsFrom({ loadBalancer: { certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc" } }),
+    );
+    expect(tls.variable?.certificate_arn.default).toBe("arn:aws:acm:us-west-2:123456789012:certificate/abc");
+  });
+
+  test("the resources read the variables, not the configured values", () => {
+    const group = onlyResource(json, "aws_autoscaling_group");
+    expect(group.vpc_zone_identifier).toBe("${var.instance_subnet_ids}");
+    expect(onlyResource(json, "aws_lb").subnets).toBe(
+      "${coalescelist(var.load_balancer_subnet_ids, var.instance_subnet_ids)}",
+    );
+  });
+});
+
+describe("the stand-alone topology", () => {
+  const json = synthStack(configured);
+
+  test("one server group named armoryspinnaker-preprod-v000 with exactly one instance", () => {
+    expect(onlyResource(json, "aws_autoscaling_group")).toMatchObject({
+      name: "armoryspinnaker-preprod-v000",
+      min_size: 1,
+      max_size: 1,
+      health_check_type: "ELB",
+    });
+  });
+
+  test("the instance runs the polling role with Redis on it", () => {
+    const template = onlyResource(json, "aws_launch_template") as { user_data: string };
+    const userData = Buffer.from(template.user_data, "base64").toString();
+    expect(userData).toContain("redis-server");
+    expect(userData).toContain('SPINNAKER_BUILD_POLLINGENABLED: "true"');
+    expect(userData).toContain("SPINNAKER_ROLE=polling");
+  });
+
+  test("the instance finds its config bucket and version through its tags", () => {
+    const template = onlyResource(json, "aws_launch_template") as {
+      tag_specifications: { resource_type: string; tags: Record<string, string> }[];
+    };
+    const tags = template.tag_specifications.find((t) => t.resource_type === "instance")?.tags ?? {};
+    expect(tags.SpinnakerConfigBucket).toMatch(/^\$\{aws_s3_bucket\..+\.bucket\}$/);
+    expect(tags.SpinnakerConfigVersion).toMatch(/^\$\{sha256\(join\(",", \[aws_s3_object\./);
+  });
+
+  test("the profiles live in the config bucket; gate and deck know the load balancer's URLs", () => {
+    const objects = Object.values(resourcesOf(json, "aws_s3_object")) as { key: string; content: string }[];
+    expect(objects.map((o) => o.key).sort()).toEqual(
+      [
+        "config/clouddriver-local.yml",
+        "config/clouddriver-nonpolling.yml",
+        "config/front50-local.yml",
+        "config/gate-local.yml",
+        "config/settings-local.js",
+        "config/spinnaker-local.yml",
+      ].sort(),
+    );
+    const settings = objects.find((o) => o.key === "config/settings-local.js");
+    expect(settings?.content).toMatch(/gateUrl = "http:\/\/\$\{aws_lb\..+\.dns_name\}:8084"/);
+  });
+
+  test("the instance role may use exactly the config bucket", () => {
+    const documents = json.data?.aws_iam_policy_document ?? {};
+    const permissions = Object.entries(documents).find(([name]) => name.includes("Permissions"))?.[1] as {
+      statement: { sid: string; resources: string[] }[];
+    };
+    const bucket = permissions.statement.find((s) => s.sid === "ConfigBucket");
+    expect(bucket?.resources).toEqual([expect.stringMatching(/^\$\{aws_s3_bucket\..+\.arn\}$/)]);
+  });
+
+  test("managed AWS accounts: their roles in the policy and in clouddriver's profile", () => {
+    const withAccounts = synthStack(
+      settingsFrom({ spinnaker: { accounts: { aws: [{ name: "prod", accountId: "012345678901" }] } } }),
+    );
+    expect(JSON.stringify(withAccounts.data)).toContain("arn:aws:iam::012345678901:role/spinnakerManaged");
+    const clouddriver = Object.values(resourcesOf(withAccounts, "aws_s3_object")).find(
+      (o) => o.key === "config/clouddriver-local.yml",
+    );
+    expect(clouddriver?.content).toContain("assumeRole: role/spinnakerManaged");
+  });
+
+  test("outputs, each with a description", () => {
+    const outputs = json.output ?? {};
+    expect(Object.keys(outputs).sort()).toEqual(
+      [
+        "auto_scaling_group_name",
+        "config_bucket_name",
+        "deck_url",
+        "gate_url",
+        "instance_role_arn",
+        "internal_security_group_id",
+        "load_balancer_dns_name",
+        "user_facing_security_group_id",
+      ].sort(),
+    );
+    for (const output of Object.values(outputs)) expect(output.description).toEqual(expect.any(String));
+  });
+});
+
+describe("state and provider", () => {
+  test("S3 backend with native locking, a key per stack, encrypted", () => {
+    const json = synthStack(configured);
+    expect(json.terraform?.backend).toEqual({
+      s3: {
+        bucket: "example-terraform-state",
+        key: "spinnaker/standalone.tfstate",
+        region: "us-west-2",
+        encrypt: true,
+        use_lockfile: true,
+      },
+    });
+  });
+
+  test("a DynamoDB lock table only when configured, for older Terraform", () => {
+    const json = synthStack(settingsFrom({ state: { bucket: "acme-state", dynamodbTable: "locks" } }));
+    expect(json.terraform?.backend).toMatchObject({ s3: { dynamodb_table: "locks", use_lockfile: true } });
+  });
+
+  test("the local backend is a setting", () => {
+    const json = synthStack(settingsFrom({ state: { backend: "local" } }));
+    expect(json.terraform?.backend).toHaveProperty("local");
+  });
+
+  test("the provider tags everything with the configured tags and the topology", () => {
+    const json = synthStack(settingsFrom({ tags: { team: "platform" } }));
+    expect(json.provider?.aws[0]).toMatchObject({
+      region: "us-west-2",
+      default_tags: [{ tags: { team: "platform", "spinnaker:topology": "standalone" } }],
+    });
+    expect(json.terraform?.required_version).toBe(">= 1.10");
+  });
+});
