@@ -3,7 +3,7 @@
  * OS's packages (Ubuntu) or Docker's repository (RHEL, CentOS Stream), write the compose project
  * and a systemd unit that pulls the configuration from S3 and starts it at every boot.
  */
-import { stringify } from "yaml";
+import { toYaml } from "./yaml";
 import type { OperatingSystem } from "../constructs/machine-image";
 import { CONFIG_DIR, memoryVariable, REDIS_DATA_DIR } from "./compose";
 import type { Role } from "./roles";
@@ -74,7 +74,7 @@ export function renderUserData(o: UserDataOptions): string {
       ["systemctl", "enable", "--now", "--no-block", "spinnaker.service"],
     ],
   };
-  return `#cloud-config\n${stringify(config, { lineWidth: 0 })}`;
+  return `#cloud-config\n${toYaml(config)}`;
 }
 
 function file(path: string, permissions: string, content: string) {

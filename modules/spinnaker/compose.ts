@@ -4,7 +4,7 @@
  * each with its health check, restart policy, log rotation and a memory limit that the instance
  * sizes from its own RAM at boot.
  */
-import { stringify } from "yaml";
+import { toYaml } from "./yaml";
 import type { SpinnakerService } from "../config/schema";
 import { type Role, roleEnvironment } from "./roles";
 import { enabledServices, REDIS_PORT, type ServiceSpec } from "./services";
@@ -64,7 +64,7 @@ export function renderCompose(o: ComposeOptions): string {
     services[spec.name] = serviceDefinition(spec, o, roleEnv[spec.name] ?? {});
   }
 
-  return stringify({ name: "spinnaker", services }, { lineWidth: 0 });
+  return toYaml({ services });
 }
 
 function serviceDefinition(spec: ServiceSpec, o: ComposeOptions, roleEnv: Record<string, string>) {

@@ -4,7 +4,7 @@
  * config bucket and synced to every instance before Spinnaker starts; both roles read the same files,
  * and what differs per role is set in the compose project instead.
  */
-import { stringify } from "yaml";
+import { toYaml } from "./yaml";
 import type { SpinnakerService } from "../config/schema";
 import { SERVICES } from "./services";
 
@@ -108,7 +108,7 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
 
   const rendered: ProfileFiles = {};
   for (const [name, body] of Object.entries(files)) {
-    rendered[name] = HEADER + (isEmpty(body) ? "{}\n" : stringify(body, { lineWidth: 0 }));
+    rendered[name] = HEADER + (isEmpty(body) ? "{}\n" : toYaml(body));
   }
   rendered["settings-local.js"] = [
     "// Rendered by cdktf-spinnaker-aws: where the browser finds gate.",

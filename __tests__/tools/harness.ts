@@ -1,0 +1,101 @@
+/**
+ * Runs the real tools on what the package renders. Nothing is downloaded: Terraform installs the AWS
+ * provider from a local filesystem mirror (TF_PLUGIN_MIRROR, default /opt/tf-plugins), and a missing
+ * tool fails the tier with what to install instead of letting it pass.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const PROVIDER_VERSION = "5.100.0";
+export const MIRROR = process.env.TF_PLUGIN_MIRROR ?? "/opt/tf-plugins";
+
+export interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
+  const result = spawnSync(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Fails loudly when a tool this tier needs is not installed. */
+export function requireTool(command: string, versionArgs: string[], install: string): void {
+  const result = spawnSync(command, versionArgs, { encoding: "utf8" });
+  if (result.error || result.status !== 0) {
+    throw new Error(`The tools tier needs \`${command}\`, which is not usable here: ${install}`);
+  }
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `spinnaker-${prefix}-`));
+}
+
+/** A Terraform CLI configuration that installs providers only from the local mirror. */
+export function terraformEnvironment(dir: string): NodeJS.ProcessEnv {
+  const providerDir = join(MIRROR, "registry.terraform.io", "hashicorp", "aws", PROVIDER_VERSION);
+  if (!existsSync(providerDir)) {
+    throw new Error(
+      `The Terraform tier needs hashicorp/aws ${PROVIDER_VERSION} in a filesystem mirror; ${providerDir} does not exist. Set TF_PLUGIN_MIRROR to the mirror's directory.`,
+    );
+  }
+  const config = join(dir, "terraform.rc");
+  writeFileSync(
+    config,
+    `provider_installation {\n  filesystem_mirror {\n    path    = "${MIRROR}"\n    include = ["registry.terraform.io/*/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n`,
+  );
+  return {
+    TF_CLI_CONFIG_FILE: config,
+    CHECKPOINT_DISABLE: "1",
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    // Placeholders: plans run against no AWS account, with every credential check skipped below.
+    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "placeholder-not-a-secret",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+}
+
+/**
+ * A working directory with the synthesized configuration, a local backend instead of S3 and a
+ * provider that makes no AWS call during plan. Only this copy is changed, never the synthesized one.
+ */
+export function terraformWorkdir(name: string, configuration: unknown): { dir: string; env: NodeJS.ProcessEnv } {
+  const dir = tempDir(name);
+  writeFileSync(join(dir, "main.tf.json"), JSON.stringify(configuration, null, 2));
+  writeFileSync(
+    join(dir, "offline_override.tf.json"),
+    JSON.stringify({
+      terraform: { backend: { local: { path: join(dir, "terraform.tfstate") } } },
+      provider: {
+        aws: {
+          skip_credentials_validation: true,
+          skip_requesting_account_id: true,
+          skip_metadata_api_check: true,
+          skip_region_validation: true,
+        },
+      },
+    }),
+  );
+  return { dir, env: terraformEnvironment(dir) };
+}
+
+export function terraform(workdir: { dir: string; env: NodeJS.ProcessEnv }, args: string[]): Run {
+  return run("terraform", [...args, "-no-color"], { cwd: workdir.dir, env: workdir.env });
+}
+
+/** Asserts a command succeeded, showing its output when it did not. */
+export function expectSuccess(result: Run, what: string): void {
+  if (result.status !== 0) {
+    throw new Error(`${what} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
+}

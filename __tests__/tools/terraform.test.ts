@@ -1,0 +1,246 @@
+/**
+ * The Terraform CLI on the synthesized stacks: init against the local provider mirror, validate,
+ * plan with placeholder credentials, and `terraform test` with a mock provider that applies every
+ * resource and exercises the variables' validation blocks.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { App } from "cdktf";
+import { addStacks } from "../../modules/app";
+import type { Config, Settings } from "../../modules/config/schema";
+import { renderInstanceUserData } from "../../modules/topologies/instance-software";
+import { settingsFrom } from "../helpers";
+import { expectSuccess, requireTool, type Run, tempDir, terraform, terraformWorkdir } from "./harness";
+
+const TIMEOUT = 240_000;
+const NETWORK_VARS = [
+  "-var=vpc_id=vpc-0123456789abcdef0",
+  '-var=instance_subnet_ids=["subnet-0123456789abcdef0","subnet-0fedcba9876543210"]',
+  '-var=user_cidrs=["10.0.0.0/8"]',
+];
+
+interface Configuration {
+  data?: Record<string, Record<string, unknown>>;
+  resource: Record<string, Record<string, unknown>>;
+}
+
+/** Synthesizes the app the way `cdktf synth` does and returns one stack's JSON. */
+function synthesize(settings: Settings, stack: "standalone" | "state"): Configuration {
+  const outdir = tempDir("synth");
+  const app = new App({ outdir });
+  addStacks(app, settings);
+  app.synth();
+  return JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+}
+
+function initialized(name: string, configuration: Configuration) {
+  const workdir = terraformWorkdir(name, configuration);
+  expectSuccess(terraform(workdir, ["init", "-input=false"]), `terraform init (${name})`);
+  return workdir;
+}
+
+function planJson(workdir: ReturnType<typeof initialized>, vars: string[]): { planned_values: unknown } {
+  expectSuccess(terraform(workdir, ["plan", "-input=false", "-out=plan.bin", ...vars]), "terraform plan");
+  const shown = terraform(workdir, ["show", "-json", "plan.bin"]);
+  expectSuccess(shown, "terraform show");
+  return JSON.parse(shown.stdout);
+}
+
+interface PlannedResource {
+  address: string;
+  type: string;
+  values: Record<string, unknown>;
+}
+
+function plannedResources(plan: { planned_values: unknown }): PlannedResource[] {
+  const root = (plan.planned_values as { root_module: { resources: PlannedResource[] } }).root_module;
+  return root.resources;
+}
+
+beforeAll(() => {
+  requireTool("terraform", ["version"], "install Terraform 1.10 or newer (the S3 backend uses use_lockfile)");
+});
+
+describe("standalone stack", () => {
+  const config: Config = {};
+  let workdir: ReturnType<typeof initialized>;
+  let configuration: Configuration;
+
+  beforeAll(() => {
+    configuration = synthesize(settingsFrom(config), "standalone");
+    workdir = initialized("standalone", configuration);
+  }, TIMEOUT);
+
+  test("validates", () => {
+    expectSuccess(terraform(workdir, ["validate"]), "terraform validate");
+  });
+
+  test(
+    "plans every resource offline, and the planned user data is exactly what the package rendered",
+    () => {
+      const plan = planJson(workdir, [...NETWORK_VARS, "-var=ami_id=ami-0123456789abcdef0"]);
+      const resources = plannedResources(plan);
+      const types = new Set(resources.map((r) => r.type));
+      for (const type of [
+        "aws_autoscaling_group",
+        "aws_launch_template",
+        "aws_lb",
+        "aws_lb_listener",
+        "aws_lb_target_group",
+        "aws_security_group",
+        "aws_vpc_security_group_ingress_rule",
+        "aws_vpc_security_group_egress_rule",
+        "aws_s3_bucket",
+        "aws_s3_object",
+        "aws_iam_role",
+        "aws_iam_instance_profile",
+      ]) {
+        expect([type, types.has(type)]).toEqual([type, true]);
+      }
+      const template = resources.find((r) => r.type === "aws_launch_template");
+      const userData = Buffer.from(String(template?.values.user_data), "base64").toString();
+      expect(userData).toBe(renderInstanceUserData({ settings: settingsFrom(config), role: "polling", localRedis: true }));
+      expect(template?.values.image_id).toBe("ami-0123456789abcdef0");
+    },
+    TIMEOUT,
+  );
+
+  test.each([
+    ["vpc_id", "-var=vpc_id=vpc-XYZ", 'vpc_id must look like vpc-0123456789abcdef0. Got "vpc-XYZ".'],
+    ["user_cidrs", '-var=user_cidrs=["10.0.0.300/8"]', "Every entry of user_cidrs must be an IPv4 CIDR block"],
+    ["user_cidrs", "-var=user_cidrs=[]", "user_cidrs must hold at least one CIDR block. Got []."],
+    ["instance_type", "-var=instance_type=huge", 'instance_type must be an EC2 instance type such as m4.2xlarge. Got "huge".'],
+    ["root_volume_size", "-var=root_volume_size=10", "root_volume_size must be a whole number of GiB from 30 to 16384. Got 10."],
+    ["ami_id", "-var=ami_id=ubuntu", 'ami_id must be null or look like ami-0123456789abcdef0. Got "ubuntu".'],
+    ["instance_subnet_ids", '-var=instance_subnet_ids=["sn-1"]', "instance_subnet_ids must hold at least one subnet id"],
+  ])(
+    "plan refuses a bad %s with a message naming it and the value",
+    (_name, bad, message) => {
+      const result: Run = terraform(workdir, ["plan", "-input=false", ...NETWORK_VARS, bad]);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr.replace(/\s+/g, " ")).toContain(message);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "terraform test: mock-applies every resource, looks up the AMI only without ami_id",
+    () => {
+      const amiLookup = Object.keys(configuration.data?.aws_ami ?? {})[0];
+      const template = Object.keys(configuration.resource.aws_launch_template)[0];
+      const group = Object.keys(configuration.resource.aws_autoscaling_group)[0];
+      expect(amiLookup).toBeDefined();
+      writeFileSync(
+        join(workdir.dir, "standalone.tftest.hcl"),
+        `mock_provider "aws" {
+  override_data {
+    target = data.aws_ami.${amiLookup}
+    values = { id = "ami-0aaaaaaaaaaaaaaaa", root_device_name = "/dev/sda1" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{}" }
+  }
+  # The provider checks ARNs it receives; random mock strings are not ARNs.
+  mock_resource "aws_lb" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/spin/0123456789abcdef" }
+  }
+  mock_resource "aws_lb_target_group" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/spin/0123456789abcdef" }
+  }
+  mock_resource "aws_iam_instance_profile" {
+    defaults = { arn = "arn:aws:iam::123456789012:instance-profile/spin" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/spin" }
+  }
+  mock_resource "aws_launch_template" {
+    defaults = { id = "lt-0123456789abcdef0", latest_version = 1 }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::spin-config", bucket = "spin-config" }
+  }
+}
+
+variables {
+  vpc_id              = "vpc-0123456789abcdef0"
+  instance_subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
+  user_cidrs          = ["10.0.0.0/8"]
+}
+
+run "official_image" {
+  command = apply
+  assert {
+    condition     = aws_launch_template.${template}.image_id == "ami-0aaaaaaaaaaaaaaaa"
+    error_message = "the launch template must use the looked-up official image"
+  }
+  assert {
+    condition     = aws_autoscaling_group.${group}.name == "armoryspinnaker-preprod-v000"
+    error_message = "the server group must be named for Spinnaker"
+  }
+}
+
+run "explicit_image" {
+  command = apply
+  variables {
+    ami_id = "ami-0bbbbbbbbbbbbbbbb"
+  }
+  assert {
+    condition     = length(data.aws_ami.${amiLookup}) == 0 && aws_launch_template.${template}.image_id == "ami-0bbbbbbbbbbbbbbbb"
+    error_message = "an explicit ami_id must skip the lookup"
+  }
+}
+
+run "rejects_world_open_ssh_typo" {
+  command = plan
+  variables {
+    ssh_cidrs = ["0.0.0.0"]
+  }
+  expect_failures = [var.ssh_cidrs]
+}
+`,
+      );
+      const result = terraform(workdir, ["test"]);
+      expectSuccess(result, "terraform test");
+      expect(result.stdout).toMatch(/Success! 3 passed, 0 failed/);
+    },
+    TIMEOUT,
+  );
+});
+
+describe("standalone stack with TLS", () => {
+  test(
+    "validates and plans HTTPS listeners with the redirect",
+    () => {
+      const configuration = synthesize(
+        settingsFrom({ loadBalancer: { certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc-123" } }),
+        "standalone",
+      );
+      const workdir = initialized("standalone-tls", configuration);
+      expectSuccess(terraform(workdir, ["validate"]), "terraform validate");
+      const listeners = plannedResources(planJson(workdir, [...NETWORK_VARS, "-var=ami_id=ami-0123456789abcdef0"]))
+        .filter((r) => r.type === "aws_lb_listener")
+        .map((r) => [r.values.port, r.values.protocol]);
+      expect(listeners).toEqual(
+        expect.arrayContaining([
+          [443, "HTTPS"],
+          [8084, "HTTPS"],
+          [80, "HTTP"],
+        ]),
+      );
+    },
+    TIMEOUT,
+  );
+});
+
+describe("state stack", () => {
+  test(
+    "validates and plans the protected state bucket",
+    () => {
+      const workdir = initialized("state", synthesize(settingsFrom({ state: { bucket: "acme-spinnaker-state" } }), "state"));
+      expectSuccess(terraform(workdir, ["validate"]), "terraform validate");
+      const bucket = plannedResources(planJson(workdir, [])).find((r) => r.type === "aws_s3_bucket");
+      expect(bucket?.values.bucket).toBe("acme-spinnaker-state");
+    },
+    TIMEOUT,
+  );
+});
