@@ -159,6 +159,14 @@ describe("invalid settings name the setting, the rule and the value", () => {
       "spinnaker.accounts.kubernetes[0]: set exactly one of kubeconfigSecretArn (Secrets Manager) or kubeconfigS3Uri (S3)",
     ],
     [
+      "spinnaker:\n  accounts:\n    aws: [{name: prod, accountId: '111111111111'}, {name: prod, accountId: '222222222222'}]",
+      'spinnaker.accounts.aws[1].name: must be unique among the accounts: Spinnaker addresses accounts by name, got "prod"',
+    ],
+    [
+      "spinnaker:\n  accounts:\n    aws: [{name: a, accountId: '111111111111', createRole: true}, {name: b, accountId: '222222222222', createRole: true}]",
+      "spinnaker.accounts.aws: createRole may be set on one account only: the account the stack deploys into",
+    ],
+    [
       "configBucket:\n  name: My_Bucket",
       'configBucket.name: expected an S3 bucket name (3-63 of a-z 0-9 . -), got "My_Bucket"',
     ],

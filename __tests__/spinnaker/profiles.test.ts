@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import { type ProfileOptions, renderProfiles } from "../../modules/spinnaker/profiles";
+import { type ProfileOptions, renderProfiles, secretsManagerReference } from "../../modules/spinnaker/profiles";
 
 const options: ProfileOptions = {
   region: "us-west-2",
@@ -103,4 +103,18 @@ test("kayenta gets its storage account only when enabled", () => {
 
 test("the nonpolling profile turns clouddriver's caching agents off", () => {
   expect(profile("clouddriver-nonpolling.yml")).toEqual({ caching: { "write-enabled": false } });
+});
+
+test("HA on managed Redis: the URL with its auth token is a secret reference resolved at start", () => {
+  const secret = "arn:aws:secretsmanager:us-west-2:111111111111:secret:spin-redis-AbCdEf";
+  const files = renderProfiles({
+    ...options,
+    serviceHost: "internal-spin.elb.amazonaws.com",
+    redisUrl: secretsManagerReference(secret, "url"),
+    managedRedis: true,
+  });
+  const shared = parse(files["spinnaker-local.yml"]);
+  expect(shared.services.redis.baseUrl).toBe(`encrypted:secrets-manager!r:us-west-2!s:${secret}!k:url`);
+  expect(shared.redis.connection).toBe(shared.services.redis.baseUrl);
+  expect(parse(files["gate-local.yml"]).redis.configuration.secure).toBe(true);
 });

@@ -139,6 +139,7 @@ describe("the stand-alone topology", () => {
         "instance_role_arn",
         "internal_security_group_id",
         "load_balancer_dns_name",
+        "managed_role_trust_policy",
         "user_facing_security_group_id",
       ].sort(),
     );

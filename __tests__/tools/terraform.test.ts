@@ -10,7 +10,7 @@ import { addStacks } from "../../modules/app";
 import type { Config, Settings } from "../../modules/config/schema";
 import { renderInstanceUserData } from "../../modules/topologies/instance-software";
 import { settingsFrom } from "../helpers";
-import { expectSuccess, requireTool, type Run, tempDir, terraform, terraformWorkdir } from "./harness";
+import { expectSuccess, type Run, requireTool, tempDir, terraform, terraformWorkdir } from "./harness";
 
 const TIMEOUT = 240_000;
 const NETWORK_VARS = [
@@ -99,7 +99,9 @@ describe("standalone stack", () => {
       }
       const template = resources.find((r) => r.type === "aws_launch_template");
       const userData = Buffer.from(String(template?.values.user_data), "base64").toString();
-      expect(userData).toBe(renderInstanceUserData({ settings: settingsFrom(config), role: "polling", localRedis: true }));
+      expect(userData).toBe(
+        renderInstanceUserData({ settings: settingsFrom(config), role: "polling", localRedis: true }),
+      );
       expect(template?.values.image_id).toBe("ami-0123456789abcdef0");
     },
     TIMEOUT,
@@ -109,10 +111,22 @@ describe("standalone stack", () => {
     ["vpc_id", "-var=vpc_id=vpc-XYZ", 'vpc_id must look like vpc-0123456789abcdef0. Got "vpc-XYZ".'],
     ["user_cidrs", '-var=user_cidrs=["10.0.0.300/8"]', "Every entry of user_cidrs must be an IPv4 CIDR block"],
     ["user_cidrs", "-var=user_cidrs=[]", "user_cidrs must hold at least one CIDR block. Got []."],
-    ["instance_type", "-var=instance_type=huge", 'instance_type must be an EC2 instance type such as m4.2xlarge. Got "huge".'],
-    ["root_volume_size", "-var=root_volume_size=10", "root_volume_size must be a whole number of GiB from 30 to 16384. Got 10."],
+    [
+      "instance_type",
+      "-var=instance_type=huge",
+      'instance_type must be an EC2 instance type such as m4.2xlarge. Got "huge".',
+    ],
+    [
+      "root_volume_size",
+      "-var=root_volume_size=10",
+      "root_volume_size must be a whole number of GiB from 30 to 16384. Got 10.",
+    ],
     ["ami_id", "-var=ami_id=ubuntu", 'ami_id must be null or look like ami-0123456789abcdef0. Got "ubuntu".'],
-    ["instance_subnet_ids", '-var=instance_subnet_ids=["sn-1"]', "instance_subnet_ids must hold at least one subnet id"],
+    [
+      "instance_subnet_ids",
+      '-var=instance_subnet_ids=["sn-1"]',
+      "instance_subnet_ids must hold at least one subnet id",
+    ],
   ])(
     "plan refuses a bad %s with a message naming it and the value",
     (_name, bad, message) => {
@@ -236,7 +250,10 @@ describe("state stack", () => {
   test(
     "validates and plans the protected state bucket",
     () => {
-      const workdir = initialized("state", synthesize(settingsFrom({ state: { bucket: "acme-spinnaker-state" } }), "state"));
+      const workdir = initialized(
+        "state",
+        synthesize(settingsFrom({ state: { bucket: "acme-spinnaker-state" } }), "state"),
+      );
       expectSuccess(terraform(workdir, ["validate"]), "terraform validate");
       const bucket = plannedResources(planJson(workdir, [])).find((r) => r.type === "aws_s3_bucket");
       expect(bucket?.values.bucket).toBe("acme-spinnaker-state");

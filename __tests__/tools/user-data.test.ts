@@ -46,7 +46,10 @@ describe.each(variants)("$os, $role, local Redis: $localRedis", ({ os, role, loc
 
   test("shellcheck passes every script", () => {
     const scripts = files.filter((f) => f.content.startsWith("#!/bin/bash"));
-    expect(scripts.map((f) => f.path).sort()).toEqual(["/opt/spinnaker/bin/size-memory", "/opt/spinnaker/bin/sync-config"]);
+    expect(scripts.map((f) => f.path).sort()).toEqual([
+      "/opt/spinnaker/bin/size-memory",
+      "/opt/spinnaker/bin/sync-config",
+    ]);
     for (const script of scripts) {
       const file = join(dir, script.path.split("/").pop() as string);
       writeFileSync(file, script.content);
@@ -62,7 +65,9 @@ describe.each(variants)("$os, $role, local Redis: $localRedis", ({ os, role, loc
       .map((name) => `${memoryVariable(name)}=1048576k`)
       .join("\n");
     writeFileSync(join(dir, "memory.env"), `${limits}\n`);
-    const result = run("docker-compose", ["--file", "compose.yaml", "--env-file", "memory.env", "config"], { cwd: dir });
+    const result = run("docker-compose", ["--file", "compose.yaml", "--env-file", "memory.env", "config"], {
+      cwd: dir,
+    });
     expectSuccess(result, "docker-compose config");
     expect(result.stderr).not.toContain("is not set");
     const services = Object.keys(parse(result.stdout).services);
@@ -73,9 +78,11 @@ describe.each(variants)("$os, $role, local Redis: $localRedis", ({ os, role, loc
 
 test("size-memory splits a 32 GiB machine's memory as the weights say", () => {
   const settings = settingsFrom();
-  const files = (parse(renderInstanceUserData({ settings, role: "polling", localRedis: true })) as {
-    write_files: WrittenFile[];
-  }).write_files;
+  const files = (
+    parse(renderInstanceUserData({ settings, role: "polling", localRedis: true })) as {
+      write_files: WrittenFile[];
+    }
+  ).write_files;
   const script = files.find((f) => f.path.endsWith("size-memory"))?.content ?? "";
   const dir = tempDir("size-memory");
   // Run it against a fake /proc/meminfo and output path: the script's logic, not the machine's.

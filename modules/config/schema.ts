@@ -63,6 +63,11 @@ const awsAccount = z.strictObject({
     .string()
     .regex(/^[\w+=,.@-]{1,64}$/, { message: "expected an IAM role name (1-64 of letters, digits and +=,.@_-)" })
     .default("spinnakerManaged"),
+  /**
+   * Create `roleName` in the account the stack deploys into, trusting the instance role. Only for
+   * that account (a plan-time check compares the ids); other accounts create it themselves.
+   */
+  createRole: z.boolean().default(false),
   regions: z
     .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/))
     .min(1)
@@ -274,6 +279,26 @@ export const ConfigSchema = z
         path: ["loadBalancer", "gatePort"],
         input: c.loadBalancer.gatePort,
         message: `must differ from loadBalancer.deckPort (${deckPort}): deck and gate need their own listeners`,
+      });
+    }
+    for (const kind of ["aws", "kubernetes"] as const) {
+      const names = c.spinnaker.accounts[kind].map((a) => a.name);
+      names.forEach((name, i) => {
+        if (names.indexOf(name) !== i) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["spinnaker", "accounts", kind, i, "name"],
+            input: name,
+            message: "must be unique among the accounts: Spinnaker addresses accounts by name",
+          });
+        }
+      });
+    }
+    if (c.spinnaker.accounts.aws.filter((a) => a.createRole).length > 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["spinnaker", "accounts", "aws"],
+        message: "createRole may be set on one account only: the account the stack deploys into",
       });
     }
     if (c.network.loadBalancerSubnetIds === undefined && c.network.instanceSubnetIds?.length === 1) {

@@ -34,6 +34,8 @@ export interface InstanceRoleProps {
 export class InstanceRole extends Construct {
   readonly role: IamRole;
   readonly instanceProfile: IamInstanceProfile;
+  /** The trust policy each managed account's role needs: it lets exactly this role assume it. */
+  readonly managedRoleTrustPolicy: string;
 
   constructor(scope: Construct, id: string, props: InstanceRoleProps) {
     super(scope, id);
@@ -55,6 +57,9 @@ export class InstanceRole extends Construct {
       tags: props.tags,
     });
     this.instanceProfile = new IamInstanceProfile(this, "Profile", { name, role: this.role.name, tags: props.tags });
+    this.managedRoleTrustPolicy = new DataAwsIamPolicyDocument(this, "ManagedRoleTrust", {
+      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [this.role.arn] }] }],
+    }).json;
 
     new IamRolePolicyAttachment(this, "SessionManager", {
       role: this.role.name,

@@ -3,10 +3,11 @@
  * OS's packages (Ubuntu) or Docker's repository (RHEL, CentOS Stream), write the compose project
  * and a systemd unit that pulls the configuration from S3 and starts it at every boot.
  */
-import { toYaml } from "./yaml";
+
 import type { OperatingSystem } from "../constructs/machine-image";
 import { CONFIG_DIR, memoryVariable, REDIS_DATA_DIR } from "./compose";
 import type { Role } from "./roles";
+import { toYaml } from "./yaml";
 
 export const SPINNAKER_HOME = "/opt/spinnaker";
 export const ENVIRONMENT_FILE = "/etc/default/spinnaker";

@@ -4,10 +4,11 @@
  * each with its health check, restart policy, log rotation and a memory limit that the instance
  * sizes from its own RAM at boot.
  */
-import { toYaml } from "./yaml";
+
 import type { SpinnakerService } from "../config/schema";
 import { type Role, roleEnvironment } from "./roles";
 import { enabledServices, REDIS_PORT, type ServiceSpec } from "./services";
+import { toYaml } from "./yaml";
 
 export const CONFIG_DIR = "/opt/spinnaker/config";
 export const REDIS_DATA_DIR = "/var/lib/spinnaker/redis";

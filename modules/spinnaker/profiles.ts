@@ -4,9 +4,10 @@
  * config bucket and synced to every instance before Spinnaker starts; both roles read the same files,
  * and what differs per role is set in the compose project instead.
  */
-import { toYaml } from "./yaml";
+
 import type { SpinnakerService } from "../config/schema";
 import { SERVICES } from "./services";
+import { toYaml } from "./yaml";
 
 export interface AwsAccountProfile {
   readonly name: string;
@@ -142,9 +143,7 @@ function clouddriverProfile(o: ProfileOptions): Record<string, unknown> {
         // Spinnaker resolves these at start with the instance role; the kubeconfig is never on disk
         // in the bucket or the user data.
         ...(k.kubeconfigSecretArn
-          ? {
-              kubeconfigContents: `encrypted:secrets-manager!r:${arnRegion(k.kubeconfigSecretArn)}!s:${k.kubeconfigSecretArn}`,
-            }
+          ? { kubeconfigContents: secretsManagerReference(k.kubeconfigSecretArn) }
           : { kubeconfigFile: s3SecretFile(k.kubeconfigS3Uri ?? "", o.region) }),
       })),
     },
@@ -172,8 +171,14 @@ function kayentaProfile(o: ProfileOptions): Record<string, unknown> {
   };
 }
 
-function arnRegion(arn: string): string {
-  return arn.split(":")[3];
+/**
+ * A Spinnaker secret reference to a Secrets Manager secret, or to one key of a JSON secret. The
+ * service resolves it when it starts, with the instance role, so the value is never in the bucket,
+ * the user data or the Terraform configuration (kork-secrets: `encrypted:secrets-manager!r:..!s:..`).
+ */
+export function secretsManagerReference(secretArn: string, jsonKey?: string): string {
+  const region = secretArn.split(":")[3];
+  return `encrypted:secrets-manager!r:${region}!s:${secretArn}${jsonKey ? `!k:${jsonKey}` : ""}`;
 }
 
 function s3SecretFile(uri: string, region: string): string {

@@ -40,6 +40,10 @@ export class StandaloneStack extends SpinnakerStack {
         value: instanceRole.role.arn,
         description: "IAM role of the instances: the principal that managed accounts' roles must trust.",
       },
+      managed_role_trust_policy: {
+        value: instanceRole.managedRoleTrustPolicy,
+        description: "Trust policy (JSON) to give each managed account's role so that Spinnaker may assume it.",
+      },
     };
     for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
   }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import type { Deployment, Settings } from "../config/schema";
+import type { Deployment } from "../config/schema";
 import { InstanceRole } from "../constructs/instance-role";
 import { SpinnakerLaunchTemplate } from "../constructs/launch-template";
 import { MachineImage } from "../constructs/machine-image";
@@ -11,6 +11,7 @@ import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer"
 import { INSTANCE_TAGS } from "../spinnaker/cloud-init";
 import { renderProfiles } from "../spinnaker/profiles";
 import { REDIS_PORT, SERVICES } from "../spinnaker/services";
+import { createManagedAccountRoles, managedAccountRoleArns } from "./accounts";
 import { CONFIG_PREFIX, renderInstanceUserData } from "./instance-software";
 
 export interface StandaloneSpinnakerProps {
@@ -109,6 +110,8 @@ export class StandaloneSpinnaker extends Construct {
       tags,
     });
 
+    createManagedAccountRoles(this, settings, this.instanceRole);
+
     // Launch template and the one-instance server group, armoryspinnaker-preprod-v000.
     const image = new MachineImage(this, "MachineImage", { os: instance.os, amiId: instance.amiId });
     const launchTemplate = new SpinnakerLaunchTemplate(this, "LaunchTemplate", {
@@ -137,9 +140,4 @@ export class StandaloneSpinnaker extends Construct {
       tags,
     });
   }
-}
-
-/** The roles clouddriver assumes, one per managed AWS account. */
-export function managedAccountRoleArns(settings: Pick<Settings, "spinnaker" | "partition">): string[] {
-  return settings.spinnaker.accounts.aws.map((a) => `arn:${settings.partition}:iam::${a.accountId}:role/${a.roleName}`);
 }

@@ -1,0 +1,63 @@
+/**
+ * No secret in anything the package writes: the synthesized JSON, the user data it carries, and the
+ * configuration files it stores in S3. Secrets only ever appear as references resolved at start.
+ */
+import { settingsFrom, synthStack } from "../helpers";
+
+const KUBECONFIG_SECRET = "arn:aws:secretsmanager:us-west-2:111111111111:secret:eks-kubeconfig-AbCdEf";
+
+const SECRET_PATTERNS: [string, RegExp][] = [
+  ["a private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
+  ["an AWS access key id", /\b(AKIA|ASIA)[0-9A-Z]{16}\b/],
+  ["an AWS secret key setting", /aws_secret_access_key|secret_key/i],
+  ["a password in a Redis URL", /rediss?:\/\/[^:@\s/]*:[^@\s]+@/],
+  ["kubeconfig credentials", /client-key-data|client-certificate-data|^\s*token:\s*\S/m],
+  ["a password setting with a value", /password["']?\s*[:=]\s*["']?[^\s"',}]+/i],
+];
+
+function everythingWritten(): string {
+  const json = synthStack(
+    settingsFrom({
+      loadBalancer: { certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc-123" },
+      spinnaker: {
+        kayenta: true,
+        accounts: {
+          aws: [{ name: "prod", accountId: "012345678901" }],
+          kubernetes: [
+            { name: "eks", kubeconfigSecretArn: KUBECONFIG_SECRET },
+            { name: "gke", kubeconfigS3Uri: "s3://kubeconfigs/gke.yaml" },
+          ],
+        },
+      },
+    }),
+  );
+  const userData = Object.values(json.resource?.aws_launch_template ?? {}).map((t) =>
+    Buffer.from(String(t.user_data), "base64").toString(),
+  );
+  return [JSON.stringify(json), ...userData].join("\n");
+}
+
+const written = everythingWritten();
+
+test.each(SECRET_PATTERNS)("nothing written contains %s", (_what, pattern) => {
+  expect(written).not.toMatch(pattern);
+});
+
+test("the kubeconfig is referenced, never inlined", () => {
+  expect(written).toContain(`encrypted:secrets-manager!r:us-west-2!s:${KUBECONFIG_SECRET}`);
+  expect(written).toContain("encryptedFile:s3!r:us-west-2!b:kubeconfigs!f:gke.yaml");
+});
+
+test("the patterns would catch a secret (the check can fail)", () => {
+  const leaks = [
+    "-----BEGIN RSA PRIVATE KEY-----",
+    "AKIAIOSFODNN7EXAMPLE",
+    "rediss://:hunter2@redis.example.com:6379",
+    "client-key-data: LS0t",
+    "    token: eyJhbGciOi",
+    "password: hunter2",
+  ];
+  for (const leak of leaks) {
+    expect(SECRET_PATTERNS.some(([, pattern]) => pattern.test(leak))).toBe(true);
+  }
+});
