@@ -1,0 +1,44 @@
+/** The README's configuration reference and variable list keep up with the code. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { z } from "zod";
+import { ConfigSchema } from "../modules/config/schema";
+import { settingsFrom, synthStack } from "./helpers";
+
+const README = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+
+/** Dotted paths of every setting, through defaults and optionals, not into lists. */
+function settingPaths(schema: z.ZodType, prefix = ""): string[] {
+  const def = (
+    schema as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; shape?: Record<string, z.ZodType> } } }
+  )._zod.def;
+  // An optional group (loadBalancer.accessLogs) is one setting; defaulted groups are documented by member.
+  if (def.type === "optional") return [prefix];
+  if (def.innerType) return settingPaths(def.innerType, prefix);
+  if (def.type !== "object" || !def.shape) return [prefix];
+  return Object.entries(def.shape).flatMap(([key, child]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    const nested = settingPaths(child, path);
+    // A group is documented through its members; a leaf by itself.
+    return nested.length === 1 && nested[0] === path ? [path] : nested;
+  });
+}
+
+const paths = settingPaths(ConfigSchema);
+
+test("finds the settings it checks", () => {
+  expect(paths).toEqual(expect.arrayContaining(["name", "network.vpcId", "spinnaker.accounts.aws", "state.bucket"]));
+});
+
+test.each(paths)("the configuration reference documents %s", (path) => {
+  expect(README).toContain(`| \`${path}\` |`);
+});
+
+test.each(
+  Object.keys(
+    synthStack(settingsFrom({ loadBalancer: { certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/a" } }))
+      .variable ?? {},
+  ),
+)("the README names the Terraform variable %s", (name) => {
+  expect(README).toContain(`\`${name}\``);
+});
