@@ -1,5 +1,5 @@
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { Testing } from "cdktf";
+import { TerraformVariable, Testing } from "cdktf";
 import {
   SpinnakerLaunchTemplate,
   type SpinnakerLaunchTemplateProps,
@@ -77,4 +77,16 @@ test("user data over the EC2 limit is refused with its size", () => {
 
 test("a root volume under 30 GiB is refused", () => {
   expect(() => synth({ rootVolumeSizeGiB: 8 })).toThrow("rootVolumeSizeGiB must be at least 30 GiB, got 8");
+});
+
+test("a root volume size from a Terraform variable is left to the variable's validation", () => {
+  const json = Testing.synthScope((scope) => {
+    const size = new TerraformVariable(scope, "root_volume_size", { type: "number" });
+    new SpinnakerLaunchTemplate(scope, "lt", { ...props, rootVolumeSizeGiB: size.numberValue });
+  });
+  expect(json).toHaveResourceWithProperties(LaunchTemplate, {
+    block_device_mappings: [
+      expect.objectContaining({ ebs: expect.objectContaining({ volume_size: "${var.root_volume_size}" }) }),
+    ],
+  });
 });

@@ -102,3 +102,11 @@ test("refuses a name AWS would refuse", () => {
 test("refuses deck and gate on one port", () => {
   expect(() => build({ gatePort: 80 })).toThrow("gatePort must differ from deckPort (80), got 80");
 });
+
+test("access logs go to the configured bucket when asked, and are off otherwise", () => {
+  expect(build({ accessLogs: { bucket: "elb-logs", prefix: "spinnaker" } }).json).toHaveResourceWithProperties(Lb, {
+    access_logs: { bucket: "elb-logs", prefix: "spinnaker", enabled: true },
+  });
+  const [plain] = Object.values(JSON.parse(build().json).resource.aws_lb) as Record<string, unknown>[];
+  expect(plain.access_logs).toBeUndefined();
+});
