@@ -57,6 +57,38 @@ function plannedResources(plan: { planned_values: unknown }): PlannedResource[] 
   return root.resources;
 }
 
+/**
+ * A mock AWS provider for `terraform test`: every resource is "applied" without AWS. The provider
+ * still checks ARNs and ids it receives, so those get well-formed mock values.
+ */
+function mockProvider(extra = ""): string {
+  return `mock_provider "aws" {
+${extra}  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{}" }
+  }
+  # The provider checks ARNs it receives; random mock strings are not ARNs.
+  mock_resource "aws_lb" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/spin/0123456789abcdef" }
+  }
+  mock_resource "aws_lb_target_group" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/spin/0123456789abcdef" }
+  }
+  mock_resource "aws_iam_instance_profile" {
+    defaults = { arn = "arn:aws:iam::123456789012:instance-profile/spin" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/spin" }
+  }
+  mock_resource "aws_launch_template" {
+    defaults = { id = "lt-0123456789abcdef0", latest_version = 1 }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::spin-config", bucket = "spin-config" }
+  }
+}
+`;
+}
+
 beforeAll(() => {
   requireTool("terraform", ["version"], "install Terraform 1.10 or newer (the S3 backend uses use_lockfile)");
 });
@@ -146,35 +178,11 @@ describe("standalone stack", () => {
       expect(amiLookup).toBeDefined();
       writeFileSync(
         join(workdir.dir, "standalone.tftest.hcl"),
-        `mock_provider "aws" {
-  override_data {
+        `${mockProvider(`  override_data {
     target = data.aws_ami.${amiLookup}
     values = { id = "ami-0aaaaaaaaaaaaaaaa", root_device_name = "/dev/sda1" }
   }
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{}" }
-  }
-  # The provider checks ARNs it receives; random mock strings are not ARNs.
-  mock_resource "aws_lb" {
-    defaults = { arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/spin/0123456789abcdef" }
-  }
-  mock_resource "aws_lb_target_group" {
-    defaults = { arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/spin/0123456789abcdef" }
-  }
-  mock_resource "aws_iam_instance_profile" {
-    defaults = { arn = "arn:aws:iam::123456789012:instance-profile/spin" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::123456789012:role/spin" }
-  }
-  mock_resource "aws_launch_template" {
-    defaults = { id = "lt-0123456789abcdef0", latest_version = 1 }
-  }
-  mock_resource "aws_s3_bucket" {
-    defaults = { arn = "arn:aws:s3:::spin-config", bucket = "spin-config" }
-  }
-}
-
+`)}
 variables {
   vpc_id              = "vpc-0123456789abcdef0"
   instance_subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
@@ -257,6 +265,60 @@ describe("state stack", () => {
       expectSuccess(terraform(workdir, ["validate"]), "terraform validate");
       const bucket = plannedResources(planJson(workdir, [])).find((r) => r.type === "aws_s3_bucket");
       expect(bucket?.values.bucket).toBe("acme-spinnaker-state");
+    },
+    TIMEOUT,
+  );
+});
+
+describe("standalone stack creating the managed role of its own account", () => {
+  test(
+    "terraform test: creates the role in that account, refuses any other",
+    () => {
+      const configuration = synthesize(
+        settingsFrom({
+          spinnaker: { accounts: { aws: [{ name: "home", accountId: "012345678901", createRole: true }] } },
+        }),
+        "standalone",
+      );
+      const role = Object.keys(configuration.resource.aws_iam_role).find((name) => name.includes("ManagedAccountRole"));
+      const caller = Object.keys(configuration.data?.aws_caller_identity ?? {})[0];
+      expect([role, caller]).toEqual([expect.any(String), expect.any(String)]);
+      const workdir = initialized("standalone-managed", configuration);
+      writeFileSync(
+        join(workdir.dir, "managed.tftest.hcl"),
+        `${mockProvider()}
+variables {
+  vpc_id              = "vpc-0123456789abcdef0"
+  instance_subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
+  user_cidrs          = ["10.0.0.0/8"]
+  ami_id              = "ami-0123456789abcdef0"
+}
+
+run "home_account" {
+  command = apply
+  override_data {
+    target = data.aws_caller_identity.${caller}
+    values = { account_id = "012345678901" }
+  }
+  assert {
+    condition     = aws_iam_role.${role}.name == "spinnakerManaged"
+    error_message = "the managed role must be created in its own account"
+  }
+}
+
+run "other_account" {
+  command = plan
+  override_data {
+    target = data.aws_caller_identity.${caller}
+    values = { account_id = "999999999999" }
+  }
+  expect_failures = [aws_iam_role.${role}]
+}
+`,
+      );
+      const result = terraform(workdir, ["test"]);
+      expectSuccess(result, "terraform test");
+      expect(result.stdout).toMatch(/Success! 2 passed, 0 failed/);
     },
     TIMEOUT,
   );
