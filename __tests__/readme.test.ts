@@ -36,8 +36,14 @@ test.each(paths)("the configuration reference documents %s", (path) => {
 
 test.each(
   Object.keys(
-    synthStack(settingsFrom({ loadBalancer: { certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/a" } }))
-      .variable ?? {},
+    synthStack(
+      settingsFrom({
+        loadBalancer: {
+          certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/a",
+          hostname: "spinnaker.example.com",
+        },
+      }),
+    ).variable ?? {},
   ),
 )("the README names the Terraform variable %s", (name) => {
   expect(README).toContain(`\`${name}\``);

@@ -39,13 +39,13 @@ describe("defaults", () => {
 
   test("deck listens on 443 once a certificate is configured", () => {
     const tls = load(
-      `${STATE}loadBalancer:\n  certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/abc-123\n`,
+      `${STATE}loadBalancer:\n  hostname: spinnaker.example.com\n  certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/abc-123\n`,
     );
     expect(tls.loadBalancer.deckPort).toBe(443);
   });
 
-  test("open-source images come from ghcr.io at the tested release; Armory's from docker.io/armory", () => {
-    expect(settings.spinnaker.registry).toBe("ghcr.io/spinnaker");
+  test("open-source images come from the project's registry at the targeted release; Armory's from docker.io/armory", () => {
+    expect(settings.spinnaker.registry).toBe("us-docker.pkg.dev/spinnaker-community/docker");
     expect(settings.spinnaker.version).toBe(DEFAULT_OSS_VERSION);
     const armory = load(`${STATE}spinnaker:\n  distribution: armory\n  version: 2.36.3\n`);
     expect(armory.spinnaker.registry).toBe("docker.io/armory");
@@ -58,7 +58,8 @@ describe("defaults", () => {
     expect(settings.partition).toBe("aws");
   });
 
-  test("an empty file is the defaults, with the local backend", () => {
+  test("an empty file is the defaults, which need a state bucket for the S3 backend", () => {
+    expect(errorOf("")).toContain("state.bucket: required when state.backend is s3");
     expect(load("state:\n  backend: local\n").state.backend).toBe("local");
   });
 });
@@ -169,6 +170,23 @@ describe("invalid settings name the setting, the rule and the value", () => {
     [
       "configBucket:\n  name: My_Bucket",
       'configBucket.name: expected an S3 bucket name (3-63 of a-z 0-9 . -), got "My_Bucket"',
+    ],
+    [
+      "loadBalancer:\n  certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/abc-123",
+      "loadBalancer.hostname: required when loadBalancer.certificateArn is set",
+    ],
+    [
+      "loadBalancer:\n  hostname: Spinnaker.Example",
+      'loadBalancer.hostname: expected a lower-case DNS name such as spinnaker.example.com, got "Spinnaker.Example"',
+    ],
+    [
+      "tags:\n  cost center: platform",
+      'tags.cost center: expected a tag key of letters, digits and + - = . _ , : @ (no spaces or "/", not starting with aws:)',
+    ],
+    ["tags:\n  aws:owner: me", "tags.aws:owner: expected a tag key"],
+    [
+      "instance:\n  rootDeviceName: sda1",
+      'instance.rootDeviceName: expected a device name such as /dev/sda1 or /dev/xvda, got "sda1"',
     ],
     ["bogus: 1", 'unknown setting "bogus"'],
     ["instance:\n  typo: 1", 'instance: unknown setting "typo"'],

@@ -13,7 +13,13 @@ interface Statement {
 function statements(props: Partial<InstanceRoleProps> = {}): Record<string, Statement> {
   const json = JSON.parse(
     Testing.synthScope(
-      (scope) => new InstanceRole(scope, "role", { namePrefix: "spin-dev", configBucketArn: BUCKET, ...props }),
+      (scope) =>
+        new InstanceRole(scope, "role", {
+          namePrefix: "spin-dev",
+          configBucketArn: BUCKET,
+          writablePrefixes: ["front50"],
+          ...props,
+        }),
     ),
   );
   const documents = Object.entries(json.data.aws_iam_policy_document as Record<string, { statement: Statement[] }>);
@@ -22,11 +28,17 @@ function statements(props: Partial<InstanceRoleProps> = {}): Record<string, Stat
   return Object.fromEntries(permissions[1].statement.map((s) => [s.sid, s]));
 }
 
-test("reads and writes exactly the config bucket and its objects", () => {
-  const s = statements();
+test("reads exactly the config bucket; writes only under the services' own prefixes", () => {
+  const s = statements({ writablePrefixes: ["front50", "kayenta"] });
   expect(s.ConfigBucket.resources).toEqual([BUCKET]);
-  expect(s.ConfigObjects.resources).toEqual([`${BUCKET}/*`]);
-  expect(s.ConfigObjects.actions).toEqual(expect.arrayContaining(["s3:GetObject", "s3:PutObject"]));
+  expect(s.ReadConfigObjects).toMatchObject({
+    actions: ["s3:GetObject", "s3:GetObjectVersion"],
+    resources: [`${BUCKET}/*`],
+  });
+  expect(s.WriteServiceData).toMatchObject({
+    actions: ["s3:PutObject", "s3:DeleteObject"],
+    resources: [`${BUCKET}/front50/*`, `${BUCKET}/kayenta/*`],
+  });
   expect(JSON.stringify(s)).not.toContain('"s3:*"');
 });
 
@@ -58,7 +70,12 @@ test("may read only the named secrets and objects", () => {
 test("Session Manager replaces SSH, in the configured partition", () => {
   const json = Testing.synthScope(
     (scope) =>
-      new InstanceRole(scope, "role", { namePrefix: "spin-dev", configBucketArn: BUCKET, partition: "aws-us-gov" }),
+      new InstanceRole(scope, "role", {
+        namePrefix: "spin-dev",
+        configBucketArn: BUCKET,
+        writablePrefixes: ["front50"],
+        partition: "aws-us-gov",
+      }),
   );
   expect(json).toHaveResourceWithProperties(IamRolePolicyAttachment, {
     policy_arn: "arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedInstanceCore",

@@ -28,6 +28,8 @@ test("requires IMDSv2 with hop limit 1", () => {
       http_endpoint: "enabled",
       http_tokens: "required",
       http_put_response_hop_limit: 1,
+      // The boot scripts read the bucket name from the instance's tags.
+      instance_metadata_tags: "enabled",
     }),
   });
 });

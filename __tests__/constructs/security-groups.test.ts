@@ -33,12 +33,12 @@ function rules(json: string, type: string): Rules {
 test("creates a user-facing and an internal group in the VPC, each described", () => {
   const json = synth();
   expect(json).toHaveResourceWithProperties(SecurityGroup, {
-    name: "armoryspinnaker-preprod-user-facing",
+    name_prefix: "armoryspinnaker-preprod-user-facing-",
     vpc_id: "vpc-0123456789abcdef0",
     description: expect.stringContaining("user-facing"),
   });
   expect(json).toHaveResourceWithProperties(SecurityGroup, {
-    name: "armoryspinnaker-preprod-internal",
+    name_prefix: "armoryspinnaker-preprod-internal-",
     description: expect.stringContaining("only from the load balancer and from members"),
   });
 });
@@ -53,8 +53,17 @@ test("listener ports admit only the user CIDRs, one rule per CIDR", () => {
   }
 });
 
-test("no rule admits 0.0.0.0/0 on any port", () => {
-  const ingress = rules(synth(), VpcSecurityGroupIngressRule.tfResourceType);
+test("ingress by CIDR comes only from the user and SSH lists given, never from the egress list", () => {
+  const ingress = rules(
+    synth({ userCidrs: ["10.0.0.0/8"], sshCidrs: ["192.0.2.0/24"], egressCidrs: ["0.0.0.0/0"] }),
+    VpcSecurityGroupIngressRule.tfResourceType,
+  );
+  const byCidr = Object.values(ingress).filter((r) => r.cidr_ipv4 !== undefined);
+  expect(byCidr.map((r) => r.for_each).sort()).toEqual([
+    '${toset(["10.0.0.0/8"])}',
+    '${toset(["10.0.0.0/8"])}',
+    '${toset(["192.0.2.0/24"])}',
+  ]);
   expect(JSON.stringify(ingress)).not.toContain("0.0.0.0/0");
 });
 

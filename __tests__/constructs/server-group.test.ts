@@ -14,6 +14,7 @@ function synth(overrides: Partial<Omit<ServerGroupProps, "launchTemplate">> = {}
       capacity: 1,
       targetGroupArns: ["arn:tg"],
       healthCheckGracePeriodSeconds: 900,
+      replacement: "launch-first",
       ...overrides,
     });
   });
@@ -39,6 +40,12 @@ test("uses the launch template's latest version and rolls with a replacement lau
       strategy: "Rolling",
       preferences: { min_healthy_percentage: 100, max_healthy_percentage: 200 },
     },
+  });
+});
+
+test("a polling group terminates before it launches, so two polling instances never overlap", () => {
+  expect(synth({ replacement: "terminate-first" })).toHaveResourceWithProperties(AutoscalingGroup, {
+    instance_refresh: { strategy: "Rolling", preferences: { min_healthy_percentage: 0, max_healthy_percentage: 100 } },
   });
 });
 

@@ -1,3 +1,4 @@
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { TerraformOutput, Testing } from "cdktf";
 import { SpinnakerConfiguration } from "../../modules/constructs/spinnaker-configuration";
@@ -30,6 +31,25 @@ test("its version is a digest of every object's version id, so any change shows"
   expect(json.output.version.value).toBe(
     `\${sha256(join(",", [aws_s3_object.${a}.version_id, aws_s3_object.${b}.version_id]))}`,
   );
+});
+
+test("objects wait for what they depend on (the bucket's versioning and encryption)", () => {
+  const json = JSON.parse(
+    Testing.synthScope((scope) => {
+      const versioning = new S3BucketVersioningA(scope, "versioning", {
+        bucket: "my-bucket",
+        versioningConfiguration: { status: "Enabled" },
+      });
+      new SpinnakerConfiguration(scope, "config", {
+        bucket: "my-bucket",
+        prefix: "config",
+        files: { "a.yml": "a\n" },
+        dependsOn: [versioning],
+      });
+    }),
+  );
+  const [object] = Object.values(json.resource.aws_s3_object) as { depends_on: string[] }[];
+  expect(object.depends_on).toEqual(["aws_s3_bucket_versioning.versioning"]);
 });
 
 test("refuses text that Terraform would read as a template", () => {

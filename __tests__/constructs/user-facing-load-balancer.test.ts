@@ -88,6 +88,12 @@ test("with a certificate: HTTPS with a TLS 1.3 policy, and HTTP on 80 redirects"
   expect(lb.deckUrl).toMatch(/^https:\/\/\$\{TfToken\[TOKEN\.\d+\]\}$/);
 });
 
+test("with a hostname, deck's and gate's URLs use it instead of the load balancer's DNS name", () => {
+  const { lb } = build({ hostname: "spinnaker.example.com", certificateArn: CERT, deckPort: 443 });
+  expect(lb.deckUrl).toBe("https://spinnaker.example.com");
+  expect(lb.gateUrl).toBe("https://spinnaker.example.com:8084");
+});
+
 test("listener ports for the security group follow the listeners", () => {
   expect(UserFacingLoadBalancer.listenerPorts(props).map((p) => p.port)).toEqual([80, 8084]);
   expect(

@@ -84,3 +84,25 @@ test("scripts are executable, everything else is not", () => {
     expect(file.permissions).toBe(file.path.includes("/bin/") ? "0755" : "0644");
   }
 });
+
+test("Docker starts without its default bridge: every container uses host networking", () => {
+  const { config } = render();
+  expect(JSON.parse(fileAt(config, "/etc/docker/daemon.json"))).toEqual({ bridge: "none" });
+  // write_files runs before packages: the file exists when the package first starts Docker.
+  expect(config.write_files[0].path).toBe("/etc/docker/daemon.json");
+});
+
+test.each(["rhel", "centos"] as const)("%s installs and starts the SSM agent from the region's bucket", (os) => {
+  const { config } = render({ os, region: "eu-west-1" });
+  expect(config.runcmd).toContainEqual([
+    "dnf",
+    "install",
+    "-y",
+    "https://s3.eu-west-1.amazonaws.com/amazon-ssm-eu-west-1/latest/linux_amd64/amazon-ssm-agent.rpm",
+  ]);
+  expect(config.runcmd).toContainEqual(["systemctl", "enable", "--now", "amazon-ssm-agent.service"]);
+});
+
+test("Ubuntu's images ship the SSM agent: nothing to install", () => {
+  expect(JSON.stringify(render().config.runcmd)).not.toContain("amazon-ssm-agent");
+});

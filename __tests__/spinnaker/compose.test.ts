@@ -81,7 +81,8 @@ test("the non-polling role turns all three off and includes the nonpolling profi
   expect(nonpolling.igor.environment.SPINNAKER_BUILD_POLLINGENABLED).toBe("false");
   expect(nonpolling.echo.environment.SCHEDULER_ENABLED).toBe("false");
   expect(nonpolling.clouddriver.environment.CACHING_WRITEENABLED).toBe("false");
-  expect(nonpolling.clouddriver.environment.SPRING_PROFILES_INCLUDE).toBe("nonpolling");
+  // kork's own default include, "composite", must survive.
+  expect(nonpolling.clouddriver.environment.SPRING_PROFILES_INCLUDE).toBe("composite,nonpolling");
 });
 
 test("Redis on the instance listens on loopback only", () => {

@@ -5,7 +5,6 @@ const options: ProfileOptions = {
   region: "us-west-2",
   configBucket: "spin-config",
   front50Prefix: "front50",
-  serverSideEncryption: "AES256",
   serviceHost: "localhost",
   deckUrl: "http://spin.example.com",
   gateUrl: "http://spin.example.com:8084",
@@ -38,7 +37,6 @@ test("front50 stores its data in the config bucket under its own prefix", () => 
     region: "us-west-2",
     rootFolder: "front50",
     versioning: true,
-    serverSideEncryption: "AES256",
   });
 });
 

@@ -18,7 +18,10 @@ const SECRET_PATTERNS: [string, RegExp][] = [
 function everythingWritten(): string {
   const json = synthStack(
     settingsFrom({
-      loadBalancer: { certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc-123" },
+      loadBalancer: {
+        certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc-123",
+        hostname: "spinnaker.example.com",
+      },
       spinnaker: {
         kayenta: true,
         accounts: {

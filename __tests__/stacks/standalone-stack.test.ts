@@ -49,7 +49,12 @@ describe("Terraform variables", () => {
   test("the certificate is a variable only when TLS is configured", () => {
     expect(json.variable?.certificate_arn).toBeUndefined();
     const tls = synthStack(
-      settingsFrom({ loadBalancer: { certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc" } }),
+      settingsFrom({
+        loadBalancer: {
+          certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc",
+          hostname: "spinnaker.example.com",
+        },
+      }),
     );
     expect(tls.variable?.certificate_arn.default).toBe("arn:aws:acm:us-west-2:123456789012:certificate/abc");
   });

@@ -20,7 +20,14 @@ export interface Run {
 export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
   const result = spawnSync(command, args, {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    // Only what a tool needs to run: a developer's TF_VAR_*, TF_CLI_ARGS or AWS_* must not change results.
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TMPDIR: process.env.TMPDIR,
+      LANG: "C.UTF-8",
+      ...options.env,
+    },
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });

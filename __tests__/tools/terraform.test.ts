@@ -159,6 +159,11 @@ describe("standalone stack", () => {
       '-var=instance_subnet_ids=["sn-1"]',
       "instance_subnet_ids must hold at least one subnet id",
     ],
+    [
+      "load_balancer_subnet_ids",
+      '-var=instance_subnet_ids=["subnet-0123456789abcdef0"]',
+      'The load balancer needs subnets in two AZs or more: set load_balancer_subnet_ids, or give two instance_subnet_ids. Got [] and instance_subnet_ids ["subnet-0123456789abcdef0"].',
+    ],
   ])(
     "plan refuses a bad %s with a message naming it and the value",
     (_name, bad, message) => {
@@ -234,7 +239,12 @@ describe("standalone stack with TLS", () => {
     "validates and plans HTTPS listeners with the redirect",
     () => {
       const configuration = synthesize(
-        settingsFrom({ loadBalancer: { certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc-123" } }),
+        settingsFrom({
+          loadBalancer: {
+            certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc-123",
+            hostname: "spinnaker.example.com",
+          },
+        }),
         "standalone",
       );
       const workdir = initialized("standalone-tls", configuration);
@@ -249,6 +259,37 @@ describe("standalone stack with TLS", () => {
           [80, "HTTP"],
         ]),
       );
+    },
+    TIMEOUT,
+  );
+});
+
+describe("standalone stack with an internet-facing load balancer", () => {
+  test(
+    "plan refuses to put it in the private instance subnets",
+    () => {
+      const workdir = initialized(
+        "standalone-public",
+        synthesize(settingsFrom({ loadBalancer: { scheme: "internet-facing" } }), "standalone"),
+      );
+      const refused = terraform(workdir, [
+        "plan",
+        "-input=false",
+        ...NETWORK_VARS,
+        "-var=ami_id=ami-0123456789abcdef0",
+      ]);
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr.replace(/\s+/g, " ")).toContain(
+        "An internet-facing load balancer needs load_balancer_subnet_ids: public subnets in two AZs or more. Got [].",
+      );
+      const planned = terraform(workdir, [
+        "plan",
+        "-input=false",
+        ...NETWORK_VARS,
+        "-var=ami_id=ami-0123456789abcdef0",
+        '-var=load_balancer_subnet_ids=["subnet-0aaaaaaaaaaaaaaaa","subnet-0bbbbbbbbbbbbbbbb"]',
+      ]);
+      expectSuccess(planned, "terraform plan");
     },
     TIMEOUT,
   );

@@ -73,6 +73,10 @@ function describeIssue(issue: z.core.$ZodIssue, fromEnv: Map<string, string>): s
   const envName = [...fromEnv.entries()].find(([k]) => key === k || key.startsWith(`${k}.`))?.[1];
   const where = `${path || "(top level)"}${envName ? ` (from ${envName})` : ""}`;
   let message = issue.message;
+  if (issue.code === "invalid_key" && issue.issues[0]) {
+    // A record's key failed its own rule (a tag key): report that rule, not "Invalid key".
+    message = issue.issues[0].message;
+  }
   if (issue.code === "unrecognized_keys") {
     message = `unknown setting${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
   }

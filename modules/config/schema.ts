@@ -108,7 +108,17 @@ export const ConfigSchema = z
       .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, { message: "expected an AWS region such as us-west-2" })
       .default("us-west-2"),
     /** Tags on every resource (provider default_tags) and on the instances. */
-    tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+    // Instances read their tags through the metadata service, which refuses keys with spaces or "/"
+    // (and AWS reserves "aws:"): such a key would stop every instance from launching.
+    tags: z
+      .record(
+        z.string().regex(/^(?!aws:)[A-Za-z0-9+\-=._,:@]{1,128}$/, {
+          message:
+            'expected a tag key of letters, digits and + - = . _ , : @ (no spaces or "/", not starting with aws:)',
+        }),
+        z.string().max(256, { message: "expected a tag value of at most 256 characters" }),
+      )
+      .default({}),
 
     network: z
       .strictObject({
@@ -140,6 +150,16 @@ export const ConfigSchema = z
       .strictObject({
         /** `internet-facing` puts deck and gate on the internet (still only for `userCidrs`). */
         scheme: z.enum(["internal", "internet-facing"]).default("internal"),
+        /**
+         * The DNS name users open (a record you point at the load balancer). Deck's and gate's URLs use
+         * it; required with a certificate, which can cover your name but never the load balancer's own.
+         */
+        hostname: z
+          .string()
+          .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+            message: "expected a lower-case DNS name such as spinnaker.example.com",
+          })
+          .optional(),
         /** ACM certificate: adds HTTPS listeners and redirects HTTP to HTTPS. */
         certificateArn: z
           .string()
@@ -178,6 +198,11 @@ export const ConfigSchema = z
         amiId: z
           .string()
           .regex(AMI_ID_PATTERN, { message: "expected an AMI id such as ami-0123456789abcdef0" })
+          .optional(),
+        /** Root device of `amiId`. Default: read from the official image, or /dev/sda1 for your own AMI. */
+        rootDeviceName: z
+          .string()
+          .regex(/^\/dev\/[a-z0-9]+$/, { message: "expected a device name such as /dev/sda1 or /dev/xvda" })
           .optional(),
         rootVolumeSizeGiB: wholeNumber(30, 16384, " GiB").default(100),
         keyName: z.string().min(1).max(255).optional(),
@@ -272,6 +297,14 @@ export const ConfigSchema = z
         message: "required when state.backend is s3: set it (or SPINNAKER_STATE_BUCKET), or set state.backend to local",
       });
     }
+    if (c.loadBalancer.certificateArn !== undefined && c.loadBalancer.hostname === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["loadBalancer", "hostname"],
+        message:
+          "required when loadBalancer.certificateArn is set: browsers check the certificate against your DNS name, never the load balancer's own",
+      });
+    }
     const deckPort = c.loadBalancer.deckPort ?? (c.loadBalancer.certificateArn ? 443 : 80);
     if (deckPort === c.loadBalancer.gatePort) {
       ctx.addIssue({
@@ -315,9 +348,16 @@ export const ConfigSchema = z
 export type Config = z.input<typeof ConfigSchema>;
 type Parsed = z.output<typeof ConfigSchema>;
 
-/** The newest open-source release we have tested the rendering with. */
+/** The open-source release the rendering targets: 2025.4, the first on Spring Boot 3. */
 export const DEFAULT_OSS_VERSION = "2025.4.1";
-export const DEFAULT_REGISTRY = { oss: "ghcr.io/spinnaker", armory: "docker.io/armory" } as const;
+/**
+ * The project's registry up to 2026.0 (ghcr.io/spinnaker carries 2025.3 on, and only it from 2026.1:
+ * set `registry` when you move past 2026.0).
+ */
+export const DEFAULT_REGISTRY = {
+  oss: "us-docker.pkg.dev/spinnaker-community/docker",
+  armory: "docker.io/armory",
+} as const;
 
 /** Defaults that depend on other settings; the only place besides the schema that sets one. */
 export function resolve(parsed: Parsed) {

@@ -13,6 +13,11 @@ export interface InstanceRoleProps {
   readonly namePrefix: string;
   /** The config bucket: the only bucket the instances may read and write. */
   readonly configBucketArn: string;
+  /**
+   * Key prefixes the services write under (front50's data, kayenta's); everything else in the
+   * bucket, the rendered configuration included, is read-only to the instances.
+   */
+  readonly writablePrefixes: readonly string[];
   /** Roles clouddriver assumes in the managed accounts. @default - no sts:AssumeRole at all */
   readonly managedAccountRoleArns?: readonly string[];
   /** Secrets the services resolve at start (Redis auth token, kubeconfigs). @default - none */
@@ -73,9 +78,14 @@ export class InstanceRole extends Construct {
         resources: [props.configBucketArn],
       },
       {
-        sid: "ConfigObjects",
-        actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"],
+        sid: "ReadConfigObjects",
+        actions: ["s3:GetObject", "s3:GetObjectVersion"],
         resources: [`${props.configBucketArn}/*`],
+      },
+      {
+        sid: "WriteServiceData",
+        actions: ["s3:PutObject", "s3:DeleteObject"],
+        resources: props.writablePrefixes.map((prefix) => `${props.configBucketArn}/${prefix}/*`),
       },
       {
         // clouddriver lists regions and zones before it assumes any managed-account role.

@@ -41,6 +41,8 @@ export interface MachineImageProps {
    * @default - the newest official image of `os`
    */
   readonly amiId?: string;
+  /** Root device of an explicit AMI. @default - the official image's, or /dev/sda1 */
+  readonly rootDeviceName?: string;
 }
 
 /**
@@ -62,7 +64,7 @@ export class MachineImage extends Construct {
     const explicit = props.amiId;
     if (explicit !== undefined && !Token.isUnresolved(explicit)) {
       this.imageId = explicit;
-      this.rootDeviceName = image.rootDeviceName;
+      this.rootDeviceName = props.rootDeviceName ?? image.rootDeviceName;
       return;
     }
 
@@ -88,7 +90,7 @@ export class MachineImage extends Construct {
     this.rootDeviceName = Fn.conditional(
       noAmiGiven,
       Fn.lookupNested(lookup, ["0", "root_device_name"]),
-      image.rootDeviceName,
+      props.rootDeviceName ?? image.rootDeviceName,
     );
   }
 }

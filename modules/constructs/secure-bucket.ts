@@ -6,6 +6,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 
@@ -31,6 +32,8 @@ export interface SecureBucketProps {
  */
 export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
+  /** Versioning and encryption: objects written before these exist are neither versioned nor encrypted by them. */
+  readonly controls: ITerraformDependable[];
   readonly bucketName: string;
   readonly bucketArn: string;
 
@@ -52,11 +55,11 @@ export class SecureBucket extends Construct {
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
 
-    new S3BucketVersioning(this, "Versioning", {
+    const versioning = new S3BucketVersioning(this, "Versioning", {
       bucket: this.bucket.id,
       versioningConfiguration: { status: "Enabled" },
     });
-    new S3BucketServerSideEncryptionConfiguration(this, "Encryption", {
+    const encryption = new S3BucketServerSideEncryptionConfiguration(this, "Encryption", {
       bucket: this.bucket.id,
       rule: [
         {
@@ -68,6 +71,7 @@ export class SecureBucket extends Construct {
         },
       ],
     });
+    this.controls = [versioning, encryption];
     const publicAccess = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
       bucket: this.bucket.id,
       blockPublicAcls: true,

@@ -12,7 +12,7 @@ export interface PortRule {
 }
 
 export interface SecurityGroupsProps {
-  /** `<name>-<environment>`; the groups are named `<prefix>-user-facing` and `<prefix>-internal`. */
+  /** `<name>-<environment>`; the groups' names start `<prefix>-user-facing-` and `<prefix>-internal-`. */
   readonly namePrefix: string;
   readonly vpcId: string;
   /** Ports the user-facing load balancer listens on (deck, gate, and 443 with TLS). */
@@ -50,7 +50,8 @@ export class SecurityGroups extends Construct {
     }
 
     this.userFacing = new SecurityGroup(this, "UserFacing", {
-      name: `${props.namePrefix}-user-facing`,
+      // A prefix, not a name: a replacement is created before the old group goes, beside it.
+      namePrefix: `${props.namePrefix}-user-facing-`,
       description: "Spinnaker user-facing load balancer: deck and gate, only from the allowed CIDRs",
       vpcId: props.vpcId,
       tags: { ...props.tags, Name: `${props.namePrefix}-user-facing` },
@@ -58,7 +59,7 @@ export class SecurityGroups extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
     this.internal = new SecurityGroup(this, "Internal", {
-      name: `${props.namePrefix}-internal`,
+      namePrefix: `${props.namePrefix}-internal-`,
       description: "Spinnaker instances: service ports only from the load balancer and from members",
       vpcId: props.vpcId,
       tags: { ...props.tags, Name: `${props.namePrefix}-internal` },

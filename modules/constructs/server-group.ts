@@ -16,6 +16,11 @@ export interface ServerGroupProps {
   readonly capacity: number;
   readonly targetGroupArns: string[];
   readonly healthCheckGracePeriodSeconds: number;
+  /**
+   * How an instance refresh replaces instances. `terminate-first` for the polling role: two polling
+   * instances side by side would each fire every trigger. `launch-first` keeps capacity.
+   */
+  readonly replacement: "launch-first" | "terminate-first";
   readonly tags?: Record<string, string>;
 }
 
@@ -49,8 +54,10 @@ export class ServerGroup extends Construct {
       healthCheckGracePeriod: props.healthCheckGracePeriodSeconds,
       instanceRefresh: {
         strategy: "Rolling",
-        // Launch the replacement before the old instance goes: a group of one stays up.
-        preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200 },
+        preferences:
+          props.replacement === "launch-first"
+            ? { minHealthyPercentage: 100, maxHealthyPercentage: 200 }
+            : { minHealthyPercentage: 0, maxHealthyPercentage: 100 },
       },
       enabledMetrics: ["GroupDesiredCapacity", "GroupInServiceInstances", "GroupTotalInstances"],
       tag: Object.entries({ ...props.tags, Name: props.name }).map(([key, value]) => ({

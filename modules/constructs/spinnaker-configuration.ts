@@ -1,5 +1,5 @@
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
-import { Fn } from "cdktf";
+import { Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { ProfileFiles } from "../spinnaker/profiles";
 import { assertTemplateSafe } from "../terraform-text";
@@ -10,6 +10,8 @@ export interface SpinnakerConfigurationProps {
   /** Key prefix of the files, such as `config`; front50 keeps its own prefix beside it. */
   readonly prefix: string;
   readonly files: ProfileFiles;
+  /** What must exist before the objects are written: the bucket's versioning and encryption. */
+  readonly dependsOn?: ITerraformDependable[];
   readonly tags?: Record<string, string>;
 }
 
@@ -33,6 +35,7 @@ export class SpinnakerConfiguration extends Construct {
           content: assertTemplateSafe(props.files[name], `configuration file ${name}`),
           contentType: name.endsWith(".js") ? "application/javascript" : "application/yaml",
           tags: props.tags,
+          dependsOn: props.dependsOn,
         }),
     );
     this.version = Fn.sha256(

@@ -17,6 +17,8 @@ export interface UserFacingLoadBalancerProps {
   readonly deckPort: number;
   /** Listener port for gate. */
   readonly gatePort: number;
+  /** The DNS name users open, pointed at this load balancer. @default - the load balancer's own DNS name */
+  readonly hostname?: string;
   /** ACM certificate: both listeners speak HTTPS and port 80 redirects. @default - plain HTTP */
   readonly certificateArn?: string;
   /** @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
@@ -102,7 +104,8 @@ export class UserFacingLoadBalancer extends Construct {
 
     const scheme = tls ? "https" : "http";
     const defaultPort = tls ? 443 : 80;
-    const url = (port: number) => `${scheme}://${this.loadBalancer.dnsName}${port === defaultPort ? "" : `:${port}`}`;
+    const host = props.hostname ?? this.loadBalancer.dnsName;
+    const url = (port: number) => `${scheme}://${host}${port === defaultPort ? "" : `:${port}`}`;
     this.deckUrl = url(props.deckPort);
     this.gateUrl = url(props.gatePort);
   }
@@ -135,10 +138,12 @@ export class UserFacingLoadBalancer extends Construct {
         path: spec.healthPath ?? "/",
         port: "traffic-port",
         matcher: "200",
-        interval: 15,
+        // The group replaces an instance this check fails: allow a service restart (2.5 minutes)
+        // before that happens.
+        interval: 30,
         timeout: 5,
         healthyThreshold: 2,
-        unhealthyThreshold: 3,
+        unhealthyThreshold: 5,
       },
       tags: { ...props.tags, Name: `${props.name}-${service}` },
       lifecycle: { createBeforeDestroy: true },

@@ -34,33 +34,52 @@ export interface UserDataOptions {
   readonly awsCliImage: string;
 }
 
-/** How each OS gets Docker Engine and the Compose v2 plugin. */
-const DOCKER_PACKAGES: Record<OperatingSystem, { repo?: string; packages: string[] }> = {
+/**
+ * How each OS gets Docker Engine and the Compose v2 plugin, and whether it needs the SSM agent
+ * installed (Ubuntu's images ship it; Red Hat's and CentOS's do not, and SSH is closed by default).
+ */
+const OS_SETUP: Record<OperatingSystem, { dockerRepo?: string; packages: string[]; installSsmAgent: boolean }> = {
   // Ubuntu's own archive (universe) carries both; no third-party repository needed.
-  ubuntu: { packages: ["docker.io", "docker-compose-v2"] },
-  rhel: { repo: "rhel", packages: ["docker-ce", "docker-ce-cli", "containerd.io", "docker-compose-plugin"] },
-  centos: { repo: "centos", packages: ["docker-ce", "docker-ce-cli", "containerd.io", "docker-compose-plugin"] },
+  ubuntu: { packages: ["docker.io", "docker-compose-v2"], installSsmAgent: false },
+  rhel: {
+    dockerRepo: "rhel",
+    packages: ["docker-ce", "docker-ce-cli", "containerd.io", "docker-compose-plugin"],
+    installSsmAgent: true,
+  },
+  centos: {
+    dockerRepo: "centos",
+    packages: ["docker-ce", "docker-ce-cli", "containerd.io", "docker-compose-plugin"],
+    installSsmAgent: true,
+  },
 };
 
+/**
+ * Every container uses host networking, so Docker needs no bridge; without one, no 172.17.0.0/16
+ * route on the instance can capture replies to clients or load balancers in that range.
+ */
+const DOCKER_DAEMON = `${JSON.stringify({ bridge: "none" }, null, 2)}\n`;
+
 export function renderUserData(o: UserDataOptions): string {
-  const docker = DOCKER_PACKAGES[o.os];
+  const setup = OS_SETUP[o.os];
   const config: Record<string, unknown> = {
     package_update: true,
-    ...(docker.repo
+    ...(setup.dockerRepo
       ? {
           yum_repos: {
             "docker-ce-stable": {
               name: "Docker CE Stable - $basearch",
-              baseurl: `https://download.docker.com/linux/${docker.repo}/$releasever/$basearch/stable`,
+              baseurl: `https://download.docker.com/linux/${setup.dockerRepo}/$releasever/$basearch/stable`,
               enabled: true,
               gpgcheck: true,
-              gpgkey: `https://download.docker.com/linux/${docker.repo}/gpg`,
+              gpgkey: `https://download.docker.com/linux/${setup.dockerRepo}/gpg`,
             },
           },
         }
       : {}),
-    packages: docker.packages,
+    packages: setup.packages,
+    // write_files runs before packages are installed, so Docker starts with this configuration.
     write_files: [
+      file("/etc/docker/daemon.json", "0644", DOCKER_DAEMON),
       file(ENVIRONMENT_FILE, "0644", environmentFile(o)),
       file(`${SPINNAKER_HOME}/compose.yaml`, "0644", o.compose),
       file(`${SPINNAKER_HOME}/bin/sync-config`, "0755", SYNC_CONFIG),
@@ -68,6 +87,18 @@ export function renderUserData(o: UserDataOptions): string {
       file("/etc/systemd/system/spinnaker.service", "0644", SYSTEMD_UNIT),
     ],
     runcmd: [
+      ...(setup.installSsmAgent
+        ? [
+            // AWS publishes the agent per region; the instances' HTTPS egress reaches it.
+            [
+              "dnf",
+              "install",
+              "-y",
+              `https://s3.${o.region}.amazonaws.com/amazon-ssm-${o.region}/latest/linux_amd64/amazon-ssm-agent.rpm`,
+            ],
+            ["systemctl", "enable", "--now", "amazon-ssm-agent.service"],
+          ]
+        : []),
       ["install", "-d", "-m", "0755", CONFIG_DIR, REDIS_DATA_DIR],
       ["systemctl", "daemon-reload"],
       ["systemctl", "enable", "--now", "docker.service"],

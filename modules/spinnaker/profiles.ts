@@ -29,8 +29,6 @@ export interface ProfileOptions {
   readonly region: string;
   readonly configBucket: string;
   readonly front50Prefix: string;
-  /** `AES256`, or `AWSKMS` when the bucket uses a KMS key. */
-  readonly serverSideEncryption: "AES256" | "AWSKMS";
   /** Host the services reach each other on: localhost stand-alone, the interservice load balancer in HA. */
   readonly serviceHost: string;
   /** Browser-facing URLs of deck and gate. */
@@ -52,6 +50,9 @@ export interface ProfileOptions {
 
 /** File name -> contents, for /opt/spinnaker/config. */
 export type ProfileFiles = Record<string, string>;
+
+/** Where kayenta keeps canary configurations and results in the config bucket. */
+export const KAYENTA_PREFIX = "kayenta";
 
 const HEADER = "# Rendered by cdktf-spinnaker-aws from its configuration; edits here are overwritten.\n";
 
@@ -95,8 +96,9 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
           bucket: o.configBucket,
           region: o.region,
           rootFolder: o.front50Prefix,
+          // No serverSideEncryption: front50 would then name the aws/s3 key and bypass a customer
+          // managed one; the bucket's default encryption applies to every object instead.
           versioning: true,
-          serverSideEncryption: o.serverSideEncryption,
         },
       },
     },
@@ -161,7 +163,7 @@ function kayentaProfile(o: ProfileOptions): Record<string, unknown> {
             name: "canary-storage",
             bucket: o.configBucket,
             region: o.region,
-            rootFolder: "kayenta",
+            rootFolder: KAYENTA_PREFIX,
             supportedTypes: ["OBJECT_STORE", "CONFIGURATION_STORE"],
           },
         ],

@@ -18,8 +18,10 @@ export function roleEnvironment(role: Role): Partial<Record<SpinnakerService, Re
     clouddriver: {
       CACHING_WRITEENABLED: String(polling),
       // The 2017 installer's name for a node without caching agents; operators add settings to
-      // clouddriver-nonpolling.yml in the config bucket.
-      ...(polling ? {} : { SPRING_PROFILES_INCLUDE: "nonpolling" }),
+      // clouddriver-nonpolling.yml in the config bucket. This variable replaces kork's default
+      // include ("composite", which lets services start without a Spring Cloud Config server), so
+      // it is kept.
+      ...(polling ? {} : { SPRING_PROFILES_INCLUDE: "composite,nonpolling" }),
     },
   };
 }

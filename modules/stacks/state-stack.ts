@@ -4,6 +4,7 @@ import type { Construct } from "constructs";
 import type { Settings } from "../config/schema";
 import { SecureBucket } from "../constructs/secure-bucket";
 import { ConfigError } from "../errors";
+import { REQUIRED_AWS_PROVIDER, REQUIRED_TERRAFORM } from "./spinnaker-stack";
 
 /**
  * The `state` stack: the S3 bucket that holds the other stacks' Terraform state. It keeps its own
@@ -24,6 +25,8 @@ export class StateStack extends TerraformStack {
       region: state.region,
       defaultTags: [{ tags: { ...settings.tags, "managed-by": "terraform" } }],
     });
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
+    this.addOverride("terraform.required_providers.aws.version", REQUIRED_AWS_PROVIDER);
     this.bucket = new SecureBucket(this, "StateBucket", {
       bucketName: state.bucket,
       preventDestroy: true,

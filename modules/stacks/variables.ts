@@ -107,6 +107,17 @@ export function defineVariables(scope: Construct, s: Settings): StackVariables {
           condition: `\${alltrue([for id in ${ref} : can(regex("${SUBNET_ID}", id))])}`,
           errorMessage: `load_balancer_subnet_ids must hold subnet ids such as subnet-0123456789abcdef0. Got ${got(ref)}.`,
         },
+        s.loadBalancer.scheme === "internet-facing"
+          ? {
+              // The instance subnets are private: an internet-facing load balancer there is unreachable.
+              condition: `\${length(${ref}) >= 2}`,
+              errorMessage: `An internet-facing load balancer needs load_balancer_subnet_ids: public subnets in two AZs or more. Got ${got(ref)}.`,
+            }
+          : {
+              // A validation may read another variable since Terraform 1.9.
+              condition: `\${length(${ref}) >= 2 || (length(${ref}) == 0 && length(var.instance_subnet_ids) >= 2)}`,
+              errorMessage: `The load balancer needs subnets in two AZs or more: set load_balancer_subnet_ids, or give two instance_subnet_ids. Got ${got(ref)} and instance_subnet_ids ${got("var.instance_subnet_ids")}.`,
+            },
       ],
     ),
     userCidrs: variable(

@@ -9,7 +9,7 @@ import { ServerGroup } from "../constructs/server-group";
 import { SpinnakerConfiguration } from "../constructs/spinnaker-configuration";
 import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer";
 import { INSTANCE_TAGS } from "../spinnaker/cloud-init";
-import { renderProfiles } from "../spinnaker/profiles";
+import { KAYENTA_PREFIX, renderProfiles } from "../spinnaker/profiles";
 import { REDIS_PORT, SERVICES } from "../spinnaker/services";
 import { createManagedAccountRoles, managedAccountRoleArns } from "./accounts";
 import { CONFIG_PREFIX, renderInstanceUserData } from "./instance-software";
@@ -59,6 +59,7 @@ export class StandaloneSpinnaker extends Construct {
       securityGroupId: this.securityGroups.userFacing.id,
       deckPort: loadBalancer.deckPort,
       gatePort: loadBalancer.gatePort,
+      hostname: loadBalancer.hostname,
       certificateArn: loadBalancer.certificateArn,
       sslPolicy: loadBalancer.sslPolicy,
       deletionProtection: loadBalancer.deletionProtection,
@@ -79,11 +80,11 @@ export class StandaloneSpinnaker extends Construct {
     const configuration = new SpinnakerConfiguration(this, "Configuration", {
       bucket: this.configBucket.bucketName,
       prefix: CONFIG_PREFIX,
+      dependsOn: this.configBucket.controls,
       files: renderProfiles({
         region: settings.region,
         configBucket: this.configBucket.bucketName,
         front50Prefix: spinnaker.front50Prefix,
-        serverSideEncryption: settings.configBucket.kmsKeyArn ? "AWSKMS" : "AES256",
         serviceHost: "localhost",
         deckUrl: this.loadBalancer.deckUrl,
         gateUrl: this.loadBalancer.gateUrl,
@@ -100,6 +101,7 @@ export class StandaloneSpinnaker extends Construct {
     this.instanceRole = new InstanceRole(this, "InstanceRole", {
       namePrefix,
       configBucketArn: this.configBucket.bucketArn,
+      writablePrefixes: [spinnaker.front50Prefix, ...(spinnaker.kayenta ? [KAYENTA_PREFIX] : [])],
       configBucketKmsKeyArn: settings.configBucket.kmsKeyArn,
       managedAccountRoleArns: managedAccountRoleArns(settings),
       secretArns: spinnaker.accounts.kubernetes.flatMap((k) => (k.kubeconfigSecretArn ? [k.kubeconfigSecretArn] : [])),
@@ -113,7 +115,11 @@ export class StandaloneSpinnaker extends Construct {
     createManagedAccountRoles(this, settings, this.instanceRole);
 
     // Launch template and the one-instance server group, armoryspinnaker-preprod-v000.
-    const image = new MachineImage(this, "MachineImage", { os: instance.os, amiId: instance.amiId });
+    const image = new MachineImage(this, "MachineImage", {
+      os: instance.os,
+      amiId: instance.amiId,
+      rootDeviceName: instance.rootDeviceName,
+    });
     const launchTemplate = new SpinnakerLaunchTemplate(this, "LaunchTemplate", {
       name: namePrefix,
       imageId: image.imageId,
@@ -135,6 +141,8 @@ export class StandaloneSpinnaker extends Construct {
       launchTemplate: launchTemplate.launchTemplate,
       subnetIds: network.instanceSubnetIds,
       capacity: 1,
+      // The one polling instance: never two at once, even for the minutes of a refresh.
+      replacement: "terminate-first",
       targetGroupArns: [this.loadBalancer.deckTargetGroup.arn, this.loadBalancer.gateTargetGroup.arn],
       healthCheckGracePeriodSeconds: instance.healthCheckGracePeriodSeconds,
       tags,
