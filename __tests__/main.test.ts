@@ -18,12 +18,13 @@ function runMain(config: string) {
   return { ...run, outdir };
 }
 
-test("synthesizes the state and standalone stacks from a configuration file", () => {
+test("synthesizes the state, standalone and ha stacks from a configuration file", () => {
   const run = runMain("state:\n  bucket: acme-spinnaker-state\n");
   expect(run.stderr).toBe("");
   expect(run.status).toBe(0);
   expect(existsSync(join(run.outdir, "stacks", "standalone", "cdk.tf.json"))).toBe(true);
   expect(existsSync(join(run.outdir, "stacks", "state", "cdk.tf.json"))).toBe(true);
+  expect(existsSync(join(run.outdir, "stacks", "ha", "cdk.tf.json"))).toBe(true);
 }, 30_000);
 
 test("a bad setting: exit 1, the setting and value on stderr, no stack trace, nothing written", () => {

@@ -34,7 +34,7 @@ test.each(paths)("the configuration reference documents %s", (path) => {
   expect(README).toContain(`| \`${path}\` |`);
 });
 
-test.each(
+const variables = (stack: "standalone" | "ha") =>
   Object.keys(
     synthStack(
       settingsFrom({
@@ -43,8 +43,13 @@ test.each(
           hostname: "spinnaker.example.com",
         },
       }),
+      stack,
     ).variable ?? {},
-  ),
-)("the README names the Terraform variable %s", (name) => {
-  expect(README).toContain(`\`${name}\``);
-});
+  );
+
+test.each([...new Set([...variables("standalone"), ...variables("ha")])])(
+  "the README names the Terraform variable %s",
+  (name) => {
+    expect(README).toContain(`\`${name}\``);
+  },
+);

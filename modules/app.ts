@@ -1,5 +1,6 @@
 import type { App } from "cdktf";
 import type { Settings } from "./config/schema";
+import { HighAvailabilityStack } from "./stacks/high-availability-stack";
 import { StandaloneStack } from "./stacks/standalone-stack";
 import { StateStack } from "./stacks/state-stack";
 
@@ -8,5 +9,6 @@ export function addStacks(app: App, settings: Settings) {
   return {
     state: settings.state.bucket === undefined ? undefined : new StateStack(app, "state", settings),
     standalone: new StandaloneStack(app, "standalone", settings),
+    ha: new HighAvailabilityStack(app, "ha", settings),
   };
 }

@@ -108,7 +108,7 @@ test("HA on managed Redis: the URL with its auth token is a secret reference res
   const files = renderProfiles({
     ...options,
     serviceHost: "internal-spin.elb.amazonaws.com",
-    redisUrl: secretsManagerReference(secret, "url"),
+    redisUrl: secretsManagerReference(secret, { jsonKey: "url" }),
     managedRedis: true,
   });
   const shared = parse(files["spinnaker-local.yml"]);

@@ -10,34 +10,38 @@ const SECRET_PATTERNS: [string, RegExp][] = [
   ["a private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
   ["an AWS access key id", /\b(AKIA|ASIA)[0-9A-Z]{16}\b/],
   ["an AWS secret key setting", /aws_secret_access_key|secret_key/i],
-  ["a password in a Redis URL", /rediss?:\/\/[^:@\s/]*:[^@\s]+@/],
+  // A Terraform reference (\${urlencode(var.redis_auth_token)}) is where the token goes at apply time, not a token.
+  ["a password in a Redis URL", /rediss?:\/\/[^:@\s/]*:(?!\$\{)[^@\s]+@/],
   ["kubeconfig credentials", /client-key-data|client-certificate-data|^\s*token:\s*\S/m],
   ["a password setting with a value", /password["']?\s*[:=]\s*["']?[^\s"',}]+/i],
 ];
 
 function everythingWritten(): string {
-  const json = synthStack(
-    settingsFrom({
-      loadBalancer: {
-        certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc-123",
-        hostname: "spinnaker.example.com",
+  const settings = settingsFrom({
+    loadBalancer: {
+      certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc-123",
+      hostname: "spinnaker.example.com",
+    },
+    spinnaker: {
+      kayenta: true,
+      accounts: {
+        aws: [{ name: "prod", accountId: "012345678901" }],
+        kubernetes: [
+          { name: "eks", kubeconfigSecretArn: KUBECONFIG_SECRET },
+          { name: "gke", kubeconfigS3Uri: "s3://kubeconfigs/gke.yaml" },
+        ],
       },
-      spinnaker: {
-        kayenta: true,
-        accounts: {
-          aws: [{ name: "prod", accountId: "012345678901" }],
-          kubernetes: [
-            { name: "eks", kubeconfigSecretArn: KUBECONFIG_SECRET },
-            { name: "gke", kubeconfigS3Uri: "s3://kubeconfigs/gke.yaml" },
-          ],
-        },
-      },
-    }),
-  );
-  const userData = Object.values(json.resource?.aws_launch_template ?? {}).map((t) =>
-    Buffer.from(String(t.user_data), "base64").toString(),
-  );
-  return [JSON.stringify(json), ...userData].join("\n");
+    },
+  });
+  return (["standalone", "ha"] as const)
+    .flatMap((stack) => {
+      const json = synthStack(settings, stack);
+      const userData = Object.values(json.resource?.aws_launch_template ?? {}).map((t) =>
+        Buffer.from(String(t.user_data), "base64").toString(),
+      );
+      return [JSON.stringify(json), ...userData];
+    })
+    .join("\n");
 }
 
 const written = everythingWritten();

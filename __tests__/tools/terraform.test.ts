@@ -13,6 +13,11 @@ import { settingsFrom } from "../helpers";
 import { expectSuccess, type Run, requireTool, tempDir, terraform, terraformWorkdir } from "./harness";
 
 const TIMEOUT = 240_000;
+/** The same network values as NETWORK_VARS, for a `variables` block of a .tftest.hcl file. */
+const NETWORK_TFVARS = `  vpc_id              = "vpc-0123456789abcdef0"
+  instance_subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
+  user_cidrs          = ["10.0.0.0/8"]
+`;
 const NETWORK_VARS = [
   "-var=vpc_id=vpc-0123456789abcdef0",
   '-var=instance_subnet_ids=["subnet-0123456789abcdef0","subnet-0fedcba9876543210"]',
@@ -25,7 +30,7 @@ interface Configuration {
 }
 
 /** Synthesizes the app the way `cdktf synth` does and returns one stack's JSON. */
-function synthesize(settings: Settings, stack: "standalone" | "state"): Configuration {
+function synthesize(settings: Settings, stack: "standalone" | "ha" | "state"): Configuration {
   const outdir = tempDir("synth");
   const app = new App({ outdir });
   addStacks(app, settings);
@@ -81,6 +86,9 @@ ${extra}  mock_data "aws_iam_policy_document" {
   }
   mock_resource "aws_launch_template" {
     defaults = { id = "lt-0123456789abcdef0", latest_version = 1 }
+  }
+  mock_resource "aws_secretsmanager_secret" {
+    defaults = { arn = "arn:aws:secretsmanager:us-west-2:123456789012:secret:spin-redis-url-AbCdEf" }
   }
   mock_resource "aws_s3_bucket" {
     defaults = { arn = "arn:aws:s3:::spin-config", bucket = "spin-config" }
@@ -189,10 +197,7 @@ describe("standalone stack", () => {
   }
 `)}
 variables {
-  vpc_id              = "vpc-0123456789abcdef0"
-  instance_subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
-  user_cidrs          = ["10.0.0.0/8"]
-}
+${NETWORK_TFVARS}}
 
 run "official_image" {
   command = apply
@@ -229,6 +234,112 @@ run "rejects_world_open_ssh_typo" {
       const result = terraform(workdir, ["test"]);
       expectSuccess(result, "terraform test");
       expect(result.stdout).toMatch(/Success! 3 passed, 0 failed/);
+    },
+    TIMEOUT,
+  );
+});
+
+describe("ha stack", () => {
+  const REDIS_TOKEN = "-var=redis_auth_token=placeholder-token-0123456789";
+  let workdir: ReturnType<typeof initialized>;
+  let configuration: Configuration;
+
+  beforeAll(() => {
+    configuration = synthesize(settingsFrom(), "ha");
+    workdir = initialized("ha", configuration);
+  }, TIMEOUT);
+
+  test("validates", () => {
+    expectSuccess(terraform(workdir, ["validate"]), "terraform validate");
+  });
+
+  test(
+    "plans every resource offline; each launch template carries its role's rendering",
+    () => {
+      const resources = plannedResources(
+        planJson(workdir, [...NETWORK_VARS, "-var=ami_id=ami-0123456789abcdef0", REDIS_TOKEN]),
+      );
+      const types = new Set(resources.map((r) => r.type));
+      for (const type of [
+        "aws_elasticache_replication_group",
+        "aws_elasticache_parameter_group",
+        "aws_elasticache_subnet_group",
+        "aws_secretsmanager_secret",
+        "aws_secretsmanager_secret_version",
+        "aws_lb",
+        "aws_autoscaling_group",
+      ]) {
+        expect([type, types.has(type)]).toEqual([type, true]);
+      }
+      expect(resources.filter((r) => r.type === "aws_lb")).toHaveLength(2);
+      const settings = settingsFrom();
+      for (const [name, role] of [
+        ["armoryspinnaker-preprod-polling", "polling"],
+        ["armoryspinnaker-preprod", "nonpolling"],
+      ] as const) {
+        const template = resources.find((r) => r.type === "aws_launch_template" && r.values.name === name);
+        expect(Buffer.from(String(template?.values.user_data), "base64").toString()).toBe(
+          renderInstanceUserData({ settings, role, localRedis: false }),
+        );
+      }
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "the plan never prints the Redis token",
+    () => {
+      const token = "placeholder-token-0123456789";
+      const result = terraform(workdir, [
+        "plan",
+        "-input=false",
+        ...NETWORK_VARS,
+        "-var=ami_id=ami-0123456789abcdef0",
+        `-var=redis_auth_token=${token}`,
+      ]);
+      expectSuccess(result, "terraform plan");
+      expect(result.stdout).toContain("(sensitive value)");
+      expect(result.stdout + result.stderr).not.toContain(token);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "terraform test: mock-applies every resource, with one polling instance and three others",
+    () => {
+      const groups = Object.entries(configuration.resource.aws_autoscaling_group).map(
+        ([key, group]) => [key, (group as { name: string }).name] as const,
+      );
+      const polling = groups.find(([, name]) => name.endsWith("-polling-v000"))?.[0];
+      const nonPolling = groups.find(([, name]) => !name.endsWith("-polling-v000"))?.[0];
+      writeFileSync(
+        join(workdir.dir, "ha.tftest.hcl"),
+        `${mockProvider()}
+variables {
+${NETWORK_TFVARS}  ami_id              = "ami-0123456789abcdef0"
+  redis_auth_token    = "placeholder-token-0123456789"
+}
+
+run "apply" {
+  command = apply
+  assert {
+    condition     = aws_autoscaling_group.${polling}.max_size == 1 && aws_autoscaling_group.${nonPolling}.desired_capacity == 3
+    error_message = "exactly one polling instance and three non-polling ones by default"
+  }
+}
+
+run "capacity_variable" {
+  command = plan
+  variables {
+    non_polling_capacity = 0
+  }
+  expect_failures = [var.non_polling_capacity]
+}
+`,
+      );
+      const result = terraform(workdir, ["test"]);
+      expectSuccess(result, "terraform test");
+      expect(result.stdout).toMatch(/Success! 2 passed, 0 failed/);
     },
     TIMEOUT,
   );
@@ -329,10 +440,7 @@ describe("standalone stack creating the managed role of its own account", () => 
         join(workdir.dir, "managed.tftest.hcl"),
         `${mockProvider()}
 variables {
-  vpc_id              = "vpc-0123456789abcdef0"
-  instance_subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
-  user_cidrs          = ["10.0.0.0/8"]
-  ami_id              = "ami-0123456789abcdef0"
+${NETWORK_TFVARS}  ami_id              = "ami-0123456789abcdef0"
 }
 
 run "home_account" {

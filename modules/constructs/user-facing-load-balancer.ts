@@ -1,9 +1,10 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
-import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import { SERVICES } from "../spinnaker/services";
+import { serviceTargetGroup } from "./service-target-group";
 
 export interface UserFacingLoadBalancerProps {
   /** Load balancer name (32 characters at most), such as `armoryspinnaker-preprod`. */
@@ -67,8 +68,14 @@ export class UserFacingLoadBalancer extends Construct {
       tags: { ...props.tags, Name: props.name },
     });
 
-    this.deckTargetGroup = this.targetGroup("Deck", "deck", props);
-    this.gateTargetGroup = this.targetGroup("Gate", "gate", props);
+    this.deckTargetGroup = serviceTargetGroup(this, "DeckTargetGroup", SERVICES.deck, props.vpcId, {
+      ...props.tags,
+      Name: `${props.name}-deck`,
+    });
+    this.gateTargetGroup = serviceTargetGroup(this, "GateTargetGroup", SERVICES.gate, props.vpcId, {
+      ...props.tags,
+      Name: `${props.name}-gate`,
+    });
 
     const protocol = tls ? "HTTPS" : "HTTP";
     const tlsSettings = tls
@@ -120,33 +127,5 @@ export class UserFacingLoadBalancer extends Construct {
       ports.push({ port: 80, purpose: "HTTP listener that redirects to HTTPS" });
     }
     return ports;
-  }
-
-  private targetGroup(id: string, service: "deck" | "gate", props: UserFacingLoadBalancerProps): LbTargetGroup {
-    const spec = SERVICES[service];
-    return new LbTargetGroup(this, `${id}TargetGroup`, {
-      // No name: Terraform generates a unique one, so a replacement can exist beside the old group.
-      port: spec.port,
-      protocol: "HTTP",
-      targetType: "instance",
-      vpcId: props.vpcId,
-      // Spinnaker drains quickly; the 300 s default would slow every instance refresh.
-      deregistrationDelay: "30",
-      healthCheck: {
-        enabled: true,
-        protocol: "HTTP",
-        path: spec.healthPath ?? "/",
-        port: "traffic-port",
-        matcher: "200",
-        // The group replaces an instance this check fails: allow a service restart (2.5 minutes)
-        // before that happens.
-        interval: 30,
-        timeout: 5,
-        healthyThreshold: 2,
-        unhealthyThreshold: 5,
-      },
-      tags: { ...props.tags, Name: `${props.name}-${service}` },
-      lifecycle: { createBeforeDestroy: true },
-    });
   }
 }

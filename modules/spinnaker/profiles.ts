@@ -178,9 +178,13 @@ function kayentaProfile(o: ProfileOptions): Record<string, unknown> {
  * service resolves it when it starts, with the instance role, so the value is never in the bucket,
  * the user data or the Terraform configuration (kork-secrets: `encrypted:secrets-manager!r:..!s:..`).
  */
-export function secretsManagerReference(secretArn: string, jsonKey?: string): string {
-  const region = secretArn.split(":")[3];
-  return `encrypted:secrets-manager!r:${region}!s:${secretArn}${jsonKey ? `!k:${jsonKey}` : ""}`;
+export function secretsManagerReference(
+  secretArn: string,
+  options: { region?: string; jsonKey?: string } = {},
+): string {
+  // An ARN Terraform only knows at apply time cannot be split here: its region must be given.
+  const region = options.region ?? secretArn.split(":")[3];
+  return `encrypted:secrets-manager!r:${region}!s:${secretArn}${options.jsonKey ? `!k:${options.jsonKey}` : ""}`;
 }
 
 function s3SecretFile(uri: string, region: string): string {

@@ -246,3 +246,45 @@ export function defineVariables(scope: Construct, s: Settings): StackVariables {
           ),
   };
 }
+
+export interface HighAvailabilityVariables {
+  readonly nonPollingCapacity: TerraformVariable;
+  /** Absent when Spinnaker uses an existing Redis. */
+  readonly redisAuthToken?: TerraformVariable;
+}
+
+/** The variables only the HA stack has. */
+export function defineHighAvailabilityVariables(scope: Construct, s: Settings): HighAvailabilityVariables {
+  return {
+    nonPollingCapacity: variable(
+      scope,
+      "non_polling_capacity",
+      {
+        type: "number",
+        description: "Instances in the non-polling server group (the polling group always has one).",
+        default: s.ha.nonPollingCapacity,
+      },
+      (ref) => [
+        {
+          condition: `\${${ref} >= 1 && ${ref} <= 50 && floor(${ref}) == ${ref}}`,
+          errorMessage: `non_polling_capacity must be a whole number from 1 to 50. Got ${got(ref)}.`,
+        },
+      ],
+    ),
+    redisAuthToken:
+      s.ha.redis.existingUrlSecretArn !== undefined
+        ? undefined
+        : variable(
+            scope,
+            "redis_auth_token",
+            {
+              type: "string",
+              sensitive: true,
+              description:
+                "AUTH token of the ElastiCache Redis (16 to 128 characters). Kept in Terraform state and in a Secrets Manager secret the services read; never in user data.",
+            },
+            // No validation block: Terraform (1.11) prints the value of a variable, sensitive or not,
+            // when its validation fails. ElastiCache refuses a bad token at apply without echoing it.
+          ),
+  };
+}

@@ -1,0 +1,127 @@
+import { parse } from "yaml";
+import { resourcesOf, type Synthesized, settingsFrom, synthStack } from "../helpers";
+
+const json = synthStack(settingsFrom(), "ha");
+
+type Resource = Record<string, unknown>;
+
+function groups(j: Synthesized = json): Resource[] {
+  return Object.values(resourcesOf(j, "aws_autoscaling_group"));
+}
+
+function userDataOf(template: Resource): string {
+  return Buffer.from(String(template.user_data), "base64").toString();
+}
+
+function templateNamed(name: string): Resource {
+  const template = Object.values(resourcesOf(json, "aws_launch_template")).find((t) => t.name === name);
+  if (!template) throw new Error(`no launch template ${name}`);
+  return template;
+}
+
+function profile(key: string, j: Synthesized = json): string {
+  const object = Object.values(resourcesOf(j, "aws_s3_object")).find((o) => o.key === key);
+  return String(object?.content);
+}
+
+test("a polling group of exactly one and a non-polling group of three by default", () => {
+  const byName = Object.fromEntries(groups().map((g) => [g.name, g]));
+  expect(byName["armoryspinnaker-preprod-polling-v000"]).toMatchObject({
+    min_size: 1,
+    max_size: 1,
+    desired_capacity: 1,
+  });
+  expect(byName["armoryspinnaker-preprod-v000"]).toMatchObject({ min_size: "${var.non_polling_capacity}" });
+  expect(json.variable?.non_polling_capacity.default).toBe(3);
+});
+
+test("both groups span the instance subnets (AZs) and sit behind both load balancers", () => {
+  const targetGroups = Object.keys(resourcesOf(json, "aws_lb_target_group"));
+  for (const group of groups()) {
+    expect(group.vpc_zone_identifier).toBe("${var.instance_subnet_ids}");
+    expect((group.target_group_arns as string[]).length).toBe(targetGroups.length);
+  }
+});
+
+test("the polling group terminates before it launches; the non-polling group keeps capacity", () => {
+  const byName = Object.fromEntries(groups().map((g) => [g.name, g.instance_refresh]));
+  expect(byName["armoryspinnaker-preprod-polling-v000"]).toMatchObject({
+    preferences: { min_healthy_percentage: 0, max_healthy_percentage: 100 },
+  });
+  expect(byName["armoryspinnaker-preprod-v000"]).toMatchObject({
+    preferences: { min_healthy_percentage: 100, max_healthy_percentage: 200 },
+  });
+});
+
+test("each launch template renders its role, and neither runs Redis on the instance", () => {
+  const polling = userDataOf(templateNamed("armoryspinnaker-preprod-polling"));
+  const nonPolling = userDataOf(templateNamed("armoryspinnaker-preprod"));
+  expect(polling).toContain('SPINNAKER_BUILD_POLLINGENABLED: "true"');
+  expect(polling).toContain('SCHEDULER_ENABLED: "true"');
+  expect(nonPolling).toContain('SPINNAKER_BUILD_POLLINGENABLED: "false"');
+  expect(nonPolling).toContain('SCHEDULER_ENABLED: "false"');
+  expect(nonPolling).toContain('CACHING_WRITEENABLED: "false"');
+  for (const userData of [polling, nonPolling]) expect(userData).not.toContain("redis-server");
+});
+
+test("services reach each other through the interservice load balancer, one listener per backend port", () => {
+  const shared = parse(profile("config/spinnaker-local.yml"));
+  expect(shared.services.clouddriver.baseUrl).toMatch(/^http:\/\/\$\{aws_lb\..*Interservice.*\.dns_name\}:7002$/);
+  const internal = Object.entries(resourcesOf(json, "aws_lb_listener"))
+    .filter(([name]) => name.includes("Interservice"))
+    .map(([, l]) => l.port as number)
+    .sort();
+  expect(internal).toEqual([7002, 7003, 8080, 8083, 8087, 8088, 8089]);
+});
+
+test("Redis is ElastiCache; its URL, token included, is a secret reference the instances may read", () => {
+  expect(Object.keys(resourcesOf(json, "aws_elasticache_replication_group"))).toHaveLength(1);
+  const shared = parse(profile("config/spinnaker-local.yml"));
+  expect(shared.services.redis.baseUrl).toMatch(
+    /^encrypted:secrets-manager!r:us-west-2!s:\$\{aws_secretsmanager_secret\..+\.arn\}$/,
+  );
+  expect(parse(profile("config/gate-local.yml")).redis.configuration.secure).toBe(true);
+  const permissions = Object.entries(json.data?.aws_iam_policy_document ?? {}).find(([n]) =>
+    n.includes("Permissions"),
+  )?.[1] as {
+    statement: { sid: string; resources: string[] }[];
+  };
+  expect(permissions.statement.find((s) => s.sid === "Secrets")?.resources).toEqual([
+    expect.stringMatching(/^\$\{aws_secretsmanager_secret\..+\.arn\}$/),
+  ]);
+});
+
+test("the AUTH token is a sensitive variable with no default", () => {
+  expect(json.variable?.redis_auth_token).toMatchObject({ sensitive: true, type: "string" });
+  expect(json.variable?.redis_auth_token).not.toHaveProperty("default");
+});
+
+test("an existing Redis: no ElastiCache, no token variable, its secret referenced and readable", () => {
+  const secret = "arn:aws:secretsmanager:us-west-2:111111111111:secret:spin-redis-url-AbCdEf";
+  const own = synthStack(settingsFrom({ ha: { redis: { existingUrlSecretArn: secret } } }), "ha");
+  expect(resourcesOf(own, "aws_elasticache_replication_group")).toEqual({});
+  expect(own.variable?.redis_auth_token).toBeUndefined();
+  expect(parse(profile("config/spinnaker-local.yml", own)).services.redis.baseUrl).toBe(
+    `encrypted:secrets-manager!r:us-west-2!s:${secret}`,
+  );
+  expect(JSON.stringify(own.data)).toContain(secret);
+});
+
+test("the internal group admits members on every backend service port", () => {
+  const members = Object.values(resourcesOf(json, "aws_vpc_security_group_ingress_rule")).filter(
+    (r) => r.referenced_security_group_id !== undefined && r.referenced_security_group_id === r.security_group_id,
+  );
+  expect(members.map((r) => r.from_port).sort()).toEqual([7002, 7003, 8080, 8083, 8087, 8088, 8089]);
+});
+
+test("outputs name both server groups, the interservice load balancer and Redis", () => {
+  expect(Object.keys(json.output ?? {})).toEqual(
+    expect.arrayContaining([
+      "polling_auto_scaling_group_name",
+      "non_polling_auto_scaling_group_name",
+      "interservice_load_balancer_dns_name",
+      "redis_primary_endpoint",
+      "deck_url",
+    ]),
+  );
+});

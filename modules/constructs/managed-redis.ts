@@ -1,0 +1,144 @@
+import { ElasticacheParameterGroup } from "@cdktf/provider-aws/lib/elasticache-parameter-group";
+import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
+import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Fn, Token } from "cdktf";
+import { Construct } from "constructs";
+import { invalidProp } from "../errors";
+import { REDIS_PORT } from "../spinnaker/services";
+
+export interface ManagedRedisProps {
+  /** `<name>-<environment>`; the replication group is `<prefix>-redis`. */
+  readonly namePrefix: string;
+  readonly vpcId: string;
+  /** Private subnets in two AZs or more, for the primary and its replica. */
+  readonly subnetIds: string[];
+  /** The Spinnaker instances' group: the only one that may connect. */
+  readonly clientSecurityGroupId: string;
+  /** @default "cache.r7g.large" */
+  readonly nodeType?: string;
+  /** @default "7.1" */
+  readonly engineVersion?: string;
+  /** Read replicas beside the primary; one or more gives automatic failover. @default 1 */
+  readonly replicas?: number;
+  /** @default 7 */
+  readonly snapshotRetentionDays?: number;
+  /**
+   * The AUTH token: a sensitive Terraform variable, never a literal. It reaches Spinnaker only inside
+   * the Secrets Manager secret `urlSecretArn` points at.
+   */
+  readonly authToken: string;
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * Redis as an AWS service for HA: an ElastiCache replication group across AZs with automatic
+ * failover, encryption in transit and at rest, an AUTH token, and the keyspace notifications gate's
+ * sessions need set in its parameter group (ElastiCache blocks CONFIG, so gate cannot set them).
+ * Spinnaker reads the connection URL, token included, from a Secrets Manager secret at start.
+ */
+export class ManagedRedis extends Construct {
+  readonly replicationGroup: ElasticacheReplicationGroup;
+  readonly securityGroup: SecurityGroup;
+  /** The secret holding `rediss://:<token>@<primary endpoint>:6379`. */
+  readonly urlSecretArn: string;
+
+  constructor(scope: Construct, id: string, props: ManagedRedisProps) {
+    super(scope, id);
+    const replicas = props.replicas ?? 1;
+    if (!Token.isUnresolved(replicas) && (!Number.isInteger(replicas) || replicas < 1 || replicas > 5)) {
+      throw invalidProp(
+        this.node.path,
+        "replicas",
+        "must be a whole number from 1 to 5 (Multi-AZ needs one)",
+        replicas,
+      );
+    }
+    if (!Token.isUnresolved(props.authToken)) {
+      throw invalidProp(
+        this.node.path,
+        "authToken",
+        "must be a sensitive Terraform variable, not a literal",
+        "(a literal)",
+      );
+    }
+    const name = `${props.namePrefix}-redis`;
+
+    this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
+      namePrefix: `${name}-`,
+      description: "Spinnaker's Redis: only from the Spinnaker instances",
+      vpcId: props.vpcId,
+      tags: { ...props.tags, Name: name },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    new VpcSecurityGroupIngressRule(this, "FromInstances", {
+      securityGroupId: this.securityGroup.id,
+      description: "Redis from the Spinnaker instances",
+      ipProtocol: "tcp",
+      fromPort: REDIS_PORT,
+      toPort: REDIS_PORT,
+      referencedSecurityGroupId: props.clientSecurityGroupId,
+    });
+    new VpcSecurityGroupEgressRule(this, "ToRedis", {
+      securityGroupId: props.clientSecurityGroupId,
+      description: "Redis on ElastiCache",
+      ipProtocol: "tcp",
+      fromPort: REDIS_PORT,
+      toPort: REDIS_PORT,
+      referencedSecurityGroupId: this.securityGroup.id,
+    });
+
+    const subnets = new ElasticacheSubnetGroup(this, "SubnetGroup", {
+      name,
+      description: "Spinnaker's Redis",
+      subnetIds: props.subnetIds,
+      tags: props.tags,
+    });
+    const engineVersion = props.engineVersion ?? "7.1";
+    const parameters = new ElasticacheParameterGroup(this, "Parameters", {
+      name: `${name}-${engineVersion.split(".")[0]}`,
+      family: `redis${engineVersion.split(".")[0]}`,
+      description: "Keyspace notifications for gate's Spring Session (gxE)",
+      parameter: [{ name: "notify-keyspace-events", value: "gxE" }],
+      tags: props.tags,
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    this.replicationGroup = new ElasticacheReplicationGroup(this, "ReplicationGroup", {
+      replicationGroupId: name,
+      description: "Spinnaker's Redis",
+      engine: "redis",
+      engineVersion,
+      nodeType: props.nodeType ?? "cache.r7g.large",
+      port: REDIS_PORT,
+      numCacheClusters: replicas + 1,
+      multiAzEnabled: true,
+      automaticFailoverEnabled: true,
+      transitEncryptionEnabled: true,
+      atRestEncryptionEnabled: "true",
+      authToken: props.authToken,
+      subnetGroupName: subnets.name,
+      parameterGroupName: parameters.name,
+      securityGroupIds: [this.securityGroup.id],
+      snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
+      autoMinorVersionUpgrade: "true",
+      tags: props.tags,
+    });
+
+    const secret = new SecretsmanagerSecret(this, "UrlSecret", {
+      namePrefix: `${name}-url-`,
+      description: "Spinnaker's Redis connection URL, AUTH token included; read by the services at start",
+      tags: props.tags,
+    });
+    new SecretsmanagerSecretVersion(this, "UrlSecretValue", {
+      secretId: secret.id,
+      // The token is percent-encoded: ElastiCache allows characters (# ^ < >) that end a URL's user part.
+      secretString: `rediss://:${Fn.urlencode(props.authToken)}@${this.replicationGroup.primaryEndpointAddress}:${REDIS_PORT}`,
+    });
+    this.urlSecretArn = secret.arn;
+  }
+}

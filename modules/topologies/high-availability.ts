@@ -1,0 +1,149 @@
+import { Construct } from "constructs";
+import type { Deployment } from "../config/schema";
+import type { InstanceRole } from "../constructs/instance-role";
+import { InterserviceLoadBalancer } from "../constructs/interservice-load-balancer";
+import { ManagedRedis } from "../constructs/managed-redis";
+import type { SecureBucket } from "../constructs/secure-bucket";
+import { SecurityGroups } from "../constructs/security-groups";
+import type { ServerGroup } from "../constructs/server-group";
+import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer";
+import { invalidProp } from "../errors";
+import { secretsManagerReference } from "../spinnaker/profiles";
+import { enabledServices } from "../spinnaker/services";
+import {
+  configBucket,
+  instanceRole,
+  machineImage,
+  roleGroup,
+  spinnakerConfiguration,
+  USER_FACING_TARGETS,
+  userFacingLoadBalancer,
+} from "./parts";
+
+export interface HighAvailabilitySpinnakerProps {
+  /** Validated settings; any value may be a Terraform token (a variable of the stack). */
+  readonly settings: Deployment;
+  /** The managed Redis's AUTH token (a sensitive variable); unused with an existing Redis. */
+  readonly redisAuthToken?: string;
+  /** Instances of the non-polling group. */
+  readonly nonPollingCapacity: number;
+}
+
+/**
+ * Armory's high-availability topology: users reach deck and gate through the user-facing load
+ * balancer; the instances call each other through the interservice load balancer; a non-polling
+ * group (three instances by default) and a polling group of exactly one, both across AZs, run every
+ * service; Redis (ElastiCache) and S3 are AWS services. Only the polling instance runs igor's build
+ * polling, echo's scheduler and clouddriver's caching agents, so triggers fire once.
+ */
+export class HighAvailabilitySpinnaker extends Construct {
+  readonly securityGroups: SecurityGroups;
+  readonly loadBalancer: UserFacingLoadBalancer;
+  readonly interserviceLoadBalancer: InterserviceLoadBalancer;
+  readonly redis?: ManagedRedis;
+  readonly configBucket: SecureBucket;
+  readonly instanceRole: InstanceRole;
+  readonly pollingGroup: ServerGroup;
+  readonly nonPollingGroup: ServerGroup;
+
+  constructor(scope: Construct, id: string, props: HighAvailabilitySpinnakerProps) {
+    super(scope, id);
+    const { settings } = props;
+    const { network, namePrefix, tags, spinnaker } = settings;
+    const backendServices = enabledServices(spinnaker.kayenta).filter((s) => s.name !== "deck" && s.name !== "gate");
+
+    // Security groups: user-facing on its load balancer; internal on the instances and on the
+    // interservice load balancer, open between members on the services' ports.
+    this.securityGroups = new SecurityGroups(this, "SecurityGroups", {
+      namePrefix,
+      vpcId: network.vpcId,
+      listenerPorts: UserFacingLoadBalancer.listenerPorts(settings.loadBalancer),
+      targetPorts: USER_FACING_TARGETS,
+      servicePorts: backendServices.map((s) => ({ port: s.port, purpose: s.description })),
+      userCidrs: network.userCidrs,
+      sshCidrs: network.sshCidrs,
+      egressCidrs: network.egressCidrs,
+      tags,
+    });
+
+    // Load balancers: user-facing (deck, gate) and interservice (every backend service).
+    this.loadBalancer = userFacingLoadBalancer(this, settings, this.securityGroups.userFacing.id);
+    this.interserviceLoadBalancer = new InterserviceLoadBalancer(this, "InterserviceLoadBalancer", {
+      name: `${namePrefix}-int`,
+      vpcId: network.vpcId,
+      subnetIds: network.instanceSubnetIds,
+      securityGroupId: this.securityGroups.internal.id,
+      services: backendServices,
+      deletionProtection: settings.loadBalancer.deletionProtection,
+      tags,
+    });
+
+    // Redis as an AWS service, or the deployer's own.
+    const { redis } = settings.ha;
+    let redisUrlSecretArn = redis.existingUrlSecretArn;
+    if (redisUrlSecretArn === undefined) {
+      if (props.redisAuthToken === undefined) {
+        throw invalidProp(
+          this.node.path,
+          "redisAuthToken",
+          "is required unless ha.redis.existingUrlSecretArn is set",
+          null,
+        );
+      }
+      this.redis = new ManagedRedis(this, "Redis", {
+        namePrefix,
+        vpcId: network.vpcId,
+        subnetIds: network.instanceSubnetIds,
+        clientSecurityGroupId: this.securityGroups.internal.id,
+        nodeType: redis.nodeType,
+        engineVersion: redis.engineVersion,
+        replicas: redis.replicas,
+        snapshotRetentionDays: redis.snapshotRetentionDays,
+        authToken: props.redisAuthToken,
+        tags,
+      });
+      redisUrlSecretArn = this.redis.urlSecretArn;
+    }
+
+    // Configuration persisted in S3; services through the interservice load balancer.
+    this.configBucket = configBucket(this, settings);
+    const configuration = spinnakerConfiguration(this, settings, this.configBucket, {
+      serviceHost: this.interserviceLoadBalancer.loadBalancer.dnsName,
+      deckUrl: this.loadBalancer.deckUrl,
+      gateUrl: this.loadBalancer.gateUrl,
+      // The URL holds the AUTH token: the services read it from Secrets Manager when they start.
+      redisUrl: secretsManagerReference(redisUrlSecretArn, { region: settings.region }),
+      managedRedis: true,
+    });
+    this.instanceRole = instanceRole(this, settings, this.configBucket, [redisUrlSecretArn]);
+
+    // Both groups behind both load balancers, as in Armory's 2017 installer.
+    const shared = {
+      localRedis: false,
+      image: machineImage(this, settings),
+      instanceRole: this.instanceRole,
+      securityGroupIds: [this.securityGroups.internal.id],
+      bucket: this.configBucket,
+      configuration,
+      targetGroupArns: [
+        this.loadBalancer.deckTargetGroup.arn,
+        this.loadBalancer.gateTargetGroup.arn,
+        ...this.interserviceLoadBalancer.targetGroups.map((t) => t.arn),
+      ],
+    };
+    this.pollingGroup = roleGroup(this, settings, {
+      ...shared,
+      id: "Polling",
+      role: "polling",
+      cluster: `${namePrefix}-polling`,
+      capacity: 1,
+    });
+    this.nonPollingGroup = roleGroup(this, settings, {
+      ...shared,
+      id: "NonPolling",
+      role: "nonpolling",
+      cluster: namePrefix,
+      capacity: props.nonPollingCapacity,
+    });
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The pieces both topologies build the same way, so that each topology file only says which pieces
+ * it has and how they connect, as its diagram does.
+ */
+import type { Construct } from "constructs";
+import type { Deployment } from "../config/schema";
+import { InstanceRole } from "../constructs/instance-role";
+import { SpinnakerLaunchTemplate } from "../constructs/launch-template";
+import { MachineImage } from "../constructs/machine-image";
+import { SecureBucket } from "../constructs/secure-bucket";
+import { ServerGroup } from "../constructs/server-group";
+import { SpinnakerConfiguration } from "../constructs/spinnaker-configuration";
+import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer";
+import { INSTANCE_TAGS } from "../spinnaker/cloud-init";
+import { KAYENTA_PREFIX, type ProfileOptions, renderProfiles } from "../spinnaker/profiles";
+import type { Role } from "../spinnaker/roles";
+import { SERVICES } from "../spinnaker/services";
+import { createManagedAccountRoles, managedAccountRoleArns } from "./accounts";
+import { CONFIG_PREFIX, renderInstanceUserData } from "./instance-software";
+
+/** deck and gate: what the user-facing load balancer forwards to, on the instances. */
+export const USER_FACING_TARGETS = [SERVICES.deck, SERVICES.gate].map((s) => ({
+  port: s.port,
+  purpose: s.description,
+}));
+
+export function userFacingLoadBalancer(scope: Construct, settings: Deployment, securityGroupId: string) {
+  const { loadBalancer, network, namePrefix, tags } = settings;
+  return new UserFacingLoadBalancer(scope, "UserFacingLoadBalancer", {
+    name: namePrefix,
+    scheme: loadBalancer.scheme,
+    vpcId: network.vpcId,
+    subnetIds: network.loadBalancerSubnetIds,
+    securityGroupId,
+    deckPort: loadBalancer.deckPort,
+    gatePort: loadBalancer.gatePort,
+    hostname: loadBalancer.hostname,
+    certificateArn: loadBalancer.certificateArn,
+    sslPolicy: loadBalancer.sslPolicy,
+    deletionProtection: loadBalancer.deletionProtection,
+    idleTimeoutSeconds: loadBalancer.idleTimeoutSeconds,
+    accessLogs: loadBalancer.accessLogs,
+    tags,
+  });
+}
+
+/** The config bucket: Spinnaker's profiles under config/, front50's data under its own prefix. */
+export function configBucket(scope: Construct, settings: Deployment): SecureBucket {
+  const { configBucket: bucket, namePrefix, tags } = settings;
+  return new SecureBucket(scope, "ConfigBucket", {
+    bucketName: bucket.name,
+    bucketPrefix: `${namePrefix}-config-`,
+    kmsKeyArn: bucket.kmsKeyArn,
+    noncurrentVersionExpirationDays: bucket.noncurrentVersionExpirationDays,
+    forceDestroy: bucket.forceDestroy,
+    tags,
+  });
+}
+
+/** Spinnaker's profiles, rendered for this topology and stored in the config bucket. */
+export function spinnakerConfiguration(
+  scope: Construct,
+  settings: Deployment,
+  bucket: SecureBucket,
+  topology: Pick<ProfileOptions, "serviceHost" | "deckUrl" | "gateUrl" | "redisUrl" | "managedRedis">,
+): SpinnakerConfiguration {
+  const { spinnaker, loadBalancer } = settings;
+  return new SpinnakerConfiguration(scope, "Configuration", {
+    bucket: bucket.bucketName,
+    prefix: CONFIG_PREFIX,
+    dependsOn: bucket.controls,
+    files: renderProfiles({
+      ...topology,
+      region: settings.region,
+      configBucket: bucket.bucketName,
+      front50Prefix: spinnaker.front50Prefix,
+      tlsAtLoadBalancer: loadBalancer.certificateArn !== undefined,
+      kayenta: spinnaker.kayenta,
+      awsAccounts: spinnaker.accounts.aws.map((a) => ({ ...a, regions: a.regions ?? [] })),
+      kubernetesAccounts: spinnaker.accounts.kubernetes,
+    }),
+    tags: settings.tags,
+  });
+}
+
+/** The instances' role, and the managed role of the account being deployed into when asked. */
+export function instanceRole(
+  scope: Construct,
+  settings: Deployment,
+  bucket: SecureBucket,
+  extraSecretArns: readonly string[] = [],
+): InstanceRole {
+  const { spinnaker, partition } = settings;
+  const kubernetes = spinnaker.accounts.kubernetes;
+  const role = new InstanceRole(scope, "InstanceRole", {
+    namePrefix: settings.namePrefix,
+    configBucketArn: bucket.bucketArn,
+    writablePrefixes: [spinnaker.front50Prefix, ...(spinnaker.kayenta ? [KAYENTA_PREFIX] : [])],
+    configBucketKmsKeyArn: settings.configBucket.kmsKeyArn,
+    managedAccountRoleArns: managedAccountRoleArns(settings),
+    secretArns: [
+      ...kubernetes.flatMap((k) => (k.kubeconfigSecretArn ? [k.kubeconfigSecretArn] : [])),
+      ...extraSecretArns,
+    ],
+    extraObjectArns: kubernetes.flatMap((k) =>
+      k.kubeconfigS3Uri ? [`arn:${partition}:s3:::${k.kubeconfigS3Uri.slice("s3://".length)}`] : [],
+    ),
+    partition,
+    tags: settings.tags,
+  });
+  createManagedAccountRoles(scope, settings, role);
+  return role;
+}
+
+export interface RoleGroupOptions {
+  /** Construct id prefix, such as `Polling`; empty for the stand-alone group. */
+  readonly id: string;
+  readonly role: Role;
+  /** Spinnaker's `<app>-<stack>[-<detail>]` cluster name; the group is `<cluster>-v000`. */
+  readonly cluster: string;
+  readonly capacity: number;
+  readonly localRedis: boolean;
+  readonly image: MachineImage;
+  readonly instanceRole: InstanceRole;
+  readonly securityGroupIds: string[];
+  readonly bucket: SecureBucket;
+  readonly configuration: SpinnakerConfiguration;
+  readonly targetGroupArns: string[];
+}
+
+/** A launch template rendering one role, and the server group that runs it. */
+export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOptions): ServerGroup {
+  const { instance, tags } = settings;
+  const launchTemplate = new SpinnakerLaunchTemplate(scope, `${o.id}LaunchTemplate`, {
+    name: o.cluster,
+    imageId: o.image.imageId,
+    rootDeviceName: o.image.rootDeviceName,
+    instanceType: instance.type,
+    rootVolumeSizeGiB: instance.rootVolumeSizeGiB,
+    keyName: instance.keyName,
+    instanceProfileArn: o.instanceRole.instanceProfile.arn,
+    securityGroupIds: o.securityGroupIds,
+    userData: renderInstanceUserData({ settings, role: o.role, localRedis: o.localRedis }),
+    instanceTags: {
+      [INSTANCE_TAGS.configBucket]: o.bucket.bucketName,
+      [INSTANCE_TAGS.configVersion]: o.configuration.version,
+    },
+    tags,
+  });
+  return new ServerGroup(scope, `${o.id}ServerGroup`, {
+    name: `${o.cluster}-v000`,
+    launchTemplate: launchTemplate.launchTemplate,
+    subnetIds: settings.network.instanceSubnetIds,
+    capacity: o.capacity,
+    // Never two polling instances at once, even for the minutes of a refresh; the others keep capacity.
+    replacement: o.role === "polling" ? "terminate-first" : "launch-first",
+    targetGroupArns: o.targetGroupArns,
+    healthCheckGracePeriodSeconds: instance.healthCheckGracePeriodSeconds,
+    tags,
+  });
+}
+
+/** The image of the instances: the official one of the OS, or the deployer's own. */
+export function machineImage(scope: Construct, settings: Deployment): MachineImage {
+  const { instance } = settings;
+  return new MachineImage(scope, "MachineImage", {
+    os: instance.os,
+    amiId: instance.amiId,
+    rootDeviceName: instance.rootDeviceName,
+  });
+}
