@@ -3,14 +3,22 @@
  * plan with placeholder credentials, and `terraform test` with a mock provider that applies every
  * resource and exercises the variables' validation blocks.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { addStacks } from "../../modules/app";
 import type { Config, Settings } from "../../modules/config/schema";
 import { renderInstanceUserData } from "../../modules/topologies/instance-software";
 import { settingsFrom } from "../helpers";
-import { expectSuccess, type Run, requireTool, tempDir, terraform, terraformWorkdir } from "./harness";
+import {
+  expectSuccess,
+  type Run,
+  requireTool,
+  tempDir,
+  terraform,
+  terraformEnvironment,
+  terraformWorkdir,
+} from "./harness";
 
 const TIMEOUT = 240_000;
 /** The same network values as NETWORK_VARS, for a `variables` block of a .tftest.hcl file. */
@@ -30,7 +38,7 @@ interface Configuration {
 }
 
 /** Synthesizes the app the way `cdktf synth` does and returns one stack's JSON. */
-function synthesize(settings: Settings, stack: "standalone" | "ha" | "state"): Configuration {
+function synthesize(settings: Settings, stack: keyof ReturnType<typeof addStacks>): Configuration {
   const outdir = tempDir("synth");
   const app = new App({ outdir });
   addStacks(app, settings);
@@ -401,6 +409,47 @@ describe("standalone stack with an internet-facing load balancer", () => {
         '-var=load_balancer_subnet_ids=["subnet-0aaaaaaaaaaaaaaaa","subnet-0bbbbbbbbbbbbbbbb"]',
       ]);
       expectSuccess(planned, "terraform plan");
+    },
+    TIMEOUT,
+  );
+});
+
+describe("standalone-module used as a child module by existing Terraform", () => {
+  test(
+    "a root configuration with its own provider calls it, validates and plans; another region is refused",
+    () => {
+      const dir = tempDir("module-root");
+      const moduleDir = join(dir, "spinnaker");
+      mkdirSync(moduleDir);
+      writeFileSync(join(moduleDir, "main.tf.json"), JSON.stringify(synthesize(settingsFrom(), "standalone-module")));
+      const root = (region: string) => `provider "aws" {
+  region                      = "${region}"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+
+module "spinnaker" {
+  source = "./spinnaker"
+${NETWORK_TFVARS}  ami_id = "ami-0123456789abcdef0"
+}
+
+output "deck_url" {
+  value = module.spinnaker.deck_url
+}
+`;
+      writeFileSync(join(dir, "main.tf"), root("us-west-2"));
+      const workdir = { dir, env: terraformEnvironment(dir) };
+      expectSuccess(terraform(workdir, ["init", "-input=false"]), "terraform init");
+      expectSuccess(terraform(workdir, ["validate"]), "terraform validate");
+      const planned = terraform(workdir, ["plan", "-input=false"]);
+      expectSuccess(planned, "terraform plan");
+      expect(planned.stdout).toMatch(/Plan: \d+ to add/);
+
+      writeFileSync(join(dir, "main.tf"), root("eu-west-1"));
+      const refused = terraform(workdir, ["plan", "-input=false"]);
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr.replace(/\s+/g, " ")).toContain("This module was synthesized for us-west-2");
     },
     TIMEOUT,
   );

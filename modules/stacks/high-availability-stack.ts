@@ -2,15 +2,15 @@ import type { Construct } from "constructs";
 import type { Settings } from "../config/schema";
 import { HighAvailabilitySpinnaker } from "../topologies/high-availability";
 import { spinnakerOutputs } from "./outputs";
-import { SpinnakerStack } from "./spinnaker-stack";
+import { SpinnakerStack, type SpinnakerStackOptions } from "./spinnaker-stack";
 import { defineHighAvailabilityVariables } from "./variables";
 
 /** The `ha` stack: Armory's high-availability topology across AZs, with Redis on ElastiCache. */
 export class HighAvailabilityStack extends SpinnakerStack {
   readonly spinnaker: HighAvailabilitySpinnaker;
 
-  constructor(scope: Construct, id: string, settings: Settings) {
-    super(scope, id, settings, "high-availability");
+  constructor(scope: Construct, id: string, settings: Settings, options: SpinnakerStackOptions = {}) {
+    super(scope, id, settings, "high-availability", options);
     const ha = defineHighAvailabilityVariables(this, settings);
     this.spinnaker = new HighAvailabilitySpinnaker(this, "Spinnaker", {
       settings: this.deployment,

@@ -1,5 +1,6 @@
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn, TerraformStack } from "cdktf";
+import { Fn, Op, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { Deployment, Settings } from "../config/schema";
 import { configureBackend } from "./backend";
@@ -8,6 +9,14 @@ import { defineVariables, type StackVariables } from "./variables";
 /** The Terraform and provider versions the synthesized configuration needs. */
 export const REQUIRED_TERRAFORM = ">= 1.10";
 export const REQUIRED_AWS_PROVIDER = ">= 5.100.0, < 6.0.0";
+
+export interface SpinnakerStackOptions {
+  /**
+   * Synthesize a child module for existing Terraform: no provider and no backend blocks (the caller
+   * brings both), so it works with `count`, `for_each` and `depends_on`. @default false
+   */
+  readonly module?: boolean;
+}
 
 /**
  * What every Spinnaker stack shares: the AWS provider with the configured tags, the state backend,
@@ -19,13 +28,27 @@ export abstract class SpinnakerStack extends TerraformStack {
   readonly variables: StackVariables;
   readonly deployment: Deployment;
 
-  protected constructor(scope: Construct, id: string, settings: Settings, topology: string) {
+  protected constructor(
+    scope: Construct,
+    id: string,
+    settings: Settings,
+    topology: string,
+    options: SpinnakerStackOptions = {},
+  ) {
     super(scope, id);
+    // cdktf needs the provider to synthesize; a module drops its block again below.
     new AwsProvider(this, "aws", {
       region: settings.region,
       defaultTags: [{ tags: { ...settings.tags, "spinnaker:topology": topology, "managed-by": "terraform" } }],
     });
-    configureBackend(this, id, settings.state);
+    if (options.module) {
+      // cdktf adds a local backend to a stack without one; a child module must have none.
+      this.addOverride("provider", undefined);
+      this.addOverride("terraform.backend", undefined);
+      requireRegion(this, settings.region);
+    } else {
+      configureBackend(this, id, settings.state);
+    }
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
     this.addOverride("terraform.required_providers.aws.version", REQUIRED_AWS_PROVIDER);
 
@@ -58,6 +81,25 @@ export abstract class SpinnakerStack extends TerraformStack {
       },
     };
   }
+}
+
+/**
+ * The rendered configuration names the region (front50's bucket, the boot scripts), so a module
+ * refuses a caller's provider for another region, at plan time, with both names.
+ */
+function requireRegion(stack: TerraformStack, region: string): void {
+  const current = new DataAwsRegion(stack, "current");
+  const output = new TerraformOutput(stack, "region", {
+    value: current.name,
+    description: "Region the module was synthesized for, and deployed into.",
+  });
+  // cdktf 0.21 accepts an output's precondition but never writes it out.
+  output.addOverride("precondition", [
+    {
+      condition: Op.eq(current.name, region),
+      error_message: `This module was synthesized for ${region} (setting region); use a provider for ${region}, or synthesize again.`,
+    },
+  ]);
 }
 
 /** Terraform's coalescelist, typed as the list it returns. */
