@@ -188,6 +188,10 @@ describe("invalid settings name the setting, the rule and the value", () => {
       "instance:\n  rootDeviceName: sda1",
       'instance.rootDeviceName: expected a device name such as /dev/sda1 or /dev/xvda, got "sda1"',
     ],
+    [
+      "ha:\n  redis:\n    existingUrlSecretArn: arn:aws:secretsmanager:us-west-2:111111111111:secret:r-AbCdEf",
+      "ha.redis.existingSecurityGroupId: ha.redis.existingUrlSecretArn and ha.redis.existingSecurityGroupId go together",
+    ],
     ["bogus: 1", 'unknown setting "bogus"'],
     ["instance:\n  typo: 1", 'instance: unknown setting "typo"'],
   ])("%s", (yaml, message) => {

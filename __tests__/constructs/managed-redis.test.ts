@@ -40,6 +40,13 @@ test("keyspace notifications gxE come from the parameter group, since ElastiCach
   });
 });
 
+test("Redis 6 uses ElastiCache's redis6.x family", () => {
+  expect(synth({ engineVersion: "6.2" })).toHaveResourceWithProperties(ElasticacheParameterGroup, {
+    name: "armoryspinnaker-preprod-redis-6",
+    family: "redis6.x",
+  });
+});
+
 test("only the instances' group may connect, and only on 6379", () => {
   const json = JSON.parse(synth());
   const [ingress] = Object.values(json.resource.aws_vpc_security_group_ingress_rule) as Record<string, unknown>[];

@@ -39,7 +39,9 @@ test("both groups span the instance subnets (AZs) and sit behind both load balan
   const targetGroups = Object.keys(resourcesOf(json, "aws_lb_target_group"));
   for (const group of groups()) {
     expect(group.vpc_zone_identifier).toBe("${var.instance_subnet_ids}");
-    expect((group.target_group_arns as string[]).length).toBe(targetGroups.length);
+    const arns = group.target_group_arns as string[];
+    expect(new Set(arns).size).toBe(targetGroups.length);
+    expect(arns).toHaveLength(targetGroups.length);
   }
 });
 
@@ -96,15 +98,43 @@ test("the AUTH token is a sensitive variable with no default", () => {
   expect(json.variable?.redis_auth_token).not.toHaveProperty("default");
 });
 
-test("an existing Redis: no ElastiCache, no token variable, its secret referenced and readable", () => {
-  const secret = "arn:aws:secretsmanager:us-west-2:111111111111:secret:spin-redis-url-AbCdEf";
-  const own = synthStack(settingsFrom({ ha: { redis: { existingUrlSecretArn: secret } } }), "ha");
+test("an existing Redis: no ElastiCache, no token variable, its secret referenced in its own region, a way through", () => {
+  const secret = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:spin-redis-url-AbCdEf";
+  const own = synthStack(
+    settingsFrom({
+      ha: {
+        redis: { existingUrlSecretArn: secret, existingSecurityGroupId: "sg-0aaaaaaaaaaaaaaaa", existingPort: 6380 },
+      },
+    }),
+    "ha",
+  );
   expect(resourcesOf(own, "aws_elasticache_replication_group")).toEqual({});
   expect(own.variable?.redis_auth_token).toBeUndefined();
   expect(parse(profile("config/spinnaker-local.yml", own)).services.redis.baseUrl).toBe(
-    `encrypted:secrets-manager!r:us-west-2!s:${secret}`,
+    `encrypted:secrets-manager!r:eu-west-1!s:${secret}`,
   );
-  expect(JSON.stringify(own.data)).toContain(secret);
+  const permissions = Object.entries(own.data?.aws_iam_policy_document ?? {}).find(([n]) =>
+    n.includes("Permissions"),
+  )?.[1] as {
+    statement: { sid: string; resources: string[] }[];
+  };
+  expect(permissions.statement.find((s) => s.sid === "Secrets")?.resources).toEqual([secret]);
+  const toRedis = Object.values(resourcesOf(own, "aws_vpc_security_group_egress_rule")).filter(
+    (r) => r.referenced_security_group_id === "sg-0aaaaaaaaaaaaaaaa",
+  );
+  expect(toRedis).toEqual([expect.objectContaining({ from_port: 6380, to_port: 6380 })]);
+});
+
+test("a new Redis URL (endpoint or token) rolls the instances, and none boots before it exists", () => {
+  for (const name of ["armoryspinnaker-preprod-polling", "armoryspinnaker-preprod"]) {
+    const tags = (
+      templateNamed(name).tag_specifications as { resource_type: string; tags: Record<string, string> }[]
+    ).find((t) => t.resource_type === "instance")?.tags;
+    expect(tags?.SpinnakerConfigVersion).toMatch(/aws_secretsmanager_secret_version\..+\.version_id/);
+  }
+  for (const group of groups()) {
+    expect(group.depends_on).toEqual([expect.stringMatching(/^aws_secretsmanager_secret_version\./)]);
+  }
 });
 
 test("the internal group admits members on every backend service port", () => {

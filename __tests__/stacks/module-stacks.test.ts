@@ -22,9 +22,21 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
     });
   });
 
-  test("has the same resources as the stack it mirrors", () => {
+  test("has the same resources and variables as the stack it mirrors", () => {
     const full = synthStack(settingsFrom(), stack === "ha-module" ? "ha" : "standalone");
-    expect(Object.keys(json.resource ?? {}).sort()).toEqual(Object.keys(full.resource ?? {}).sort());
+    const addresses = (j: typeof json) =>
+      Object.entries(j.resource ?? {})
+        .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
+        .sort();
+    expect(addresses(json)).toEqual(addresses(full));
     expect(Object.keys(json.variable ?? {}).sort()).toEqual(Object.keys(full.variable ?? {}).sort());
+  });
+
+  test("its resources carry the tags a provider's default_tags would have added", () => {
+    const rules = Object.values(json.resource?.aws_vpc_security_group_ingress_rule ?? {});
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      expect(rule.tags).toMatchObject({ "spinnaker:topology": expect.any(String), "managed-by": "terraform" });
+    }
   });
 });

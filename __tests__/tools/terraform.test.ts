@@ -295,6 +295,26 @@ describe("ha stack", () => {
   );
 
   test(
+    "plan refuses one instance subnet: the interservice load balancer and Multi-AZ Redis need two AZs",
+    () => {
+      const result = terraform(workdir, [
+        "plan",
+        "-input=false",
+        ...NETWORK_VARS,
+        '-var=instance_subnet_ids=["subnet-0123456789abcdef0"]',
+        '-var=load_balancer_subnet_ids=["subnet-0aaaaaaaaaaaaaaaa","subnet-0bbbbbbbbbbbbbbbb"]',
+        "-var=ami_id=ami-0123456789abcdef0",
+        REDIS_TOKEN,
+      ]);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr.replace(/\s+/g, " ")).toContain(
+        "instance_subnet_ids must hold at least 2 subnet ids (in different AZs)",
+      );
+    },
+    TIMEOUT,
+  );
+
+  test(
     "the plan never prints the Redis token",
     () => {
       const token = "placeholder-token-0123456789";
@@ -414,14 +434,17 @@ describe("standalone stack with an internet-facing load balancer", () => {
   );
 });
 
-describe("standalone-module used as a child module by existing Terraform", () => {
+describe.each([
+  ["standalone-module", ""],
+  ["ha-module", '  redis_auth_token = "placeholder-token-0123456789"\n'],
+] as const)("%s used as a child module by existing Terraform", (stack, extraInputs) => {
   test(
     "a root configuration with its own provider calls it, validates and plans; another region is refused",
     () => {
-      const dir = tempDir("module-root");
+      const dir = tempDir(`${stack}-root`);
       const moduleDir = join(dir, "spinnaker");
       mkdirSync(moduleDir);
-      writeFileSync(join(moduleDir, "main.tf.json"), JSON.stringify(synthesize(settingsFrom(), "standalone-module")));
+      writeFileSync(join(moduleDir, "main.tf.json"), JSON.stringify(synthesize(settingsFrom(), stack)));
       const root = (region: string) => `provider "aws" {
   region                      = "${region}"
   skip_credentials_validation = true
@@ -431,7 +454,7 @@ describe("standalone-module used as a child module by existing Terraform", () =>
 
 module "spinnaker" {
   source = "./spinnaker"
-${NETWORK_TFVARS}  ami_id = "ami-0123456789abcdef0"
+${NETWORK_TFVARS}${extraInputs}  ami_id = "ami-0123456789abcdef0"
 }
 
 output "deck_url" {

@@ -273,6 +273,15 @@ export const ConfigSchema = z
                 message: "expected a Secrets Manager secret ARN",
               })
               .optional(),
+            /**
+             * The security group of your own Redis: the instances get an egress rule to it on
+             * `existingPort`; that group must admit the output `internal_security_group_id`.
+             */
+            existingSecurityGroupId: z
+              .string()
+              .regex(/^sg-[0-9a-f]{8,17}$/, { message: "expected a security group id such as sg-0123456789abcdef0" })
+              .optional(),
+            existingPort: wholeNumber(1, 65535, " (a TCP port)").default(6379),
           })
           .prefault({}),
       })
@@ -347,6 +356,19 @@ export const ConfigSchema = z
         path: ["loadBalancer", "gatePort"],
         input: c.loadBalancer.gatePort,
         message: `must differ from loadBalancer.deckPort (${deckPort}): deck and gate need their own listeners`,
+      });
+    }
+    const redis = c.ha.redis;
+    if ((redis.existingUrlSecretArn === undefined) !== (redis.existingSecurityGroupId === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [
+          "ha",
+          "redis",
+          redis.existingUrlSecretArn === undefined ? "existingUrlSecretArn" : "existingSecurityGroupId",
+        ],
+        message:
+          "ha.redis.existingUrlSecretArn and ha.redis.existingSecurityGroupId go together: the instances need both the URL and a way through to it",
       });
     }
     for (const kind of ["aws", "kubernetes"] as const) {

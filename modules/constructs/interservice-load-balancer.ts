@@ -17,6 +17,8 @@ export interface InterserviceLoadBalancerProps {
   readonly services: readonly ServiceSpec[];
   /** @default true */
   readonly deletionProtection?: boolean;
+  /** Long clouddriver calls pass through it. @default 60 */
+  readonly idleTimeoutSeconds?: number;
   readonly tags?: Record<string, string>;
 }
 
@@ -46,6 +48,7 @@ export class InterserviceLoadBalancer extends Construct {
       subnets: props.subnetIds,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.deletionProtection ?? true,
+      idleTimeout: props.idleTimeoutSeconds ?? 60,
       tags: { ...props.tags, Name: props.name },
     });
 

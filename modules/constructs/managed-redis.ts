@@ -46,6 +46,8 @@ export class ManagedRedis extends Construct {
   readonly securityGroup: SecurityGroup;
   /** The secret holding `rediss://:<token>@<primary endpoint>:6379`. */
   readonly urlSecretArn: string;
+  /** Its current value: a new endpoint or token makes a new version, which must restart the services. */
+  readonly urlSecretVersion: SecretsmanagerSecretVersion;
 
   constructor(scope: Construct, id: string, props: ManagedRedisProps) {
     super(scope, id);
@@ -79,6 +81,7 @@ export class ManagedRedis extends Construct {
       securityGroupId: this.securityGroup.id,
       description: "Redis from the Spinnaker instances",
       ipProtocol: "tcp",
+      tags: props.tags,
       fromPort: REDIS_PORT,
       toPort: REDIS_PORT,
       referencedSecurityGroupId: props.clientSecurityGroupId,
@@ -87,6 +90,7 @@ export class ManagedRedis extends Construct {
       securityGroupId: props.clientSecurityGroupId,
       description: "Redis on ElastiCache",
       ipProtocol: "tcp",
+      tags: props.tags,
       fromPort: REDIS_PORT,
       toPort: REDIS_PORT,
       referencedSecurityGroupId: this.securityGroup.id,
@@ -99,9 +103,12 @@ export class ManagedRedis extends Construct {
       tags: props.tags,
     });
     const engineVersion = props.engineVersion ?? "7.1";
+    const major = engineVersion.split(".")[0];
     const parameters = new ElasticacheParameterGroup(this, "Parameters", {
-      name: `${name}-${engineVersion.split(".")[0]}`,
-      family: `redis${engineVersion.split(".")[0]}`,
+      // The family is in the name, so an engine upgrade makes a new group beside the old one.
+      name: `${name}-${major}`,
+      // ElastiCache names the Redis 6 family "redis6.x" and later ones "redis7".
+      family: Number(major) >= 7 ? `redis${major}` : `redis${major}.x`,
       description: "Keyspace notifications for gate's Spring Session (gxE)",
       parameter: [{ name: "notify-keyspace-events", value: "gxE" }],
       tags: props.tags,
@@ -134,7 +141,7 @@ export class ManagedRedis extends Construct {
       description: "Spinnaker's Redis connection URL, AUTH token included; read by the services at start",
       tags: props.tags,
     });
-    new SecretsmanagerSecretVersion(this, "UrlSecretValue", {
+    this.urlSecretVersion = new SecretsmanagerSecretVersion(this, "UrlSecretValue", {
       secretId: secret.id,
       // The token is percent-encoded: ElastiCache allows characters (# ^ < >) that end a URL's user part.
       secretString: `rediss://:${Fn.urlencode(props.authToken)}@${this.replicationGroup.primaryEndpointAddress}:${REDIS_PORT}`,

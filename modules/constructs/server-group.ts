@@ -1,6 +1,6 @@
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import type { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { Token } from "cdktf";
+import { type ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 
@@ -21,6 +21,8 @@ export interface ServerGroupProps {
    * instances side by side would each fire every trigger. `launch-first` keeps capacity.
    */
   readonly replacement: "launch-first" | "terminate-first";
+  /** What must exist before the first instance boots (the Redis it connects to). @default - nothing */
+  readonly dependsOn?: ITerraformDependable[];
   readonly tags?: Record<string, string>;
 }
 
@@ -65,6 +67,7 @@ export class ServerGroup extends Construct {
         value,
         propagateAtLaunch: true,
       })),
+      dependsOn: props.dependsOn,
       lifecycle: {
         // Spinnaker resizes and disables its own server groups (a red/black deploy suspends
         // processes); Terraform keeps the launch template and the group, not those.

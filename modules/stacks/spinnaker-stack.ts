@@ -10,6 +10,14 @@ import { defineVariables, type StackVariables } from "./variables";
 export const REQUIRED_TERRAFORM = ">= 1.10";
 export const REQUIRED_AWS_PROVIDER = ">= 5.100.0, < 6.0.0";
 
+/** What a topology asks of the stack around it. */
+export interface TopologyRequirements {
+  /** Tag value of `spinnaker:topology`. */
+  readonly name: string;
+  /** Instance subnets (AZs) the topology needs at the least. */
+  readonly minInstanceSubnets: number;
+}
+
 export interface SpinnakerStackOptions {
   /**
    * Synthesize a child module for existing Terraform: no provider and no backend blocks (the caller
@@ -32,14 +40,15 @@ export abstract class SpinnakerStack extends TerraformStack {
     scope: Construct,
     id: string,
     settings: Settings,
-    topology: string,
+    topology: TopologyRequirements,
     options: SpinnakerStackOptions = {},
   ) {
     super(scope, id);
+    const stackTags = { "spinnaker:topology": topology.name, "managed-by": "terraform" };
     // cdktf needs the provider to synthesize; a module drops its block again below.
     new AwsProvider(this, "aws", {
       region: settings.region,
-      defaultTags: [{ tags: { ...settings.tags, "spinnaker:topology": topology, "managed-by": "terraform" } }],
+      defaultTags: [{ tags: { ...settings.tags, ...stackTags } }],
     });
     if (options.module) {
       // cdktf adds a local backend to a stack without one; a child module must have none.
@@ -52,10 +61,12 @@ export abstract class SpinnakerStack extends TerraformStack {
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
     this.addOverride("terraform.required_providers.aws.version", REQUIRED_AWS_PROVIDER);
 
-    const v = defineVariables(this, settings);
+    const v = defineVariables(this, settings, topology.minInstanceSubnets);
     this.variables = v;
     this.deployment = {
       ...settings,
+      // A module has no provider of its own, so no default_tags: its resources carry these themselves.
+      tags: options.module ? { ...settings.tags, ...stackTags } : settings.tags,
       network: {
         ...settings.network,
         vpcId: v.vpcId.stringValue,

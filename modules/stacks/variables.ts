@@ -61,7 +61,15 @@ export interface StackVariables {
   readonly certificateArn?: TerraformVariable;
 }
 
-export function defineVariables(scope: Construct, s: Settings): StackVariables {
+/**
+ * @param minInstanceSubnets 2 for HA: its interservice load balancer and Multi-AZ Redis live in the
+ * instance subnets and need two AZs.
+ */
+export function defineVariables(scope: Construct, s: Settings, minInstanceSubnets: number): StackVariables {
+  const atLeast =
+    minInstanceSubnets === 1
+      ? "at least one subnet id"
+      : `at least ${minInstanceSubnets} subnet ids (in different AZs)`;
   return {
     vpcId: variable(
       scope,
@@ -88,8 +96,8 @@ export function defineVariables(scope: Construct, s: Settings): StackVariables {
       },
       (ref) => [
         {
-          condition: `\${length(${ref}) >= 1 && alltrue([for id in ${ref} : can(regex("${SUBNET_ID}", id))])}`,
-          errorMessage: `instance_subnet_ids must hold at least one subnet id such as subnet-0123456789abcdef0. Got ${got(ref)}.`,
+          condition: `\${length(${ref}) >= ${minInstanceSubnets} && alltrue([for id in ${ref} : can(regex("${SUBNET_ID}", id))])}`,
+          errorMessage: `instance_subnet_ids must hold ${atLeast} such as subnet-0123456789abcdef0. Got ${got(ref)}.`,
         },
       ],
     ),

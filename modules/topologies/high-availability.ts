@@ -1,3 +1,5 @@
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import type { Deployment } from "../config/schema";
 import type { InstanceRole } from "../constructs/instance-role";
@@ -75,13 +77,25 @@ export class HighAvailabilitySpinnaker extends Construct {
       securityGroupId: this.securityGroups.internal.id,
       services: backendServices,
       deletionProtection: settings.loadBalancer.deletionProtection,
+      idleTimeoutSeconds: settings.loadBalancer.idleTimeoutSeconds,
       tags,
     });
 
     // Redis as an AWS service, or the deployer's own.
     const { redis } = settings.ha;
-    let redisUrlSecretArn = redis.existingUrlSecretArn;
-    if (redisUrlSecretArn === undefined) {
+    let redisUrlSecretArn: string;
+    if (redis.existingUrlSecretArn !== undefined && redis.existingSecurityGroupId !== undefined) {
+      redisUrlSecretArn = redis.existingUrlSecretArn;
+      new VpcSecurityGroupEgressRule(this, "ToExistingRedis", {
+        securityGroupId: this.securityGroups.internal.id,
+        description: "Redis (the deployer's own)",
+        ipProtocol: "tcp",
+        fromPort: redis.existingPort,
+        toPort: redis.existingPort,
+        referencedSecurityGroupId: redis.existingSecurityGroupId,
+        tags,
+      });
+    } else {
       if (props.redisAuthToken === undefined) {
         throw invalidProp(
           this.node.path,
@@ -111,8 +125,11 @@ export class HighAvailabilitySpinnaker extends Construct {
       serviceHost: this.interserviceLoadBalancer.loadBalancer.dnsName,
       deckUrl: this.loadBalancer.deckUrl,
       gateUrl: this.loadBalancer.gateUrl,
-      // The URL holds the AUTH token: the services read it from Secrets Manager when they start.
-      redisUrl: secretsManagerReference(redisUrlSecretArn, { region: settings.region }),
+      // The URL holds the AUTH token: the services read it from Secrets Manager when they start. A
+      // deployer's secret names its own region; ours is only known at apply, in this region.
+      redisUrl: secretsManagerReference(redisUrlSecretArn, {
+        region: Token.isUnresolved(redisUrlSecretArn) ? settings.region : undefined,
+      }),
       managedRedis: true,
     });
     this.instanceRole = instanceRole(this, settings, this.configBucket, [redisUrlSecretArn]);
@@ -130,6 +147,9 @@ export class HighAvailabilitySpinnaker extends Construct {
         this.loadBalancer.gateTargetGroup.arn,
         ...this.interserviceLoadBalancer.targetGroups.map((t) => t.arn),
       ],
+      // A new Redis endpoint or token rolls the instances, and none boots before Redis exists.
+      restartOn: this.redis ? [this.redis.urlSecretVersion.versionId] : [],
+      dependsOn: this.redis ? [this.redis.urlSecretVersion] : [],
     };
     this.pollingGroup = roleGroup(this, settings, {
       ...shared,

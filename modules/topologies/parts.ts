@@ -2,6 +2,7 @@
  * The pieces both topologies build the same way, so that each topology file only says which pieces
  * it has and how they connect, as its diagram does.
  */
+import { Fn, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import type { Deployment } from "../config/schema";
 import { InstanceRole } from "../constructs/instance-role";
@@ -126,6 +127,13 @@ export interface RoleGroupOptions {
   readonly bucket: SecureBucket;
   readonly configuration: SpinnakerConfiguration;
   readonly targetGroupArns: string[];
+  /**
+   * Values outside the bucket the services read at start (the Redis URL secret's version): a change
+   * rolls the instances like a configuration change. @default - none
+   */
+  readonly restartOn?: string[];
+  /** What must exist before the first instance boots. @default - nothing */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** A launch template rendering one role, and the server group that runs it. */
@@ -143,7 +151,9 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
     userData: renderInstanceUserData({ settings, role: o.role, localRedis: o.localRedis }),
     instanceTags: {
       [INSTANCE_TAGS.configBucket]: o.bucket.bucketName,
-      [INSTANCE_TAGS.configVersion]: o.configuration.version,
+      [INSTANCE_TAGS.configVersion]: o.restartOn?.length
+        ? Fn.sha256(Fn.join(",", [o.configuration.version, ...o.restartOn]))
+        : o.configuration.version,
     },
     tags,
   });
@@ -156,6 +166,7 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
     replacement: o.role === "polling" ? "terminate-first" : "launch-first",
     targetGroupArns: o.targetGroupArns,
     healthCheckGracePeriodSeconds: instance.healthCheckGracePeriodSeconds,
+    dependsOn: o.dependsOn,
     tags,
   });
 }
