@@ -9,29 +9,24 @@ export type OperatingSystem = (typeof OPERATING_SYSTEMS)[number];
  * The official images per OS: the publisher's own account and its name pattern. Sources: Canonical's
  * and Red Hat's AMI locators, centos.org/download/aws-images.
  */
-export const OFFICIAL_IMAGES: Record<
-  OperatingSystem,
-  { owner: string; namePattern: string; rootDeviceName: string; sshUser: string }
-> = {
-  ubuntu: {
-    owner: "099720109477",
-    namePattern: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*",
-    rootDeviceName: "/dev/sda1",
-    sshUser: "ubuntu",
-  },
-  rhel: {
-    owner: "309956199498",
-    namePattern: "RHEL-9.*_HVM-*-x86_64-*-Hourly2-GP3",
-    rootDeviceName: "/dev/sda1",
-    sshUser: "ec2-user",
-  },
-  centos: {
-    owner: "125523088429",
-    namePattern: "CentOS Stream 9 x86_64 *",
-    rootDeviceName: "/dev/sda1",
-    sshUser: "ec2-user",
-  },
-};
+export const OFFICIAL_IMAGES: Record<OperatingSystem, { owner: string; namePattern: string; rootDeviceName: string }> =
+  {
+    ubuntu: {
+      owner: "099720109477",
+      namePattern: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*",
+      rootDeviceName: "/dev/sda1",
+    },
+    rhel: {
+      owner: "309956199498",
+      namePattern: "RHEL-9.*_HVM-*-x86_64-*-Hourly2-GP3",
+      rootDeviceName: "/dev/sda1",
+    },
+    centos: {
+      owner: "125523088429",
+      namePattern: "CentOS Stream 9 x86_64 *",
+      rootDeviceName: "/dev/sda1",
+    },
+  };
 
 export interface MachineImageProps {
   readonly os: OperatingSystem;

@@ -1,6 +1,6 @@
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn, Op, TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, Op, TerraformOutput, TerraformStack, Token } from "cdktf";
 import type { Construct } from "constructs";
 import type { Deployment, Settings } from "../config/schema";
 import { configureBackend } from "./backend";
@@ -87,6 +87,8 @@ export abstract class SpinnakerStack extends TerraformStack {
       },
       loadBalancer: {
         ...settings.loadBalancer,
+        // cdktf has no Token.asBoolean: this IResolvable stands where a boolean goes and resolves to
+        // var.deletion_protection.
         deletionProtection: v.deletionProtection.booleanValue as unknown as boolean,
         certificateArn: v.certificateArn?.stringValue,
       },
@@ -115,5 +117,5 @@ function requireRegion(stack: TerraformStack, region: string): void {
 
 /** Terraform's coalescelist, typed as the list it returns. */
 function coalesceList(first: string[], fallback: string[]): string[] {
-  return Fn.coalescelist([first, fallback]) as unknown as string[];
+  return Token.asList(Fn.coalescelist([first, fallback]));
 }
