@@ -15,6 +15,7 @@ export * from "./constructs/service-target-group";
 export * from "./constructs/spinnaker-configuration";
 export * from "./constructs/user-facing-load-balancer";
 export * from "./errors";
+export * from "./registry/layout";
 export * from "./spinnaker/cloud-init";
 export * from "./spinnaker/compose";
 export * from "./spinnaker/images";

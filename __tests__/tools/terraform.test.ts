@@ -4,10 +4,11 @@
  * resource and exercises the variables' validation blocks.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { App } from "cdktf";
 import { addStacks } from "../../modules/app";
 import type { Config, Settings } from "../../modules/config/schema";
+import { registryLayout } from "../../modules/registry/layout";
 import { renderInstanceUserData } from "../../modules/topologies/instance-software";
 import { settingsFrom } from "../helpers";
 import {
@@ -540,6 +541,31 @@ run "other_account" {
       const result = terraform(workdir, ["test"]);
       expectSuccess(result, "terraform test");
       expect(result.stdout).toMatch(/Success! 2 passed, 0 failed/);
+    },
+    TIMEOUT,
+  );
+});
+
+describe("Terraform Registry layout", () => {
+  test(
+    "both examples initialize against the local mirror and validate",
+    () => {
+      const dir = tempDir("registry");
+      const files = registryLayout({
+        standalone: synthesize(settingsFrom(), "standalone-module"),
+        ha: synthesize(settingsFrom(), "ha-module"),
+        license: "Apache License 2.0",
+        version: "0.0.0",
+      });
+      for (const [path, contents] of Object.entries(files)) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), contents);
+      }
+      for (const example of ["standalone", "ha"]) {
+        const workdir = { dir: join(dir, "examples", example), env: terraformEnvironment(dir) };
+        expectSuccess(terraform(workdir, ["init", "-input=false", "-backend=false"]), `terraform init (${example})`);
+        expectSuccess(terraform(workdir, ["validate"]), `terraform validate (${example})`);
+      }
     },
     TIMEOUT,
   );
