@@ -1,8 +1,8 @@
 /**
- * Text that becomes part of a Terraform string (user data, S3 object contents). cdktf embeds such
- * text in expressions like `base64encode("...")`, where Terraform would read `${` and `%{` as its own
- * template syntax and cdktf does not escape them reliably; so rendered text never contains either,
- * and this check keeps it that way with an error instead of a silently changed file.
+ * Text that becomes a Terraform string with references in it (the S3 objects' contents). Terraform
+ * reads `${` and `%{` there as its own template syntax, and cdktf does not escape them reliably; so
+ * rendered text never contains either, and this check keeps it that way with an error instead of a
+ * silently changed file. (User data avoids the question: it is base64-encoded at synthesis.)
  */
 import { ConfigError } from "./errors";
 

@@ -192,6 +192,10 @@ describe("invalid settings name the setting, the rule and the value", () => {
       "ha:\n  redis:\n    existingUrlSecretArn: arn:aws:secretsmanager:us-west-2:111111111111:secret:r-AbCdEf",
       "ha.redis.existingSecurityGroupId: ha.redis.existingUrlSecretArn and ha.redis.existingSecurityGroupId go together",
     ],
+    [
+      "spinnaker:\n  accounts:\n    aws: [{name: prod, accountId: '111111111111', regions: [everywhere]}]",
+      'spinnaker.accounts.aws[0].regions[0]: expected an AWS region such as us-west-2, got "everywhere"',
+    ],
     ["bogus: 1", 'unknown setting "bogus"'],
     ["instance:\n  typo: 1", 'instance: unknown setting "typo"'],
   ])("%s", (yaml, message) => {
@@ -201,6 +205,12 @@ describe("invalid settings name the setting, the rule and the value", () => {
   test("the state bucket is required with the s3 backend", () => {
     expect(errorOf("region: us-west-2\n")).toContain(
       "state.bucket: required when state.backend is s3: set it (or SPINNAKER_STATE_BUCKET), or set state.backend to local",
+    );
+  });
+
+  test("the state bucket's region is checked like the stack's", () => {
+    expect(errorOf("state:\n  bucket: acme-state\n  region: mars\n")).toContain(
+      'state.region: expected an AWS region such as us-west-2, got "mars"',
     );
   });
 
