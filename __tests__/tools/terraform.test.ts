@@ -106,6 +106,20 @@ ${extra}  mock_data "aws_iam_policy_document" {
 `;
 }
 
+/** A command Terraform must refuse, with this message in its (whitespace-folded) diagnostics. */
+function expectRefused(result: Run, message: string): void {
+  expect(result.status).not.toBe(0);
+  expect(result.stderr.replace(/\s+/g, " ")).toContain(message);
+}
+
+/** Writes a .tftest.hcl file into the working directory; `terraform test` must pass all its runs. */
+function expectTerraformTest(workdir: ReturnType<typeof initialized>, file: string, hcl: string, runs: number): void {
+  writeFileSync(join(workdir.dir, file), hcl);
+  const result = terraform(workdir, ["test"]);
+  expectSuccess(result, "terraform test");
+  expect(result.stdout).toContain(`Success! ${runs} passed, 0 failed`);
+}
+
 beforeAll(() => {
   requireTool("terraform", ["version"], "install Terraform 1.10 or newer (the S3 backend uses use_lockfile)");
 });
@@ -185,8 +199,7 @@ describe("standalone stack", () => {
     "plan refuses a bad %s with a message naming it and the value",
     (_name, bad, message) => {
       const result: Run = terraform(workdir, ["plan", "-input=false", ...NETWORK_VARS, bad]);
-      expect(result.status).not.toBe(0);
-      expect(result.stderr.replace(/\s+/g, " ")).toContain(message);
+      expectRefused(result, message);
     },
     TIMEOUT,
   );
@@ -198,8 +211,9 @@ describe("standalone stack", () => {
       const template = Object.keys(configuration.resource.aws_launch_template)[0];
       const group = Object.keys(configuration.resource.aws_autoscaling_group)[0];
       expect(amiLookup).toBeDefined();
-      writeFileSync(
-        join(workdir.dir, "standalone.tftest.hcl"),
+      expectTerraformTest(
+        workdir,
+        "standalone.tftest.hcl",
         `${mockProvider(`  override_data {
     target = data.aws_ami.${amiLookup}
     values = { id = "ami-0aaaaaaaaaaaaaaaa", root_device_name = "/dev/sda1" }
@@ -239,10 +253,8 @@ run "rejects_world_open_ssh_typo" {
   expect_failures = [var.ssh_cidrs]
 }
 `,
+        3,
       );
-      const result = terraform(workdir, ["test"]);
-      expectSuccess(result, "terraform test");
-      expect(result.stdout).toMatch(/Success! 3 passed, 0 failed/);
     },
     TIMEOUT,
   );
@@ -307,10 +319,7 @@ describe("ha stack", () => {
         "-var=ami_id=ami-0123456789abcdef0",
         REDIS_TOKEN,
       ]);
-      expect(result.status).not.toBe(0);
-      expect(result.stderr.replace(/\s+/g, " ")).toContain(
-        "instance_subnet_ids must hold at least 2 subnet ids (in different AZs)",
-      );
+      expectRefused(result, "instance_subnet_ids must hold at least 2 subnet ids (in different AZs)");
     },
     TIMEOUT,
   );
@@ -341,8 +350,9 @@ describe("ha stack", () => {
       );
       const polling = groups.find(([, name]) => name.endsWith("-polling-v000"))?.[0];
       const nonPolling = groups.find(([, name]) => !name.endsWith("-polling-v000"))?.[0];
-      writeFileSync(
-        join(workdir.dir, "ha.tftest.hcl"),
+      expectTerraformTest(
+        workdir,
+        "ha.tftest.hcl",
         `${mockProvider()}
 variables {
 ${NETWORK_TFVARS}  ami_id              = "ami-0123456789abcdef0"
@@ -365,10 +375,8 @@ run "capacity_variable" {
   expect_failures = [var.non_polling_capacity]
 }
 `,
+        2,
       );
-      const result = terraform(workdir, ["test"]);
-      expectSuccess(result, "terraform test");
-      expect(result.stdout).toMatch(/Success! 2 passed, 0 failed/);
     },
     TIMEOUT,
   );
@@ -418,8 +426,8 @@ describe("standalone stack with an internet-facing load balancer", () => {
         ...NETWORK_VARS,
         "-var=ami_id=ami-0123456789abcdef0",
       ]);
-      expect(refused.status).not.toBe(0);
-      expect(refused.stderr.replace(/\s+/g, " ")).toContain(
+      expectRefused(
+        refused,
         "An internet-facing load balancer needs load_balancer_subnet_ids: public subnets in two AZs or more. Got [].",
       );
       const planned = terraform(workdir, [
@@ -472,8 +480,7 @@ output "deck_url" {
 
       writeFileSync(join(dir, "main.tf"), root("eu-west-1"));
       const refused = terraform(workdir, ["plan", "-input=false"]);
-      expect(refused.status).not.toBe(0);
-      expect(refused.stderr.replace(/\s+/g, " ")).toContain("This module was synthesized for us-west-2");
+      expectRefused(refused, "This module was synthesized for us-west-2");
     },
     TIMEOUT,
   );
@@ -509,8 +516,9 @@ describe("standalone stack creating the managed role of its own account", () => 
       const caller = Object.keys(configuration.data?.aws_caller_identity ?? {})[0];
       expect([role, caller]).toEqual([expect.any(String), expect.any(String)]);
       const workdir = initialized("standalone-managed", configuration);
-      writeFileSync(
-        join(workdir.dir, "managed.tftest.hcl"),
+      expectTerraformTest(
+        workdir,
+        "managed.tftest.hcl",
         `${mockProvider()}
 variables {
 ${NETWORK_TFVARS}  ami_id              = "ami-0123456789abcdef0"
@@ -537,10 +545,8 @@ run "other_account" {
   expect_failures = [aws_iam_role.${role}]
 }
 `,
+        2,
       );
-      const result = terraform(workdir, ["test"]);
-      expectSuccess(result, "terraform test");
-      expect(result.stdout).toMatch(/Success! 2 passed, 0 failed/);
     },
     TIMEOUT,
   );
