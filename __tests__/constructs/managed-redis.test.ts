@@ -42,9 +42,23 @@ test("keyspace notifications gxE come from the parameter group, since ElastiCach
 
 test("Redis 6 uses ElastiCache's redis6.x family", () => {
   expect(synth({ engineVersion: "6.2" })).toHaveResourceWithProperties(ElasticacheParameterGroup, {
-    name: "armoryspinnaker-preprod-redis-6",
     family: "redis6.x",
   });
+});
+
+test("the parameter group's name changes with whatever replaces it, so create-before-destroy never collides", () => {
+  const group = (engineVersion: string) => {
+    const json = JSON.parse(synth({ engineVersion }));
+    const [only] = Object.values(json.resource.aws_elasticache_parameter_group) as Record<string, unknown>[];
+    return only as { name: string; lifecycle: { create_before_destroy: boolean } };
+  };
+  const redis6 = group("6.2");
+  const redis7 = group("7.1");
+  expect(redis7.lifecycle.create_before_destroy).toBe(true);
+  expect(redis6.name).toMatch(/^armoryspinnaker-preprod-redis-redis6x-[0-9a-f]{8}$/);
+  expect(redis7.name).toMatch(/^armoryspinnaker-preprod-redis-redis7-[0-9a-f]{8}$/);
+  // A minor upgrade keeps the family, so the same group (updated in place, no replacement).
+  expect(group("7.0").name).toBe(redis7.name);
 });
 
 test("only the instances' group may connect, and only on 6379", () => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { ElasticacheParameterGroup } from "@cdktf/provider-aws/lib/elasticache-parameter-group";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
@@ -104,12 +105,16 @@ export class ManagedRedis extends Construct {
     });
     const engineVersion = props.engineVersion ?? "7.1";
     const major = engineVersion.split(".")[0];
+    // ElastiCache names the Redis 6 family "redis6.x" and later ones "redis7".
+    const family = Number(major) >= 7 ? `redis${major}` : `redis${major}.x`;
+    const description = "Keyspace notifications for gate's Spring Session (gxE)";
     const parameters = new ElasticacheParameterGroup(this, "Parameters", {
-      // The family is in the name, so an engine upgrade makes a new group beside the old one.
-      name: `${name}-${major}`,
-      // ElastiCache names the Redis 6 family "redis6.x" and later ones "redis7".
-      family: Number(major) >= 7 ? `redis${major}` : `redis${major}.x`,
-      description: "Keyspace notifications for gate's Spring Session (gxE)",
+      // Family and description force a replacement, which creates the new group before the old one
+      // is deleted (the replication group still uses it); a name fixed across replacements would be
+      // refused by ElastiCache as existing. So the name carries both.
+      name: `${name}-${family.replace(".", "")}-${digest(`${family}\n${description}`)}`,
+      family,
+      description,
       parameter: [{ name: "notify-keyspace-events", value: "gxE" }],
       tags: props.tags,
       lifecycle: { createBeforeDestroy: true },
@@ -148,4 +153,9 @@ export class ManagedRedis extends Construct {
     });
     this.urlSecretArn = secret.arn;
   }
+}
+
+/** Eight hex digits of SHA-256: enough to tell replacements of one group apart. */
+function digest(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 8);
 }
