@@ -1,4 +1,4 @@
-import { loadSettings } from "../../modules/config/load";
+import { deepMerge, loadConfiguration, loadSettings } from "../../modules/config/load";
 import { DEFAULT_OSS_VERSION } from "../../modules/config/schema";
 import { ConfigError } from "../../modules/errors";
 
@@ -227,5 +227,150 @@ describe("invalid settings name the setting, the rule and the value", () => {
 
   test("a file that is not a mapping says so", () => {
     expect(errorOf("- a\n- b\n")).toBe('test.yaml must hold a mapping of settings, got ["a","b"]');
+  });
+});
+
+describe("SPINNAKER_* variables", () => {
+  test("SPINNAKER_NAME and SPINNAKER_ENVIRONMENT name the deployment", () => {
+    const settings = load(STATE, { SPINNAKER_NAME: "spin", SPINNAKER_ENVIRONMENT: "prod" });
+    expect(settings.namePrefix).toBe("spin-prod");
+  });
+
+  test("an unknown one is refused with the list of known ones, before anything else", () => {
+    const message = errorOf(STATE, { SPINNAKER_ENVIROMENT: "prod", SPINNAKER_REGIONS: "eu-west-1" });
+    expect(message).toContain("unknown environment variables SPINNAKER_ENVIROMENT, SPINNAKER_REGIONS");
+    expect(message).toContain("SPINNAKER_CONFIG, SPINNAKER_ENVIRONMENT,");
+    expect(message).toContain("SPINNAKER_VPC_ID");
+  });
+
+  test("other variables are none of our business", () => {
+    expect(load(STATE, { PATH: "/usr/bin", SPINNAKERFOO: "x" }).namePrefix).toBe("armoryspinnaker-preprod");
+  });
+});
+
+describe("environments", () => {
+  const TWO = `${STATE}instance:
+  type: m5.xlarge
+network:
+  userCidrs: [10.0.0.0/8]
+environments:
+  staging:
+  prod:
+    instance:
+      type: m5.4xlarge
+    network:
+      vpcId: vpc-0123456789abcdef0
+`;
+
+  test("each entry is the top level with its own settings merged over it", () => {
+    const { settings, environments } = loadConfiguration(TWO, "test.yaml");
+    expect(settings.namePrefix).toBe("armoryspinnaker-preprod");
+    expect(environments.map((e) => e.namePrefix)).toEqual(["armoryspinnaker-staging", "armoryspinnaker-prod"]);
+    const [staging, prod] = environments;
+    expect(staging.instance.type).toBe("m5.xlarge");
+    expect(prod.instance.type).toBe("m5.4xlarge");
+    // A mapping merges key by key: prod keeps the top level's userCidrs beside its own vpcId.
+    expect(prod.network).toMatchObject({ vpcId: "vpc-0123456789abcdef0", userCidrs: ["10.0.0.0/8"] });
+    expect(prod.instance.os).toBe("ubuntu");
+  });
+
+  test("SPINNAKER_* overrides win over an entry's settings", () => {
+    const { environments } = loadConfiguration(TWO, "test.yaml", { SPINNAKER_VPC_ID: "vpc-0fedcba987654321f" });
+    expect(environments.map((e) => e.network.vpcId)).toEqual(["vpc-0fedcba987654321f", "vpc-0fedcba987654321f"]);
+  });
+
+  test("without the map there are none", () => {
+    expect(loadConfiguration(STATE, "test.yaml").environments).toEqual([]);
+  });
+
+  test("an entry's invalid setting is named under environments.<name>", () => {
+    const message = errorOf(`${STATE}environments:
+  prod:
+    instance:
+      type: 42
+`);
+    expect(message).toContain("environments.prod.instance.type:");
+    expect(message).toContain("got 42");
+  });
+
+  test("an override that makes the whole invalid is named with the entry, and names both settings", () => {
+    const message = errorOf(
+      `${STATE}loadBalancer:
+  gatePort: 8080
+environments:
+  prod:
+    loadBalancer:
+      deckPort: 8080
+`,
+    );
+    expect(message).toContain("environments.prod.loadBalancer.gatePort: must differ from loadBalancer.deckPort (8080)");
+  });
+
+  test("an environment name that is not a valid Spinnaker stack name is refused", () => {
+    const message = errorOf(`${STATE}environments:
+  pre-prod: {}
+  Prod: {}
+`);
+    expect(message).toContain(
+      'environments.pre-prod: expected an environment name: lower-case letters and digits, starting with a letter, no hyphen (Spinnaker splits names on "-"), got "pre-prod"',
+    );
+    expect(message).toContain("environments.Prod: expected an environment name");
+  });
+
+  test("an entry may not name itself again, nor hold more environments", () => {
+    expect(
+      errorOf(`${STATE}environments:
+  prod:
+    environment: staging
+`),
+    ).toContain("environments.prod.environment: not allowed here: the entry's key, prod, names the environment");
+    expect(
+      errorOf(`${STATE}environments:
+  prod:
+    environments: {}
+`),
+    ).toContain("environments.prod.environments: not allowed here");
+  });
+
+  test("the map and each entry must be mappings", () => {
+    expect(
+      errorOf(`${STATE}environments: [prod, staging]
+`),
+    ).toContain('environments: expected a mapping of environment names to their settings, got ["prod","staging"]');
+    expect(
+      errorOf(`${STATE}environments:
+  prod: large
+`),
+    ).toContain('environments.prod: expected a mapping of settings, got "large"');
+  });
+
+  test("SPINNAKER_ENVIRONMENT cannot pick one of them", () => {
+    expect(
+      errorOf(
+        `${STATE}environments:
+  prod: {}
+`,
+        { SPINNAKER_ENVIRONMENT: "prod" },
+      ),
+    ).toContain("environments: SPINNAKER_ENVIRONMENT cannot pick one of them");
+  });
+
+  test("an error of the top level is reported once, not once per environment", () => {
+    const message = errorOf(`${STATE}instance:
+  type: 42
+environments:
+  a: {}
+  b: {}
+`);
+    expect(message).toContain("has 1 invalid setting:");
+    expect(message).toContain("  - instance.type:");
+  });
+});
+
+describe("deepMerge", () => {
+  test("merges mappings key by key, replaces lists and values, and skips nulls", () => {
+    expect(
+      deepMerge({ a: { b: 1, c: [1, 2] }, d: "x", e: { f: 1 } }, { a: { c: [3] }, d: "y", e: null, g: { h: true } }),
+    ).toEqual({ a: { b: 1, c: [3] }, d: "y", e: { f: 1 }, g: { h: true } });
   });
 });

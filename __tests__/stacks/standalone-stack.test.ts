@@ -1,3 +1,5 @@
+import { join } from "node:path";
+import type { Config } from "../../modules/config/schema";
 import { onlyResource, resourcesOf, settingsFrom, synthStack } from "../helpers";
 
 const configured = settingsFrom({
@@ -152,13 +154,15 @@ describe("the stand-alone topology", () => {
   });
 });
 
+type S3 = { s3: { key: string } };
+
 describe("state and provider", () => {
-  test("S3 backend with native locking, a key per stack, encrypted", () => {
+  test("S3 backend with native locking, a key per name, environment and topology, encrypted", () => {
     const json = synthStack(configured);
     expect(json.terraform?.backend).toEqual({
       s3: {
         bucket: "example-terraform-state",
-        key: "spinnaker/standalone.tfstate",
+        key: "spinnaker/armoryspinnaker-preprod/standalone.tfstate",
         region: "us-west-2",
         encrypt: true,
         use_lockfile: true,
@@ -171,9 +175,23 @@ describe("state and provider", () => {
     expect(json.terraform?.backend).toMatchObject({ s3: { dynamodb_table: "locks", use_lockfile: true } });
   });
 
-  test("the local backend is a setting", () => {
-    const json = synthStack(settingsFrom({ state: { backend: "local" } }));
-    expect(json.terraform?.backend).toHaveProperty("local");
+  test("the local backend is a setting; its file also names the deployment", () => {
+    const json = synthStack(settingsFrom({ state: { backend: "local" }, environment: "prod" }));
+    expect(json.terraform?.backend).toEqual({
+      local: { path: join(process.cwd(), "terraform.armoryspinnaker-prod.standalone.tfstate") },
+    });
+  });
+
+  test.each([
+    ["environment", { environment: "prod" }],
+    ["name", { name: "otherteam" }],
+  ])("two configurations that differ only in %s never share a state", (_, difference) => {
+    for (const stack of ["standalone", "ha"]) {
+      const keyOf = (config: Config) =>
+        (synthStack(settingsFrom(config), stack).terraform?.backend as S3 | undefined)?.s3.key;
+      expect(keyOf({})).toMatch(/^spinnaker\/armoryspinnaker-preprod\//);
+      expect(keyOf(difference)).not.toBe(keyOf({}));
+    }
   });
 
   test("the provider tags everything with the configured tags and the topology", () => {

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { App } from "cdktf";
 import { addStacks } from "../../modules/app";
+import { loadConfiguration } from "../../modules/config/load";
 import type { Config, Settings } from "../../modules/config/schema";
 import { registryLayout } from "../../modules/registry/layout";
 import { renderInstanceUserData } from "../../modules/topologies/instance-software";
@@ -34,12 +35,13 @@ const NETWORK_VARS = [
 ];
 
 interface Configuration {
+  terraform?: { backend?: { s3?: { key: string } } };
   data?: Record<string, Record<string, unknown>>;
   resource: Record<string, Record<string, unknown>>;
 }
 
 /** Synthesizes the app the way `cdktf synth` does and returns one stack's JSON. */
-function synthesize(settings: Settings, stack: keyof ReturnType<typeof addStacks>): Configuration {
+function synthesize(settings: Settings | Parameters<typeof addStacks>[1], stack: string): Configuration {
   const outdir = tempDir("synth");
   const app = new App({ outdir });
   addStacks(app, settings);
@@ -481,6 +483,63 @@ output "deck_url" {
       writeFileSync(join(dir, "main.tf"), root("eu-west-1"));
       const refused = terraform(workdir, ["plan", "-input=false"]);
       expectRefused(refused, "This module was synthesized for us-west-2");
+    },
+    TIMEOUT,
+  );
+});
+
+describe("two environments of one configuration", () => {
+  const configuration = loadConfiguration(
+    `state:\n  bucket: example-terraform-state\nenvironments:\n  staging: {}\n  prod:\n    instance:\n      type: m5.4xlarge\n`,
+    "environments.yaml",
+  );
+
+  test.each(["staging", "prod"])(
+    "standalone-%s validates and mock-applies under its own names",
+    (environment) => {
+      const stack = synthesize(configuration, `standalone-${environment}`);
+      const workdir = initialized(`standalone-${environment}`, stack);
+      expectSuccess(terraform(workdir, ["validate"]), "terraform validate");
+      const group = Object.keys(stack.resource.aws_autoscaling_group)[0];
+      expectTerraformTest(
+        workdir,
+        "environment.tftest.hcl",
+        `${mockProvider()}
+variables {
+${NETWORK_TFVARS}  ami_id = "ami-0bbbbbbbbbbbbbbbb"
+}
+
+run "named_for_the_environment" {
+  command = apply
+  assert {
+    condition     = aws_autoscaling_group.${group}.name == "armoryspinnaker-${environment}-v000"
+    error_message = "the server group must carry the environment's name"
+  }
+}
+`,
+        1,
+      );
+    },
+    TIMEOUT,
+  );
+
+  test("each environment's stacks have their own state", () => {
+    const keys = ["standalone-staging", "standalone-prod", "ha-staging", "ha-prod"].map(
+      (name) => synthesize(configuration, name).terraform?.backend?.s3?.key,
+    );
+    expect(keys).toEqual([
+      "spinnaker/armoryspinnaker-staging/standalone.tfstate",
+      "spinnaker/armoryspinnaker-prod/standalone.tfstate",
+      "spinnaker/armoryspinnaker-staging/ha.tfstate",
+      "spinnaker/armoryspinnaker-prod/ha.tfstate",
+    ]);
+  });
+
+  test(
+    "ha-prod validates",
+    () => {
+      const workdir = initialized("ha-prod", synthesize(configuration, "ha-prod"));
+      expectSuccess(terraform(workdir, ["validate"]), "terraform validate");
     },
     TIMEOUT,
   );

@@ -9,6 +9,8 @@ import { ConfigSchema, resolve, type Settings } from "./schema";
 
 /** Environment variables for the values that differ per account; each overrides one setting. */
 export const ENVIRONMENT_OVERRIDES = {
+  SPINNAKER_NAME: { path: ["name"], list: false },
+  SPINNAKER_ENVIRONMENT: { path: ["environment"], list: false },
   SPINNAKER_REGION: { path: ["region"], list: false },
   SPINNAKER_VPC_ID: { path: ["network", "vpcId"], list: false },
   SPINNAKER_INSTANCE_SUBNET_IDS: { path: ["network", "instanceSubnetIds"], list: true },
@@ -21,14 +23,43 @@ export const ENVIRONMENT_OVERRIDES = {
   SPINNAKER_STATE_BACKEND: { path: ["state", "backend"], list: false },
 } as const satisfies Record<string, { path: readonly string[]; list: boolean }>;
 
+/** SPINNAKER_* variables the entry point reads itself; every other SPINNAKER_* name is a typo. */
+export const ENTRY_POINT_VARIABLES = ["SPINNAKER_CONFIG"] as const;
+
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+/** A configuration file: its top-level settings, and one set per entry of `environments`. */
+export interface Configuration {
+  /**
+   * The top-level settings: the `standalone` and `ha` stacks' when there is no `environments` map,
+   * and always the `state` stack's and the modules'.
+   */
+  readonly settings: Settings;
+  /**
+   * One per entry of `environments`, in the file's order: the top level deep-merged with the entry
+   * and validated as a whole. Empty without an `environments` map.
+   */
+  readonly environments: readonly Settings[];
+}
+
 /**
+ * The top-level settings of a configuration (see `loadConfiguration`).
+ *
  * @param text the configuration file's contents (YAML or JSON)
  * @param source the file name, for messages
- * @param env the process environment (only the SPINNAKER_* names above are read)
+ * @param env the process environment (only the SPINNAKER_* names above are read; any other
+ *   SPINNAKER_* name is refused)
  */
 export function loadSettings(text: string, source: string, env: Environment = {}): Settings {
+  return loadConfiguration(text, source, env).settings;
+}
+
+/**
+ * Parses and validates a configuration with its `environments`. Each environment is the top level
+ * with the entry's settings merged over it (mappings merge key by key; lists and values replace),
+ * then the SPINNAKER_* overrides, which win over both.
+ */
+export function loadConfiguration(text: string, source: string, env: Environment = {}): Configuration {
   let document: unknown;
   try {
     document = text.trim() === "" ? {} : parseYaml(text);
@@ -38,9 +69,65 @@ export function loadSettings(text: string, source: string, env: Environment = {}
   if (document === null || typeof document !== "object" || Array.isArray(document)) {
     throw new ConfigError(`${source} must hold a mapping of settings, got ${JSON.stringify(document)}`);
   }
+  const overrides = environmentOverrides(env);
+  const { environments: entries, ...topLevel } = document as Record<string, unknown>;
+  const problems: string[] = [];
 
-  const fromEnv = new Map<string, string>();
-  const merged = structuredClone(document) as Record<string, unknown>;
+  const settings = validate(withOverrides(topLevel, overrides), overrides, "", problems);
+  const environments: Settings[] = [];
+  // The top level is every environment's base: its own errors are reported once, at the top level.
+  if (settings !== undefined && entries !== undefined && entries !== null) {
+    if (!isMapping(entries)) {
+      problems.push(
+        `environments: expected a mapping of environment names to their settings, got ${JSON.stringify(entries)}`,
+      );
+    } else if (overrides.values.has("environment")) {
+      problems.push(
+        "environments: SPINNAKER_ENVIRONMENT cannot pick one of them: each entry has its own stacks (cdktf deploy standalone-<environment>)",
+      );
+    } else {
+      for (const [name, entry] of Object.entries(entries)) {
+        const own = entry ?? {};
+        if (!isMapping(own)) {
+          problems.push(`environments.${name}: expected a mapping of settings, got ${JSON.stringify(entry)}`);
+          continue;
+        }
+        if ("environment" in own || "environments" in own) {
+          const key = "environment" in own ? "environment" : "environments";
+          problems.push(
+            `environments.${name}.${key}: not allowed here: the entry's key, ${name}, names the environment`,
+          );
+          continue;
+        }
+        const merged = deepMerge(topLevel, { ...own, environment: name });
+        const one = validate(withOverrides(merged, overrides), overrides, `environments.${name}`, problems);
+        if (one) environments.push(one);
+      }
+    }
+  }
+  if (problems.length > 0 || settings === undefined) {
+    throw new ConfigError(`${source} has ${plural(problems.length, "invalid setting")}:`, problems);
+  }
+  return { settings, environments };
+}
+
+interface Overrides {
+  /** Setting path (dotted) -> value, from the environment. */
+  readonly values: Map<string, { path: readonly string[]; value: unknown; variable: string }>;
+}
+
+/** The SPINNAKER_* overrides; an unknown SPINNAKER_* name is refused with the list of known ones. */
+function environmentOverrides(env: Environment): Overrides {
+  const known: readonly string[] = [...ENTRY_POINT_VARIABLES, ...Object.keys(ENVIRONMENT_OVERRIDES)];
+  const unknown = Object.keys(env)
+    .filter((name) => name.startsWith("SPINNAKER_") && !known.includes(name))
+    .sort();
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `unknown environment variable${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}: a misspelt override would deploy the wrong thing. The known ones are ${[...known].sort().join(", ")}`,
+    );
+  }
+  const values = new Map<string, { path: readonly string[]; value: unknown; variable: string }>();
   for (const [name, { path, list }] of Object.entries(ENVIRONMENT_OVERRIDES)) {
     const raw = env[name];
     if (raw === undefined || raw.trim() === "") continue;
@@ -50,25 +137,47 @@ export function loadSettings(text: string, source: string, env: Environment = {}
           .map((v) => v.trim())
           .filter((v) => v !== "")
       : raw.trim();
-    setPath(merged, path, value);
-    fromEnv.set(path.join("."), name);
+    values.set(path.join("."), { path, value, variable: name });
   }
-
-  const result = ConfigSchema.safeParse(merged, { reportInput: true });
-  if (!result.success) {
-    throw new ConfigError(
-      `${source} has ${plural(result.error.issues.length, "invalid setting")}:`,
-      result.error.issues.map((issue) => describeIssue(issue, fromEnv)),
-    );
-  }
-  return resolve(result.data);
+  return { values };
 }
 
-function describeIssue(issue: z.core.$ZodIssue, fromEnv: Map<string, string>): string {
-  const path = issue.path
+function withOverrides(document: Record<string, unknown>, overrides: Overrides): Record<string, unknown> {
+  const result = structuredClone(document);
+  for (const { path, value } of overrides.values.values()) setPath(result, path, value);
+  return result;
+}
+
+/** Validates one document; problems are appended with their setting under `prefix`. */
+function validate(document: unknown, overrides: Overrides, prefix: string, problems: string[]): Settings | undefined {
+  const result = ConfigSchema.safeParse(document, { reportInput: true });
+  if (result.success) return resolve(result.data);
+  const fromEnv = new Map([...overrides.values].map(([key, o]) => [key, o.variable]));
+  problems.push(...result.error.issues.map((issue) => describeIssue(issue, fromEnv, prefix)));
+  return undefined;
+}
+
+/**
+ * `override` over `base`: mappings merge key by key, anything else (lists included) replaces. A
+ * null in the override (a YAML section whose keys are all commented out) changes nothing.
+ */
+export function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (value === null || value === undefined) continue;
+    const current = result[key];
+    result[key] = isMapping(value) && isMapping(current) ? deepMerge(current, value) : value;
+  }
+  return result;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, fromEnv: Map<string, string>, prefix = ""): string {
+  const local = issue.path
     .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
     .join("")
     .slice(1);
+  // An environment's name is the key of its entry: report the entry, not a setting it cannot have.
+  const path = prefix !== "" && local === "environment" ? prefix : [prefix, local].filter((p) => p !== "").join(".");
   const key = issue.path.filter((p) => typeof p === "string").join(".");
   const envName = [...fromEnv.entries()].find(([k]) => key === k || key.startsWith(`${k}.`))?.[1];
   const where = `${path || "(top level)"}${envName ? ` (from ${envName})` : ""}`;
@@ -87,7 +196,7 @@ function describeIssue(issue: z.core.$ZodIssue, fromEnv: Map<string, string>): s
   return `${where}: ${message}${got}`;
 }
 
-function isMapping(value: unknown): boolean {
+function isMapping(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 

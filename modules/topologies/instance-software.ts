@@ -16,7 +16,25 @@ export interface InstanceSoftwareOptions {
   readonly localRedis: boolean;
 }
 
+/**
+ * Rendered user data by its inputs: every environment (and each topology's module) with the same
+ * instance and Spinnaker settings boots the same text, and rendering YAML is most of a stack's
+ * construction time.
+ */
+const rendered = new Map<string, string>();
+
 export function renderInstanceUserData(o: InstanceSoftwareOptions): string {
+  const { region, instance, spinnaker } = o.settings;
+  const key = JSON.stringify([region, instance.os, spinnaker, o.role, o.localRedis]);
+  let userData = rendered.get(key);
+  if (userData === undefined) {
+    userData = render(o);
+    rendered.set(key, userData);
+  }
+  return userData;
+}
+
+function render(o: InstanceSoftwareOptions): string {
   const { spinnaker } = o.settings;
   const compose = renderCompose({
     role: o.role,

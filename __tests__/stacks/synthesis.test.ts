@@ -1,0 +1,44 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { App, TerraformStack } from "cdktf";
+import { addStacks } from "../../modules/app";
+import { loadConfiguration } from "../../modules/config/load";
+import { SpinnakerStack } from "../../modules/stacks/spinnaker-stack";
+import { tempDir } from "../tools/harness";
+
+const CONFIG = `state:
+  bucket: example-terraform-state
+spinnaker:
+  kayenta: true
+  accounts:
+    aws:
+      - { name: home, accountId: "123456789012", createRole: true }
+environments:
+  staging: {}
+  prod:
+    loadBalancer: { hostname: spinnaker.example.com, certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc-123" }
+`;
+
+function synthesizeAll(): Record<string, string> {
+  const outdir = tempDir("synthesis");
+  const app = new App({ outdir });
+  const stacks = addStacks(app, loadConfiguration(CONFIG, "test.yaml"));
+  app.synth();
+  return Object.fromEntries(
+    Object.keys(stacks).map((name) => [name, readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")]),
+  );
+}
+
+test("skipping cdktf's preparing pass leaves every stack's JSON as it was", () => {
+  const fast = synthesizeAll();
+  const prepare = Object.getOwnPropertyDescriptor(SpinnakerStack.prototype, "prepareStack");
+  try {
+    SpinnakerStack.prototype.prepareStack = TerraformStack.prototype.prepareStack;
+    const full = synthesizeAll();
+    expect(Object.keys(fast).sort()).toEqual(Object.keys(full).sort());
+    expect(Object.keys(fast)).toHaveLength(7);
+    for (const name of Object.keys(full)) expect([name, fast[name]]).toEqual([name, full[name]]);
+  } finally {
+    if (prepare) Object.defineProperty(SpinnakerStack.prototype, "prepareStack", prepare);
+  }
+});
