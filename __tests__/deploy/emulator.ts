@@ -14,7 +14,7 @@ const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 /** Fails before any test runs when python3 or moto is missing, naming what to install. */
-export function requireEmulator(): void {
+function requireEmulator(): void {
   const check = spawnSync("python3", ["-c", "import moto, boto3; print(moto.__version__)"], { encoding: "utf8" });
   if (check.error || check.status !== 0) {
     throw new Error(

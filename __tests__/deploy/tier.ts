@@ -35,11 +35,6 @@ export function emulatorProvider(emulator: Emulator): Record<string, unknown> {
   };
 }
 
-export interface Synthesized {
-  terraform?: { backend?: Record<string, unknown> };
-  [block: string]: unknown;
-}
-
 /** Synthesizes the app as `cdktf synth` does and returns each stack's directory. */
 export function synthesize(settings: Settings): Record<string, string> {
   const outdir = tempDir("deploy-synth");
@@ -228,7 +223,7 @@ function changedKeys(c: ResourceChange): string[] {
  * What a deployer's account already has: a VPC with private subnets in two AZs, and for the HA
  * stack's "bring your own Redis" path, a Redis security group and the secret holding its URL.
  */
-export function networkFixture(emulator: Emulator): EmulatedRoot {
+function networkFixture(emulator: Emulator): EmulatedRoot {
   const azs = ["a", "b"];
   return new EmulatedRoot("network", emulator, {
     "main.tf.json": {

@@ -81,7 +81,7 @@ export function loadConfiguration(text: string, source: string, env: Environment
       problems.push(
         `environments: expected a mapping of environment names to their settings, got ${JSON.stringify(entries)}`,
       );
-    } else if (overrides.values.has("environment")) {
+    } else if (overrides.has("environment")) {
       problems.push(
         "environments: SPINNAKER_ENVIRONMENT cannot pick one of them: each entry has its own stacks (cdktf deploy standalone-<environment>)",
       );
@@ -111,10 +111,8 @@ export function loadConfiguration(text: string, source: string, env: Environment
   return { settings, environments };
 }
 
-interface Overrides {
-  /** Setting path (dotted) -> value, from the environment. */
-  readonly values: Map<string, { path: readonly string[]; value: unknown; variable: string }>;
-}
+/** Setting path (dotted) -> the value from the environment, and the variable it came from. */
+type Overrides = ReadonlyMap<string, { path: readonly string[]; value: unknown; variable: string }>;
 
 /** The SPINNAKER_* overrides; an unknown SPINNAKER_* name is refused with the list of known ones. */
 function environmentOverrides(env: Environment): Overrides {
@@ -139,12 +137,12 @@ function environmentOverrides(env: Environment): Overrides {
       : raw.trim();
     values.set(path.join("."), { path, value, variable: name });
   }
-  return { values };
+  return values;
 }
 
 function withOverrides(document: Record<string, unknown>, overrides: Overrides): Record<string, unknown> {
   const result = structuredClone(document);
-  for (const { path, value } of overrides.values.values()) setPath(result, path, value);
+  for (const { path, value } of overrides.values()) setPath(result, path, value);
   return result;
 }
 
@@ -152,7 +150,7 @@ function withOverrides(document: Record<string, unknown>, overrides: Overrides):
 function validate(document: unknown, overrides: Overrides, prefix: string, problems: string[]): Settings | undefined {
   const result = ConfigSchema.safeParse(document, { reportInput: true });
   if (result.success) return resolve(result.data);
-  const fromEnv = new Map([...overrides.values].map(([key, o]) => [key, o.variable]));
+  const fromEnv = new Map([...overrides].map(([key, o]) => [key, o.variable]));
   problems.push(...result.error.issues.map((issue) => describeIssue(issue, fromEnv, prefix)));
   return undefined;
 }

@@ -18,8 +18,8 @@ export interface InstanceSoftwareOptions {
 
 /**
  * Rendered user data by its inputs: every environment (and each topology's module) with the same
- * instance and Spinnaker settings boots the same text, and rendering YAML is most of a stack's
- * construction time.
+ * instance and Spinnaker settings boots the same text, and rendering its YAML was about half of
+ * constructing a stack (`--cpu-prof` with 21 environments).
  */
 const rendered = new Map<string, string>();
 
