@@ -68,9 +68,9 @@ test("each launch template renders its role, and neither runs Redis on the insta
 
 test("services reach each other through the interservice load balancer, one listener per backend port", () => {
   const shared = parse(profile("config/spinnaker-local.yml"));
-  expect(shared.services.clouddriver.baseUrl).toMatch(/^http:\/\/\$\{aws_lb\..*Interservice.*\.dns_name\}:7002$/);
+  expect(shared.services.clouddriver.baseUrl).toBe("http://${aws_lb.interservice_load_balancer.dns_name}:7002");
   const internal = Object.entries(resourcesOf(json, "aws_lb_listener"))
-    .filter(([name]) => name.includes("Interservice"))
+    .filter(([name]) => name.startsWith("interservice_load_balancer_"))
     .map(([, l]) => l.port as number)
     .sort();
   expect(internal).toEqual([7002, 7003, 8080, 8083, 8087, 8088, 8089]);
@@ -83,9 +83,7 @@ test("Redis is ElastiCache; its URL, token included, is a secret reference the i
     /^encrypted:secrets-manager!r:us-west-2!s:\$\{aws_secretsmanager_secret\..+\.arn\}$/,
   );
   expect(parse(profile("config/gate-local.yml")).redis.configuration.secure).toBe(true);
-  const permissions = Object.entries(json.data?.aws_iam_policy_document ?? {}).find(([n]) =>
-    n.includes("Permissions"),
-  )?.[1] as {
+  const permissions = json.data?.aws_iam_policy_document?.instance_role_permissions as {
     statement: { sid: string; resources: string[] }[];
   };
   expect(permissions.statement.find((s) => s.sid === "Secrets")?.resources).toEqual([
@@ -113,9 +111,7 @@ test("an existing Redis: no ElastiCache, no token variable, its secret reference
   expect(parse(profile("config/spinnaker-local.yml", own)).services.redis.baseUrl).toBe(
     `encrypted:secrets-manager!r:eu-west-1!s:${secret}`,
   );
-  const permissions = Object.entries(own.data?.aws_iam_policy_document ?? {}).find(([n]) =>
-    n.includes("Permissions"),
-  )?.[1] as {
+  const permissions = own.data?.aws_iam_policy_document?.instance_role_permissions as {
     statement: { sid: string; resources: string[] }[];
   };
   expect(permissions.statement.find((s) => s.sid === "Secrets")?.resources).toEqual([secret]);

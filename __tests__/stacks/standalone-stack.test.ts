@@ -116,8 +116,7 @@ describe("the stand-alone topology", () => {
   });
 
   test("the instance role may use exactly the config bucket", () => {
-    const documents = json.data?.aws_iam_policy_document ?? {};
-    const permissions = Object.entries(documents).find(([name]) => name.includes("Permissions"))?.[1] as {
+    const permissions = json.data?.aws_iam_policy_document?.instance_role_permissions as {
       statement: { sid: string; resources: string[] }[];
     };
     const bucket = permissions.statement.find((s) => s.sid === "ConfigBucket");

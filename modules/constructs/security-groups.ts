@@ -68,7 +68,7 @@ export class SecurityGroups extends Construct {
 
     for (const { port, purpose } of props.listenerPorts) {
       const cidrs = TerraformIterator.fromList(props.userCidrs);
-      new VpcSecurityGroupIngressRule(this, `UserIngress${port}`, {
+      new VpcSecurityGroupIngressRule(this, `UserIngress-${port}`, {
         forEach: cidrs,
         securityGroupId: this.userFacing.id,
         description: `${purpose} from an allowed user CIDR`,
@@ -81,7 +81,7 @@ export class SecurityGroups extends Construct {
     }
 
     for (const { port, purpose } of props.targetPorts) {
-      new VpcSecurityGroupEgressRule(this, `LoadBalancerEgress${port}`, {
+      new VpcSecurityGroupEgressRule(this, `LoadBalancerEgress-${port}`, {
         securityGroupId: this.userFacing.id,
         description: `${purpose} on the Spinnaker instances`,
         ipProtocol: "tcp",
@@ -90,7 +90,7 @@ export class SecurityGroups extends Construct {
         toPort: port,
         referencedSecurityGroupId: this.internal.id,
       });
-      new VpcSecurityGroupIngressRule(this, `TargetIngress${port}`, {
+      new VpcSecurityGroupIngressRule(this, `TargetIngress-${port}`, {
         securityGroupId: this.internal.id,
         description: `${purpose} from the user-facing load balancer`,
         ipProtocol: "tcp",
@@ -102,7 +102,7 @@ export class SecurityGroups extends Construct {
     }
 
     for (const { port, purpose } of props.servicePorts) {
-      new VpcSecurityGroupIngressRule(this, `MemberIngress${port}`, {
+      new VpcSecurityGroupIngressRule(this, `MemberIngress-${port}`, {
         securityGroupId: this.internal.id,
         description: `${purpose} from members of this group`,
         ipProtocol: "tcp",
@@ -111,7 +111,7 @@ export class SecurityGroups extends Construct {
         toPort: port,
         referencedSecurityGroupId: this.internal.id,
       });
-      new VpcSecurityGroupEgressRule(this, `MemberEgress${port}`, {
+      new VpcSecurityGroupEgressRule(this, `MemberEgress-${port}`, {
         securityGroupId: this.internal.id,
         description: `${purpose} on members of this group`,
         ipProtocol: "tcp",
@@ -139,7 +139,7 @@ export class SecurityGroups extends Construct {
       [80, "HTTP to package repositories"],
     ] as const) {
       const egress = TerraformIterator.fromList(props.egressCidrs);
-      new VpcSecurityGroupEgressRule(this, `InternetEgress${port}`, {
+      new VpcSecurityGroupEgressRule(this, `InternetEgress-${port}`, {
         forEach: egress,
         securityGroupId: this.internal.id,
         description: purpose,

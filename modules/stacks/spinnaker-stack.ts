@@ -1,8 +1,9 @@
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn, Op, TerraformOutput, TerraformStack, Token } from "cdktf";
-import type { Construct } from "constructs";
+import { Fn, Op, type TerraformElement, TerraformOutput, TerraformStack, Token } from "cdktf";
+import type { Construct, Node } from "constructs";
 import type { Deployment, Settings } from "../config/schema";
+import { ReadableAddresses } from "./addresses";
 import { configureBackend } from "./backend";
 import { defineVariables, type StackVariables } from "./variables";
 
@@ -37,6 +38,8 @@ export interface SpinnakerStackOptions {
 export abstract class SpinnakerStack extends TerraformStack {
   readonly variables: StackVariables;
   readonly deployment: Deployment;
+  // The topology's own id (`Spinnaker`) adds nothing to an address.
+  private readonly addresses = new ReadableAddresses(this, new Set(["Spinnaker"]));
 
   protected constructor(
     scope: Construct,
@@ -105,6 +108,11 @@ export abstract class SpinnakerStack extends TerraformStack {
    */
   override prepareStack(): void {
     this.ensureBackendExists();
+  }
+
+  /** Readable, stable addresses such as `aws_autoscaling_group.server_group` (see addresses.ts). */
+  override allocateLogicalId(element: TerraformElement | Node): string {
+    return this.addresses.allocate(element);
   }
 }
 

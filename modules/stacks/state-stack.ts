@@ -1,9 +1,10 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
-import type { Construct } from "constructs";
+import { LocalBackend, type TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct, Node } from "constructs";
 import type { Settings } from "../config/schema";
 import { SecureBucket } from "../constructs/secure-bucket";
 import { ConfigError } from "../errors";
+import { ReadableAddresses } from "./addresses";
 import { REQUIRED_AWS_PROVIDER, REQUIRED_TERRAFORM } from "./spinnaker-stack";
 
 /**
@@ -12,6 +13,7 @@ import { REQUIRED_AWS_PROVIDER, REQUIRED_TERRAFORM } from "./spinnaker-stack";
  */
 export class StateStack extends TerraformStack {
   readonly bucket: SecureBucket;
+  private readonly addresses = new ReadableAddresses(this);
 
   constructor(scope: Construct, id: string, settings: Settings) {
     super(scope, id);
@@ -37,5 +39,10 @@ export class StateStack extends TerraformStack {
       value: this.bucket.bucketName,
       description: "S3 bucket of the Terraform state of the Spinnaker stacks.",
     });
+  }
+
+  /** Readable, stable addresses such as `aws_s3_bucket.state_bucket` (see addresses.ts). */
+  override allocateLogicalId(element: TerraformElement | Node): string {
+    return this.addresses.allocate(element);
   }
 }
