@@ -1,13 +1,25 @@
 /**
  * The deploy tier for the child modules, as existing Terraform uses them: a root with its own VPC
- * calls `standalone-module`, another calls `ha-module` in an existing network; each is applied to the
- * AWS emulator, planned again (nothing may change) and destroyed. Last, the tier's own check: a
- * perpetual diff planted in a scratch copy must fail it.
+ * calls `standalone-module`, another calls `ha-module` in an existing network, and the published
+ * layout's `examples/environments` calls the module once per environment with `for_each` in
+ * us-east-1; each is applied to the AWS emulator, planned again (nothing may change) and destroyed.
+ * Last, the tier's own check: a perpetual diff planted in a scratch copy must fail it.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { REGISTRY_NAME } from "../../modules/registry/layout";
 import { expectSuccess } from "../tools/harness";
-import { AppliedRoots, EmulatedRoot, emulatorProvider, REGION, startTier, type Tier } from "./tier";
+import {
+  AppliedRoots,
+  applyNetwork,
+  EmulatedRoot,
+  emulatorProvider,
+  type Network,
+  networkVars,
+  REGION,
+  startTier,
+  type Tier,
+} from "./tier";
 
 let tier: Tier;
 const roots = new AppliedRoots();
@@ -35,7 +47,7 @@ function callerRoot(name: string, module: string, inputs: Record<string, unknown
         },
         output: {
           deck_url: { value: "${module.spinnaker.deck_url}" },
-          region: { value: "${module.spinnaker.region}" },
+          config_bucket_name: { value: "${module.spinnaker.config_bucket_name}" },
         },
         ...extra,
       },
@@ -80,7 +92,7 @@ describe.each(Object.keys(ROOTS) as (keyof typeof ROOTS)[])("a root calling %s",
     const r = ROOTS[module]();
     r.init();
     r.apply();
-    expect(r.outputs().region).toBe(REGION);
+    expect(r.outputs().deck_url).toMatch(/^http:\/\/.+/);
     roots.add(module, r);
   });
 
@@ -92,6 +104,72 @@ describe.each(Object.keys(ROOTS) as (keyof typeof ROOTS)[])("a root calling %s",
     const r = root(module);
     r.apply({ deletion_protection: false });
     expectSuccess(r.destroy({ deletion_protection: false }), `terraform destroy (${module})`);
+  });
+});
+
+interface StateResource {
+  address: string;
+  type: string;
+  values: Record<string, unknown>;
+}
+
+/** Every resource in the state of the root's child modules, by module address. */
+function moduleResources(r: EmulatedRoot): Record<string, StateResource[]> {
+  const shown = r.terraform(["show", "-json"]);
+  expectSuccess(shown, `terraform show (${r.name})`);
+  const modules = JSON.parse(shown.stdout).values.root_module.child_modules as {
+    address: string;
+    resources: StateResource[];
+  }[];
+  return Object.fromEntries(modules.map((m) => [m.address, m.resources]));
+}
+
+describe("the published examples/environments: for_each over two environments in us-east-1", () => {
+  const EXAMPLE_REGION = "us-east-1";
+  let network: Network;
+
+  test("apply: both environments under their own names, in the provider's region", () => {
+    network = applyNetwork(tier.emulator, EXAMPLE_REGION);
+    const r = EmulatedRoot.ofExample(
+      "environments",
+      tier.emulator,
+      join(__dirname, "..", "..", REGISTRY_NAME),
+      "environments",
+      EXAMPLE_REGION,
+    );
+    r.init();
+    r.apply(networkVars(network));
+    roots.add("environments", r);
+    expect(r.outputs().server_groups).toEqual({
+      staging: "armoryspinnaker-staging-v000",
+      prod: "armoryspinnaker-prod-v000",
+    });
+
+    const byModule = moduleResources(r);
+    expect(Object.keys(byModule).sort()).toEqual(['module.spinnaker["prod"]', 'module.spinnaker["staging"]']);
+    const buckets = Object.values(byModule).map((resources) => {
+      const bucket = resources.find((x) => x.type === "aws_s3_bucket");
+      expect(bucket?.values.region ?? EXAMPLE_REGION).toBe(EXAMPLE_REGION);
+      const front50 = resources.find((x) => x.values.key === "config/front50-local.yml");
+      expect(String(front50?.values.content)).toContain(`region: ${EXAMPLE_REGION}`);
+      const role = resources.find((x) => x.type === "aws_iam_role");
+      expect(String(role?.values.arn)).toMatch(/^arn:aws:iam::/);
+      const ami = resources.find((x) => x.type === "aws_launch_template");
+      expect(String(ami?.values.image_id)).toMatch(/^ami-/);
+      return bucket?.values.bucket;
+    });
+    expect(new Set(buckets).size).toBe(2);
+  });
+
+  test("plan after apply is empty", () => {
+    root("environments").expectEmptyPlan(networkVars(network));
+  });
+
+  test("destroy, after turning deletion protection off", () => {
+    const r = root("environments");
+    const vars = { ...networkVars(network), deletion_protection: false };
+    r.apply(vars);
+    expectSuccess(r.destroy(vars), "terraform destroy (environments)");
   });
 });
 

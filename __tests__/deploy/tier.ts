@@ -13,16 +13,16 @@ import { settingsFrom } from "../helpers";
 import { expectSuccess, type Run, run, tempDir, terraformEnvironment } from "../tools/harness";
 import { Emulator } from "./emulator";
 
-/** The region of every stack and fixture here (the emulator's images and AZs are per region). */
+/** The region of the stacks and the fixture network (the emulator's images and AZs are per region). */
 export const REGION = "us-west-2";
 
 /** Every AWS service the stacks call. */
 const SERVICES = ["autoscaling", "ec2", "elasticache", "elbv2", "iam", "s3", "secretsmanager", "sts"];
 
 /** The AWS provider pointed at the emulator; credentials are the emulator's placeholders. */
-export function emulatorProvider(emulator: Emulator): Record<string, unknown> {
+export function emulatorProvider(emulator: Emulator, region = REGION): Record<string, unknown> {
   return {
-    region: REGION,
+    region,
     access_key: "test",
     secret_key: "test",
     skip_credentials_validation: true,
@@ -71,14 +71,16 @@ export class EmulatedRoot {
   /**
    * @param files the root's files (name -> JSON), written as they are
    * @param modules child module directories to copy in (name -> synthesized stack directory)
+   * @param dir the root's directory, when it exists already @default - a new temporary directory
    */
   constructor(
     readonly name: string,
     private readonly emulator: Emulator,
     files: Record<string, unknown>,
     modules: Record<string, string> = {},
+    dir?: string,
   ) {
-    this.dir = tempDir(`deploy-${name}`);
+    this.dir = dir ?? tempDir(`deploy-${name}`);
     this.env = terraformEnvironment(this.dir);
     for (const [file, content] of Object.entries(files)) {
       writeFileSync(join(this.dir, file), JSON.stringify(content, null, 2));
@@ -100,6 +102,23 @@ export class EmulatedRoot {
       writeFileSync(join(root.dir, "emulator_override.tf.json"), JSON.stringify(override, null, 2));
     }
     return root;
+  }
+
+  /**
+   * An example of the published layout, run where it stands in a copy of the layout (it calls the
+   * module by relative path); an override file points its provider at the emulator in its region.
+   */
+  static ofExample(name: string, emulator: Emulator, layout: string, example: string, region: string): EmulatedRoot {
+    const copy = join(tempDir(`deploy-${name}`), "layout");
+    cpSync(layout, copy, { recursive: true });
+    const override = { provider: { aws: emulatorProvider(emulator, region) } };
+    return new EmulatedRoot(
+      name,
+      emulator,
+      { "emulator_override.tf.json": override },
+      {},
+      join(copy, "examples", example),
+    );
   }
 
   terraform(args: string[]): Run {
@@ -223,11 +242,11 @@ function changedKeys(c: ResourceChange): string[] {
  * What a deployer's account already has: a VPC with private subnets in two AZs, and for the HA
  * stack's "bring your own Redis" path, a Redis security group and the secret holding its URL.
  */
-function networkFixture(emulator: Emulator): EmulatedRoot {
+function networkFixture(emulator: Emulator, region: string): EmulatedRoot {
   const azs = ["a", "b"];
-  return new EmulatedRoot("network", emulator, {
+  return new EmulatedRoot(`network-${region}`, emulator, {
     "main.tf.json": {
-      provider: { aws: emulatorProvider(emulator) },
+      provider: { aws: emulatorProvider(emulator, region) },
       resource: {
         aws_vpc: { this: { cidr_block: "10.20.0.0/16" } },
         aws_subnet: Object.fromEntries(
@@ -236,7 +255,7 @@ function networkFixture(emulator: Emulator): EmulatedRoot {
             {
               vpc_id: "${aws_vpc.this.id}",
               cidr_block: `10.20.${i + 1}.0/24`,
-              availability_zone: `${REGION}${az}`,
+              availability_zone: `${region}${az}`,
             },
           ]),
         ),
@@ -269,8 +288,8 @@ export interface Network {
   redisUrlSecretArn: string;
 }
 
-export function applyNetwork(emulator: Emulator): Network {
-  const root = networkFixture(emulator);
+export function applyNetwork(emulator: Emulator, region = REGION): Network {
+  const root = networkFixture(emulator, region);
   root.init();
   root.apply();
   const o = root.outputs();

@@ -1,42 +1,88 @@
-import { REGISTRY_NAME, registryLayout } from "../../modules/registry/layout";
-import { settingsFrom, synthStack } from "../helpers";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { buildRegistryLayout } from "../../modules/registry/build";
+import { REGISTRY_NAME } from "../../modules/registry/layout";
 
-const settings = settingsFrom();
-const standalone = synthStack(settings, "standalone-module");
-const ha = synthStack(settings, "ha-module");
-const files = registryLayout({ standalone, ha, license: "Apache License 2.0", version: "1.2.3" });
+const ROOT = join(__dirname, "..", "..");
+const COMMITTED = join(ROOT, REGISTRY_NAME);
+const files = buildRegistryLayout(
+  readFileSync(join(ROOT, "LICENSE"), "utf8"),
+  JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version,
+);
+const parsed = (path: string) => JSON.parse(files[path]);
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [relative(COMMITTED, path)];
+  });
+}
+
+test("the committed terraform-aws-spinnaker/ is what `npm run registry` writes (else: run it)", () => {
+  const stale = [
+    ...Object.keys(files).filter((path) => {
+      try {
+        return readFileSync(join(COMMITTED, path), "utf8") !== files[path];
+      } catch {
+        return true;
+      }
+    }),
+    ...filesUnder(COMMITTED).filter((path) => !(path in files)),
+  ];
+  if (stale.length > 0) {
+    throw new Error(`${REGISTRY_NAME}/ is stale in ${stale.join(", ")}: run \`npm run registry\` and commit it`);
+  }
+  expect(filesUnder(COMMITTED).sort()).toEqual(Object.keys(files).sort());
+});
 
 test("follows the Registry's standard structure for terraform-<provider>-<name>", () => {
   expect(REGISTRY_NAME).toMatch(/^terraform-aws-[a-z0-9-]+$/);
-  expect(Object.keys(files).sort()).toEqual([
-    "LICENSE",
-    "README.md",
-    "examples/ha/main.tf",
-    "examples/standalone/main.tf",
-    "main.tf.json",
-    "modules/ha/README.md",
-    "modules/ha/main.tf.json",
-  ]);
+  const module = ["README.md", "main.tf.json", "outputs.tf.json", "variables.tf.json", "versions.tf.json"];
+  expect(Object.keys(files).sort()).toEqual(
+    [
+      "LICENSE",
+      ...module,
+      ...module.map((f) => `modules/ha/${f}`),
+      ...["environments", "ha", "standalone"].flatMap((e) => [`examples/${e}/README.md`, `examples/${e}/main.tf`]),
+    ].sort(),
+  );
 });
 
-test("the root module is the stand-alone module, HA is under modules/ha, without cdktf's metadata", () => {
-  const root = JSON.parse(files["main.tf.json"]);
-  expect(Object.keys(root.resource).sort()).toEqual(Object.keys(standalone.resource ?? {}).sort());
-  expect(JSON.parse(files["modules/ha/main.tf.json"]).resource.aws_elasticache_replication_group).toBeDefined();
-  expect(files["main.tf.json"]).not.toContain('"//"');
-  expect(root.provider).toBeUndefined();
+test.each(["", "modules/ha/"])("module %s: versions, variables, outputs and resources in their own files", (dir) => {
+  expect(parsed(`${dir}versions.tf.json`)).toEqual({
+    terraform: {
+      required_version: ">= 1.10",
+      required_providers: { aws: { source: "hashicorp/aws", version: ">= 5.100.0, < 6.0.0" } },
+    },
+  });
+  expect(Object.keys(parsed(`${dir}variables.tf.json`).variable)).toEqual(
+    expect.arrayContaining(["name", "environment", "tags", "vpc_id"]),
+  );
+  expect(Object.keys(parsed(`${dir}outputs.tf.json`).output)).toContain("deck_url");
+  const main = parsed(`${dir}main.tf.json`);
+  expect(Object.keys(main).sort()).toEqual(["data", "locals", "resource"]);
+  expect(files[`${dir}main.tf.json`]).not.toContain('"//"');
+  // Built from the package's defaults, not a deployer's configuration or region.
+  expect(files[`${dir}main.tf.json`]).not.toContain("us-west-2");
 });
 
 test.each([
-  ["README.md", standalone],
-  ["modules/ha/README.md", ha],
-] as const)("%s lists every input and output with its description", (readme, module) => {
-  for (const [name, variable] of Object.entries(module.variable ?? {})) {
-    expect(files[readme]).toContain(`| \`${name}\` |`);
-    expect(files[readme]).toContain(String(variable.description));
+  ["README.md", ""],
+  ["modules/ha/README.md", "modules/ha/"],
+])("%s documents requirements, providers, every input, output and resource", (readme, dir) => {
+  const text = files[readme];
+  expect(text).toContain("| terraform | `>= 1.10` |");
+  expect(text).toContain("| aws | `hashicorp/aws` |");
+  for (const [name, variable] of Object.entries(parsed(`${dir}variables.tf.json`).variable)) {
+    expect(text).toContain(`| \`${name}\` |`);
+    expect(text).toContain(String((variable as { description: string }).description));
   }
-  for (const name of Object.keys(module.output ?? {})) expect(files[readme]).toContain(`| \`${name}\` |`);
-  expect(files[readme]).toContain('version = "1.2.3"');
+  for (const name of Object.keys(parsed(`${dir}outputs.tf.json`).output)) expect(text).toContain(`| \`${name}\` |`);
+  const main = parsed(`${dir}main.tf.json`);
+  for (const [type, byName] of Object.entries(main.resource as Record<string, object>)) {
+    for (const name of Object.keys(byName)) expect(text).toContain(`| \`${type}.${name}\` | resource |`);
+  }
+  expect(text).toMatch(/version = "\d+\.\d+\.\d+"/);
 });
 
 test("required inputs say so; sensitive ones are marked", () => {
@@ -44,7 +90,18 @@ test("required inputs say so; sensitive ones are marked", () => {
   expect(files["modules/ha/README.md"]).toMatch(/\| `redis_auth_token` \| `string` \| required \| .*\(sensitive\) \|/);
 });
 
-test("the examples call the modules by relative path", () => {
-  expect(files["examples/standalone/main.tf"]).toContain('source = "../.."');
-  expect(files["examples/ha/main.tf"]).toContain('source = "../../modules/ha"');
+test.each([
+  ["standalone", '"../.."'],
+  ["ha", '"../../modules/ha"'],
+  ["environments", '"../.."'],
+])("examples/%s calls the module by relative path and has a README", (example, source) => {
+  expect(files[`examples/${example}/main.tf`]).toMatch(new RegExp(`source\\s+= ${source.replace(/\./g, "\\.")}`));
+  expect(files[`examples/${example}/README.md`]).toContain("terraform apply");
+});
+
+test("examples/environments calls the module once per environment, outside us-west-2", () => {
+  const main = files["examples/environments/main.tf"];
+  expect(main).toContain('for_each = toset(["staging", "prod"])');
+  expect(main).toContain("environment = each.key");
+  expect(main).toContain('region = "us-east-1"');
 });

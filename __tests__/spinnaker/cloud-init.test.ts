@@ -6,7 +6,6 @@ const options: UserDataOptions = {
   role: "polling",
   compose: "name: spinnaker\nservices: {}\n",
   memoryShares: { clouddriver: 8, deck: 1 },
-  region: "us-west-2",
   configPrefix: "config",
   awsCliImage: "public.ecr.aws/aws-cli/aws-cli:2.27.49",
 };
@@ -67,8 +66,8 @@ test("starts Docker, then Spinnaker, at first boot and every boot after", () => 
 test("the bucket name comes from the instance tag through IMDSv2, not the user data", () => {
   const { config } = render();
   const sync = fileAt(config, "/opt/spinnaker/bin/sync-config");
-  expect(sync).toContain(`tags/instance/${INSTANCE_TAGS.configBucket}`);
-  expect(sync).toContain("X-aws-ec2-metadata-token");
+  expect(sync).toContain(`/opt/spinnaker/bin/metadata tags/instance/${INSTANCE_TAGS.configBucket}`);
+  expect(fileAt(config, "/opt/spinnaker/bin/metadata")).toContain("X-aws-ec2-metadata-token");
   expect(sync).toContain("--delete");
   expect(fileAt(config, "/etc/default/spinnaker")).toContain("SPINNAKER_ROLE=polling");
 });
@@ -92,15 +91,23 @@ test("Docker starts without its default bridge: every container uses host networ
   expect(config.write_files[0].path).toBe("/etc/docker/daemon.json");
 });
 
-test.each(["rhel", "centos"] as const)("%s installs and starts the SSM agent from the region's bucket", (os) => {
-  const { config } = render({ os, region: "eu-west-1" });
-  expect(config.runcmd).toContainEqual([
-    "dnf",
-    "install",
-    "-y",
-    "https://s3.eu-west-1.amazonaws.com/amazon-ssm-eu-west-1/latest/linux_amd64/amazon-ssm-agent.rpm",
-  ]);
+test.each(["rhel", "centos"] as const)("%s installs and starts the SSM agent of the instance's own region", (os) => {
+  const { config } = render({ os });
+  expect(config.runcmd).toContainEqual(["/opt/spinnaker/bin/install-ssm-agent"]);
   expect(config.runcmd).toContainEqual(["systemctl", "enable", "--now", "amazon-ssm-agent.service"]);
+  const install = fileAt(config, "/opt/spinnaker/bin/install-ssm-agent");
+  expect(install).toContain("region=$(/opt/spinnaker/bin/metadata placement/region)");
+  expect(install).toContain(
+    'dnf install -y "https://s3.$region.amazonaws.com/amazon-ssm-$region/latest/linux_amd64/amazon-ssm-agent.rpm"',
+  );
+});
+
+test("no region in the user data: the scripts read it from the metadata service", () => {
+  for (const os of ["ubuntu", "rhel", "centos"] as const) {
+    const { text, config } = render({ os });
+    expect(text).not.toMatch(/(us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d/);
+    expect(fileAt(config, "/opt/spinnaker/bin/sync-config")).toContain('--region "$region"');
+  }
 });
 
 test("Ubuntu's images ship the SSM agent: nothing to install", () => {

@@ -80,7 +80,7 @@ test("Redis is ElastiCache; its URL, token included, is a secret reference the i
   expect(Object.keys(resourcesOf(json, "aws_elasticache_replication_group"))).toHaveLength(1);
   const shared = parse(profile("config/spinnaker-local.yml"));
   expect(shared.services.redis.baseUrl).toMatch(
-    /^encrypted:secrets-manager!r:us-west-2!s:\$\{aws_secretsmanager_secret\..+\.arn\}$/,
+    /^encrypted:secrets-manager!r:\$\{data\.aws_region\.current\.name\}!s:\$\{aws_secretsmanager_secret\.redis_url_secret\.arn\}$/,
   );
   expect(parse(profile("config/gate-local.yml")).redis.configuration.secure).toBe(true);
   const permissions = json.data?.aws_iam_policy_document?.instance_role_permissions as {

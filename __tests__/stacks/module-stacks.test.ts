@@ -2,41 +2,57 @@ import { settingsFrom, synthStack } from "../helpers";
 
 describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
   const json = synthStack(settingsFrom(), stack);
+  const text = JSON.stringify({ resource: json.resource, data: json.data });
 
-  test("is a clean child module: no provider block, no backend, a minimum provider version", () => {
+  test("is a clean child module: no provider block, no backend, hashicorp/aws at a minimum version", () => {
     expect(json.provider).toBeUndefined();
     expect(json.terraform?.backend).toBeUndefined();
-    expect(json.terraform?.required_providers).toEqual({ aws: { source: "aws", version: ">= 5.100.0, < 6.0.0" } });
+    expect(json.terraform?.required_providers).toEqual({
+      aws: { source: "hashicorp/aws", version: ">= 5.100.0, < 6.0.0" },
+    });
     expect(json.terraform?.required_version).toBe(">= 1.10");
   });
 
-  test("refuses, at plan time, a caller's provider for another region than it was synthesized for", () => {
-    expect(json.output?.region).toMatchObject({
-      value: "${data.aws_region.current.name}",
-      precondition: [
-        {
-          condition: '${(data.aws_region.current.name == "us-west-2")}',
-          error_message: expect.stringContaining("synthesized for us-west-2"),
-        },
-      ],
-    });
+  test("takes region and partition from the caller's provider: nothing names us-west-2 or arn:aws:", () => {
+    expect(json.data?.aws_region?.current).toEqual({});
+    expect(json.data?.aws_partition?.current).toEqual({});
+    expect(text).not.toContain("us-west-2");
+    expect(text).not.toMatch(/arn:aws:/);
+    expect(text).toContain("arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore");
+    expect(json.output?.region).toBeUndefined();
   });
 
-  test("has the same resources and variables as the stack it mirrors", () => {
+  test("names every resource from its name and environment inputs, so calls with for_each never collide", () => {
+    expect(text).not.toContain("armoryspinnaker");
+    expect(text).not.toContain("preprod");
+    const groups = Object.values(json.resource?.aws_autoscaling_group ?? {}).map((g) => g.name);
+    expect(groups).toContain("${var.name}-${var.environment}-v000");
+    expect(json.variable?.name).toMatchObject({ type: "string", default: "armoryspinnaker" });
+    expect(json.variable?.environment).toMatchObject({ type: "string", default: "preprod" });
+  });
+
+  test("has the stack's resources and variables, and name, environment and tags besides", () => {
     const full = synthStack(settingsFrom(), stack === "ha-module" ? "ha" : "standalone");
     const addresses = (j: typeof json) =>
       Object.entries(j.resource ?? {})
         .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
         .sort();
     expect(addresses(json)).toEqual(addresses(full));
-    expect(Object.keys(json.variable ?? {}).sort()).toEqual(Object.keys(full.variable ?? {}).sort());
+    expect(Object.keys(json.variable ?? {}).sort()).toEqual(
+      [...Object.keys(full.variable ?? {}), "environment", "name", "tags"].sort(),
+    );
   });
 
-  test("its resources carry the tags a provider's default_tags would have added", () => {
+  test("its resources carry the caller's tags and the ones a provider's default_tags would have added", () => {
+    expect((json as { locals?: Record<string, unknown> }).locals?.tags).toBe(
+      '${merge(var.tags, {"spinnaker:topology" = "' +
+        (stack === "ha-module" ? "high-availability" : "standalone") +
+        '", "managed-by" = "terraform"})}',
+    );
     const rules = Object.values(json.resource?.aws_vpc_security_group_ingress_rule ?? {});
     expect(rules.length).toBeGreaterThan(0);
-    for (const rule of rules) {
-      expect(rule.tags).toMatchObject({ "spinnaker:topology": expect.any(String), "managed-by": "terraform" });
-    }
+    for (const rule of rules) expect(rule.tags).toBe("${local.tags}");
+    const groups = Object.values(json.resource?.aws_security_group ?? {});
+    for (const group of groups) expect(group.tags).toMatch(/^\$\{merge\(local\.tags, \{"Name" = /);
   });
 });

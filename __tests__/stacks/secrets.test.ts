@@ -52,7 +52,8 @@ test.each(SECRET_PATTERNS)("nothing written contains %s", (_what, pattern) => {
 
 test("the kubeconfig is referenced, never inlined", () => {
   expect(written).toContain(`encrypted:secrets-manager!r:us-west-2!s:${KUBECONFIG_SECRET}`);
-  expect(written).toContain("encryptedFile:s3!r:us-west-2!b:kubeconfigs!f:gke.yaml");
+  // The instances read it in their own region (the provider's).
+  expect(written).toContain("encryptedFile:s3!r:${data.aws_region.current.name}!b:kubeconfigs!f:gke.yaml");
 });
 
 test("the patterns would catch a secret (the check can fail)", () => {

@@ -127,7 +127,9 @@ describe("the stand-alone topology", () => {
     const withAccounts = synthStack(
       settingsFrom({ spinnaker: { accounts: { aws: [{ name: "prod", accountId: "012345678901" }] } } }),
     );
-    expect(JSON.stringify(withAccounts.data)).toContain("arn:aws:iam::012345678901:role/spinnakerManaged");
+    expect(JSON.stringify(withAccounts.data)).toContain(
+      "arn:${data.aws_partition.current.partition}:iam::012345678901:role/spinnakerManaged",
+    );
     const clouddriver = Object.values(resourcesOf(withAccounts, "aws_s3_object")).find(
       (o) => o.key === "config/clouddriver-local.yml",
     );

@@ -106,3 +106,58 @@ export function expectSuccess(result: Run, what: string): void {
     throw new Error(`${what} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
   }
 }
+
+/**
+ * A mock AWS provider for `terraform test`: every resource is "applied" without AWS. The provider
+ * still checks ARNs and ids it receives, so those get well-formed mock values.
+ */
+export function mockProvider(extra = "", place = { region: "us-west-2", partition: "aws" }): string {
+  return `mock_provider "aws" {
+${extra}  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{}" }
+  }
+  # What a real provider reports for its own region; random strings would not make ARNs.
+  mock_data "aws_region" {
+    defaults = { name = "${place.region}" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "${place.partition}" }
+  }
+  # The provider checks ARNs it receives; random mock strings are not ARNs.
+  mock_resource "aws_lb" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/spin/0123456789abcdef" }
+  }
+  mock_resource "aws_lb_target_group" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/spin/0123456789abcdef" }
+  }
+  mock_resource "aws_iam_instance_profile" {
+    defaults = { arn = "arn:aws:iam::123456789012:instance-profile/spin" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/spin" }
+  }
+  mock_resource "aws_launch_template" {
+    defaults = { id = "lt-0123456789abcdef0", latest_version = 1 }
+  }
+  mock_resource "aws_secretsmanager_secret" {
+    defaults = { arn = "arn:aws:secretsmanager:us-west-2:123456789012:secret:spin-redis-url-AbCdEf" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::spin-config", bucket = "spin-config" }
+  }
+}
+`;
+}
+
+/** Writes a .tftest.hcl file into the working directory; `terraform test` must pass all its runs. */
+export function expectTerraformTest(
+  workdir: { dir: string; env: NodeJS.ProcessEnv },
+  file: string,
+  hcl: string,
+  runs: number,
+): void {
+  writeFileSync(join(workdir.dir, file), hcl);
+  const result = terraform(workdir, ["test"]);
+  expectSuccess(result, "terraform test");
+  expect(result.stdout).toContain(`Success! ${runs} passed, 0 failed`);
+}

@@ -4,16 +4,17 @@
  * resource and exercises the variables' validation blocks.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { App } from "cdktf";
 import { addStacks } from "../../modules/app";
 import { loadConfiguration } from "../../modules/config/load";
 import type { Config, Settings } from "../../modules/config/schema";
-import { registryLayout } from "../../modules/registry/layout";
 import { renderInstanceUserData } from "../../modules/topologies/instance-software";
 import { settingsFrom } from "../helpers";
 import {
   expectSuccess,
+  expectTerraformTest,
+  mockProvider,
   type Run,
   requireTool,
   tempDir,
@@ -73,53 +74,10 @@ function plannedResources(plan: { planned_values: unknown }): PlannedResource[] 
   return root.resources;
 }
 
-/**
- * A mock AWS provider for `terraform test`: every resource is "applied" without AWS. The provider
- * still checks ARNs and ids it receives, so those get well-formed mock values.
- */
-function mockProvider(extra = ""): string {
-  return `mock_provider "aws" {
-${extra}  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{}" }
-  }
-  # The provider checks ARNs it receives; random mock strings are not ARNs.
-  mock_resource "aws_lb" {
-    defaults = { arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/spin/0123456789abcdef" }
-  }
-  mock_resource "aws_lb_target_group" {
-    defaults = { arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/spin/0123456789abcdef" }
-  }
-  mock_resource "aws_iam_instance_profile" {
-    defaults = { arn = "arn:aws:iam::123456789012:instance-profile/spin" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::123456789012:role/spin" }
-  }
-  mock_resource "aws_launch_template" {
-    defaults = { id = "lt-0123456789abcdef0", latest_version = 1 }
-  }
-  mock_resource "aws_secretsmanager_secret" {
-    defaults = { arn = "arn:aws:secretsmanager:us-west-2:123456789012:secret:spin-redis-url-AbCdEf" }
-  }
-  mock_resource "aws_s3_bucket" {
-    defaults = { arn = "arn:aws:s3:::spin-config", bucket = "spin-config" }
-  }
-}
-`;
-}
-
 /** A command Terraform must refuse, with this message in its (whitespace-folded) diagnostics. */
 function expectRefused(result: Run, message: string): void {
   expect(result.status).not.toBe(0);
   expect(result.stderr.replace(/\s+/g, " ")).toContain(message);
-}
-
-/** Writes a .tftest.hcl file into the working directory; `terraform test` must pass all its runs. */
-function expectTerraformTest(workdir: ReturnType<typeof initialized>, file: string, hcl: string, runs: number): void {
-  writeFileSync(join(workdir.dir, file), hcl);
-  const result = terraform(workdir, ["test"]);
-  expectSuccess(result, "terraform test");
-  expect(result.stdout).toContain(`Success! ${runs} passed, 0 failed`);
 }
 
 beforeAll(() => {
@@ -450,39 +408,68 @@ describe.each([
   ["ha-module", '  redis_auth_token = "placeholder-token-0123456789"\n'],
 ] as const)("%s used as a child module by existing Terraform", (stack, extraInputs) => {
   test(
-    "a root configuration with its own provider calls it, validates and plans; another region is refused",
+    "a root calls it with for_each over two environments in its own region: names differ, ARNs and profiles follow the provider",
     () => {
       const dir = tempDir(`${stack}-root`);
       const moduleDir = join(dir, "spinnaker");
       mkdirSync(moduleDir);
       writeFileSync(join(moduleDir, "main.tf.json"), JSON.stringify(synthesize(settingsFrom(), stack)));
-      const root = (region: string) => `provider "aws" {
-  region                      = "${region}"
+      // GovCloud: another region and another partition than the module's defaults know of.
+      writeFileSync(
+        join(dir, "main.tf"),
+        `provider "aws" {
+  region                      = "us-gov-west-1"
   skip_credentials_validation = true
   skip_requesting_account_id  = true
   skip_metadata_api_check     = true
 }
 
 module "spinnaker" {
-  source = "./spinnaker"
+  source   = "./spinnaker"
+  for_each = toset(["staging", "prod"])
+
+  environment = each.key
+  tags        = { team = "platform" }
 ${NETWORK_TFVARS}${extraInputs}  ami_id = "ami-0123456789abcdef0"
 }
 
-output "deck_url" {
-  value = module.spinnaker.deck_url
+output "deck_urls" {
+  value = { for environment, spinnaker in module.spinnaker : environment => spinnaker.deck_url }
 }
-`;
-      writeFileSync(join(dir, "main.tf"), root("us-west-2"));
+`,
+      );
       const workdir = { dir, env: terraformEnvironment(dir) };
       expectSuccess(terraform(workdir, ["init", "-input=false"]), "terraform init");
       expectSuccess(terraform(workdir, ["validate"]), "terraform validate");
-      const planned = terraform(workdir, ["plan", "-input=false"]);
-      expectSuccess(planned, "terraform plan");
-      expect(planned.stdout).toMatch(/Plan: \d+ to add/);
+      const plan = planJson(workdir, []);
+      const modules = (
+        plan.planned_values as { root_module: { child_modules: { address: string; resources: PlannedResource[] }[] } }
+      ).root_module.child_modules;
+      expect(modules.map((m) => m.address).sort()).toEqual(['module.spinnaker["prod"]', 'module.spinnaker["staging"]']);
 
-      writeFileSync(join(dir, "main.tf"), root("eu-west-1"));
-      const refused = terraform(workdir, ["plan", "-input=false"]);
-      expectRefused(refused, "This module was synthesized for us-west-2");
+      const names = (m: (typeof modules)[number]) =>
+        m.resources.flatMap((r) =>
+          ["name", "name_prefix", "bucket_prefix", "replication_group_id"]
+            .map((key) => r.values?.[key])
+            .filter((v): v is string => typeof v === "string" && v !== "spinnaker"),
+        );
+      const [prod, staging] = modules.sort((a, b) => a.address.localeCompare(b.address)).map(names);
+      expect(staging.length).toBeGreaterThan(5);
+      expect(staging.filter((n) => prod.includes(n))).toEqual([]);
+      expect(staging).toContain("armoryspinnaker-staging-v000");
+
+      for (const m of modules) {
+        const text = JSON.stringify(m.resources);
+        expect(text).not.toContain("us-west-2");
+        expect(text).not.toMatch(/arn:aws:/);
+        const attachment = m.resources.find((r) => r.type === "aws_iam_role_policy_attachment");
+        expect(attachment?.values.policy_arn).toBe("arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedInstanceCore");
+        // clouddriver's profile is known at plan (front50's names the bucket, known only at apply).
+        const clouddriver = m.resources.find((r) => r.values?.key === "config/clouddriver-local.yml");
+        expect(String(clouddriver?.values.content)).toMatch(/defaultRegions:\n\s+- name: us-gov-west-1\n/);
+        const group = m.resources.find((r) => r.type === "aws_security_group");
+        expect(group?.values.tags).toMatchObject({ team: "platform", "managed-by": "terraform" });
+      }
     },
     TIMEOUT,
   );
@@ -605,31 +592,6 @@ run "other_account" {
 `,
         2,
       );
-    },
-    TIMEOUT,
-  );
-});
-
-describe("Terraform Registry layout", () => {
-  test(
-    "both examples initialize against the local mirror and validate",
-    () => {
-      const dir = tempDir("registry");
-      const files = registryLayout({
-        standalone: synthesize(settingsFrom(), "standalone-module"),
-        ha: synthesize(settingsFrom(), "ha-module"),
-        license: "Apache License 2.0",
-        version: "0.0.0",
-      });
-      for (const [path, contents] of Object.entries(files)) {
-        mkdirSync(dirname(join(dir, path)), { recursive: true });
-        writeFileSync(join(dir, path), contents);
-      }
-      for (const example of ["standalone", "ha"]) {
-        const workdir = { dir: join(dir, "examples", example), env: terraformEnvironment(dir) };
-        expectSuccess(terraform(workdir, ["init", "-input=false", "-backend=false"]), `terraform init (${example})`);
-        expectSuccess(terraform(workdir, ["validate"]), `terraform validate (${example})`);
-      }
     },
     TIMEOUT,
   );

@@ -47,6 +47,8 @@ describe.each(variants)("$os, $role, local Redis: $localRedis", ({ os, role, loc
   test("shellcheck passes every script", () => {
     const scripts = files.filter((f) => f.content.startsWith("#!/bin/bash"));
     expect(scripts.map((f) => f.path).sort()).toEqual([
+      ...(os === "ubuntu" ? [] : ["/opt/spinnaker/bin/install-ssm-agent"]),
+      "/opt/spinnaker/bin/metadata",
       "/opt/spinnaker/bin/size-memory",
       "/opt/spinnaker/bin/sync-config",
     ]);

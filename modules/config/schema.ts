@@ -27,10 +27,23 @@ const s3BucketName = z
   .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "expected an S3 bucket name (3-63 of a-z 0-9 . -)" });
 
 /** A Spinnaker naming component: Spinnaker splits server group names on `-`, so none may contain one. */
+export const NAME_PART_PATTERN = /^[a-z][a-z0-9]*$/;
+/**
+ * Longest `name` and `environment`: `<name>-<environment>-int` (the interservice load balancer)
+ * stays within the 32 characters AWS allows a load balancer's name.
+ */
+export const NAME_MAX = 16;
+export const ENVIRONMENT_MAX = 10;
+/**
+ * Instances read their tags through the metadata service, which refuses keys with spaces or "/"
+ * (and AWS reserves "aws:"): such a key would stop every instance from launching.
+ */
+export const TAG_KEY_CHARACTERS = /^[A-Za-z0-9+\-=._,:@]{1,128}$/;
+export const TAG_KEY_PATTERN = new RegExp(`^(?!aws:)${TAG_KEY_CHARACTERS.source.slice(1)}`);
 const namePart = (what: string, max: number) =>
   z
     .string()
-    .regex(/^[a-z][a-z0-9]*$/, {
+    .regex(NAME_PART_PATTERN, {
       message: `expected ${what}: lower-case letters and digits, starting with a letter, no hyphen (Spinnaker splits names on "-")`,
     })
     .max(max, { message: `expected at most ${max} characters` });
@@ -103,16 +116,14 @@ const kubernetesAccount = z
 export const ConfigSchema = z
   .strictObject({
     /** Spinnaker application name of the server; the first part of every resource name. */
-    name: namePart("an application name", 16).default("armoryspinnaker"),
+    name: namePart("an application name", NAME_MAX).default("armoryspinnaker"),
     /** Spinnaker stack name; the second part of every resource name. */
-    environment: namePart("an environment name", 10).default("preprod"),
+    environment: namePart("an environment name", ENVIRONMENT_MAX).default("preprod"),
     region: awsRegion.default("us-west-2"),
     /** Tags on every resource (provider default_tags) and on the instances. */
-    // Instances read their tags through the metadata service, which refuses keys with spaces or "/"
-    // (and AWS reserves "aws:"): such a key would stop every instance from launching.
     tags: z
       .record(
-        z.string().regex(/^(?!aws:)[A-Za-z0-9+\-=._,:@]{1,128}$/, {
+        z.string().regex(TAG_KEY_PATTERN, {
           message:
             'expected a tag key of letters, digits and + - = . _ , : @ (no spaces or "/", not starting with aws:)',
         }),

@@ -1,10 +1,12 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import type { ServiceSpec } from "../spinnaker/services";
 import { serviceTargetGroup } from "./service-target-group";
+import { withTags } from "./tags";
 
 export interface InterserviceLoadBalancerProps {
   /** Load balancer name (32 characters at most), such as `armoryspinnaker-preprod-int`. */
@@ -33,7 +35,8 @@ export class InterserviceLoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: InterserviceLoadBalancerProps) {
     super(scope, id);
-    if (props.name.length > 32) {
+    // A name from Terraform variables is checked by their validation (name and environment lengths).
+    if (!Token.isUnresolved(props.name) && props.name.length > 32) {
       throw invalidProp(this.node.path, "name", "must be at most 32 characters (an AWS limit)", props.name);
     }
     if (props.services.length === 0) {
@@ -49,14 +52,17 @@ export class InterserviceLoadBalancer extends Construct {
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.deletionProtection ?? true,
       idleTimeout: props.idleTimeoutSeconds ?? 60,
-      tags: { ...props.tags, Name: props.name },
+      tags: withTags(props.tags, { Name: props.name }),
     });
 
     this.targetGroups = props.services.map((service) => {
-      const targetGroup = serviceTargetGroup(this, `${service.name}TargetGroup`, service, props.vpcId, {
-        ...props.tags,
-        Name: `${props.name}-${service.name}`,
-      });
+      const targetGroup = serviceTargetGroup(
+        this,
+        `${service.name}TargetGroup`,
+        service,
+        props.vpcId,
+        withTags(props.tags, { Name: `${props.name}-${service.name}` }),
+      );
       new LbListener(this, `${service.name}Listener`, {
         loadBalancerArn: this.loadBalancer.arn,
         port: service.port,

@@ -2,6 +2,7 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
+import { withTags } from "./tags";
 
 /** EC2 refuses user data over 16 KiB (before base64). */
 export const USER_DATA_LIMIT = 16384;
@@ -105,7 +106,7 @@ export class SpinnakerLaunchTemplate extends Construct {
       userData: Buffer.from(props.userData, "utf8").toString("base64"),
       tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
         resourceType,
-        tags: { ...props.tags, ...(resourceType === "instance" ? props.instanceTags : {}), Name: props.name },
+        tags: withTags(props.tags, { ...(resourceType === "instance" ? props.instanceTags : {}), Name: props.name }),
       })),
       tags: props.tags,
     });

@@ -11,6 +11,7 @@ import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import { REDIS_PORT } from "../spinnaker/services";
+import { withTags } from "./tags";
 
 export interface ManagedRedisProps {
   /** `<name>-<environment>`; the replication group is `<prefix>-redis`. */
@@ -75,7 +76,7 @@ export class ManagedRedis extends Construct {
       namePrefix: `${name}-`,
       description: "Spinnaker's Redis: only from the Spinnaker instances",
       vpcId: props.vpcId,
-      tags: { ...props.tags, Name: name },
+      tags: withTags(props.tags, { Name: name }),
       lifecycle: { createBeforeDestroy: true },
     });
     new VpcSecurityGroupIngressRule(this, "FromInstances", {

@@ -4,6 +4,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
+import { withTags } from "./tags";
 
 export interface PortRule {
   readonly port: number;
@@ -54,7 +55,7 @@ export class SecurityGroups extends Construct {
       namePrefix: `${props.namePrefix}-user-facing-`,
       description: "Spinnaker user-facing load balancer: deck and gate, only from the allowed CIDRs",
       vpcId: props.vpcId,
-      tags: { ...props.tags, Name: `${props.namePrefix}-user-facing` },
+      tags: withTags(props.tags, { Name: `${props.namePrefix}-user-facing` }),
       // Replacing a group that instances or load balancers still use fails; create the new one first.
       lifecycle: { createBeforeDestroy: true },
     });
@@ -62,7 +63,7 @@ export class SecurityGroups extends Construct {
       namePrefix: `${props.namePrefix}-internal-`,
       description: "Spinnaker instances: service ports only from the load balancer and from members",
       vpcId: props.vpcId,
-      tags: { ...props.tags, Name: `${props.namePrefix}-internal` },
+      tags: withTags(props.tags, { Name: `${props.namePrefix}-internal` }),
       lifecycle: { createBeforeDestroy: true },
     });
 

@@ -1,8 +1,9 @@
-import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { AutoscalingGroup, type AutoscalingGroupTag } from "@cdktf/provider-aws/lib/autoscaling-group";
 import type { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { type ITerraformDependable, Token } from "cdktf";
+import { type IResolvable, type ITerraformDependable, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
+import { withTags } from "./tags";
 
 export interface ServerGroupProps {
   /**
@@ -32,7 +33,8 @@ export class ServerGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: ServerGroupProps) {
     super(scope, id);
-    if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*-v\d{3}$/.test(props.name)) {
+    // A name from Terraform variables follows the pattern by their validation.
+    if (!Token.isUnresolved(props.name) && !/^[a-z][a-z0-9]*(-[a-z0-9]+)*-v\d{3}$/.test(props.name)) {
       throw invalidProp(this.node.path, "name", "must follow Spinnaker's app-stack-detail-vNNN naming", props.name);
     }
     if (!Token.isUnresolved(props.capacity) && (!Number.isInteger(props.capacity) || props.capacity < 1)) {
@@ -62,11 +64,7 @@ export class ServerGroup extends Construct {
             : { minHealthyPercentage: 0, maxHealthyPercentage: 100 },
       },
       enabledMetrics: ["GroupDesiredCapacity", "GroupInServiceInstances", "GroupTotalInstances"],
-      tag: Object.entries({ ...props.tags, Name: props.name }).map(([key, value]) => ({
-        key,
-        value,
-        propagateAtLaunch: true,
-      })),
+      tag: tagBlocks(withTags(props.tags, { Name: props.name })),
       dependsOn: props.dependsOn,
       lifecycle: {
         // Spinnaker resizes and disables its own server groups (a red/black deploy suspends
@@ -75,4 +73,13 @@ export class ServerGroup extends Construct {
       },
     });
   }
+}
+
+/** The group's tags, propagated to its instances: one block each, or a dynamic block for a Terraform map. */
+function tagBlocks(tags: Record<string, string>): AutoscalingGroupTag[] | IResolvable {
+  if (Token.isUnresolved(tags)) {
+    const tag = TerraformIterator.fromMap(tags);
+    return tag.dynamic({ key: tag.key, value: tag.value, propagate_at_launch: true });
+  }
+  return Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true }));
 }

@@ -1,10 +1,12 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import { SERVICES } from "../spinnaker/services";
 import { serviceTargetGroup } from "./service-target-group";
+import { withTags } from "./tags";
 
 export interface UserFacingLoadBalancerProps {
   /** Load balancer name (32 characters at most), such as `armoryspinnaker-preprod`. */
@@ -47,7 +49,8 @@ export class UserFacingLoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: UserFacingLoadBalancerProps) {
     super(scope, id);
-    if (props.name.length > 32) {
+    // A name from Terraform variables is checked by their validation (name and environment lengths).
+    if (!Token.isUnresolved(props.name) && props.name.length > 32) {
       throw invalidProp(this.node.path, "name", "must be at most 32 characters (an AWS limit)", props.name);
     }
     if (props.deckPort === props.gatePort) {
@@ -65,17 +68,23 @@ export class UserFacingLoadBalancer extends Construct {
       enableDeletionProtection: props.deletionProtection ?? true,
       idleTimeout: props.idleTimeoutSeconds ?? 60,
       accessLogs: props.accessLogs ? { enabled: true, ...props.accessLogs } : undefined,
-      tags: { ...props.tags, Name: props.name },
+      tags: withTags(props.tags, { Name: props.name }),
     });
 
-    this.deckTargetGroup = serviceTargetGroup(this, "DeckTargetGroup", SERVICES.deck, props.vpcId, {
-      ...props.tags,
-      Name: `${props.name}-deck`,
-    });
-    this.gateTargetGroup = serviceTargetGroup(this, "GateTargetGroup", SERVICES.gate, props.vpcId, {
-      ...props.tags,
-      Name: `${props.name}-gate`,
-    });
+    this.deckTargetGroup = serviceTargetGroup(
+      this,
+      "DeckTargetGroup",
+      SERVICES.deck,
+      props.vpcId,
+      withTags(props.tags, { Name: `${props.name}-deck` }),
+    );
+    this.gateTargetGroup = serviceTargetGroup(
+      this,
+      "GateTargetGroup",
+      SERVICES.gate,
+      props.vpcId,
+      withTags(props.tags, { Name: `${props.name}-gate` }),
+    );
 
     const protocol = tls ? "HTTPS" : "HTTP";
     const tlsSettings = tls

@@ -15,6 +15,8 @@ export const ENVIRONMENT_FILE = "/etc/default/spinnaker";
 /**
  * Instance tags the boot scripts read through the metadata service: values Terraform only knows at
  * apply time (a generated bucket name), kept out of the user data so that it is fixed at synthesis.
+ * The region is read there too (`placement/region`): one user data serves every region, and a
+ * module's region is its caller's provider's.
  */
 export const INSTANCE_TAGS = {
   configBucket: "SpinnakerConfigBucket",
@@ -28,7 +30,6 @@ export interface UserDataOptions {
   readonly compose: string;
   /** Relative memory weight per container, sized against the instance's RAM at boot. */
   readonly memoryShares: Readonly<Record<string, number>>;
-  readonly region: string;
   /** Key prefix of the rendered profiles in the config bucket, such as `config`. */
   readonly configPrefix: string;
   readonly awsCliImage: string;
@@ -82,22 +83,15 @@ export function renderUserData(o: UserDataOptions): string {
       file("/etc/docker/daemon.json", "0644", DOCKER_DAEMON),
       file(ENVIRONMENT_FILE, "0644", environmentFile(o)),
       file(`${SPINNAKER_HOME}/compose.yaml`, "0644", o.compose),
+      file(METADATA_PATH, "0755", METADATA),
       file(`${SPINNAKER_HOME}/bin/sync-config`, "0755", SYNC_CONFIG),
+      ...(setup.installSsmAgent ? [file(INSTALL_SSM_AGENT_PATH, "0755", INSTALL_SSM_AGENT)] : []),
       file(`${SPINNAKER_HOME}/bin/size-memory`, "0755", sizeMemoryScript(o.memoryShares)),
       file("/etc/systemd/system/spinnaker.service", "0644", SYSTEMD_UNIT),
     ],
     runcmd: [
       ...(setup.installSsmAgent
-        ? [
-            // AWS publishes the agent per region; the instances' HTTPS egress reaches it.
-            [
-              "dnf",
-              "install",
-              "-y",
-              `https://s3.${o.region}.amazonaws.com/amazon-ssm-${o.region}/latest/linux_amd64/amazon-ssm-agent.rpm`,
-            ],
-            ["systemctl", "enable", "--now", "amazon-ssm-agent.service"],
-          ]
+        ? [[INSTALL_SSM_AGENT_PATH], ["systemctl", "enable", "--now", "amazon-ssm-agent.service"]]
         : []),
       ["install", "-d", "-m", "0755", CONFIG_DIR, REDIS_DATA_DIR],
       ["systemctl", "daemon-reload"],
@@ -118,12 +112,33 @@ function environmentFile(o: UserDataOptions): string {
     "# Written by cloud-init from the launch template; read by the spinnaker.service helpers.",
     `# The config bucket's name is the instance tag ${INSTANCE_TAGS.configBucket}.`,
     `SPINNAKER_ROLE=${o.role}`,
-    `SPINNAKER_REGION=${o.region}`,
     `SPINNAKER_CONFIG_PREFIX=${o.configPrefix}`,
     `SPINNAKER_AWS_CLI_IMAGE=${o.awsCliImage}`,
     "",
   ].join("\n");
 }
+
+const METADATA_PATH = `${SPINNAKER_HOME}/bin/metadata`;
+
+/** Prints one instance metadata path, through IMDSv2 (the launch template requires tokens). */
+const METADATA = `#!/bin/bash
+# Usage: metadata <path>, such as placement/region or tags/instance/<key>.
+set -euo pipefail
+token=$(curl --fail --silent --show-error --max-time 5 --request PUT \\
+  --header "X-aws-ec2-metadata-token-ttl-seconds: 60" http://169.254.169.254/latest/api/token)
+exec curl --fail --silent --show-error --max-time 5 \\
+  --header "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
+`;
+
+const INSTALL_SSM_AGENT_PATH = `${SPINNAKER_HOME}/bin/install-ssm-agent`;
+
+/** AWS publishes the agent per region; the instances' HTTPS egress reaches it. */
+const INSTALL_SSM_AGENT = `#!/bin/bash
+# Installs the SSM agent of this instance's region (Session Manager is the way in; SSH is closed).
+set -euo pipefail
+region=$(${METADATA_PATH} placement/region)
+dnf install -y "https://s3.$region.amazonaws.com/amazon-ssm-$region/latest/linux_amd64/amazon-ssm-agent.rpm"
+`;
 
 // The instance profile's credentials can lag the instance's start by a few seconds, so the sync retries.
 const SYNC_CONFIG = `#!/bin/bash
@@ -132,20 +147,13 @@ set -euo pipefail
 # shellcheck source=/dev/null
 . ${ENVIRONMENT_FILE}
 
-metadata() {
-  local token
-  token=$(curl --fail --silent --show-error --max-time 5 --request PUT \\
-    --header "X-aws-ec2-metadata-token-ttl-seconds: 60" http://169.254.169.254/latest/api/token)
-  curl --fail --silent --show-error --max-time 5 \\
-    --header "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
-}
-
 install -d -m 0755 ${CONFIG_DIR}
 for attempt in 1 2 3 4 5; do
-  if bucket=$(metadata tags/instance/${INSTANCE_TAGS.configBucket}) &&
+  if bucket=$(${METADATA_PATH} tags/instance/${INSTANCE_TAGS.configBucket}) &&
+    region=$(${METADATA_PATH} placement/region) &&
     docker run --rm --network host --volume ${CONFIG_DIR}:/config "$SPINNAKER_AWS_CLI_IMAGE" \\
       s3 sync "s3://$bucket/$SPINNAKER_CONFIG_PREFIX/" /config \\
-      --region "$SPINNAKER_REGION" --delete --only-show-errors; then
+      --region "$region" --delete --only-show-errors; then
     # The services run as unprivileged users; the files must be readable by them.
     chmod -R a+rX ${CONFIG_DIR}
     exit 0

@@ -1,11 +1,12 @@
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn, Op, type TerraformElement, TerraformOutput, TerraformStack, Token } from "cdktf";
+import { Fn, type TerraformElement, TerraformLocal, TerraformStack, type TerraformVariable, Token } from "cdktf";
 import type { Construct, Node } from "constructs";
 import type { Deployment, Settings } from "../config/schema";
 import { ReadableAddresses } from "./addresses";
 import { configureBackend } from "./backend";
-import { defineVariables, type StackVariables } from "./variables";
+import { defineModuleVariables, defineVariables, type StackVariables } from "./variables";
 
 /** The Terraform and provider versions the synthesized configuration needs. */
 export const REQUIRED_TERRAFORM = ">= 1.10";
@@ -24,7 +25,9 @@ export interface TopologyRequirements {
 export interface SpinnakerStackOptions {
   /**
    * Synthesize a child module for existing Terraform: no provider and no backend blocks (the caller
-   * brings both), so it works with `count`, `for_each` and `depends_on`. @default false
+   * brings both, and the region and partition are its provider's), and `name`, `environment` and
+   * `tags` as inputs that every resource name and tag derives from, so a caller may use `count`,
+   * `depends_on`, and `for_each` over environments in one account. @default false
    */
   readonly module?: boolean;
 }
@@ -59,19 +62,36 @@ export abstract class SpinnakerStack extends TerraformStack {
       // cdktf adds a local backend to a stack without one; a child module must have none.
       this.addOverride("provider", undefined);
       this.addOverride("terraform.backend", undefined);
-      requireRegion(this, settings.region);
     } else {
       configureBackend(this, topology.stateName, settings);
     }
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
+    this.addOverride("terraform.required_providers.aws.source", "hashicorp/aws");
     this.addOverride("terraform.required_providers.aws.version", REQUIRED_AWS_PROVIDER);
+
+    // Region and partition are the provider's: the caller's, for a module.
+    const currentRegion = new DataAwsRegion(this, "Region");
+    const currentPartition = new DataAwsPartition(this, "Partition");
+    // Terraform's own idiom for these: data.aws_region.current, data.aws_partition.current.
+    currentRegion.overrideLogicalId("current");
+    currentPartition.overrideLogicalId("current");
+    const region = currentRegion.name;
+    const partition = currentPartition.partition;
+    // A module names and tags its resources from its inputs; a stack from the configuration, like its
+    // state key, so that one state never holds two environments.
+    const naming = options.module ? defineModuleVariables(this, settings) : undefined;
+    const namePrefix = naming ? `${naming.name.stringValue}-${naming.environment.stringValue}` : settings.namePrefix;
+    // A module has no provider of its own, so no default_tags: its resources carry these themselves.
+    const tags = naming ? moduleTags(this, naming.tags, stackTags) : settings.tags;
 
     const v = defineVariables(this, settings, topology.minInstanceSubnets);
     this.variables = v;
     this.deployment = {
       ...settings,
-      // A module has no provider of its own, so no default_tags: its resources carry these themselves.
-      tags: options.module ? { ...settings.tags, ...stackTags } : settings.tags,
+      region,
+      partition,
+      namePrefix,
+      tags,
       network: {
         ...settings.network,
         vpcId: v.vpcId.stringValue,
@@ -116,23 +136,11 @@ export abstract class SpinnakerStack extends TerraformStack {
   }
 }
 
-/**
- * The rendered configuration names the region (front50's bucket, the boot scripts), so a module
- * refuses a caller's provider for another region, at plan time, with both names.
- */
-function requireRegion(stack: TerraformStack, region: string): void {
-  const current = new DataAwsRegion(stack, "current");
-  const output = new TerraformOutput(stack, "region", {
-    value: current.name,
-    description: "Region the module was synthesized for, and deployed into.",
-  });
-  // cdktf 0.21 accepts an output's precondition but never writes it out.
-  output.addOverride("precondition", [
-    {
-      condition: Op.eq(current.name, region),
-      error_message: `This module was synthesized for ${region} (setting region); use a provider for ${region}, or synthesize again.`,
-    },
-  ]);
+/** `local.tags`: the caller's tags and the stack's own, on every resource of a module. */
+function moduleTags(stack: TerraformStack, input: TerraformVariable, own: Record<string, string>) {
+  const local = new TerraformLocal(stack, "Tags", Fn.merge([input.value, own]));
+  local.overrideLogicalId("tags");
+  return Token.asStringMap(local.expression);
 }
 
 /** Terraform's coalescelist, typed as the list it returns. */

@@ -5,7 +5,16 @@
  */
 import { TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import type { Construct } from "constructs";
-import { AMI_ID_PATTERN, INSTANCE_TYPE_PATTERN, type Settings, VPC_ID_PATTERN } from "../config/schema";
+import {
+  AMI_ID_PATTERN,
+  ENVIRONMENT_MAX,
+  INSTANCE_TYPE_PATTERN,
+  NAME_MAX,
+  NAME_PART_PATTERN,
+  type Settings,
+  TAG_KEY_CHARACTERS,
+  VPC_ID_PATTERN,
+} from "../config/schema";
 
 type Validation = { condition: string; errorMessage: string };
 
@@ -252,6 +261,64 @@ export function defineVariables(scope: Construct, s: Settings, minInstanceSubnet
               },
             ],
           ),
+  };
+}
+
+export interface ModuleVariables {
+  readonly name: TerraformVariable;
+  readonly environment: TerraformVariable;
+  readonly tags: TerraformVariable;
+}
+
+const namePart = (setting: string, max: number) => (ref: string) => [
+  {
+    condition: `\${can(regex("${anchored(NAME_PART_PATTERN)}", ${ref})) && length(${ref}) <= ${max}}`,
+    errorMessage: `${setting} must be lower-case letters and digits, starting with a letter, at most ${max} characters (Spinnaker splits names on "-"). Got ${got(ref)}.`,
+  },
+];
+
+/**
+ * What only a child module takes as input: a stack's names and tags come from the configuration,
+ * as its state key does, so that one state never holds two environments.
+ */
+export function defineModuleVariables(scope: Construct, s: Settings): ModuleVariables {
+  return {
+    name: variable(
+      scope,
+      "name",
+      {
+        type: "string",
+        description: "Spinnaker application of the server groups; the first part of every resource name.",
+        default: s.name,
+      },
+      namePart("name", NAME_MAX),
+    ),
+    environment: variable(
+      scope,
+      "environment",
+      {
+        type: "string",
+        description:
+          "Spinnaker stack of the server groups (`<name>-<environment>-v000`); the second part of every resource name, so two calls with different environments never collide.",
+        default: s.environment,
+      },
+      namePart("environment", ENVIRONMENT_MAX),
+    ),
+    tags: variable(
+      scope,
+      "tags",
+      {
+        type: "map(string)",
+        description: "Tags on every resource and on the instances (which read them through the metadata service).",
+        default: s.tags,
+      },
+      (ref) => [
+        {
+          condition: `\${alltrue([for k, v in ${ref} : can(regex("${anchored(TAG_KEY_CHARACTERS)}", k)) && !startswith(k, "aws:") && length(v) <= 256])}`,
+          errorMessage: `tags keys must be letters, digits and + - = . _ , : @ (no spaces or "/", not starting with aws:), values at most 256 characters. Got ${got(ref)}.`,
+        },
+      ],
+    ),
   };
 }
 

@@ -11,7 +11,7 @@ import type { Role } from "../spinnaker/roles";
 export const CONFIG_PREFIX = "config";
 
 export interface InstanceSoftwareOptions {
-  readonly settings: Pick<Settings, "region" | "instance" | "spinnaker">;
+  readonly settings: Pick<Settings, "instance" | "spinnaker">;
   readonly role: Role;
   readonly localRedis: boolean;
 }
@@ -24,8 +24,8 @@ export interface InstanceSoftwareOptions {
 const rendered = new Map<string, string>();
 
 export function renderInstanceUserData(o: InstanceSoftwareOptions): string {
-  const { region, instance, spinnaker } = o.settings;
-  const key = JSON.stringify([region, instance.os, spinnaker, o.role, o.localRedis]);
+  const { instance, spinnaker } = o.settings;
+  const key = JSON.stringify([instance.os, spinnaker, o.role, o.localRedis]);
   let userData = rendered.get(key);
   if (userData === undefined) {
     userData = render(o);
@@ -48,7 +48,6 @@ function render(o: InstanceSoftwareOptions): string {
     role: o.role,
     compose,
     memoryShares: memoryShares({ kayenta: spinnaker.kayenta, localRedis: o.localRedis }),
-    region: o.settings.region,
     configPrefix: CONFIG_PREFIX,
     awsCliImage: spinnaker.awsCliImage,
   });

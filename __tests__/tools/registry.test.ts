@@ -1,0 +1,142 @@
+/**
+ * The published layout (terraform-aws-spinnaker/), used as a Registry user would: every example
+ * initializes against the local provider mirror, validates and passes a mocked `terraform test`,
+ * and the module's own inputs refuse bad values with messages that name them.
+ */
+import { cpSync } from "node:fs";
+import { join } from "node:path";
+import { REGISTRY_NAME } from "../../modules/registry/layout";
+import {
+  expectSuccess,
+  expectTerraformTest,
+  mockProvider,
+  requireTool,
+  tempDir,
+  terraform,
+  terraformEnvironment,
+} from "./harness";
+
+const TIMEOUT = 240_000;
+const NETWORK = `  vpc_id              = "vpc-0123456789abcdef0"
+  instance_subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
+  user_cidrs          = ["10.0.0.0/8"]
+`;
+
+let layout: string;
+
+beforeAll(() => {
+  requireTool("terraform", ["version"], "install Terraform 1.10 or newer");
+  // A copy: init writes .terraform/ and a lock file, which have no place in the committed layout.
+  layout = join(tempDir("registry"), REGISTRY_NAME);
+  cpSync(join(__dirname, "..", "..", REGISTRY_NAME), layout, { recursive: true });
+});
+
+function initialized(dir: string) {
+  const workdir = { dir, env: terraformEnvironment(dir) };
+  expectSuccess(terraform(workdir, ["init", "-input=false", "-backend=false"]), `terraform init in ${dir}`);
+  expectSuccess(terraform(workdir, ["validate"]), `terraform validate in ${dir}`);
+  return workdir;
+}
+
+const EXAMPLES: [string, string, string, string][] = [
+  [
+    "standalone",
+    "us-west-2",
+    "",
+    `  assert {
+    condition     = module.spinnaker.auto_scaling_group_name == "armoryspinnaker-preprod-v000"
+    error_message = "the server group must be named after the defaults"
+  }`,
+  ],
+  [
+    "ha",
+    "us-west-2",
+    '  redis_auth_token    = "placeholder-token-0123456789"\n',
+    `  assert {
+    condition     = module.spinnaker.polling_auto_scaling_group_name == "armoryspinnaker-preprod-polling-v000"
+    error_message = "the polling group must be named <name>-<environment>-polling-v000"
+  }`,
+  ],
+  [
+    "environments",
+    "us-east-1",
+    "",
+    `  assert {
+    condition     = output.server_groups == { staging = "armoryspinnaker-staging-v000", prod = "armoryspinnaker-prod-v000" }
+    error_message = "each environment's server group must carry its name: \${jsonencode(output.server_groups)}"
+  }
+  assert {
+    condition     = length(distinct(values(output.deck_urls))) == 2
+    error_message = "each environment must have its own load balancer"
+  }`,
+  ],
+];
+
+describe.each(EXAMPLES)("examples/%s", (example, region, extraVariables, asserts) => {
+  test(
+    "initializes against the local mirror, validates, and mock-applies",
+    () => {
+      const workdir = initialized(join(layout, "examples", example));
+      expectTerraformTest(
+        workdir,
+        "example.tftest.hcl",
+        `${mockProvider("", { region, partition: "aws" })}
+variables {
+${NETWORK}${extraVariables}}
+
+run "apply" {
+  command = apply
+${asserts}
+}
+`,
+        1,
+      );
+    },
+    TIMEOUT,
+  );
+});
+
+describe("the root module's naming inputs", () => {
+  test(
+    "name it, and refuse names Spinnaker cannot parse and tags instances cannot read",
+    () => {
+      const workdir = initialized(layout);
+      const refused = (variable: string, value: string) => `
+run "refuses_${variable}_${value.replace(/[^a-z0-9]+/gi, "_").toLowerCase()}" {
+  command = plan
+  variables {
+    ${variable} = ${value}
+  }
+  expect_failures = [var.${variable}]
+}
+`;
+      expectTerraformTest(
+        workdir,
+        "inputs.tftest.hcl",
+        `${mockProvider()}
+variables {
+${NETWORK}}
+
+run "named_by_its_inputs" {
+  command = plan
+  variables {
+    name        = "team2"
+    environment = "qa"
+    ami_id      = "ami-0123456789abcdef0"
+  }
+  assert {
+    condition     = aws_autoscaling_group.server_group.name == "team2-qa-v000"
+    error_message = "the server group must be <name>-<environment>-v000"
+  }
+  assert {
+    condition     = aws_lb.user_facing_load_balancer.name == "team2-qa"
+    error_message = "the load balancer must be <name>-<environment>"
+  }
+}
+${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
+        7,
+      );
+    },
+    TIMEOUT,
+  );
+});

@@ -1,0 +1,43 @@
+provider "aws" {
+  region = "us-west-2"
+}
+
+variable "vpc_id" {
+  type        = string
+  description = "VPC of the Spinnaker instances and load balancers."
+}
+
+variable "instance_subnet_ids" {
+  type        = list(string)
+  description = "Private subnets of the instances, in two AZs or more."
+}
+
+variable "user_cidrs" {
+  type        = list(string)
+  description = "Who may reach deck and gate."
+}
+
+variable "deletion_protection" {
+  type        = bool
+  description = "Protect the load balancers from deletion; set false and apply before destroying."
+  default     = true
+}
+
+variable "redis_auth_token" {
+  type      = string
+  sensitive = true
+}
+
+module "spinnaker" {
+  source = "../../modules/ha"
+
+  vpc_id              = var.vpc_id
+  instance_subnet_ids = var.instance_subnet_ids
+  user_cidrs          = var.user_cidrs
+  deletion_protection = var.deletion_protection
+  redis_auth_token    = var.redis_auth_token
+}
+
+output "deck_url" {
+  value = module.spinnaker.deck_url
+}
