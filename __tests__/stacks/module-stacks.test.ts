@@ -31,7 +31,7 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
     expect(json.variable?.environment).toMatchObject({ type: "string", default: "preprod" });
   });
 
-  test("has the stack's resources and variables, and name, environment and tags besides", () => {
+  test("has the stack's resources and variables, and name, environment, tags and os besides", () => {
     const full = synthStack(settingsFrom(), stack === "ha-module" ? "ha" : "standalone");
     const addresses = (j: typeof json) =>
       Object.entries(j.resource ?? {})
@@ -39,7 +39,7 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
         .sort();
     expect(addresses(json)).toEqual(addresses(full));
     expect(Object.keys(json.variable ?? {}).sort()).toEqual(
-      [...Object.keys(full.variable ?? {}), "environment", "name", "tags"].sort(),
+      [...Object.keys(full.variable ?? {}), "environment", "name", "os", "tags"].sort(),
     );
   });
 
@@ -54,5 +54,16 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
     for (const rule of rules) expect(rule.tags).toBe("${local.tags}");
     const groups = Object.values(json.resource?.aws_security_group ?? {});
     for (const group of groups) expect(group.tags).toMatch(/^\$\{merge\(local\.tags, \{"Name" = /);
+  });
+
+  test("chooses the user data and the official image by its os input, from literals", () => {
+    const templates = Object.values(json.resource?.aws_launch_template ?? {});
+    expect(templates.length).toBeGreaterThan(0);
+    for (const template of templates) {
+      expect(template.user_data).toMatch(
+        /^\$\{\{"ubuntu" = "[A-Za-z0-9+/=]+", "centos" = "[A-Za-z0-9+/=]+", "rhel" = "[A-Za-z0-9+/=]+"\}\[var\.os\]\}$/,
+      );
+    }
+    expect(JSON.stringify(json.data?.aws_ami)).toContain('\\"rhel\\" = \\"309956199498\\"');
   });
 });

@@ -96,9 +96,9 @@ ${asserts}
   );
 });
 
-describe("the root module's naming inputs", () => {
+describe("the root module's own inputs", () => {
   test(
-    "name it, and refuse names Spinnaker cannot parse and tags instances cannot read",
+    "name it and pick its OS, and refuse names Spinnaker cannot parse, tags instances cannot read, other OSes",
     () => {
       const workdir = initialized(layout);
       const refused = (variable: string, value: string) => `
@@ -133,8 +133,23 @@ run "named_by_its_inputs" {
     error_message = "the load balancer must be <name>-<environment>"
   }
 }
-${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
-        7,
+
+run "os_picks_image_and_user_data" {
+  command = plan
+  variables {
+    os = "rhel"
+  }
+  assert {
+    condition     = contains(data.aws_ami.machine_image_official[0].owners, "309956199498")
+    error_message = "os = rhel must look up Red Hat's images"
+  }
+  assert {
+    condition     = strcontains(base64decode(aws_launch_template.launch_template.user_data), "https://download.docker.com/linux/rhel/")
+    error_message = "os = rhel must boot the RHEL user data"
+  }
+}
+${refused("os", '"windows"')}${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
+        9,
       );
     },
     TIMEOUT,

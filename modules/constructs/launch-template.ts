@@ -1,5 +1,5 @@
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { Token } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import { withTags } from "./tags";
@@ -23,9 +23,11 @@ export interface SpinnakerLaunchTemplateProps {
   readonly securityGroupIds: string[];
   /**
    * Cloud-init user data. It must be known at synthesis (no Terraform tokens): it is encoded here,
-   * so every plan shows it in full and no Terraform function has to escape shell or YAML.
+   * so every plan shows it in full and no Terraform function has to escape shell or YAML. A choice
+   * between several texts by a Terraform value (a module's `os` input) is a lookup in a map of
+   * encoded literals, so Terraform still only selects, never builds, the text.
    */
-  readonly userData: string;
+  readonly userData: string | UserDataChoice;
   /**
    * Values the instance reads at boot from its own tags through the metadata service (bucket name,
    * configuration version). They may be Terraform tokens; a change makes a new template version and
@@ -33,6 +35,12 @@ export interface SpinnakerLaunchTemplateProps {
    */
   readonly instanceTags?: Record<string, string>;
   readonly tags?: Record<string, string>;
+}
+
+/** User data chosen at plan time: `texts[key]`, where `key` is a Terraform string. */
+export interface UserDataChoice {
+  readonly texts: Readonly<Record<string, string>>;
+  readonly key: string;
 }
 
 /**
@@ -45,22 +53,13 @@ export class SpinnakerLaunchTemplate extends Construct {
 
   constructor(scope: Construct, id: string, props: SpinnakerLaunchTemplateProps) {
     super(scope, id);
-    if (Token.isUnresolved(props.userData)) {
-      throw invalidProp(
-        this.node.path,
-        "userData",
-        "must be known at synthesis; pass Terraform values as instanceTags",
-        "(a token)",
-      );
-    }
-    if (Buffer.byteLength(props.userData) > USER_DATA_LIMIT) {
-      throw invalidProp(
-        this.node.path,
-        "userData",
-        `must be at most ${USER_DATA_LIMIT} bytes (the EC2 limit)`,
-        `${Buffer.byteLength(props.userData)} bytes`,
-      );
-    }
+    const userData =
+      typeof props.userData === "string"
+        ? this.encoded(props.userData)
+        : Fn.lookup(
+            Object.fromEntries(Object.entries(props.userData.texts).map(([k, text]) => [k, this.encoded(text)])),
+            props.userData.key,
+          );
     if (!Token.isUnresolved(props.rootVolumeSizeGiB) && props.rootVolumeSizeGiB < 30) {
       // Nine JVM images and their layers need about 15 GiB before any logs or bakes.
       throw invalidProp(this.node.path, "rootVolumeSizeGiB", "must be at least 30 GiB", props.rootVolumeSizeGiB);
@@ -103,12 +102,33 @@ export class SpinnakerLaunchTemplate extends Construct {
         },
       ],
       monitoring: { enabled: true },
-      userData: Buffer.from(props.userData, "utf8").toString("base64"),
+      userData,
       tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
         resourceType,
         tags: withTags(props.tags, { ...(resourceType === "instance" ? props.instanceTags : {}), Name: props.name }),
       })),
       tags: props.tags,
     });
+  }
+
+  /** Checks one user data text and encodes it as EC2 expects. */
+  private encoded(text: string): string {
+    if (Token.isUnresolved(text)) {
+      throw invalidProp(
+        this.node.path,
+        "userData",
+        "must be known at synthesis; pass Terraform values as instanceTags",
+        "(a token)",
+      );
+    }
+    if (Buffer.byteLength(text) > USER_DATA_LIMIT) {
+      throw invalidProp(
+        this.node.path,
+        "userData",
+        `must be at most ${USER_DATA_LIMIT} bytes (the EC2 limit)`,
+        `${Buffer.byteLength(text)} bytes`,
+      );
+    }
+    return Buffer.from(text, "utf8").toString("base64");
   }
 }

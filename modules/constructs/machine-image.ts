@@ -29,6 +29,7 @@ export const OFFICIAL_IMAGES: Record<OperatingSystem, { owner: string; namePatte
   };
 
 export interface MachineImageProps {
+  /** The OS, or a Terraform string holding one (a module's `os` input): the lookup then selects by it. */
   readonly os: OperatingSystem;
   /**
    * An explicit AMI id, or a Terraform string that may be null (a variable): when it is null at plan
@@ -55,7 +56,7 @@ export class MachineImage extends Construct {
 
   constructor(scope: Construct, id: string, props: MachineImageProps) {
     super(scope, id);
-    const image = OFFICIAL_IMAGES[props.os];
+    const image = Token.isUnresolved(props.os) ? selectedImage(props.os) : OFFICIAL_IMAGES[props.os];
     const explicit = props.amiId;
     if (explicit !== undefined && !Token.isUnresolved(explicit)) {
       this.imageId = explicit;
@@ -88,4 +89,11 @@ export class MachineImage extends Construct {
       props.rootDeviceName ?? image.rootDeviceName,
     );
   }
+}
+
+/** The official image of an OS known only at plan time: a lookup in the same table, by Terraform. */
+function selectedImage(os: string): (typeof OFFICIAL_IMAGES)[OperatingSystem] {
+  const field = (name: keyof (typeof OFFICIAL_IMAGES)[OperatingSystem]) =>
+    Token.asString(Fn.lookup(Object.fromEntries(Object.entries(OFFICIAL_IMAGES).map(([o, i]) => [o, i[name]])), os));
+  return { owner: field("owner"), namePattern: field("namePattern"), rootDeviceName: field("rootDeviceName") };
 }

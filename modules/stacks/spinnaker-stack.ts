@@ -4,6 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, type TerraformElement, TerraformLocal, TerraformStack, type TerraformVariable, Token } from "cdktf";
 import type { Construct, Node } from "constructs";
 import type { Deployment, Settings } from "../config/schema";
+import type { OperatingSystem } from "../constructs/machine-image";
 import { ReadableAddresses } from "./addresses";
 import { configureBackend } from "./backend";
 import { defineModuleVariables, defineVariables, type StackVariables } from "./variables";
@@ -84,7 +85,7 @@ export abstract class SpinnakerStack extends TerraformStack {
     // A module has no provider of its own, so no default_tags: its resources carry these themselves.
     const tags = naming ? moduleTags(this, naming.tags, stackTags) : settings.tags;
 
-    const v = defineVariables(this, settings, topology.minInstanceSubnets);
+    const v = defineVariables(this, settings, topology.minInstanceSubnets, naming !== undefined);
     this.variables = v;
     this.deployment = {
       ...settings,
@@ -104,6 +105,7 @@ export abstract class SpinnakerStack extends TerraformStack {
       },
       instance: {
         ...settings.instance,
+        os: naming ? (naming.os.stringValue as OperatingSystem) : settings.instance.os,
         type: v.instanceType.stringValue,
         amiId: v.amiId.stringValue,
         rootVolumeSizeGiB: v.rootVolumeSize.numberValue,

@@ -11,6 +11,7 @@ import {
   INSTANCE_TYPE_PATTERN,
   NAME_MAX,
   NAME_PART_PATTERN,
+  OPERATING_SYSTEMS,
   type Settings,
   TAG_KEY_CHARACTERS,
   VPC_ID_PATTERN,
@@ -74,7 +75,12 @@ export interface StackVariables {
  * @param minInstanceSubnets 2 for HA: its interservice load balancer and Multi-AZ Redis live in the
  * instance subnets and need two AZs.
  */
-export function defineVariables(scope: Construct, s: Settings, minInstanceSubnets: number): StackVariables {
+export function defineVariables(
+  scope: Construct,
+  s: Settings,
+  minInstanceSubnets: number,
+  osInput = false,
+): StackVariables {
   const atLeast =
     minInstanceSubnets === 1
       ? "at least one subnet id"
@@ -192,7 +198,7 @@ export function defineVariables(scope: Construct, s: Settings, minInstanceSubnet
       {
         type: "string",
         nullable: true,
-        description: `AMI of the instances; null uses the newest official ${s.instance.os} image.`,
+        description: `AMI of the instances; null uses the newest official ${osInput ? "image of `os`" : `${s.instance.os} image`}.`,
         default: s.instance.amiId ?? null,
       },
       (ref) => [
@@ -268,6 +274,7 @@ export interface ModuleVariables {
   readonly name: TerraformVariable;
   readonly environment: TerraformVariable;
   readonly tags: TerraformVariable;
+  readonly os: TerraformVariable;
 }
 
 const namePart = (setting: string, max: number) => (ref: string) => [
@@ -279,7 +286,8 @@ const namePart = (setting: string, max: number) => (ref: string) => [
 
 /**
  * What only a child module takes as input: a stack's names and tags come from the configuration,
- * as its state key does, so that one state never holds two environments.
+ * as its state key does, so that one state never holds two environments; its OS too, so that its
+ * launch templates carry one user data instead of one per OS.
  */
 export function defineModuleVariables(scope: Construct, s: Settings): ModuleVariables {
   return {
@@ -316,6 +324,21 @@ export function defineModuleVariables(scope: Construct, s: Settings): ModuleVari
         {
           condition: `\${alltrue([for k, v in ${ref} : can(regex("${anchored(TAG_KEY_CHARACTERS)}", k)) && !startswith(k, "aws:") && length(v) <= 256])}`,
           errorMessage: `tags keys must be letters, digits and + - = . _ , : @ (no spaces or "/", not starting with aws:), values at most 256 characters. Got ${got(ref)}.`,
+        },
+      ],
+    ),
+    os: variable(
+      scope,
+      "os",
+      {
+        type: "string",
+        description: `Operating system of the instances: ${OPERATING_SYSTEMS.join(", ")}. Picks the official image (unless ami_id is set) and how the user data installs Docker.`,
+        default: s.instance.os,
+      },
+      (ref) => [
+        {
+          condition: `\${contains(${JSON.stringify(OPERATING_SYSTEMS)}, ${ref})}`,
+          errorMessage: `os must be one of ${OPERATING_SYSTEMS.join(", ")}. Got ${got(ref)}.`,
         },
       ],
     ),

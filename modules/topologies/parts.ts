@@ -2,12 +2,12 @@
  * The pieces both topologies build the same way, so that each topology file only says which pieces
  * it has and how they connect, as its diagram does.
  */
-import { Fn, type ITerraformDependable } from "cdktf";
+import { Fn, type ITerraformDependable, Token } from "cdktf";
 import type { Construct } from "constructs";
-import type { Deployment } from "../config/schema";
+import { type Deployment, OPERATING_SYSTEMS } from "../config/schema";
 import { InstanceRole } from "../constructs/instance-role";
-import { SpinnakerLaunchTemplate } from "../constructs/launch-template";
-import { MachineImage } from "../constructs/machine-image";
+import { SpinnakerLaunchTemplate, type UserDataChoice } from "../constructs/launch-template";
+import { MachineImage, type OperatingSystem } from "../constructs/machine-image";
 import { SecureBucket } from "../constructs/secure-bucket";
 import { ServerGroup } from "../constructs/server-group";
 import { SpinnakerConfiguration } from "../constructs/spinnaker-configuration";
@@ -148,7 +148,7 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
     keyName: instance.keyName,
     instanceProfileArn: o.instanceRole.instanceProfile.arn,
     securityGroupIds: o.securityGroupIds,
-    userData: renderInstanceUserData({ settings, role: o.role, localRedis: o.localRedis }),
+    userData: userData(settings, o),
     instanceTags: {
       [INSTANCE_TAGS.configBucket]: o.bucket.bucketName,
       [INSTANCE_TAGS.configVersion]: o.restartOn?.length
@@ -169,6 +169,22 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
     dependsOn: o.dependsOn,
     tags,
   });
+}
+
+/**
+ * The user data of a role: one text for the configured OS, or (when the OS is a module's input) one
+ * per supported OS, chosen by that input at plan time.
+ */
+function userData(settings: Deployment, o: RoleGroupOptions): string | UserDataChoice {
+  const { instance } = settings;
+  const render = (os: OperatingSystem) =>
+    renderInstanceUserData({
+      settings: { ...settings, instance: { ...instance, os } },
+      role: o.role,
+      localRedis: o.localRedis,
+    });
+  if (!Token.isUnresolved(instance.os)) return render(instance.os);
+  return { texts: Object.fromEntries(OPERATING_SYSTEMS.map((os) => [os, render(os)])), key: instance.os };
 }
 
 /** The image of the instances: the official one of the OS, or the deployer's own. */
