@@ -47,13 +47,13 @@ test.each([
   expect(config.packages).toEqual(expect.arrayContaining(["docker-ce", "docker-compose-plugin"]));
 });
 
-test("writes the compose project verbatim and a unit that syncs, sizes and starts it", () => {
+test("writes the compose project verbatim and a unit that syncs, prepares its variables and starts it", () => {
   const { config } = render();
   expect(fileAt(config, "/opt/spinnaker/compose.yaml")).toBe(options.compose);
   const unit = fileAt(config, "/etc/systemd/system/spinnaker.service");
   expect(unit).toContain("ExecStartPre=/opt/spinnaker/bin/sync-config");
-  expect(unit).toContain("ExecStartPre=/opt/spinnaker/bin/size-memory");
-  expect(unit).toContain("docker compose --env-file /opt/spinnaker/memory.env up --detach");
+  expect(unit).toContain("ExecStartPre=/opt/spinnaker/bin/compose-env");
+  expect(unit).toContain("docker compose --env-file /opt/spinnaker/compose.env up --detach");
   expect(unit).toContain("WantedBy=multi-user.target");
 });
 
@@ -72,8 +72,9 @@ test("the bucket name comes from the instance tag through IMDSv2, not the user d
   expect(fileAt(config, "/etc/default/spinnaker")).toContain("SPINNAKER_ROLE=polling");
 });
 
-test("the memory script gives each container its weighted share", () => {
-  const script = fileAt(render().config, "/opt/spinnaker/bin/size-memory");
+test("compose-env takes the images from the configuration and gives each container its weighted share", () => {
+  const script = fileAt(render().config, "/opt/spinnaker/bin/compose-env");
+  expect(script).toContain("cat /opt/spinnaker/config/compose.env");
   expect(script).toContain('echo "CLOUDDRIVER_MEMORY=$((available_kib * 8 / 9))k"');
   expect(script).toContain('echo "DECK_MEMORY=$((available_kib * 1 / 9))k"');
 });

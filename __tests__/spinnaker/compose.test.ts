@@ -1,15 +1,16 @@
 import { parse } from "yaml";
-import { type ComposeOptions, memoryShares, memoryVariable, renderCompose } from "../../modules/spinnaker/compose";
+import {
+  type ComposeOptions,
+  composeEnvironment,
+  imageVariable,
+  memoryShares,
+  memoryVariable,
+  renderCompose,
+} from "../../modules/spinnaker/compose";
 import { imageReferences } from "../../modules/spinnaker/images";
 import { SERVICES } from "../../modules/spinnaker/services";
 
-const options: ComposeOptions = {
-  role: "polling",
-  images: imageReferences({ registry: "ghcr.io/spinnaker", version: "2025.4.1", images: {} }),
-  kayenta: false,
-  localRedis: true,
-  redisImage: "docker.io/library/redis:7.4-alpine",
-};
+const options: ComposeOptions = { role: "polling", kayenta: false, localRedis: true };
 
 interface Service {
   image: string;
@@ -57,15 +58,23 @@ test("health checks probe each service's own port", () => {
   }
 });
 
-test("images are registry/service:version unless one is overridden", () => {
+test("every container's image is a variable of compose.env, never a literal of the user data", () => {
+  for (const [name, service] of Object.entries(services({ kayenta: true }))) {
+    expect(service.image).toBe(`$${imageVariable(name)}`);
+  }
+});
+
+test("compose.env: registry/service:version unless one is overridden, and Redis's when it runs here", () => {
   const custom = imageReferences({
     registry: "registry.example.com/spin",
     version: "1.2.3",
     images: { gate: "registry.example.com/gate-custom:7" },
   });
-  const all = services({ images: custom });
-  expect(all.orca.image).toBe("registry.example.com/spin/orca:1.2.3");
-  expect(all.gate.image).toBe("registry.example.com/gate-custom:7");
+  const env = composeEnvironment(custom, "docker.io/library/redis:7.4-alpine");
+  expect(env).toContain("\nORCA_IMAGE=registry.example.com/spin/orca:1.2.3\n");
+  expect(env).toContain("\nGATE_IMAGE=registry.example.com/gate-custom:7\n");
+  expect(env).toContain("\nREDIS_IMAGE=docker.io/library/redis:7.4-alpine\n");
+  expect(composeEnvironment(custom)).not.toContain("REDIS_IMAGE");
 });
 
 test("the polling role runs igor's polling, echo's scheduler and clouddriver's caching agents", () => {

@@ -31,7 +31,7 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
     expect(json.variable?.environment).toMatchObject({ type: "string", default: "preprod" });
   });
 
-  test("has the stack's resources and variables, and name, environment, tags and os besides", () => {
+  test("has the stack's resources and variables, and name, environment, tags, os and spinnaker besides", () => {
     const full = synthStack(settingsFrom(), stack === "ha-module" ? "ha" : "standalone");
     const addresses = (j: typeof json) =>
       Object.entries(j.resource ?? {})
@@ -39,7 +39,7 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
         .sort();
     expect(addresses(json)).toEqual(addresses(full));
     expect(Object.keys(json.variable ?? {}).sort()).toEqual(
-      [...Object.keys(full.variable ?? {}), "environment", "name", "os", "tags"].sort(),
+      [...Object.keys(full.variable ?? {}), "environment", "name", "os", "spinnaker", "tags"].sort(),
     );
   });
 
@@ -65,5 +65,14 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
       );
     }
     expect(JSON.stringify(json.data?.aws_ami)).toContain('\\"rhel\\" = \\"309956199498\\"');
+  });
+
+  test("images follow the spinnaker input: compose.env is built by Terraform from it", () => {
+    const env = Object.values(json.resource?.aws_s3_object ?? {}).find((o) => o.key === "config/compose.env");
+    expect(env?.content).toContain(
+      'CLOUDDRIVER_IMAGE=${lookup(var.spinnaker.images, "clouddriver", "${local.spinnaker.registry}/clouddriver:${local.spinnaker.version}")}',
+    );
+    expect(String(json.variable?.spinnaker.type)).toMatch(/^object\(\{ distribution = optional\(string, "oss"\)/);
+    expect(String(json.variable?.spinnaker.type).includes("redis_image")).toBe(stack === "standalone-module");
   });
 });

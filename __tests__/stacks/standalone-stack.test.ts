@@ -105,6 +105,7 @@ describe("the stand-alone topology", () => {
       [
         "config/clouddriver-local.yml",
         "config/clouddriver-nonpolling.yml",
+        "config/compose.env",
         "config/front50-local.yml",
         "config/gate-local.yml",
         "config/settings-local.js",
@@ -113,6 +114,11 @@ describe("the stand-alone topology", () => {
     );
     const settings = objects.find((o) => o.key === "config/settings-local.js");
     expect(settings?.content).toMatch(/gateUrl = "http:\/\/\$\{aws_lb\..+\.dns_name\}:8084"/);
+    const images = objects.find((o) => o.key === "config/compose.env");
+    expect(images?.content).toContain(
+      "\nCLOUDDRIVER_IMAGE=us-docker.pkg.dev/spinnaker-community/docker/clouddriver:2025.4.1\n",
+    );
+    expect(images?.content).toContain("\nREDIS_IMAGE=docker.io/library/redis:7.4-alpine\n");
   });
 
   test("the instance role may use exactly the config bucket", () => {

@@ -98,7 +98,7 @@ ${asserts}
 
 describe("the root module's own inputs", () => {
   test(
-    "name it and pick its OS, and refuse names Spinnaker cannot parse, tags instances cannot read, other OSes",
+    "name it, pick its OS and release; refuse bad names, unreadable tags, other OSes, bad images",
     () => {
       const workdir = initialized(layout);
       const refused = (variable: string, value: string) => `
@@ -148,8 +148,23 @@ run "os_picks_image_and_user_data" {
     error_message = "os = rhel must boot the RHEL user data"
   }
 }
-${refused("os", '"windows"')}${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
-        9,
+
+run "armory_release" {
+  command = plan
+  variables {
+    spinnaker = { distribution = "armory", version = "2.36.3", images = { gate = "registry.example.com/gate:7" } }
+  }
+  assert {
+    condition     = strcontains(aws_s3_object.configuration_file_compose_env.content, "\\nORCA_IMAGE=docker.io/armory/orca:2.36.3\\n")
+    error_message = "armory's registry and the given version must make the images: \${aws_s3_object.configuration_file_compose_env.content}"
+  }
+  assert {
+    condition     = strcontains(aws_s3_object.configuration_file_compose_env.content, "\\nGATE_IMAGE=registry.example.com/gate:7\\n")
+    error_message = "an image given for one service must replace its default"
+  }
+}
+${refused("spinnaker", '{ distribution = "armory" }')}${refused("spinnaker", '{ images = { gate = "gate image" } }')}${refused("spinnaker", '{ images = { jenkins = "jenkins:2" } }')}${refused("os", '"windows"')}${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
+        13,
       );
     },
     TIMEOUT,

@@ -3,11 +3,12 @@
  * data, `shellcheck` on every script it writes, `docker-compose config` on the compose project, for
  * every OS, role and Redis variant.
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { OPERATING_SYSTEMS } from "../../modules/config/schema";
-import { memoryShares, memoryVariable } from "../../modules/spinnaker/compose";
+import { composeEnvironment } from "../../modules/spinnaker/compose";
+import { imageReferences } from "../../modules/spinnaker/images";
 import { ROLES } from "../../modules/spinnaker/roles";
 import { renderInstanceUserData } from "../../modules/topologies/instance-software";
 import { settingsFrom } from "../helpers";
@@ -47,9 +48,9 @@ describe.each(variants)("$os, $role, local Redis: $localRedis", ({ os, role, loc
   test("shellcheck passes every script", () => {
     const scripts = files.filter((f) => f.content.startsWith("#!/bin/bash"));
     expect(scripts.map((f) => f.path).sort()).toEqual([
+      "/opt/spinnaker/bin/compose-env",
       ...(os === "ubuntu" ? [] : ["/opt/spinnaker/bin/install-ssm-agent"]),
       "/opt/spinnaker/bin/metadata",
-      "/opt/spinnaker/bin/size-memory",
       "/opt/spinnaker/bin/sync-config",
     ]);
     for (const script of scripts) {
@@ -59,46 +60,62 @@ describe.each(variants)("$os, $role, local Redis: $localRedis", ({ os, role, loc
     }
   });
 
-  test("docker-compose accepts the project with the limits the boot script writes", () => {
+  test("docker-compose accepts the project with the variables the boot script writes", () => {
     const compose = files.find((f) => f.path === "/opt/spinnaker/compose.yaml");
     expect(compose).toBeDefined();
     writeFileSync(join(dir, "compose.yaml"), compose?.content ?? "");
-    const limits = Object.keys(memoryShares({ kayenta, localRedis }))
-      .map((name) => `${memoryVariable(name)}=1048576k`)
-      .join("\n");
-    writeFileSync(join(dir, "memory.env"), `${limits}\n`);
-    const result = run("docker-compose", ["--file", "compose.yaml", "--env-file", "memory.env", "config"], {
+    const images = imageReferences(settings.spinnaker);
+    const env = composeEnvFromScript(
+      files,
+      dir,
+      composeEnvironment(images, localRedis ? settings.spinnaker.redisImage : undefined),
+      32768000,
+    );
+    expect(env.status).toBe(0);
+    const result = run("docker-compose", ["--file", "compose.yaml", "--env-file", "compose.env", "config"], {
       cwd: dir,
     });
     expectSuccess(result, "docker-compose config");
     expect(result.stderr).not.toContain("is not set");
-    const services = Object.keys(parse(result.stdout).services);
-    expect(services.includes("redis")).toBe(localRedis);
-    expect(services.includes("kayenta")).toBe(kayenta);
+    const services = parse(result.stdout).services as Record<string, { image: string }>;
+    expect(Object.keys(services).includes("redis")).toBe(localRedis);
+    expect(Object.keys(services).includes("kayenta")).toBe(kayenta);
+    expect(services.clouddriver.image).toBe(images.clouddriver);
+    if (localRedis) expect(services.redis.image).toBe(settings.spinnaker.redisImage);
   });
 });
 
-test("size-memory splits a 32 GiB machine's memory as the weights say", () => {
+/**
+ * Runs the user data's compose-env script against a fake /proc/meminfo and a synced compose.env in
+ * `dir`: the script's logic, not the machine's. Leaves `dir/compose.env` as the instance would.
+ */
+function composeEnvFromScript(files: WrittenFile[], dir: string, synced: string, memTotalKib: number) {
+  const script = files.find((f) => f.path.endsWith("/bin/compose-env"))?.content ?? "";
+  mkdirSync(join(dir, "config"), { recursive: true });
+  writeFileSync(join(dir, "config", "compose.env"), synced);
+  writeFileSync(join(dir, "meminfo"), `MemTotal:       ${memTotalKib} kB\n`);
+  const portable = script
+    .replace("/proc/meminfo", join(dir, "meminfo"))
+    .replace("/opt/spinnaker/config/compose.env", join(dir, "config", "compose.env"))
+    .replace("> /opt/spinnaker/compose.env", `> ${join(dir, "compose.env")}`);
+  writeFileSync(join(dir, "compose-env"), portable);
+  return run("bash", [join(dir, "compose-env")]);
+}
+
+test("compose-env keeps the synced images and splits a 32 GiB machine's memory as the weights say", () => {
   const settings = settingsFrom();
   const files = (
     parse(renderInstanceUserData({ settings, role: "polling", localRedis: true })) as {
       write_files: WrittenFile[];
     }
   ).write_files;
-  const script = files.find((f) => f.path.endsWith("size-memory"))?.content ?? "";
-  const dir = tempDir("size-memory");
-  // Run it against a fake /proc/meminfo and output path: the script's logic, not the machine's.
-  const portable = script
-    .replace("/proc/meminfo", join(dir, "meminfo"))
-    .replace("/opt/spinnaker/memory.env", join(dir, "memory.env"));
-  writeFileSync(join(dir, "meminfo"), "MemTotal:       32768000 kB\n");
-  writeFileSync(join(dir, "size-memory"), portable);
-  expectSuccess(run("bash", [join(dir, "size-memory")]), "size-memory");
-  const env = run("cat", [join(dir, "memory.env")]).stdout;
+  const dir = tempDir("compose-env");
+  expectSuccess(composeEnvFromScript(files, dir, "ORCA_IMAGE=example/orca:1\n", 32768000), "compose-env");
+  const env = run("cat", [join(dir, "compose.env")]).stdout;
   const available = 32768000 - 1048576;
+  expect(env).toContain("ORCA_IMAGE=example/orca:1\n");
   expect(env).toContain(`CLOUDDRIVER_MEMORY=${Math.floor((available * 8) / 30)}k`);
-  writeFileSync(join(dir, "meminfo"), "MemTotal:       4000000 kB\n");
-  const small = run("bash", [join(dir, "size-memory")]);
+  const small = composeEnvFromScript(files, dir, "ORCA_IMAGE=example/orca:1\n", 4000000);
   expect(small.status).toBe(1);
   expect(small.stderr).toContain("too little for Spinnaker");
 });

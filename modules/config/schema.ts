@@ -48,6 +48,16 @@ const namePart = (what: string, max: number) =>
     })
     .max(max, { message: `expected at most ${max} characters` });
 
+export const IMAGE_TAG_PATTERN = /^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$/;
+export const REGISTRY_PATTERN = /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/;
+/**
+ * A container image reference (`registry/name:tag` or `@sha256:...`): no whitespace and no `$`, as
+ * it becomes a line of compose.env, which docker compose interpolates.
+ */
+export const IMAGE_REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$/;
+const imageReference = z
+  .string()
+  .regex(IMAGE_REFERENCE_PATTERN, { message: "expected a container image reference such as registry/name:tag" });
 export const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 export const AMI_ID_PATTERN = /^ami-[0-9a-f]{8,17}$/;
 export const VPC_ID_PATTERN = /^vpc-[0-9a-f]{8,17}$/;
@@ -226,19 +236,13 @@ export const ConfigSchema = z
       .strictObject({
         distribution: z.enum(["oss", "armory"]).default("oss"),
         /** Default for `oss`: see DEFAULT_OSS_VERSION. Required for `armory`, which numbers its own releases. */
-        version: z
-          .string()
-          .regex(/^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$/, { message: "expected a container image tag" })
-          .optional(),
-        /** Default: ghcr.io/spinnaker for `oss`, docker.io/armory for `armory`. */
-        registry: z
-          .string()
-          .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, { message: "expected a registry host and path" })
-          .optional(),
+        version: z.string().regex(IMAGE_TAG_PATTERN, { message: "expected a container image tag" }).optional(),
+        /** Default: DEFAULT_REGISTRY of the distribution. */
+        registry: z.string().regex(REGISTRY_PATTERN, { message: "expected a registry host and path" }).optional(),
         /** Per-service full image references (`registry/name:tag`), overriding registry and version. */
-        images: z.partialRecord(z.enum(SPINNAKER_SERVICES), z.string().min(1)).default({}),
-        redisImage: z.string().min(1).default("docker.io/library/redis:7.4-alpine"),
-        awsCliImage: z.string().min(1).default("public.ecr.aws/aws-cli/aws-cli:2.27.49"),
+        images: z.partialRecord(z.enum(SPINNAKER_SERVICES), imageReference).default({}),
+        redisImage: imageReference.default("docker.io/library/redis:7.4-alpine"),
+        awsCliImage: imageReference.default("public.ecr.aws/aws-cli/aws-cli:2.27.49"),
         kayenta: z.boolean().default(false),
         /** Where front50 keeps pipelines and applications, under the config bucket. */
         front50Prefix: z

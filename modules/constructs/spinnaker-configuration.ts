@@ -33,7 +33,7 @@ export class SpinnakerConfiguration extends Construct {
           bucket: props.bucket,
           key: `${props.prefix}/${name}`,
           content: assertTemplateSafe(props.files[name], `configuration file ${name}`),
-          contentType: name.endsWith(".js") ? "application/javascript" : "application/yaml",
+          contentType: contentType(name),
           tags: props.tags,
           dependsOn: props.dependsOn,
         }),
@@ -45,4 +45,10 @@ export class SpinnakerConfiguration extends Construct {
       ),
     );
   }
+}
+
+function contentType(name: string): string {
+  if (name.endsWith(".js")) return "application/javascript";
+  if (name.endsWith(".env")) return "text/plain";
+  return "application/yaml";
 }

@@ -86,7 +86,7 @@ export function renderUserData(o: UserDataOptions): string {
       file(METADATA_PATH, "0755", METADATA),
       file(`${SPINNAKER_HOME}/bin/sync-config`, "0755", SYNC_CONFIG),
       ...(setup.installSsmAgent ? [file(INSTALL_SSM_AGENT_PATH, "0755", INSTALL_SSM_AGENT)] : []),
-      file(`${SPINNAKER_HOME}/bin/size-memory`, "0755", sizeMemoryScript(o.memoryShares)),
+      file(`${SPINNAKER_HOME}/bin/compose-env`, "0755", composeEnvScript(o.memoryShares)),
       file("/etc/systemd/system/spinnaker.service", "0644", SYSTEMD_UNIT),
     ],
     runcmd: [
@@ -165,24 +165,29 @@ echo "sync-config: could not sync $SPINNAKER_CONFIG_PREFIX/ from the config buck
 exit 1
 `;
 
-function sizeMemoryScript(shares: Readonly<Record<string, number>>): string {
+/** Where the compose project's variables are assembled at every start: images, then memory limits. */
+export const COMPOSE_ENV_FILE = `${SPINNAKER_HOME}/compose.env`;
+
+function composeEnvScript(shares: Readonly<Record<string, number>>): string {
   const total = Object.values(shares).reduce((a, b) => a + b, 0);
   const lines = Object.entries(shares).map(
     ([name, weight]) => `  echo "${memoryVariable(name)}=$((available_kib * ${weight} / ${total}))k"`,
   );
   return `#!/bin/bash
-# Splits the instance's memory between the containers by fixed weights, so one set of user data
-# fits any instance type; 1 GiB stays with the OS and Docker.
+# Writes the compose project's variables: each container's image from the synced configuration
+# (compose.env), and its memory limit, split from the instance's memory by fixed weights so that one
+# set of user data fits any instance type; 1 GiB stays with the OS and Docker.
 set -euo pipefail
 total_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
 available_kib=$((total_kib - 1048576))
 if [ "$available_kib" -lt 4194304 ]; then
-  echo "size-memory: $total_kib KiB of memory is too little for Spinnaker (at least 5 GiB)" >&2
+  echo "compose-env: $total_kib KiB of memory is too little for Spinnaker (at least 5 GiB)" >&2
   exit 1
 fi
 {
+  cat ${CONFIG_DIR}/compose.env
 ${lines.join("\n")}
-} > ${SPINNAKER_HOME}/memory.env
+} > ${COMPOSE_ENV_FILE}
 `;
 }
 
@@ -197,9 +202,9 @@ Type=oneshot
 RemainAfterExit=yes
 WorkingDirectory=${SPINNAKER_HOME}
 ExecStartPre=${SPINNAKER_HOME}/bin/sync-config
-ExecStartPre=${SPINNAKER_HOME}/bin/size-memory
-ExecStart=/usr/bin/docker compose --env-file ${SPINNAKER_HOME}/memory.env up --detach --remove-orphans
-ExecStop=/usr/bin/docker compose --env-file ${SPINNAKER_HOME}/memory.env down
+ExecStartPre=${SPINNAKER_HOME}/bin/compose-env
+ExecStart=/usr/bin/docker compose --env-file ${COMPOSE_ENV_FILE} up --detach --remove-orphans
+ExecStop=/usr/bin/docker compose --env-file ${COMPOSE_ENV_FILE} down
 # The first start pulls every image.
 TimeoutStartSec=1800
 

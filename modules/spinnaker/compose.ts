@@ -15,12 +15,9 @@ export const REDIS_DATA_DIR = "/var/lib/spinnaker/redis";
 
 export interface ComposeOptions {
   readonly role: Role;
-  /** Full image reference per service (`registry/name:tag`). */
-  readonly images: Readonly<Record<SpinnakerService, string>>;
   readonly kayenta: boolean;
   /** Run Redis in a container on the instance (stand-alone); otherwise a managed endpoint is used. */
   readonly localRedis: boolean;
-  readonly redisImage: string;
 }
 
 /** Memory weights of the containers, for the boot-time sizing script. */
@@ -36,6 +33,23 @@ export function memoryVariable(container: string): string {
   return `${container.toUpperCase()}_MEMORY`;
 }
 
+/** The environment variable that carries a container's image, such as `CLOUDDRIVER_IMAGE`. */
+export function imageVariable(container: string): string {
+  return `${container.toUpperCase()}_IMAGE`;
+}
+
+/**
+ * `compose.env` in the configuration: the image of every container. The compose project in the
+ * user data names only the variables, so a new release or registry changes this file (and rolls
+ * the instances like any configuration change), never the user data. Values may be Terraform
+ * strings (a module's inputs); their validation keeps whitespace and `$` out of them.
+ */
+export function composeEnvironment(images: Readonly<Record<SpinnakerService, string>>, redisImage?: string): string {
+  const lines = Object.entries(images).map(([name, image]) => `${imageVariable(name)}=${image}`);
+  if (redisImage !== undefined) lines.push(`${imageVariable("redis")}=${redisImage}`);
+  return `# Rendered by cdktf-spinnaker-aws: the image of each container, for docker compose.\n${lines.join("\n")}\n`;
+}
+
 const LOGGING = { driver: "json-file", options: { "max-size": "50m", "max-file": "5" } };
 
 export function renderCompose(o: ComposeOptions): string {
@@ -44,7 +58,7 @@ export function renderCompose(o: ComposeOptions): string {
 
   if (o.localRedis) {
     services.redis = {
-      image: o.redisImage,
+      image: `$${imageVariable("redis")}`,
       network_mode: "host",
       restart: "always",
       // Loopback only: nothing outside the instance can reach this Redis, which has no password.
@@ -71,7 +85,7 @@ export function renderCompose(o: ComposeOptions): string {
 function serviceDefinition(spec: ServiceSpec, o: ComposeOptions, roleEnv: Record<string, string>) {
   const isDeck = spec.name === "deck";
   return {
-    image: o.images[spec.name],
+    image: `$${imageVariable(spec.name)}`,
     network_mode: "host",
     restart: "always",
     environment: isDeck

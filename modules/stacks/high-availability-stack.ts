@@ -10,7 +10,13 @@ export class HighAvailabilityStack extends SpinnakerStack {
   readonly spinnaker: HighAvailabilitySpinnaker;
 
   constructor(scope: Construct, id: string, settings: Settings, options: SpinnakerStackOptions = {}) {
-    super(scope, id, settings, { name: "high-availability", stateName: "ha", minInstanceSubnets: 2 }, options);
+    super(
+      scope,
+      id,
+      settings,
+      { name: "high-availability", stateName: "ha", minInstanceSubnets: 2, localRedis: false },
+      options,
+    );
     const ha = defineHighAvailabilityVariables(this, settings);
     this.spinnaker = new HighAvailabilitySpinnaker(this, "Spinnaker", {
       settings: this.deployment,

@@ -3,7 +3,7 @@ import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, type TerraformElement, TerraformLocal, TerraformStack, type TerraformVariable, Token } from "cdktf";
 import type { Construct, Node } from "constructs";
-import type { Deployment, Settings } from "../config/schema";
+import { DEFAULT_OSS_VERSION, DEFAULT_REGISTRY, type Deployment, type Settings } from "../config/schema";
 import type { OperatingSystem } from "../constructs/machine-image";
 import { ReadableAddresses } from "./addresses";
 import { configureBackend } from "./backend";
@@ -21,6 +21,8 @@ export interface TopologyRequirements {
   readonly stateName: "standalone" | "ha";
   /** Instance subnets (AZs) the topology needs at the least. */
   readonly minInstanceSubnets: number;
+  /** Redis runs in a container on the instances (stand-alone). */
+  readonly localRedis: boolean;
 }
 
 export interface SpinnakerStackOptions {
@@ -80,7 +82,7 @@ export abstract class SpinnakerStack extends TerraformStack {
     const partition = currentPartition.partition;
     // A module names and tags its resources from its inputs; a stack from the configuration, like its
     // state key, so that one state never holds two environments.
-    const naming = options.module ? defineModuleVariables(this, settings) : undefined;
+    const naming = options.module ? defineModuleVariables(this, settings, topology.localRedis) : undefined;
     const namePrefix = naming ? `${naming.name.stringValue}-${naming.environment.stringValue}` : settings.namePrefix;
     // A module has no provider of its own, so no default_tags: its resources carry these themselves.
     const tags = naming ? moduleTags(this, naming.tags, stackTags) : settings.tags;
@@ -89,6 +91,7 @@ export abstract class SpinnakerStack extends TerraformStack {
     this.variables = v;
     this.deployment = {
       ...settings,
+      spinnaker: naming ? { ...settings.spinnaker, ...spinnakerFromInput(this, naming.spinnaker) } : settings.spinnaker,
       region,
       partition,
       namePrefix,
@@ -136,6 +139,26 @@ export abstract class SpinnakerStack extends TerraformStack {
   override allocateLogicalId(element: TerraformElement | Node): string {
     return this.addresses.allocate(element);
   }
+}
+
+/**
+ * What Spinnaker runs, from a module's `spinnaker` input (`local.spinnaker`): registry and version
+ * follow the distribution at plan time, with the configuration's defaults (schema.ts).
+ */
+function spinnakerFromInput(stack: TerraformStack, input: TerraformVariable) {
+  const attribute = (name: string) => Fn.lookupNested(input.value, [name]);
+  const local = new TerraformLocal(stack, "SpinnakerImages", {
+    registry: Fn.coalesce([attribute("registry"), Fn.lookup(DEFAULT_REGISTRY, attribute("distribution"))]),
+    version: Fn.coalesce([attribute("version"), DEFAULT_OSS_VERSION]),
+  });
+  local.overrideLogicalId("spinnaker");
+  return {
+    distribution: Token.asString(attribute("distribution")) as Settings["spinnaker"]["distribution"],
+    registry: Token.asString(Fn.lookupNested(local.expression, ["registry"])),
+    version: Token.asString(Fn.lookupNested(local.expression, ["version"])),
+    images: Token.asStringMap(attribute("images")),
+    redisImage: Token.asString(attribute("redis_image")),
+  };
 }
 
 /** `local.tags`: the caller's tags and the stack's own, on every resource of a module. */

@@ -9,7 +9,13 @@ export class StandaloneStack extends SpinnakerStack {
   readonly spinnaker: StandaloneSpinnaker;
 
   constructor(scope: Construct, id: string, settings: Settings, options: SpinnakerStackOptions = {}) {
-    super(scope, id, settings, { name: "standalone", stateName: "standalone", minInstanceSubnets: 1 }, options);
+    super(
+      scope,
+      id,
+      settings,
+      { name: "standalone", stateName: "standalone", minInstanceSubnets: 1, localRedis: true },
+      options,
+    );
     this.spinnaker = new StandaloneSpinnaker(this, "Spinnaker", { settings: this.deployment });
     spinnakerOutputs(this, this.spinnaker, {
       auto_scaling_group_name: {

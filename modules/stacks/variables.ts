@@ -7,12 +7,18 @@ import { TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import type { Construct } from "constructs";
 import {
   AMI_ID_PATTERN,
+  DEFAULT_OSS_VERSION,
+  DEFAULT_REGISTRY,
   ENVIRONMENT_MAX,
+  IMAGE_REFERENCE_PATTERN,
+  IMAGE_TAG_PATTERN,
   INSTANCE_TYPE_PATTERN,
   NAME_MAX,
   NAME_PART_PATTERN,
   OPERATING_SYSTEMS,
+  REGISTRY_PATTERN,
   type Settings,
+  SPINNAKER_SERVICES,
   TAG_KEY_CHARACTERS,
   VPC_ID_PATTERN,
 } from "../config/schema";
@@ -275,6 +281,8 @@ export interface ModuleVariables {
   readonly environment: TerraformVariable;
   readonly tags: TerraformVariable;
   readonly os: TerraformVariable;
+  /** `{ distribution, version, registry, images, redis_image }`, the last with Redis on the instance. */
+  readonly spinnaker: TerraformVariable;
 }
 
 const namePart = (setting: string, max: number) => (ref: string) => [
@@ -289,8 +297,9 @@ const namePart = (setting: string, max: number) => (ref: string) => [
  * as its state key does, so that one state never holds two environments; its OS too, so that its
  * launch templates carry one user data instead of one per OS.
  */
-export function defineModuleVariables(scope: Construct, s: Settings): ModuleVariables {
+export function defineModuleVariables(scope: Construct, s: Settings, localRedis: boolean): ModuleVariables {
   return {
+    spinnaker: spinnakerVariable(scope, s, localRedis),
     name: variable(
       scope,
       "name",
@@ -343,6 +352,66 @@ export function defineModuleVariables(scope: Construct, s: Settings): ModuleVari
       ],
     ),
   };
+}
+
+/** HCL for a literal inside a type expression: HCL's object syntax also takes JSON's `:`. */
+const hcl = (value: unknown) => (value === undefined ? "null" : JSON.stringify(value));
+
+/**
+ * What Spinnaker runs, as one typed input. Defaults are the configuration's own choices; version
+ * and registry stay null unless it made one, so that they follow `distribution` at plan time.
+ */
+function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): TerraformVariable {
+  const sp = s.spinnaker;
+  const version = sp.distribution === "oss" && sp.version === DEFAULT_OSS_VERSION ? undefined : sp.version;
+  const registry = sp.registry === DEFAULT_REGISTRY[sp.distribution] ? undefined : sp.registry;
+  const attributes = [
+    `distribution = optional(string, ${hcl(sp.distribution)})`,
+    `version = optional(string, ${hcl(version)})`,
+    `registry = optional(string, ${hcl(registry)})`,
+    `images = optional(map(string), ${hcl(sp.images)})`,
+    ...(localRedis ? [`redis_image = optional(string, ${hcl(sp.redisImage)})`] : []),
+  ];
+  return variable(
+    scope,
+    "spinnaker",
+    {
+      type: `object({ ${attributes.join(", ")} })`,
+      description: `What the instances run: distribution (oss or armory); version, the image tag of every service (default ${DEFAULT_OSS_VERSION} for oss; required for armory); registry (default ${DEFAULT_REGISTRY.oss} for oss, ${DEFAULT_REGISTRY.armory} for armory); images, full references of single services that replace registry/<service>:version${localRedis ? "; redis_image, the Redis container's" : ""}.`,
+      default: {},
+    },
+    (ref) => [
+      {
+        condition: `\${contains(["oss", "armory"], ${ref}.distribution)}`,
+        errorMessage: `spinnaker.distribution must be oss or armory. Got \${jsonencode(${ref}.distribution)}.`,
+      },
+      {
+        condition: `\${${ref}.distribution == "oss" || ${ref}.version != null}`,
+        errorMessage:
+          "spinnaker.version is required when spinnaker.distribution is armory: Armory numbers its own releases (such as 2.36.3).",
+      },
+      {
+        condition: `\${${ref}.version == null || can(regex("${anchored(IMAGE_TAG_PATTERN)}", ${ref}.version))}`,
+        errorMessage: `spinnaker.version must be a container image tag such as ${DEFAULT_OSS_VERSION}. Got \${jsonencode(${ref}.version)}.`,
+      },
+      {
+        condition: `\${${ref}.registry == null || can(regex("${anchored(REGISTRY_PATTERN)}", ${ref}.registry))}`,
+        errorMessage: `spinnaker.registry must be a registry host and path such as ghcr.io/spinnaker. Got \${jsonencode(${ref}.registry)}.`,
+      },
+      {
+        condition: `\${alltrue([for service, image in ${ref}.images : contains(${JSON.stringify(SPINNAKER_SERVICES)}, service) && can(regex("${anchored(IMAGE_REFERENCE_PATTERN)}", image))])}`,
+        errorMessage: `spinnaker.images must map Spinnaker services (${SPINNAKER_SERVICES.join(", ")}) to image references such as registry/name:tag (no spaces or $). Got \${jsonencode(${ref}.images)}.`,
+      },
+      ...(localRedis
+        ? [
+            {
+              condition: `\${can(regex("${anchored(IMAGE_REFERENCE_PATTERN)}", ${ref}.redis_image))}`,
+              errorMessage: `spinnaker.redis_image must be an image reference such as docker.io/library/redis:7.4-alpine (no spaces or $). Got \${jsonencode(${ref}.redis_image)}.`,
+            },
+          ]
+        : []),
+    ],
+  );
 }
 
 export interface HighAvailabilityVariables {

@@ -1,11 +1,11 @@
 /**
  * What a Spinnaker instance runs, rendered once per role for a topology: the compose project and
- * the cloud-init user data around it. Both topologies call this; only its inputs differ.
+ * the cloud-init user data around it. Both topologies call this; only its inputs differ. The images
+ * are not here: they are the configuration's `compose.env`.
  */
 import type { Settings } from "../config/schema";
 import { renderUserData } from "../spinnaker/cloud-init";
 import { memoryShares, renderCompose } from "../spinnaker/compose";
-import { imageReferences } from "../spinnaker/images";
 import type { Role } from "../spinnaker/roles";
 
 export const CONFIG_PREFIX = "config";
@@ -25,7 +25,7 @@ const rendered = new Map<string, string>();
 
 export function renderInstanceUserData(o: InstanceSoftwareOptions): string {
   const { instance, spinnaker } = o.settings;
-  const key = JSON.stringify([instance.os, spinnaker, o.role, o.localRedis]);
+  const key = JSON.stringify([instance.os, spinnaker.kayenta, spinnaker.awsCliImage, o.role, o.localRedis]);
   let userData = rendered.get(key);
   if (userData === undefined) {
     userData = render(o);
@@ -36,13 +36,7 @@ export function renderInstanceUserData(o: InstanceSoftwareOptions): string {
 
 function render(o: InstanceSoftwareOptions): string {
   const { spinnaker } = o.settings;
-  const compose = renderCompose({
-    role: o.role,
-    images: imageReferences(spinnaker),
-    kayenta: spinnaker.kayenta,
-    localRedis: o.localRedis,
-    redisImage: spinnaker.redisImage,
-  });
+  const compose = renderCompose({ role: o.role, kayenta: spinnaker.kayenta, localRedis: o.localRedis });
   return renderUserData({
     os: o.settings.instance.os,
     role: o.role,

@@ -13,6 +13,8 @@ import { ServerGroup } from "../constructs/server-group";
 import { SpinnakerConfiguration } from "../constructs/spinnaker-configuration";
 import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer";
 import { INSTANCE_TAGS } from "../spinnaker/cloud-init";
+import { composeEnvironment } from "../spinnaker/compose";
+import { imageReferences } from "../spinnaker/images";
 import { KAYENTA_PREFIX, type ProfileOptions, renderProfiles } from "../spinnaker/profiles";
 import type { Role } from "../spinnaker/roles";
 import { SERVICES } from "../spinnaker/services";
@@ -70,16 +72,23 @@ export function spinnakerConfiguration(
     bucket: bucket.bucketName,
     prefix: CONFIG_PREFIX,
     dependsOn: bucket.controls,
-    files: renderProfiles({
-      ...topology,
-      region: settings.region,
-      configBucket: bucket.bucketName,
-      front50Prefix: spinnaker.front50Prefix,
-      tlsAtLoadBalancer: loadBalancer.certificateArn !== undefined,
-      kayenta: spinnaker.kayenta,
-      awsAccounts: spinnaker.accounts.aws.map((a) => ({ ...a, regions: a.regions ?? [] })),
-      kubernetesAccounts: spinnaker.accounts.kubernetes,
-    }),
+    files: {
+      ...renderProfiles({
+        ...topology,
+        region: settings.region,
+        configBucket: bucket.bucketName,
+        front50Prefix: spinnaker.front50Prefix,
+        tlsAtLoadBalancer: loadBalancer.certificateArn !== undefined,
+        kayenta: spinnaker.kayenta,
+        awsAccounts: spinnaker.accounts.aws.map((a) => ({ ...a, regions: a.regions ?? [] })),
+        kubernetesAccounts: spinnaker.accounts.kubernetes,
+      }),
+      // Stand-alone runs Redis in a container beside the services.
+      "compose.env": composeEnvironment(
+        imageReferences(spinnaker),
+        topology.managedRedis ? undefined : spinnaker.redisImage,
+      ),
+    },
     tags: settings.tags,
   });
 }
