@@ -8,8 +8,8 @@ const props: SecurityGroupsProps = {
   namePrefix: "armoryspinnaker-preprod",
   vpcId: "vpc-0123456789abcdef0",
   listenerPorts: [
-    { port: 80, purpose: "deck (UI) listener" },
-    { port: 8084, purpose: "gate (API) listener" },
+    { id: "Deck", port: 80, purpose: "deck (UI) listener" },
+    { id: "Gate", port: 8084, purpose: "gate (API) listener" },
   ],
   targetPorts: [
     { port: 9000, purpose: "deck (UI)" },

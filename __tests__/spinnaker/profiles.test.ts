@@ -8,7 +8,6 @@ const options: ProfileOptions = {
   serviceHost: "localhost",
   deckUrl: "http://spin.example.com",
   gateUrl: "http://spin.example.com:8084",
-  tlsAtLoadBalancer: false,
   redisUrl: "redis://localhost:6379",
   managedRedis: false,
   kayenta: false,
@@ -40,9 +39,8 @@ test("front50 stores its data in the config bucket under its own prefix", () => 
   });
 });
 
-test("gate honours X-Forwarded-* only behind a TLS-terminating load balancer", () => {
-  expect(profile("gate-local.yml")).toEqual({});
-  expect(profile("gate-local.yml", { tlsAtLoadBalancer: true }).server.tomcat.remoteip).toEqual({
+test("gate honours the load balancer's X-Forwarded-* headers, with or without TLS", () => {
+  expect(profile("gate-local.yml").server.tomcat.remoteip).toEqual({
     "protocol-header": "X-Forwarded-Proto",
     "remote-ip-header": "X-Forwarded-For",
   });

@@ -31,15 +31,23 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
     expect(json.variable?.environment).toMatchObject({ type: "string", default: "preprod" });
   });
 
-  test("has the stack's resources and variables, and name, environment, tags, os and spinnaker besides", () => {
+  test("has the stack's resources and variables, and its own inputs besides", () => {
     const full = synthStack(settingsFrom(), stack === "ha-module" ? "ha" : "standalone");
     const addresses = (j: typeof json) =>
       Object.entries(j.resource ?? {})
         .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
         .sort();
-    expect(addresses(json)).toEqual(addresses(full));
+    // Besides: what a module switches on its inputs with count (the stack has it only when configured).
+    const switched = [
+      "aws_lb_listener.user_facing_load_balancer_http_redirect",
+      "aws_vpc_security_group_ingress_rule.security_groups_user_ingress_redirect",
+    ];
+    expect(addresses(json)).toEqual([...addresses(full), ...switched].sort());
+    expect(json.resource?.aws_lb_listener?.user_facing_load_balancer_http_redirect.count).toBe(
+      "${((var.load_balancer.certificate_arn != null) && ((coalesce(var.load_balancer.deck_port, (var.load_balancer.certificate_arn == null) ? 80 : 443) != 80) && (var.load_balancer.gate_port != 80))) ? 1 : 0}",
+    );
     expect(Object.keys(json.variable ?? {}).sort()).toEqual(
-      [...Object.keys(full.variable ?? {}), "environment", "name", "os", "spinnaker", "tags"].sort(),
+      [...Object.keys(full.variable ?? {}), "environment", "load_balancer", "name", "os", "spinnaker", "tags"].sort(),
     );
   });
 

@@ -17,6 +17,7 @@ import {
 } from "./harness";
 
 const TIMEOUT = 240_000;
+const CERTIFICATE = "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555";
 const NETWORK = `  vpc_id              = "vpc-0123456789abcdef0"
   instance_subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
   user_cidrs          = ["10.0.0.0/8"]
@@ -98,7 +99,7 @@ ${asserts}
 
 describe("the root module's own inputs", () => {
   test(
-    "name it, pick its OS and release; refuse bad names, unreadable tags, other OSes, bad images",
+    "name it, pick its OS, release and listeners; refuse what the configuration refuses",
     () => {
       const workdir = initialized(layout);
       const refused = (variable: string, value: string) => `
@@ -163,8 +164,44 @@ run "armory_release" {
     error_message = "an image given for one service must replace its default"
   }
 }
-${refused("spinnaker", '{ distribution = "armory" }')}${refused("spinnaker", '{ images = { gate = "gate image" } }')}${refused("spinnaker", '{ images = { jenkins = "jenkins:2" } }')}${refused("os", '"windows"')}${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
-        13,
+
+run "plain_http_by_default" {
+  command = plan
+  assert {
+    condition     = aws_lb_listener.user_facing_load_balancer_deck_listener.protocol == "HTTP" && aws_lb_listener.user_facing_load_balancer_deck_listener.port == 80
+    error_message = "without a certificate deck must listen on HTTP 80"
+  }
+  assert {
+    condition     = length(aws_lb_listener.user_facing_load_balancer_http_redirect) == 0
+    error_message = "without a certificate there is nothing to redirect to"
+  }
+}
+
+run "tls_from_its_inputs" {
+  command = plan
+  variables {
+    load_balancer = { certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com", scheme = "internet-facing", access_logs = { bucket = "example-logs" } }
+    load_balancer_subnet_ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+  }
+  assert {
+    condition     = aws_lb_listener.user_facing_load_balancer_deck_listener.protocol == "HTTPS" && aws_lb_listener.user_facing_load_balancer_deck_listener.port == 443 && aws_lb_listener.user_facing_load_balancer_gate_listener.certificate_arn == "${CERTIFICATE}"
+    error_message = "a certificate must make both listeners HTTPS, deck on 443"
+  }
+  assert {
+    condition     = length(aws_lb_listener.user_facing_load_balancer_http_redirect) == 1 && length(aws_vpc_security_group_ingress_rule.security_groups_user_ingress_redirect) == 1
+    error_message = "port 80 must redirect, and be open to the users"
+  }
+  assert {
+    condition     = output.deck_url == "https://spinnaker.example.com" && output.gate_url == "https://spinnaker.example.com:8084"
+    error_message = "the URLs must use the hostname over HTTPS: \${output.deck_url}"
+  }
+  assert {
+    condition     = !aws_lb.user_facing_load_balancer.internal && aws_lb.user_facing_load_balancer.access_logs[0].bucket == "example-logs"
+    error_message = "scheme and access logs must follow the input"
+  }
+}
+${refused("load_balancer", '{ scheme = "public" }')}${refused("load_balancer", `{ certificate_arn = "${CERTIFICATE}" }`)}${refused("load_balancer", "{ gate_port = 80 }")}${refused("load_balancer", '{ ssl_policy = "ELBSecurityPolicy-2016-08" }')}${refused("load_balancer", "{ idle_timeout = 0 }")}${refused("spinnaker", '{ distribution = "armory" }')}${refused("spinnaker", '{ images = { gate = "gate image" } }')}${refused("spinnaker", '{ images = { jenkins = "jenkins:2" } }')}${refused("os", '"windows"')}${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
+        20,
       );
     },
     TIMEOUT,

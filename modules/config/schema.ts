@@ -48,6 +48,10 @@ const namePart = (what: string, max: number) =>
     })
     .max(max, { message: `expected at most ${max} characters` });
 
+export const HOSTNAME_PATTERN = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const CERTIFICATE_ARN_PATTERN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/;
+/** TLS 1.3 policies that allow TLS 1.2 at the least. */
+export const SSL_POLICY_PATTERN = /^ELBSecurityPolicy-TLS13-1-[23]-/;
 export const IMAGE_TAG_PATTERN = /^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$/;
 export const REGISTRY_PATTERN = /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/;
 /**
@@ -177,20 +181,17 @@ export const ConfigSchema = z
          */
         hostname: z
           .string()
-          .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
-            message: "expected a lower-case DNS name such as spinnaker.example.com",
-          })
+          .max(253, { message: "expected a DNS name of at most 253 characters" })
+          .regex(HOSTNAME_PATTERN, { message: "expected a lower-case DNS name such as spinnaker.example.com" })
           .optional(),
         /** ACM certificate: adds HTTPS listeners and redirects HTTP to HTTPS. */
         certificateArn: z
           .string()
-          .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, {
-            message: "expected an ACM certificate ARN",
-          })
+          .regex(CERTIFICATE_ARN_PATTERN, { message: "expected an ACM certificate ARN" })
           .optional(),
         sslPolicy: z
           .string()
-          .regex(/^ELBSecurityPolicy-TLS13-1-[23]-/, {
+          .regex(SSL_POLICY_PATTERN, {
             message: "expected a TLS 1.3 policy that allows at least TLS 1.2 (ELBSecurityPolicy-TLS13-1-2-* or -1-3-*)",
           })
           .default("ELBSecurityPolicy-TLS13-1-2-2021-06"),

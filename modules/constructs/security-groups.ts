@@ -1,9 +1,10 @@
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { TerraformIterator } from "cdktf";
+import { Fn, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
+import type { Condition } from "../terraform-values";
 import { withTags } from "./tags";
 
 export interface PortRule {
@@ -12,12 +13,19 @@ export interface PortRule {
   readonly purpose: string;
 }
 
+/** A listener's port: `id` names its rules, so they keep their address when the port changes. */
+export interface ListenerRule extends PortRule {
+  readonly id: string;
+  /** Whether the listener exists. @default true */
+  readonly when?: Condition;
+}
+
 export interface SecurityGroupsProps {
   /** `<name>-<environment>`; the groups' names start `<prefix>-user-facing-` and `<prefix>-internal-`. */
   readonly namePrefix: string;
   readonly vpcId: string;
-  /** Ports the user-facing load balancer listens on (deck, gate, and 443 with TLS). */
-  readonly listenerPorts: readonly PortRule[];
+  /** Ports the user-facing load balancer listens on (deck, gate, and 80 to redirect with TLS). */
+  readonly listenerPorts: readonly ListenerRule[];
   /** Instance ports the load balancer forwards to (deck 9000, gate 8084). */
   readonly targetPorts: readonly PortRule[];
   /** Ports the services call each other on, open only between members of the internal group. */
@@ -67,9 +75,11 @@ export class SecurityGroups extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
 
-    for (const { port, purpose } of props.listenerPorts) {
-      const cidrs = TerraformIterator.fromList(props.userCidrs);
-      new VpcSecurityGroupIngressRule(this, `UserIngress-${port}`, {
+    for (const { id: listener, port, purpose, when } of props.listenerPorts) {
+      const cidrs = TerraformIterator.fromList(
+        when === undefined || when === true ? props.userCidrs : Token.asList(Fn.conditional(when, props.userCidrs, [])),
+      );
+      new VpcSecurityGroupIngressRule(this, `UserIngress-${listener}`, {
         forEach: cidrs,
         securityGroupId: this.userFacing.id,
         description: `${purpose} from an allowed user CIDR`,

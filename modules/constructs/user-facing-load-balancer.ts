@@ -1,10 +1,11 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { Token } from "cdktf";
+import { Fn, Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import { SERVICES } from "../spinnaker/services";
+import { both, type Condition, countWhen, differ, equal, given, pick, possible } from "../terraform-values";
 import { serviceTargetGroup } from "./service-target-group";
 import { withTags } from "./tags";
 
@@ -20,9 +21,15 @@ export interface UserFacingLoadBalancerProps {
   readonly deckPort: number;
   /** Listener port for gate. */
   readonly gatePort: number;
-  /** The DNS name users open, pointed at this load balancer. @default - the load balancer's own DNS name */
+  /**
+   * The DNS name users open, pointed at this load balancer; may be a Terraform string that is null.
+   * @default - the load balancer's own DNS name
+   */
   readonly hostname?: string;
-  /** ACM certificate: both listeners speak HTTPS and port 80 redirects. @default - plain HTTP */
+  /**
+   * ACM certificate: both listeners speak HTTPS and port 80 redirects. May be a Terraform string
+   * that is null (plain HTTP then). @default - plain HTTP
+   */
   readonly certificateArn?: string;
   /** @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
   readonly sslPolicy?: string;
@@ -30,14 +37,29 @@ export interface UserFacingLoadBalancerProps {
   readonly deletionProtection?: boolean;
   /** @default 60 */
   readonly idleTimeoutSeconds?: number;
-  /** Access logs: an S3 bucket that grants the ELB log delivery service write access. @default - off */
+  /**
+   * Access logs: an S3 bucket that grants the ELB log delivery service write access; may be a
+   * Terraform object that is null (off then). @default - off
+   */
   readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
   readonly tags?: Record<string, string>;
 }
 
+/** A listener port, for the user-facing security group; `id` names its rules whatever the port. */
+export interface ListenerPort {
+  readonly id: string;
+  readonly port: number;
+  readonly purpose: string;
+  /** Whether the listener exists (the redirect only with TLS). @default true */
+  readonly when?: Condition;
+}
+
+const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
 /**
  * The application load balancer users reach deck and gate through. Invalid header fields are
  * dropped; with a certificate both listeners terminate TLS and plain HTTP on 80 is redirected.
+ * Every choice may be a Terraform value (a module's inputs): the listeners then follow it at plan.
  */
 export class UserFacingLoadBalancer extends Construct {
   readonly loadBalancer: Lb;
@@ -49,27 +71,37 @@ export class UserFacingLoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: UserFacingLoadBalancerProps) {
     super(scope, id);
-    // A name from Terraform variables is checked by their validation (name and environment lengths).
+    // Values from Terraform variables are checked by their validation blocks instead.
     if (!Token.isUnresolved(props.name) && props.name.length > 32) {
       throw invalidProp(this.node.path, "name", "must be at most 32 characters (an AWS limit)", props.name);
     }
     if (props.deckPort === props.gatePort) {
       throw invalidProp(this.node.path, "gatePort", `must differ from deckPort (${props.deckPort})`, props.gatePort);
     }
-    const tls = props.certificateArn !== undefined;
+    const tls = given(props.certificateArn);
 
     this.loadBalancer = new Lb(this, "LoadBalancer", {
       name: props.name,
       loadBalancerType: "application",
-      internal: props.scheme === "internal",
+      internal: equal(props.scheme, "internal") as boolean,
       securityGroups: [props.securityGroupId],
       subnets: props.subnetIds,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.deletionProtection ?? true,
       idleTimeout: props.idleTimeoutSeconds ?? 60,
-      accessLogs: props.accessLogs ? { enabled: true, ...props.accessLogs } : undefined,
+      accessLogs:
+        props.accessLogs && !Token.isUnresolved(props.accessLogs) ? { enabled: true, ...props.accessLogs } : undefined,
       tags: withTags(props.tags, { Name: props.name }),
     });
+
+    if (props.accessLogs && Token.isUnresolved(props.accessLogs)) {
+      // A Terraform object that may be null: one dynamic block while it is not. cdktf drops an
+      // iterator's dynamic block on a single-block attribute, so the JSON is written directly.
+      this.loadBalancer.addOverride("dynamic.access_logs", {
+        for_each: Fn.conditional(Op.eq(props.accessLogs, Token.nullValue()), [], [props.accessLogs]),
+        content: { enabled: true, bucket: `\${access_logs.value.bucket}`, prefix: `\${access_logs.value.prefix}` },
+      });
+    }
 
     this.deckTargetGroup = serviceTargetGroup(
       this,
@@ -86,10 +118,15 @@ export class UserFacingLoadBalancer extends Construct {
       withTags(props.tags, { Name: `${props.name}-gate` }),
     );
 
-    const protocol = tls ? "HTTPS" : "HTTP";
-    const tlsSettings = tls
-      ? { certificateArn: props.certificateArn, sslPolicy: props.sslPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06" }
-      : {};
+    const protocol = pick(tls, "HTTPS", "HTTP");
+    // Null without a certificate (a module's input): Terraform then leaves both unset.
+    const tlsSettings =
+      tls === false
+        ? {}
+        : {
+            certificateArn: props.certificateArn,
+            sslPolicy: pick(tls, props.sslPolicy ?? DEFAULT_SSL_POLICY, nullString()),
+          };
     for (const [listenerId, port, targetGroup] of [
       ["DeckListener", props.deckPort, this.deckTargetGroup],
       ["GateListener", props.gatePort, this.gateTargetGroup],
@@ -103,38 +140,80 @@ export class UserFacingLoadBalancer extends Construct {
         tags: props.tags,
       });
     }
-    if (tls && props.deckPort !== 80 && props.gatePort !== 80) {
+    const redirect = UserFacingLoadBalancer.redirectCondition(props);
+    if (possible(redirect)) {
       new LbListener(this, "HttpRedirect", {
+        count: countWhen(redirect),
         loadBalancerArn: this.loadBalancer.arn,
         port: 80,
         protocol: "HTTP",
         defaultAction: [
           {
             type: "redirect",
-            redirect: { protocol: "HTTPS", port: String(props.deckPort), statusCode: "HTTP_301" },
+            redirect: {
+              protocol: "HTTPS",
+              port: Token.isUnresolved(props.deckPort) ? Token.asString(props.deckPort) : String(props.deckPort),
+              statusCode: "HTTP_301",
+            },
           },
         ],
         tags: props.tags,
       });
     }
 
-    const scheme = tls ? "https" : "http";
-    const defaultPort = tls ? 443 : 80;
-    const host = props.hostname ?? this.loadBalancer.dnsName;
-    const url = (port: number) => `${scheme}://${host}${port === defaultPort ? "" : `:${port}`}`;
+    const scheme = pick(tls, "https", "http");
+    const host =
+      props.hostname === undefined
+        ? this.loadBalancer.dnsName
+        : hostOrDnsName(props.hostname, this.loadBalancer.dnsName);
+    const url = (port: number) => `${scheme}://${host}${portSuffix(tls, port)}`;
     this.deckUrl = url(props.deckPort);
     this.gateUrl = url(props.gatePort);
   }
 
+  /** Port 80 redirects to HTTPS with a certificate, unless a listener already uses it. */
+  private static redirectCondition(
+    props: Pick<UserFacingLoadBalancerProps, "deckPort" | "gatePort" | "certificateArn">,
+  ) {
+    return both(given(props.certificateArn), both(differ(props.deckPort, 80), differ(props.gatePort, 80)));
+  }
+
   /** Listener ports, for the user-facing security group. */
-  static listenerPorts(props: Pick<UserFacingLoadBalancerProps, "deckPort" | "gatePort" | "certificateArn">) {
-    const ports = [
-      { port: props.deckPort, purpose: "deck (UI) listener" },
-      { port: props.gatePort, purpose: "gate (API) listener" },
+  static listenerPorts(
+    props: Pick<UserFacingLoadBalancerProps, "deckPort" | "gatePort" | "certificateArn">,
+  ): ListenerPort[] {
+    const ports: ListenerPort[] = [
+      { id: "Deck", port: props.deckPort, purpose: "deck (UI) listener" },
+      { id: "Gate", port: props.gatePort, purpose: "gate (API) listener" },
     ];
-    if (props.certificateArn !== undefined && props.deckPort !== 80 && props.gatePort !== 80) {
-      ports.push({ port: 80, purpose: "HTTP listener that redirects to HTTPS" });
+    const redirect = UserFacingLoadBalancer.redirectCondition(props);
+    if (possible(redirect)) {
+      ports.push({ id: "Redirect", port: 80, purpose: "HTTP listener that redirects to HTTPS", when: redirect });
     }
     return ports;
   }
+}
+
+/**
+ * `:<port>` unless the port is the scheme's own. Written for Terraform without a conditional inside
+ * an operator or a token inside a string argument: cdktf renders neither with the parentheses or
+ * the interpolation they need.
+ */
+function portSuffix(tls: Condition, port: number): string {
+  const isDefault =
+    typeof tls === "boolean"
+      ? equal(port, tls ? 443 : 80)
+      : Op.or(Op.and(tls, Op.eq(port, 443)), Op.and(Op.not(tls), Op.eq(port, 80)));
+  if (typeof isDefault === "boolean") return isDefault ? "" : `:${port}`;
+  return Token.asString(Fn.conditional(isDefault, "", Fn.format(":%d", [port])));
+}
+
+/** Terraform's null where a string goes. */
+function nullString(): string {
+  return Token.asString(Token.nullValue());
+}
+
+/** The hostname users open, or the load balancer's DNS name when it is null. */
+function hostOrDnsName(hostname: string, dnsName: string): string {
+  return Token.isUnresolved(hostname) ? Token.asString(Fn.coalesce([hostname, dnsName])) : hostname;
 }

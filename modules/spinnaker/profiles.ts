@@ -34,8 +34,6 @@ export interface ProfileOptions {
   /** Browser-facing URLs of deck and gate. */
   readonly deckUrl: string;
   readonly gateUrl: string;
-  /** gate sits behind a TLS-terminating load balancer. */
-  readonly tlsAtLoadBalancer: boolean;
   /**
    * Redis: a URL with the port, or a Spinnaker secret reference that resolves to one
    * (`encrypted:secrets-manager!r:<region>!s:<name>`), so no password is ever written here.
@@ -75,16 +73,14 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
       redis: { connection: o.redisUrl },
     },
     "gate-local.yml": {
-      ...(o.tlsAtLoadBalancer
-        ? {
-            // The load balancer terminates TLS; without these gate builds http:// redirect URLs.
-            server: {
-              tomcat: {
-                remoteip: { "protocol-header": "X-Forwarded-Proto", "remote-ip-header": "X-Forwarded-For" },
-              },
-            },
-          }
-        : {}),
+      // gate is always behind the user-facing load balancer, which sets X-Forwarded-Proto (https when
+      // it terminates TLS) and X-Forwarded-For; without these gate builds http:// redirect URLs
+      // behind TLS and logs the load balancer's address as the client's.
+      server: {
+        tomcat: {
+          remoteip: { "protocol-header": "X-Forwarded-Proto", "remote-ip-header": "X-Forwarded-For" },
+        },
+      },
       // ElastiCache blocks CONFIG, so gate must not try to set notify-keyspace-events itself; the
       // parameter group sets it instead.
       ...(o.managedRedis ? { redis: { configuration: { secure: true } } } : {}),

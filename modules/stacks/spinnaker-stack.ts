@@ -1,7 +1,7 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn, type TerraformElement, TerraformLocal, TerraformStack, type TerraformVariable, Token } from "cdktf";
+import { Fn, Op, type TerraformElement, TerraformLocal, TerraformStack, type TerraformVariable, Token } from "cdktf";
 import type { Construct, Node } from "constructs";
 import { DEFAULT_OSS_VERSION, DEFAULT_REGISTRY, type Deployment, type Settings } from "../config/schema";
 import type { OperatingSystem } from "../constructs/machine-image";
@@ -117,10 +117,10 @@ export abstract class SpinnakerStack extends TerraformStack {
       },
       loadBalancer: {
         ...settings.loadBalancer,
+        ...(naming ? loadBalancerFromInput(naming.loadBalancer) : { certificateArn: v.certificateArn?.stringValue }),
         // cdktf has no Token.asBoolean: this IResolvable stands where a boolean goes and resolves to
         // var.deletion_protection.
         deletionProtection: v.deletionProtection.booleanValue as unknown as boolean,
-        certificateArn: v.certificateArn?.stringValue,
       },
     };
   }
@@ -158,6 +158,24 @@ function spinnakerFromInput(stack: TerraformStack, input: TerraformVariable) {
     version: Token.asString(Fn.lookupNested(local.expression, ["version"])),
     images: Token.asStringMap(attribute("images")),
     redisImage: Token.asString(attribute("redis_image")),
+  };
+}
+
+/** The user-facing load balancer from a module's `load_balancer` input; deck's port follows the certificate. */
+function loadBalancerFromInput(input: TerraformVariable): Partial<Settings["loadBalancer"]> {
+  const attribute = (name: string) => Fn.lookupNested(input.value, [name]);
+  const certificateArn = Token.asString(attribute("certificate_arn"));
+  return {
+    scheme: Token.asString(attribute("scheme")) as Settings["loadBalancer"]["scheme"],
+    hostname: Token.asString(attribute("hostname")),
+    certificateArn,
+    sslPolicy: Token.asString(attribute("ssl_policy")),
+    deckPort: Token.asNumber(
+      Fn.coalesce([attribute("deck_port"), Fn.conditional(Op.eq(certificateArn, Token.nullValue()), 80, 443)]),
+    ),
+    gatePort: Token.asNumber(attribute("gate_port")),
+    idleTimeoutSeconds: Token.asNumber(attribute("idle_timeout")),
+    accessLogs: attribute("access_logs") as unknown as Settings["loadBalancer"]["accessLogs"],
   };
 }
 

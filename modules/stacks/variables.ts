@@ -7,9 +7,11 @@ import { TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import type { Construct } from "constructs";
 import {
   AMI_ID_PATTERN,
+  CERTIFICATE_ARN_PATTERN,
   DEFAULT_OSS_VERSION,
   DEFAULT_REGISTRY,
   ENVIRONMENT_MAX,
+  HOSTNAME_PATTERN,
   IMAGE_REFERENCE_PATTERN,
   IMAGE_TAG_PATTERN,
   INSTANCE_TYPE_PATTERN,
@@ -19,6 +21,7 @@ import {
   REGISTRY_PATTERN,
   type Settings,
   SPINNAKER_SERVICES,
+  SSL_POLICY_PATTERN,
   TAG_KEY_CHARACTERS,
   VPC_ID_PATTERN,
 } from "../config/schema";
@@ -85,7 +88,7 @@ export function defineVariables(
   scope: Construct,
   s: Settings,
   minInstanceSubnets: number,
-  osInput = false,
+  moduleInputs = false,
 ): StackVariables {
   const atLeast =
     minInstanceSubnets === 1
@@ -136,17 +139,23 @@ export function defineVariables(
           condition: `\${alltrue([for id in ${ref} : can(regex("${SUBNET_ID}", id))])}`,
           errorMessage: `load_balancer_subnet_ids must hold subnet ids such as subnet-0123456789abcdef0. Got ${got(ref)}.`,
         },
-        s.loadBalancer.scheme === "internet-facing"
+        moduleInputs
           ? {
-              // The instance subnets are private: an internet-facing load balancer there is unreachable.
-              condition: `\${length(${ref}) >= 2}`,
-              errorMessage: `An internet-facing load balancer needs load_balancer_subnet_ids: public subnets in two AZs or more. Got ${got(ref)}.`,
+              // The scheme is the module's input: the rule follows it at plan time.
+              condition: `\${var.load_balancer.scheme == "internet-facing" ? length(${ref}) >= 2 : (length(${ref}) >= 2 || (length(${ref}) == 0 && length(var.instance_subnet_ids) >= 2))}`,
+              errorMessage: `The load balancer needs subnets in two AZs or more: public load_balancer_subnet_ids for an internet-facing one, else those or two instance_subnet_ids. Got ${got(ref)} and instance_subnet_ids ${got("var.instance_subnet_ids")}.`,
             }
-          : {
-              // A validation may read another variable since Terraform 1.9.
-              condition: `\${length(${ref}) >= 2 || (length(${ref}) == 0 && length(var.instance_subnet_ids) >= 2)}`,
-              errorMessage: `The load balancer needs subnets in two AZs or more: set load_balancer_subnet_ids, or give two instance_subnet_ids. Got ${got(ref)} and instance_subnet_ids ${got("var.instance_subnet_ids")}.`,
-            },
+          : s.loadBalancer.scheme === "internet-facing"
+            ? {
+                // The instance subnets are private: an internet-facing load balancer there is unreachable.
+                condition: `\${length(${ref}) >= 2}`,
+                errorMessage: `An internet-facing load balancer needs load_balancer_subnet_ids: public subnets in two AZs or more. Got ${got(ref)}.`,
+              }
+            : {
+                // A validation may read another variable since Terraform 1.9.
+                condition: `\${length(${ref}) >= 2 || (length(${ref}) == 0 && length(var.instance_subnet_ids) >= 2)}`,
+                errorMessage: `The load balancer needs subnets in two AZs or more: set load_balancer_subnet_ids, or give two instance_subnet_ids. Got ${got(ref)} and instance_subnet_ids ${got("var.instance_subnet_ids")}.`,
+              },
       ],
     ),
     userCidrs: variable(
@@ -204,7 +213,7 @@ export function defineVariables(
       {
         type: "string",
         nullable: true,
-        description: `AMI of the instances; null uses the newest official ${osInput ? "image of `os`" : `${s.instance.os} image`}.`,
+        description: `AMI of the instances; null uses the newest official ${moduleInputs ? "image of `os`" : `${s.instance.os} image`}.`,
         default: s.instance.amiId ?? null,
       },
       (ref) => [
@@ -256,7 +265,8 @@ export function defineVariables(
       default: s.loadBalancer.deletionProtection,
     }),
     certificateArn:
-      s.loadBalancer.certificateArn === undefined
+      // A module takes it in load_balancer.
+      moduleInputs || s.loadBalancer.certificateArn === undefined
         ? undefined
         : variable(
             scope,
@@ -268,7 +278,7 @@ export function defineVariables(
             },
             (ref) => [
               {
-                condition: `\${can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/", ${ref}))}`,
+                condition: `\${can(regex("${anchored(CERTIFICATE_ARN_PATTERN)}", ${ref}))}`,
                 errorMessage: `certificate_arn must be an ACM certificate ARN. Got ${got(ref)}.`,
               },
             ],
@@ -283,6 +293,8 @@ export interface ModuleVariables {
   readonly os: TerraformVariable;
   /** `{ distribution, version, registry, images, redis_image }`, the last with Redis on the instance. */
   readonly spinnaker: TerraformVariable;
+  /** `{ scheme, hostname, certificate_arn, ssl_policy, deck_port, gate_port, idle_timeout, access_logs }`. */
+  readonly loadBalancer: TerraformVariable;
 }
 
 const namePart = (setting: string, max: number) => (ref: string) => [
@@ -300,6 +312,7 @@ const namePart = (setting: string, max: number) => (ref: string) => [
 export function defineModuleVariables(scope: Construct, s: Settings, localRedis: boolean): ModuleVariables {
   return {
     spinnaker: spinnakerVariable(scope, s, localRedis),
+    loadBalancer: loadBalancerVariable(scope, s),
     name: variable(
       scope,
       "name",
@@ -410,6 +423,78 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
             },
           ]
         : []),
+    ],
+  );
+}
+
+/** The user-facing load balancer, as one typed input; defaults are the configuration's. */
+function loadBalancerVariable(scope: Construct, s: Settings): TerraformVariable {
+  const lb = s.loadBalancer;
+  // deck_port stays null unless configured apart from its default, so that it follows the certificate.
+  const deckPort = lb.deckPort === (lb.certificateArn ? 443 : 80) ? undefined : lb.deckPort;
+  const attributes = [
+    `scheme = optional(string, ${hcl(lb.scheme)})`,
+    `hostname = optional(string, ${hcl(lb.hostname)})`,
+    `certificate_arn = optional(string, ${hcl(lb.certificateArn)})`,
+    `ssl_policy = optional(string, ${hcl(lb.sslPolicy)})`,
+    `deck_port = optional(number, ${hcl(deckPort)})`,
+    `gate_port = optional(number, ${hcl(lb.gatePort)})`,
+    `idle_timeout = optional(number, ${hcl(lb.idleTimeoutSeconds)})`,
+    `access_logs = optional(object({ bucket = string, prefix = optional(string, "") }), ${hcl(lb.accessLogs)})`,
+  ];
+  // Terraform does not short-circuit `||`: a null port is read as 80 here, a valid port.
+  const port = (attribute: string) => {
+    const value = `coalesce(var.load_balancer.${attribute}, 80)`;
+    return {
+      condition: `\${${value} >= 1 && ${value} <= 65535 && floor(${value}) == ${value}}`,
+      errorMessage: `load_balancer.${attribute} must be a TCP port from 1 to 65535. Got \${jsonencode(var.load_balancer.${attribute})}.`,
+    };
+  };
+  return variable(
+    scope,
+    "load_balancer",
+    {
+      type: `object({ ${attributes.join(", ")} })`,
+      description:
+        "The user-facing load balancer: scheme (internal or internet-facing); hostname, the DNS name users open (required with a certificate); certificate_arn, an ACM certificate that makes both listeners HTTPS and redirects port 80; ssl_policy; deck_port (default 443 with a certificate, 80 without) and gate_port; idle_timeout in seconds; access_logs, an S3 bucket and prefix.",
+      default: {},
+    },
+    (ref) => [
+      {
+        condition: `\${contains(["internal", "internet-facing"], ${ref}.scheme)}`,
+        errorMessage: `load_balancer.scheme must be internal or internet-facing. Got \${jsonencode(${ref}.scheme)}.`,
+      },
+      {
+        condition: `\${${ref}.hostname == null || (length(coalesce(${ref}.hostname, "-")) <= 253 && can(regex("${anchored(HOSTNAME_PATTERN)}", ${ref}.hostname)))}`,
+        errorMessage: `load_balancer.hostname must be a lower-case DNS name such as spinnaker.example.com. Got \${jsonencode(${ref}.hostname)}.`,
+      },
+      {
+        condition: `\${${ref}.certificate_arn == null || can(regex("${anchored(CERTIFICATE_ARN_PATTERN)}", ${ref}.certificate_arn))}`,
+        errorMessage: `load_balancer.certificate_arn must be an ACM certificate ARN. Got \${jsonencode(${ref}.certificate_arn)}.`,
+      },
+      {
+        condition: `\${${ref}.certificate_arn == null || ${ref}.hostname != null}`,
+        errorMessage:
+          "load_balancer.hostname is required with load_balancer.certificate_arn: browsers check the certificate against your DNS name, never the load balancer's own.",
+      },
+      {
+        condition: `\${can(regex("${anchored(SSL_POLICY_PATTERN)}", ${ref}.ssl_policy))}`,
+        errorMessage: `load_balancer.ssl_policy must be a TLS 1.3 policy that allows at least TLS 1.2 (ELBSecurityPolicy-TLS13-1-2-* or -1-3-*). Got \${jsonencode(${ref}.ssl_policy)}.`,
+      },
+      port("deck_port"),
+      port("gate_port"),
+      {
+        condition: `\${coalesce(${ref}.deck_port, ${ref}.certificate_arn == null ? 80 : 443) != ${ref}.gate_port}`,
+        errorMessage: `load_balancer.gate_port must differ from deck_port: deck and gate need their own listeners. Got \${jsonencode(${ref}.gate_port)}.`,
+      },
+      {
+        condition: `\${${ref}.idle_timeout >= 1 && ${ref}.idle_timeout <= 4000 && floor(${ref}.idle_timeout) == ${ref}.idle_timeout}`,
+        errorMessage: `load_balancer.idle_timeout must be a whole number of seconds from 1 to 4000. Got \${jsonencode(${ref}.idle_timeout)}.`,
+      },
+      {
+        condition: `\${${ref}.access_logs == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", ${ref}.access_logs.bucket))}`,
+        errorMessage: `load_balancer.access_logs.bucket must be an S3 bucket name. Got \${jsonencode(${ref}.access_logs)}.`,
+      },
     ],
   );
 }

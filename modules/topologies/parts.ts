@@ -67,7 +67,7 @@ export function spinnakerConfiguration(
   bucket: SecureBucket,
   topology: Pick<ProfileOptions, "serviceHost" | "deckUrl" | "gateUrl" | "redisUrl" | "managedRedis">,
 ): SpinnakerConfiguration {
-  const { spinnaker, loadBalancer } = settings;
+  const { spinnaker } = settings;
   return new SpinnakerConfiguration(scope, "Configuration", {
     bucket: bucket.bucketName,
     prefix: CONFIG_PREFIX,
@@ -78,7 +78,6 @@ export function spinnakerConfiguration(
         region: settings.region,
         configBucket: bucket.bucketName,
         front50Prefix: spinnaker.front50Prefix,
-        tlsAtLoadBalancer: loadBalancer.certificateArn !== undefined,
         kayenta: spinnaker.kayenta,
         awsAccounts: spinnaker.accounts.aws.map((a) => ({ ...a, regions: a.regions ?? [] })),
         kubernetesAccounts: spinnaker.accounts.kubernetes,

@@ -1,0 +1,56 @@
+/**
+ * Choices on values that are literals in a stack (from the configuration) and Terraform expressions
+ * in a module (from its inputs). Each helper decides in TypeScript when it can, so a stack's JSON
+ * stays literal, and writes the Terraform expression only when a value is known at plan time.
+ */
+import { Fn, type IResolvable, Op, Token } from "cdktf";
+
+/** A condition: a boolean, or a Terraform boolean expression. */
+export type Condition = boolean | IResolvable;
+
+function known(value: unknown): boolean {
+  return !Token.isUnresolved(value);
+}
+
+/** `condition ? whenTrue : whenFalse`. */
+export function pick<T extends string | number>(condition: Condition, whenTrue: T, whenFalse: T): T {
+  if (typeof condition === "boolean") return condition ? whenTrue : whenFalse;
+  const chosen = Fn.conditional(condition, whenTrue, whenFalse);
+  return (typeof whenTrue === "number" ? Token.asNumber(chosen) : Token.asString(chosen)) as T;
+}
+
+/** `a == b`. */
+export function equal(a: string | number, b: string | number): Condition {
+  return known(a) && known(b) ? a === b : Op.eq(a, b);
+}
+
+/** `a != b`. */
+export function differ(a: string | number, b: string | number): Condition {
+  return known(a) && known(b) ? a !== b : Op.neq(a, b);
+}
+
+/** `a && b`. */
+export function both(a: Condition, b: Condition): Condition {
+  if (typeof a === "boolean") return a ? b : false;
+  if (typeof b === "boolean") return b ? a : false;
+  return Op.and(a, b);
+}
+
+/** A value is given: a defined literal, or a Terraform value that is not null. */
+export function given(value: string | undefined): Condition {
+  if (value === undefined) return false;
+  return known(value) ? true : Op.neq(value, Token.nullValue());
+}
+
+/**
+ * The `count` of a resource that exists only when `condition` holds: undefined (plain, one) when it
+ * surely does, a Terraform count when it depends on inputs. Call only when the condition can hold.
+ */
+export function countWhen(condition: Condition): number | undefined {
+  return typeof condition === "boolean" ? undefined : Token.asNumber(Fn.conditional(condition, 1, 0));
+}
+
+/** The condition may hold: false only when it is a literal false. */
+export function possible(condition: Condition): boolean {
+  return condition !== false;
+}
