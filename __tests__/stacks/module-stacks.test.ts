@@ -47,7 +47,11 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
       "${((var.load_balancer.certificate_arn != null) && ((coalesce(var.load_balancer.deck_port, (var.load_balancer.certificate_arn == null) ? 80 : 443) != 80) && (var.load_balancer.gate_port != 80))) ? 1 : 0}",
     );
     expect(Object.keys(json.variable ?? {}).sort()).toEqual(
-      [...Object.keys(full.variable ?? {}), "environment", "load_balancer", "name", "os", "spinnaker", "tags"].sort(),
+      [
+        ...Object.keys(full.variable ?? {}),
+        ...["config_bucket", "environment", "load_balancer", "name", "os", "spinnaker", "tags"],
+        ...(stack === "ha-module" ? ["redis"] : []),
+      ].sort(),
     );
   });
 

@@ -6,6 +6,7 @@
 import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { REGISTRY_NAME } from "../../modules/registry/layout";
+import { settingsFrom, synthStack } from "../helpers";
 import {
   expectSuccess,
   expectTerraformTest,
@@ -17,6 +18,7 @@ import {
 } from "./harness";
 
 const TIMEOUT = 240_000;
+const KMS_KEY = "arn:aws:kms:us-west-2:123456789012:key/0a1b2c3d-0000-1111-2222-333344445555";
 const CERTIFICATE = "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555";
 const NETWORK = `  vpc_id              = "vpc-0123456789abcdef0"
   instance_subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
@@ -24,6 +26,10 @@ const NETWORK = `  vpc_id              = "vpc-0123456789abcdef0"
 `;
 
 let layout: string;
+// What the ha stack names its parameter group for the default engine (7.1), computed in TypeScript.
+const REDIS7_PARAMETER_GROUP = (
+  Object.values(synthStack(settingsFrom(), "ha").resource?.aws_elasticache_parameter_group ?? {})[0] as { name: string }
+).name;
 
 beforeAll(() => {
   requireTool("terraform", ["version"], "install Terraform 1.10 or newer");
@@ -200,8 +206,92 @@ run "tls_from_its_inputs" {
     error_message = "scheme and access logs must follow the input"
   }
 }
-${refused("load_balancer", '{ scheme = "public" }')}${refused("load_balancer", `{ certificate_arn = "${CERTIFICATE}" }`)}${refused("load_balancer", "{ gate_port = 80 }")}${refused("load_balancer", '{ ssl_policy = "ELBSecurityPolicy-2016-08" }')}${refused("load_balancer", "{ idle_timeout = 0 }")}${refused("spinnaker", '{ distribution = "armory" }')}${refused("spinnaker", '{ images = { gate = "gate image" } }')}${refused("spinnaker", '{ images = { jenkins = "jenkins:2" } }')}${refused("os", '"windows"')}${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
-        20,
+
+run "bucket_from_its_inputs" {
+  command = plan
+  variables {
+    config_bucket = { name = "team-spinnaker-config", kms_key_arn = "${KMS_KEY}", force_destroy = true }
+  }
+  assert {
+    condition     = aws_s3_bucket.config_bucket.bucket == "team-spinnaker-config" && aws_s3_bucket.config_bucket.force_destroy
+    error_message = "the bucket must be named and destroyable as asked"
+  }
+  assert {
+    condition     = one(aws_s3_bucket_server_side_encryption_configuration.config_bucket_encryption.rule).apply_server_side_encryption_by_default[0].kms_master_key_id == "${KMS_KEY}"
+    error_message = "the bucket must be encrypted with the given key"
+  }
+  assert {
+    condition     = contains([for statement in data.aws_iam_policy_document.instance_role_permissions.statement : statement.sid], "ConfigBucketKey")
+    error_message = "the instances must be allowed to use the bucket's key"
+  }
+}
+
+run "bucket_by_default" {
+  command = plan
+  assert {
+    condition     = aws_s3_bucket.config_bucket.bucket_prefix == "armoryspinnaker-preprod-config-" && one(aws_s3_bucket_server_side_encryption_configuration.config_bucket_encryption.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "AES256"
+    error_message = "without inputs the bucket's name is generated and SSE-S3 encrypts it"
+  }
+  assert {
+    condition     = !contains([for statement in data.aws_iam_policy_document.instance_role_permissions.statement : statement.sid], "ConfigBucketKey")
+    error_message = "without a key the instances need no KMS permission"
+  }
+}
+${refused("config_bucket", '{ name = "Team_Bucket" }')}${refused("config_bucket", '{ kms_key_arn = "my-key" }')}${refused("load_balancer", '{ scheme = "public" }')}${refused("load_balancer", `{ certificate_arn = "${CERTIFICATE}" }`)}${refused("load_balancer", "{ gate_port = 80 }")}${refused("load_balancer", '{ ssl_policy = "ELBSecurityPolicy-2016-08" }')}${refused("load_balancer", "{ idle_timeout = 0 }")}${refused("spinnaker", '{ distribution = "armory" }')}${refused("spinnaker", '{ images = { gate = "gate image" } }')}${refused("spinnaker", '{ images = { jenkins = "jenkins:2" } }')}${refused("os", '"windows"')}${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
+        24,
+      );
+    },
+    TIMEOUT,
+  );
+});
+
+describe("the HA module's own inputs", () => {
+  test(
+    "size ElastiCache from redis, with a parameter group of the version's family; refuse bad values",
+    () => {
+      const workdir = initialized(join(layout, "modules", "ha"));
+      const refused = (value: string, name: string) => `
+run "refuses_${name}" {
+  command = plan
+  variables {
+    redis = ${value}
+  }
+  expect_failures = [var.redis]
+}
+`;
+      expectTerraformTest(
+        workdir,
+        "redis.tftest.hcl",
+        `${mockProvider()}
+variables {
+${NETWORK}  redis_auth_token    = "placeholder-token-0123456789"
+  ami_id              = "ami-0123456789abcdef0"
+}
+
+run "redis_6" {
+  command = plan
+  variables {
+    redis = { engine_version = "6.2", node_type = "cache.m7g.large", replicas = 2 }
+  }
+  assert {
+    condition     = aws_elasticache_parameter_group.redis_parameters.family == "redis6.x" && startswith(aws_elasticache_parameter_group.redis_parameters.name, "armoryspinnaker-preprod-redis-redis6x-")
+    error_message = "Redis 6 needs the redis6.x family: \${aws_elasticache_parameter_group.redis_parameters.name}"
+  }
+  assert {
+    condition     = aws_elasticache_replication_group.redis_replication_group.num_cache_clusters == 3 && aws_elasticache_replication_group.redis_replication_group.node_type == "cache.m7g.large"
+    error_message = "the replication group must follow the input"
+  }
+}
+
+run "redis_7_digest_matches_the_stack" {
+  command = plan
+  assert {
+    condition     = aws_elasticache_parameter_group.redis_parameters.name == "${REDIS7_PARAMETER_GROUP}"
+    error_message = "Terraform's digest must equal the one the stacks compute: \${aws_elasticache_parameter_group.redis_parameters.name}"
+  }
+}
+${refused('{ node_type = "r7g.large" }', "node_type")}${refused('{ engine_version = "5.0" }', "engine_version")}${refused("{ replicas = 0 }", "replicas")}`,
+        5,
       );
     },
     TIMEOUT,

@@ -6,7 +6,9 @@ import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { given } from "../terraform-values";
 
 export interface InstanceRoleProps {
   /** `<name>-<environment>`; the role and profile are named `<prefix>-instance`. */
@@ -94,13 +96,13 @@ export class InstanceRole extends Construct {
         resources: ["*"],
       },
     ];
-    if (props.configBucketKmsKeyArn) {
-      statements.push({
-        sid: "ConfigBucketKey",
-        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-        resources: [props.configBucketKmsKeyArn],
-      });
-    }
+    const keyStatement = {
+      sid: "ConfigBucketKey",
+      actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+      resources: [props.configBucketKmsKeyArn ?? ""],
+    };
+    const key = given(props.configBucketKmsKeyArn);
+    if (key === true) statements.push(keyStatement);
     if (props.managedAccountRoleArns && props.managedAccountRoleArns.length > 0) {
       statements.push({
         sid: "ManagedAccounts",
@@ -115,6 +117,13 @@ export class InstanceRole extends Construct {
       statements.push({ sid: "ExtraObjects", actions: ["s3:GetObject"], resources: [...props.extraObjectArns] });
     }
     const policy = new DataAwsIamPolicyDocument(this, "Permissions", { statement: statements });
+    if (typeof key !== "boolean") {
+      // A key that is a Terraform value (a module's input) may be null: one statement while it is not.
+      policy.addOverride("dynamic.statement", {
+        for_each: Fn.conditional(key, [keyStatement.sid], []),
+        content: { sid: keyStatement.sid, actions: keyStatement.actions, resources: keyStatement.resources },
+      });
+    }
     new IamRolePolicy(this, "Policy", { name: "spinnaker", role: this.role.id, policy: policy.json });
   }
 }

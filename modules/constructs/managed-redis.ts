@@ -7,7 +7,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Fn, Token } from "cdktf";
+import { Fn, Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import { REDIS_PORT } from "../spinnaker/services";
@@ -105,15 +105,13 @@ export class ManagedRedis extends Construct {
       tags: props.tags,
     });
     const engineVersion = props.engineVersion ?? "7.1";
-    const major = engineVersion.split(".")[0];
-    // ElastiCache names the Redis 6 family "redis6.x" and later ones "redis7".
-    const family = Number(major) >= 7 ? `redis${major}` : `redis${major}.x`;
     const description = "Keyspace notifications for gate's Spring Session (gxE)";
+    const family = parameterFamily(engineVersion);
     const parameters = new ElasticacheParameterGroup(this, "Parameters", {
       // Family and description force a replacement, which creates the new group before the old one
       // is deleted (the replication group still uses it); a name fixed across replacements would be
       // refused by ElastiCache as existing. So the name carries both.
-      name: `${name}-${family.replace(".", "")}-${digest(`${family}\n${description}`)}`,
+      name: parameterGroupName(name, family, description),
       family,
       description,
       parameter: [{ name: "notify-keyspace-events", value: "gxE" }],
@@ -128,7 +126,8 @@ export class ManagedRedis extends Construct {
       engineVersion,
       nodeType: props.nodeType ?? "cache.r7g.large",
       port: REDIS_PORT,
-      numCacheClusters: replicas + 1,
+      // The primary and its replicas; a Terraform value (a module input) is added up by Terraform.
+      numCacheClusters: Token.isUnresolved(replicas) ? Token.asNumber(Op.add(replicas, 1)) : replicas + 1,
       multiAzEnabled: true,
       automaticFailoverEnabled: true,
       transitEncryptionEnabled: true,
@@ -156,7 +155,32 @@ export class ManagedRedis extends Construct {
   }
 }
 
-/** Eight hex digits of SHA-256: enough to tell replacements of one group apart. */
-function digest(text: string): string {
-  return createHash("sha256").update(text).digest("hex").slice(0, 8);
+/**
+ * The parameter group family of an engine version: ElastiCache names the Redis 6 family "redis6.x"
+ * and later ones "redis7". A version that is a Terraform value (a module's input) is mapped by
+ * Terraform the same way.
+ */
+function parameterFamily(engineVersion: string): string {
+  if (!Token.isUnresolved(engineVersion)) {
+    const major = engineVersion.split(".")[0];
+    return Number(major) >= 7 ? `redis${major}` : `redis${major}.x`;
+  }
+  const major = Fn.element(Fn.split(".", engineVersion), 0);
+  return Token.asString(
+    Fn.conditional(Op.gte(Fn.tonumber(major), 7), Fn.format("redis%s", [major]), Fn.format("redis%s.x", [major])),
+  );
+}
+
+/**
+ * `<prefix>-redis-<family without dots>-<8 hex of SHA-256(family, description)>`: enough to tell
+ * replacements of one group apart. Terraform computes the same digest when the family is its value.
+ */
+function parameterGroupName(name: string, family: string, description: string): string {
+  if (!Token.isUnresolved(family)) {
+    const digest = createHash("sha256").update(`${family}\n${description}`).digest("hex").slice(0, 8);
+    return `${name}-${family.replace(".", "")}-${digest}`;
+  }
+  // Format, not a template string: cdktf drops the interpolation of a token inside a function's string argument.
+  const digest = Fn.substr(Fn.sha256(Fn.format("%s\n%s", [family, description])), 0, 8);
+  return `${name}-${Fn.replace(family, ".", "")}-${digest}`;
 }

@@ -6,9 +6,10 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import type { ITerraformDependable } from "cdktf";
+import { Fn, type ITerraformDependable, Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
+import { given, pick } from "../terraform-values";
 
 export interface SecureBucketProps {
   /** Exact bucket name. @default - a unique name from `bucketPrefix` */
@@ -41,13 +42,13 @@ export class SecureBucket extends Construct {
     super(scope, id);
     const forceDestroy = props.forceDestroy ?? false;
     const preventDestroy = props.preventDestroy ?? false;
-    if (forceDestroy && preventDestroy) {
+    if (forceDestroy === true && preventDestroy) {
       throw invalidProp(this.node.path, "forceDestroy", "cannot be true together with preventDestroy", forceDestroy);
     }
 
     this.bucket = new S3Bucket(this, "Bucket", {
       bucket: props.bucketName,
-      bucketPrefix: props.bucketName === undefined ? props.bucketPrefix : undefined,
+      bucketPrefix: bucketPrefix(props),
       forceDestroy,
       tags: props.tags,
       lifecycle: preventDestroy ? { preventDestroy: true } : undefined,
@@ -55,6 +56,8 @@ export class SecureBucket extends Construct {
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
 
+    // The key may be a Terraform value that is null (a module's input): SSE-S3 then.
+    const kms = given(props.kmsKeyArn);
     const versioning = new S3BucketVersioning(this, "Versioning", {
       bucket: this.bucket.id,
       versioningConfiguration: { status: "Enabled" },
@@ -63,11 +66,12 @@ export class SecureBucket extends Construct {
       bucket: this.bucket.id,
       rule: [
         {
-          applyServerSideEncryptionByDefault: props.kmsKeyArn
-            ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }
-            : { sseAlgorithm: "AES256" },
+          applyServerSideEncryptionByDefault: {
+            sseAlgorithm: pick(kms, "aws:kms", "AES256"),
+            ...(kms === false ? {} : { kmsMasterKeyId: props.kmsKeyArn }),
+          },
           // S3 Bucket Keys cut KMS request costs; they do nothing for SSE-S3.
-          bucketKeyEnabled: props.kmsKeyArn !== undefined,
+          bucketKeyEnabled: kms as boolean,
         },
       ],
     });
@@ -118,4 +122,13 @@ export class SecureBucket extends Construct {
       dependsOn: [publicAccess],
     });
   }
+}
+
+/** The generated name's prefix, used only without an exact name (which may be a null Terraform value). */
+function bucketPrefix(props: SecureBucketProps): string | undefined {
+  if (props.bucketName === undefined) return props.bucketPrefix;
+  if (!Token.isUnresolved(props.bucketName) || props.bucketPrefix === undefined) return undefined;
+  return Token.asString(
+    Fn.conditional(Op.eq(props.bucketName, Token.nullValue()), props.bucketPrefix, Token.nullValue()),
+  );
 }

@@ -92,6 +92,10 @@ export abstract class SpinnakerStack extends TerraformStack {
     this.deployment = {
       ...settings,
       spinnaker: naming ? { ...settings.spinnaker, ...spinnakerFromInput(this, naming.spinnaker) } : settings.spinnaker,
+      configBucket: naming ? configBucketFromInput(naming.configBucket) : settings.configBucket,
+      ha: naming?.redis
+        ? { ...settings.ha, redis: { ...settings.ha.redis, ...redisFromInput(naming.redis) } }
+        : settings.ha,
       region,
       partition,
       namePrefix,
@@ -176,6 +180,28 @@ function loadBalancerFromInput(input: TerraformVariable): Partial<Settings["load
     gatePort: Token.asNumber(attribute("gate_port")),
     idleTimeoutSeconds: Token.asNumber(attribute("idle_timeout")),
     accessLogs: attribute("access_logs") as unknown as Settings["loadBalancer"]["accessLogs"],
+  };
+}
+
+/** HA's ElastiCache from a module's `redis` input. */
+function redisFromInput(input: TerraformVariable): Partial<Settings["ha"]["redis"]> {
+  const attribute = (name: string) => Fn.lookupNested(input.value, [name]);
+  return {
+    nodeType: Token.asString(attribute("node_type")),
+    engineVersion: Token.asString(attribute("engine_version")),
+    replicas: Token.asNumber(attribute("replicas")),
+    snapshotRetentionDays: Token.asNumber(attribute("snapshot_retention_days")),
+  };
+}
+
+/** The config bucket from a module's `config_bucket` input. */
+function configBucketFromInput(input: TerraformVariable): Settings["configBucket"] {
+  const attribute = (name: string) => Fn.lookupNested(input.value, [name]);
+  return {
+    name: Token.asString(attribute("name")),
+    kmsKeyArn: Token.asString(attribute("kms_key_arn")),
+    noncurrentVersionExpirationDays: Token.asNumber(attribute("noncurrent_version_expiration_days")),
+    forceDestroy: attribute("force_destroy") as unknown as boolean,
   };
 }
 

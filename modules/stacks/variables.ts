@@ -7,6 +7,7 @@ import { TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import type { Construct } from "constructs";
 import {
   AMI_ID_PATTERN,
+  CACHE_NODE_TYPE_PATTERN,
   CERTIFICATE_ARN_PATTERN,
   DEFAULT_OSS_VERSION,
   DEFAULT_REGISTRY,
@@ -15,10 +16,13 @@ import {
   IMAGE_REFERENCE_PATTERN,
   IMAGE_TAG_PATTERN,
   INSTANCE_TYPE_PATTERN,
+  KMS_KEY_ARN_PATTERN,
   NAME_MAX,
   NAME_PART_PATTERN,
   OPERATING_SYSTEMS,
+  REDIS_ENGINE_VERSION_PATTERN,
   REGISTRY_PATTERN,
+  S3_BUCKET_NAME_PATTERN,
   type Settings,
   SPINNAKER_SERVICES,
   SSL_POLICY_PATTERN,
@@ -295,6 +299,10 @@ export interface ModuleVariables {
   readonly spinnaker: TerraformVariable;
   /** `{ scheme, hostname, certificate_arn, ssl_policy, deck_port, gate_port, idle_timeout, access_logs }`. */
   readonly loadBalancer: TerraformVariable;
+  /** `{ name, kms_key_arn, noncurrent_version_expiration_days, force_destroy }`. */
+  readonly configBucket: TerraformVariable;
+  /** HA: `{ node_type, engine_version, replicas, snapshot_retention_days }` of ElastiCache. */
+  readonly redis?: TerraformVariable;
 }
 
 const namePart = (setting: string, max: number) => (ref: string) => [
@@ -313,6 +321,9 @@ export function defineModuleVariables(scope: Construct, s: Settings, localRedis:
   return {
     spinnaker: spinnakerVariable(scope, s, localRedis),
     loadBalancer: loadBalancerVariable(scope, s),
+    configBucket: configBucketVariable(scope, s),
+    // Only where the module creates ElastiCache (HA without an existing Redis).
+    redis: localRedis || s.ha.redis.existingUrlSecretArn !== undefined ? undefined : redisVariable(scope, s),
     name: variable(
       scope,
       "name",
@@ -423,6 +434,78 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
             },
           ]
         : []),
+    ],
+  );
+}
+
+/** HA's ElastiCache Redis, as one typed input; defaults are the configuration's. */
+function redisVariable(scope: Construct, s: Settings): TerraformVariable {
+  const r = s.ha.redis;
+  const attributes = [
+    `node_type = optional(string, ${hcl(r.nodeType)})`,
+    `engine_version = optional(string, ${hcl(r.engineVersion)})`,
+    `replicas = optional(number, ${hcl(r.replicas)})`,
+    `snapshot_retention_days = optional(number, ${hcl(r.snapshotRetentionDays)})`,
+  ];
+  const whole = (attribute: string, min: number, max: number, what: string) => ({
+    condition: `\${var.redis.${attribute} >= ${min} && var.redis.${attribute} <= ${max} && floor(var.redis.${attribute}) == var.redis.${attribute}}`,
+    errorMessage: `redis.${attribute} must be a whole number from ${min} to ${max}${what}. Got \${jsonencode(var.redis.${attribute})}.`,
+  });
+  return variable(
+    scope,
+    "redis",
+    {
+      type: `object({ ${attributes.join(", ")} })`,
+      description:
+        "The ElastiCache Redis (Multi-AZ, encrypted, AUTH token): node_type; engine_version (6.x or 7.x); replicas beside the primary (1 to 5); snapshot_retention_days (0 to 35).",
+      default: {},
+    },
+    (ref) => [
+      {
+        condition: `\${can(regex("${anchored(CACHE_NODE_TYPE_PATTERN)}", ${ref}.node_type))}`,
+        errorMessage: `redis.node_type must be an ElastiCache node type such as cache.r7g.large. Got \${jsonencode(${ref}.node_type)}.`,
+      },
+      {
+        condition: `\${can(regex("${anchored(REDIS_ENGINE_VERSION_PATTERN)}", ${ref}.engine_version))}`,
+        errorMessage: `redis.engine_version must be a Redis engine version such as 7.1. Got \${jsonencode(${ref}.engine_version)}.`,
+      },
+      whole("replicas", 1, 5, " (Multi-AZ needs one)"),
+      whole("snapshot_retention_days", 0, 35, " days"),
+    ],
+  );
+}
+
+/** The config bucket, as one typed input; defaults are the configuration's. */
+function configBucketVariable(scope: Construct, s: Settings): TerraformVariable {
+  const b = s.configBucket;
+  const attributes = [
+    `name = optional(string, ${hcl(b.name)})`,
+    `kms_key_arn = optional(string, ${hcl(b.kmsKeyArn)})`,
+    `noncurrent_version_expiration_days = optional(number, ${hcl(b.noncurrentVersionExpirationDays)})`,
+    `force_destroy = optional(bool, ${hcl(b.forceDestroy)})`,
+  ];
+  return variable(
+    scope,
+    "config_bucket",
+    {
+      type: `object({ ${attributes.join(", ")} })`,
+      description:
+        "The S3 bucket of Spinnaker's configuration and front50's data: name (default: generated from <name>-<environment>-config-); kms_key_arn, a customer managed key (default SSE-S3); noncurrent_version_expiration_days; force_destroy, which lets terraform destroy delete pipelines.",
+      default: {},
+    },
+    (ref) => [
+      {
+        condition: `\${${ref}.name == null || can(regex("${anchored(S3_BUCKET_NAME_PATTERN)}", ${ref}.name))}`,
+        errorMessage: `config_bucket.name must be an S3 bucket name (3-63 of a-z 0-9 . -). Got \${jsonencode(${ref}.name)}.`,
+      },
+      {
+        condition: `\${${ref}.kms_key_arn == null || can(regex("${anchored(KMS_KEY_ARN_PATTERN)}", ${ref}.kms_key_arn))}`,
+        errorMessage: `config_bucket.kms_key_arn must be a KMS key ARN. Got \${jsonencode(${ref}.kms_key_arn)}.`,
+      },
+      {
+        condition: `\${${ref}.noncurrent_version_expiration_days >= 1 && ${ref}.noncurrent_version_expiration_days <= 3650 && floor(${ref}.noncurrent_version_expiration_days) == ${ref}.noncurrent_version_expiration_days}`,
+        errorMessage: `config_bucket.noncurrent_version_expiration_days must be a whole number from 1 to 3650. Got \${jsonencode(${ref}.noncurrent_version_expiration_days)}.`,
+      },
     ],
   );
 }
