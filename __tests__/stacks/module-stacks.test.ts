@@ -69,12 +69,13 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
   });
 
   test("chooses the user data and the official image by its os input, from literals", () => {
-    const templates = Object.values(json.resource?.aws_launch_template ?? {});
+    const templates = Object.entries(json.resource?.aws_launch_template ?? {});
     expect(templates.length).toBeGreaterThan(0);
-    for (const template of templates) {
-      expect(template.user_data).toMatch(
-        /^\$\{\{"ubuntu" = "[A-Za-z0-9+/=]+", "centos" = "[A-Za-z0-9+/=]+", "rhel" = "[A-Za-z0-9+/=]+"\}\[var\.os\]\}$/,
-      );
+    const locals = (json as { locals?: Record<string, Record<string, string>> }).locals ?? {};
+    for (const [name, template] of templates) {
+      expect(template.user_data).toBe(`\${local.${name}_user_data[var.os]}`);
+      expect(Object.keys(locals[`${name}_user_data`]).sort()).toEqual(["centos", "rhel", "ubuntu"]);
+      for (const encoded of Object.values(locals[`${name}_user_data`])) expect(encoded).toMatch(/^[A-Za-z0-9+/=]+$/);
     }
     expect(JSON.stringify(json.data?.aws_ami)).toContain('\\"rhel\\" = \\"309956199498\\"');
   });

@@ -1,5 +1,5 @@
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { Fn, Token } from "cdktf";
+import { Fn, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import { withTags } from "./tags";
@@ -53,13 +53,7 @@ export class SpinnakerLaunchTemplate extends Construct {
 
   constructor(scope: Construct, id: string, props: SpinnakerLaunchTemplateProps) {
     super(scope, id);
-    const userData =
-      typeof props.userData === "string"
-        ? this.encoded(props.userData)
-        : Fn.lookup(
-            Object.fromEntries(Object.entries(props.userData.texts).map(([k, text]) => [k, this.encoded(text)])),
-            props.userData.key,
-          );
+    const userData = typeof props.userData === "string" ? this.encoded(props.userData) : this.choice(props.userData);
     if (!Token.isUnresolved(props.rootVolumeSizeGiB) && props.rootVolumeSizeGiB < 30) {
       // Nine JVM images and their layers need about 15 GiB before any logs or bakes.
       throw invalidProp(this.node.path, "rootVolumeSizeGiB", "must be at least 30 GiB", props.rootVolumeSizeGiB);
@@ -109,6 +103,20 @@ export class SpinnakerLaunchTemplate extends Construct {
       })),
       tags: props.tags,
     });
+  }
+
+  /**
+   * The encoded texts as a local value (`local.<template>_user_data`, one entry per key) and a lookup
+   * in it. Kept out of the lookup's own expression, where cdktf would re-scan every long literal
+   * while it renders (it was most of synthesizing a module).
+   */
+  private choice(choice: UserDataChoice): string {
+    const texts = new TerraformLocal(
+      this,
+      "UserData",
+      Object.fromEntries(Object.entries(choice.texts).map(([key, text]) => [key, this.encoded(text)])),
+    );
+    return Token.asString(Fn.lookup(texts.expression, choice.key));
   }
 
   /** Checks one user data text and encodes it as EC2 expects. */
