@@ -1,7 +1,8 @@
 /**
  * Choices on values that are literals in a stack (from the configuration) and Terraform expressions
  * in a module (from its inputs). Each helper decides in TypeScript when it can, so a stack's JSON
- * stays literal, and writes the Terraform expression only when a value is known at plan time.
+ * stays literal, and writes the Terraform expression only when a value is known only at plan time
+ * (not at synthesis).
  */
 import { Fn, type IResolvable, Op, Token } from "cdktf";
 

@@ -206,7 +206,7 @@ export const ConfigSchema = z
         idleTimeoutSeconds: wholeNumber(1, 4000, " seconds").default(60),
         accessLogs: z
           .strictObject({
-            bucket: z.string().min(3).max(63),
+            bucket: s3BucketName,
             prefix: z.string().default(""),
           })
           .optional(),

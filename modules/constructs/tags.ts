@@ -4,7 +4,7 @@
  */
 import { Fn, Token } from "cdktf";
 
-export type Tags = Record<string, string>;
+type Tags = Record<string, string>;
 
 /** `tags` with `extra` on top (extra wins, like a spread). */
 export function withTags(tags: Tags | undefined, extra: Tags): Tags {

@@ -6,6 +6,7 @@ import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import { SERVICES } from "../spinnaker/services";
 import { both, type Condition, countWhen, differ, equal, given, pick, possible } from "../terraform-values";
+import type { ListenerRule } from "./security-groups";
 import { serviceTargetGroup } from "./service-target-group";
 import { withTags } from "./tags";
 
@@ -43,15 +44,6 @@ export interface UserFacingLoadBalancerProps {
    */
   readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
   readonly tags?: Record<string, string>;
-}
-
-/** A listener port, for the user-facing security group; `id` names its rules whatever the port. */
-export interface ListenerPort {
-  readonly id: string;
-  readonly port: number;
-  readonly purpose: string;
-  /** Whether the listener exists (the redirect only with TLS). @default true */
-  readonly when?: Condition;
 }
 
 const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -181,8 +173,8 @@ export class UserFacingLoadBalancer extends Construct {
   /** Listener ports, for the user-facing security group. */
   static listenerPorts(
     props: Pick<UserFacingLoadBalancerProps, "deckPort" | "gatePort" | "certificateArn">,
-  ): ListenerPort[] {
-    const ports: ListenerPort[] = [
+  ): ListenerRule[] {
+    const ports: ListenerRule[] = [
       { id: "Deck", port: props.deckPort, purpose: "deck (UI) listener" },
       { id: "Gate", port: props.gatePort, purpose: "gate (API) listener" },
     ];

@@ -85,7 +85,7 @@ export function registryLayout(inputs: RegistryInputs): Record<string, string> {
     "modules/ha/README.md": moduleReadme({
       title: "Spinnaker on AWS EC2: high availability",
       summary:
-        "Armory's HA topology: a non-polling and a polling server group across AZs behind a user-facing and an interservice load balancer, Redis on ElastiCache (or your own), configuration and front50 data in S3.",
+        "Armory's HA topology: a non-polling and a polling server group across AZs behind a user-facing and an interservice load balancer, Redis on ElastiCache, configuration and front50 data in S3.",
       usage: `module "spinnaker" {\n  source  = "<namespace>/spinnaker/aws//modules/ha"\n  version = "${inputs.version}"\n\n${USAGE_INPUTS}\n  redis_auth_token    = var.redis_auth_token\n}`,
       module: ha,
     }),

@@ -166,7 +166,7 @@ exit 1
 `;
 
 /** Where the compose project's variables are assembled at every start: images, then memory limits. */
-export const COMPOSE_ENV_FILE = `${SPINNAKER_HOME}/compose.env`;
+const COMPOSE_ENV_FILE = `${SPINNAKER_HOME}/compose.env`;
 
 function composeEnvScript(shares: Readonly<Record<string, number>>): string {
   const total = Object.values(shares).reduce((a, b) => a + b, 0);

@@ -110,7 +110,7 @@ function serviceDefinition(spec: ServiceSpec, o: ComposeOptions, roleEnv: Record
   };
 }
 
-/** Compose interpolation of the limit that size-memory writes at boot (no braces: see terraform-text.ts). */
+/** Compose interpolation of the limit that compose-env writes at boot (no braces: see terraform-text.ts). */
 function memoryLimit(container: string): string {
   return `$${memoryVariable(container)}`;
 }

@@ -146,8 +146,9 @@ export abstract class SpinnakerStack extends TerraformStack {
 }
 
 /**
- * What Spinnaker runs, from a module's `spinnaker` input (`local.spinnaker`): registry and version
- * follow the distribution at plan time, with the configuration's defaults (schema.ts).
+ * What Spinnaker runs, from a module's `spinnaker` input (`local.spinnaker`): the registry follows
+ * the distribution at plan time and the version defaults to the open-source release (a validation
+ * requires one for armory), as the configuration's defaults do (schema.ts).
  */
 function spinnakerFromInput(stack: TerraformStack, input: TerraformVariable) {
   const attribute = (name: string) => Fn.lookupNested(input.value, [name]);

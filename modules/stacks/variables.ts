@@ -32,7 +32,7 @@ import {
 
 type Validation = { condition: string; errorMessage: string };
 
-/** A Terraform `regex` that must match the whole value. */
+/** A pattern as a Terraform `regex` string (backslashes escaped); anchors are the pattern's own. */
 function anchored(pattern: RegExp): string {
   return pattern.source.replace(/\\/g, "\\\\");
 }
@@ -52,6 +52,9 @@ function variable(
 ): TerraformVariable {
   const { default: value, ...rest } = config;
   const v = new TerraformVariable(scope, name, {
+    // An explicit null from a caller takes the default (or is refused) instead of reaching the
+    // validation, where Terraform would fail on it with its own message.
+    nullable: false,
     ...rest,
     ...(value === undefined || value === null ? {} : { default: value }),
     validation: validation?.(`var.${name}`),
@@ -355,7 +358,7 @@ export function defineModuleVariables(scope: Construct, s: Settings, localRedis:
       },
       (ref) => [
         {
-          condition: `\${alltrue([for k, v in ${ref} : can(regex("${anchored(TAG_KEY_CHARACTERS)}", k)) && !startswith(k, "aws:") && length(v) <= 256])}`,
+          condition: `\${alltrue([for k, v in ${ref} : can(regex("${anchored(TAG_KEY_CHARACTERS)}", k)) && !startswith(k, "aws:") && try(length(v) <= 256, false)])}`,
           errorMessage: `tags keys must be letters, digits and + - = . _ , : @ (no spaces or "/", not starting with aws:), values at most 256 characters. Got ${got(ref)}.`,
         },
       ],
@@ -411,8 +414,7 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
       },
       {
         condition: `\${${ref}.distribution == "oss" || ${ref}.version != null}`,
-        errorMessage:
-          "spinnaker.version is required when spinnaker.distribution is armory: Armory numbers its own releases (such as 2.36.3).",
+        errorMessage: `spinnaker.version is required when spinnaker.distribution is armory: Armory numbers its own releases (such as 2.36.3). Got distribution \${jsonencode(${ref}.distribution)} and version null.`,
       },
       {
         condition: `\${${ref}.version == null || can(regex("${anchored(IMAGE_TAG_PATTERN)}", ${ref}.version))}`,
@@ -557,8 +559,7 @@ function loadBalancerVariable(scope: Construct, s: Settings): TerraformVariable 
       },
       {
         condition: `\${${ref}.certificate_arn == null || ${ref}.hostname != null}`,
-        errorMessage:
-          "load_balancer.hostname is required with load_balancer.certificate_arn: browsers check the certificate against your DNS name, never the load balancer's own.",
+        errorMessage: `load_balancer.hostname is required with load_balancer.certificate_arn: browsers check the certificate against your DNS name, never the load balancer's own. Got certificate_arn \${jsonencode(${ref}.certificate_arn)} and hostname null.`,
       },
       {
         condition: `\${can(regex("${anchored(SSL_POLICY_PATTERN)}", ${ref}.ssl_policy))}`,
@@ -568,14 +569,14 @@ function loadBalancerVariable(scope: Construct, s: Settings): TerraformVariable 
       port("gate_port"),
       {
         condition: `\${coalesce(${ref}.deck_port, ${ref}.certificate_arn == null ? 80 : 443) != ${ref}.gate_port}`,
-        errorMessage: `load_balancer.gate_port must differ from deck_port: deck and gate need their own listeners. Got \${jsonencode(${ref}.gate_port)}.`,
+        errorMessage: `load_balancer.gate_port must differ from deck's port (deck_port, or 443 with a certificate and 80 without): deck and gate need their own listeners. Got gate_port \${jsonencode(${ref}.gate_port)} and deck's port \${coalesce(${ref}.deck_port, ${ref}.certificate_arn == null ? 80 : 443)}.`,
       },
       {
         condition: `\${${ref}.idle_timeout >= 1 && ${ref}.idle_timeout <= 4000 && floor(${ref}.idle_timeout) == ${ref}.idle_timeout}`,
         errorMessage: `load_balancer.idle_timeout must be a whole number of seconds from 1 to 4000. Got \${jsonencode(${ref}.idle_timeout)}.`,
       },
       {
-        condition: `\${${ref}.access_logs == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", ${ref}.access_logs.bucket))}`,
+        condition: `\${${ref}.access_logs == null || can(regex("${anchored(S3_BUCKET_NAME_PATTERN)}", ${ref}.access_logs.bucket))}`,
         errorMessage: `load_balancer.access_logs.bucket must be an S3 bucket name. Got \${jsonencode(${ref}.access_logs)}.`,
       },
     ],
