@@ -87,7 +87,9 @@ test.each([
 
 test("required inputs say so; sensitive ones are marked", () => {
   expect(files["README.md"]).toMatch(/\| `vpc_id` \| `string` \| required \|/);
-  expect(files["modules/ha/README.md"]).toMatch(/\| `redis_auth_token` \| `string` \| required \| .*\(sensitive\) \|/);
+  expect(files["modules/ha/README.md"]).toMatch(
+    /\| `redis_auth_token` \| `string` \| `null` \| .*required unless .*\(sensitive\) \|/,
+  );
 });
 
 test.each([

@@ -80,7 +80,8 @@ test("Redis is ElastiCache; its URL, token included, is a secret reference the i
   expect(Object.keys(resourcesOf(json, "aws_elasticache_replication_group"))).toHaveLength(1);
   const shared = parse(profile("config/spinnaker-local.yml"));
   expect(shared.services.redis.baseUrl).toMatch(
-    /^encrypted:secrets-manager!r:\$\{data\.aws_region\.current\.name\}!s:\$\{aws_secretsmanager_secret\.redis_url_secret\.arn\}$/,
+    // The secret's own region, read from its ARN: the same code serves a deployer's secret elsewhere.
+    /^encrypted:secrets-manager!r:\$\{element\(split\(":", aws_secretsmanager_secret\.redis_url_secret\.arn\), 3\)\}!s:\$\{aws_secretsmanager_secret\.redis_url_secret\.arn\}$/,
   );
   expect(parse(profile("config/gate-local.yml")).redis.configuration.secure).toBe(true);
   const permissions = json.data?.aws_iam_policy_document?.instance_role_permissions as {

@@ -41,6 +41,7 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
     const switched = [
       "aws_lb_listener.user_facing_load_balancer_http_redirect",
       "aws_vpc_security_group_ingress_rule.security_groups_user_ingress_redirect",
+      ...(stack === "ha-module" ? ["aws_vpc_security_group_egress_rule.to_existing_redis"] : []),
     ];
     expect(addresses(json)).toEqual([...addresses(full), ...switched].sort());
     expect(json.resource?.aws_lb_listener?.user_facing_load_balancer_http_redirect.count).toBe(

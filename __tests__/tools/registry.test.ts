@@ -18,6 +18,7 @@ import {
 } from "./harness";
 
 const TIMEOUT = 240_000;
+const OWN_REDIS_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:redis-url-AbCdEf";
 const KMS_KEY = "arn:aws:kms:us-west-2:123456789012:key/0a1b2c3d-0000-1111-2222-333344445555";
 const CERTIFICATE = "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555";
 const NETWORK = `  vpc_id              = "vpc-0123456789abcdef0"
@@ -259,7 +260,7 @@ ${refused("load_balancer", '{ hostname = "Spinnaker.Example.com" }')}${refused("
 
 describe("the HA module's own inputs", () => {
   test(
-    "size ElastiCache from redis, with a parameter group of the version's family; refuse bad values",
+    "size ElastiCache from redis, or use the deployer's own Redis; refuse bad values",
     () => {
       const workdir = initialized(join(layout, "modules", "ha"));
       const refused = (value: string, name: string) => `
@@ -286,11 +287,11 @@ run "redis_6" {
     redis = { engine_version = "6.2", node_type = "cache.m7g.large", replicas = 2 }
   }
   assert {
-    condition     = aws_elasticache_parameter_group.redis_parameters.family == "redis6.x" && startswith(aws_elasticache_parameter_group.redis_parameters.name, "armoryspinnaker-preprod-redis-redis6x-")
-    error_message = "Redis 6 needs the redis6.x family: \${aws_elasticache_parameter_group.redis_parameters.name}"
+    condition     = aws_elasticache_parameter_group.redis_parameters[0].family == "redis6.x" && startswith(aws_elasticache_parameter_group.redis_parameters[0].name, "armoryspinnaker-preprod-redis-redis6x-")
+    error_message = "Redis 6 needs the redis6.x family: \${aws_elasticache_parameter_group.redis_parameters[0].name}"
   }
   assert {
-    condition     = aws_elasticache_replication_group.redis_replication_group.num_cache_clusters == 3 && aws_elasticache_replication_group.redis_replication_group.node_type == "cache.m7g.large"
+    condition     = aws_elasticache_replication_group.redis_replication_group[0].num_cache_clusters == 3 && aws_elasticache_replication_group.redis_replication_group[0].node_type == "cache.m7g.large" && length(aws_vpc_security_group_egress_rule.to_existing_redis) == 0
     error_message = "the replication group must follow the input"
   }
 }
@@ -298,12 +299,44 @@ run "redis_6" {
 run "redis_7_digest_matches_the_stack" {
   command = plan
   assert {
-    condition     = aws_elasticache_parameter_group.redis_parameters.name == "${REDIS7_PARAMETER_GROUP}"
-    error_message = "Terraform's digest must equal the one the stacks compute: \${aws_elasticache_parameter_group.redis_parameters.name}"
+    condition     = aws_elasticache_parameter_group.redis_parameters[0].name == "${REDIS7_PARAMETER_GROUP}"
+    error_message = "Terraform's digest must equal the one the stacks compute: \${aws_elasticache_parameter_group.redis_parameters[0].name}"
   }
 }
+
+run "bring_your_own" {
+  command = apply
+  variables {
+    redis            = { existing_url_secret_arn = "${OWN_REDIS_SECRET}", existing_security_group_id = "sg-0123456789abcdef0", existing_port = 6380 }
+    redis_auth_token = null
+  }
+  assert {
+    condition     = length(aws_elasticache_replication_group.redis_replication_group) == 0 && length(aws_secretsmanager_secret.redis_url_secret) == 0
+    error_message = "with its own Redis the module must create no ElastiCache and no secret"
+  }
+  assert {
+    condition     = aws_vpc_security_group_egress_rule.to_existing_redis[0].from_port == 6380 && aws_vpc_security_group_egress_rule.to_existing_redis[0].referenced_security_group_id == "sg-0123456789abcdef0"
+    error_message = "the instances must get a way through to the deployer's Redis"
+  }
+  assert {
+    condition     = strcontains(aws_s3_object.configuration_file_spinnaker_local_yml.content, "encrypted:secrets-manager!r:eu-west-1!s:${OWN_REDIS_SECRET}")
+    error_message = "the services must read the deployer's secret in its own region"
+  }
+  assert {
+    condition     = output.redis_primary_endpoint == null
+    error_message = "there is no managed endpoint with the deployer's Redis"
+  }
+}
+${refused(`{ existing_url_secret_arn = "${OWN_REDIS_SECRET}" }`, "existing_without_group")}
+run "refuses_no_token_and_no_redis" {
+  command = plan
+  variables {
+    redis_auth_token = null
+  }
+  expect_failures = [var.redis]
+}
 ${refused("{ snapshot_retention_days = 36 }", "snapshot_retention_days")}${refused('{ node_type = "r7g.large" }', "node_type")}${refused('{ engine_version = "5.0" }', "engine_version")}${refused("{ replicas = 0 }", "replicas")}`,
-        6,
+        9,
       );
     },
     TIMEOUT,

@@ -24,6 +24,8 @@ const awsRegion = z
   .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, { message: "expected an AWS region such as us-west-2" });
 export const CACHE_NODE_TYPE_PATTERN = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
 export const REDIS_ENGINE_VERSION_PATTERN = /^[67]\.\d+$/;
+export const SECRET_ARN_PATTERN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+export const SECURITY_GROUP_ID_PATTERN = /^sg-[0-9a-f]{8,17}$/;
 export const S3_BUCKET_NAME_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 export const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:/;
 const s3BucketName = z
@@ -118,7 +120,7 @@ const kubernetesAccount = z
     onlySpinnakerManaged: z.boolean().default(true),
     kubeconfigSecretArn: z
       .string()
-      .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, {
+      .regex(SECRET_ARN_PATTERN, {
         message: "expected a Secrets Manager secret ARN",
       })
       .optional(),
@@ -287,7 +289,7 @@ export const ConfigSchema = z
              */
             existingUrlSecretArn: z
               .string()
-              .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, {
+              .regex(SECRET_ARN_PATTERN, {
                 message: "expected a Secrets Manager secret ARN",
               })
               .optional(),
@@ -297,7 +299,9 @@ export const ConfigSchema = z
              */
             existingSecurityGroupId: z
               .string()
-              .regex(/^sg-[0-9a-f]{8,17}$/, { message: "expected a security group id such as sg-0123456789abcdef0" })
+              .regex(SECURITY_GROUP_ID_PATTERN, {
+                message: "expected a security group id such as sg-0123456789abcdef0",
+              })
               .optional(),
             existingPort: wholeNumber(1, 65535, " (a TCP port)").default(6379),
           })

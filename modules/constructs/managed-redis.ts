@@ -7,7 +7,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Fn, Op, Token } from "cdktf";
+import { Fn, Op, type TerraformResource, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import { REDIS_PORT } from "../spinnaker/services";
@@ -34,6 +34,12 @@ export interface ManagedRedisProps {
    * the Secrets Manager secret `urlSecretArn` points at.
    */
   readonly authToken: string;
+  /**
+   * A Terraform count (0 or 1) when whether to create Redis is known only at plan time (a module's
+   * input): every resource takes it, and the attributes below read the one instance or null.
+   * @default - created, without a count
+   */
+  readonly count?: number;
   readonly tags?: Record<string, string>;
 }
 
@@ -50,6 +56,10 @@ export class ManagedRedis extends Construct {
   readonly urlSecretArn: string;
   /** Its current value: a new endpoint or token makes a new version, which must restart the services. */
   readonly urlSecretVersion: SecretsmanagerSecretVersion;
+  /** The version's id (null with a count of 0). */
+  readonly urlSecretVersionId: string;
+  /** The primary endpoint's address (null with a count of 0). */
+  readonly primaryEndpointAddress: string;
 
   constructor(scope: Construct, id: string, props: ManagedRedisProps) {
     super(scope, id);
@@ -71,8 +81,13 @@ export class ManagedRedis extends Construct {
       );
     }
     const name = `${props.namePrefix}-redis`;
+    const { count } = props;
+    // An attribute of a resource that may have a count: `one(<resource>[*].<name>)` then.
+    const attribute = (resource: TerraformResource, attributeName: string, direct: string): string =>
+      count === undefined ? direct : Token.asString(Fn.one(Fn.lookupNested(resource, ["*", attributeName])));
 
     this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
+      count,
       namePrefix: `${name}-`,
       description: "Spinnaker's Redis: only from the Spinnaker instances",
       vpcId: props.vpcId,
@@ -80,7 +95,8 @@ export class ManagedRedis extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
     new VpcSecurityGroupIngressRule(this, "FromInstances", {
-      securityGroupId: this.securityGroup.id,
+      count,
+      securityGroupId: attribute(this.securityGroup, "id", this.securityGroup.id),
       description: "Redis from the Spinnaker instances",
       ipProtocol: "tcp",
       tags: props.tags,
@@ -89,16 +105,18 @@ export class ManagedRedis extends Construct {
       referencedSecurityGroupId: props.clientSecurityGroupId,
     });
     new VpcSecurityGroupEgressRule(this, "ToRedis", {
+      count,
       securityGroupId: props.clientSecurityGroupId,
       description: "Redis on ElastiCache",
       ipProtocol: "tcp",
       tags: props.tags,
       fromPort: REDIS_PORT,
       toPort: REDIS_PORT,
-      referencedSecurityGroupId: this.securityGroup.id,
+      referencedSecurityGroupId: attribute(this.securityGroup, "id", this.securityGroup.id),
     });
 
     const subnets = new ElasticacheSubnetGroup(this, "SubnetGroup", {
+      count,
       name,
       description: "Spinnaker's Redis",
       subnetIds: props.subnetIds,
@@ -108,6 +126,7 @@ export class ManagedRedis extends Construct {
     const description = "Keyspace notifications for gate's Spring Session (gxE)";
     const family = parameterFamily(engineVersion);
     const parameters = new ElasticacheParameterGroup(this, "Parameters", {
+      count,
       // Family and description force a replacement, which creates the new group before the old one
       // is deleted (the replication group still uses it); a name fixed across replacements would be
       // refused by ElastiCache as existing. So the name carries both.
@@ -120,6 +139,7 @@ export class ManagedRedis extends Construct {
     });
 
     this.replicationGroup = new ElasticacheReplicationGroup(this, "ReplicationGroup", {
+      count,
       replicationGroupId: name,
       description: "Spinnaker's Redis",
       engine: "redis",
@@ -133,25 +153,34 @@ export class ManagedRedis extends Construct {
       transitEncryptionEnabled: true,
       atRestEncryptionEnabled: "true",
       authToken: props.authToken,
-      subnetGroupName: subnets.name,
-      parameterGroupName: parameters.name,
-      securityGroupIds: [this.securityGroup.id],
+      subnetGroupName: attribute(subnets, "name", subnets.name),
+      parameterGroupName: attribute(parameters, "name", parameters.name),
+      securityGroupIds: [attribute(this.securityGroup, "id", this.securityGroup.id)],
       snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
       autoMinorVersionUpgrade: "true",
       tags: props.tags,
     });
 
+    this.primaryEndpointAddress = attribute(
+      this.replicationGroup,
+      "primary_endpoint_address",
+      this.replicationGroup.primaryEndpointAddress,
+    );
+
     const secret = new SecretsmanagerSecret(this, "UrlSecret", {
+      count,
       namePrefix: `${name}-url-`,
       description: "Spinnaker's Redis connection URL, AUTH token included; read by the services at start",
       tags: props.tags,
     });
     this.urlSecretVersion = new SecretsmanagerSecretVersion(this, "UrlSecretValue", {
-      secretId: secret.id,
+      count,
+      secretId: attribute(secret, "id", secret.id),
       // The token is percent-encoded: ElastiCache allows characters (# ^ < >) that end a URL's user part.
-      secretString: `rediss://:${Fn.urlencode(props.authToken)}@${this.replicationGroup.primaryEndpointAddress}:${REDIS_PORT}`,
+      secretString: `rediss://:${Fn.urlencode(props.authToken)}@${this.primaryEndpointAddress}:${REDIS_PORT}`,
     });
-    this.urlSecretArn = secret.arn;
+    this.urlSecretArn = attribute(secret, "arn", secret.arn);
+    this.urlSecretVersionId = attribute(this.urlSecretVersion, "version_id", this.urlSecretVersion.versionId);
   }
 }
 

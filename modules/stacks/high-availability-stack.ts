@@ -17,7 +17,7 @@ export class HighAvailabilityStack extends SpinnakerStack {
       { name: "high-availability", stateName: "ha", minInstanceSubnets: 2, localRedis: false },
       options,
     );
-    const ha = defineHighAvailabilityVariables(this, settings);
+    const ha = defineHighAvailabilityVariables(this, settings, options.module);
     this.spinnaker = new HighAvailabilitySpinnaker(this, "Spinnaker", {
       settings: this.deployment,
       nonPollingCapacity: ha.nonPollingCapacity.numberValue,
@@ -41,7 +41,7 @@ export class HighAvailabilityStack extends SpinnakerStack {
       ...(redis
         ? {
             redis_primary_endpoint: {
-              value: redis.replicationGroup.primaryEndpointAddress,
+              value: redis.primaryEndpointAddress,
               description: "Primary endpoint of the ElastiCache Redis (TLS and AUTH token required).",
             },
           }

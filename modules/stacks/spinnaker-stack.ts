@@ -184,7 +184,7 @@ function loadBalancerFromInput(input: TerraformVariable): Partial<Settings["load
   };
 }
 
-/** HA's ElastiCache from a module's `redis` input. */
+/** HA's Redis from a module's `redis` input: the ElastiCache to create, or the deployer's own. */
 function redisFromInput(input: TerraformVariable): Partial<Settings["ha"]["redis"]> {
   const attribute = (name: string) => Fn.lookupNested(input.value, [name]);
   return {
@@ -192,6 +192,9 @@ function redisFromInput(input: TerraformVariable): Partial<Settings["ha"]["redis
     engineVersion: Token.asString(attribute("engine_version")),
     replicas: Token.asNumber(attribute("replicas")),
     snapshotRetentionDays: Token.asNumber(attribute("snapshot_retention_days")),
+    existingUrlSecretArn: Token.asString(attribute("existing_url_secret_arn")),
+    existingSecurityGroupId: Token.asString(attribute("existing_security_group_id")),
+    existingPort: Token.asNumber(attribute("existing_port")),
   };
 }
 

@@ -23,6 +23,8 @@ import {
   REDIS_ENGINE_VERSION_PATTERN,
   REGISTRY_PATTERN,
   S3_BUCKET_NAME_PATTERN,
+  SECRET_ARN_PATTERN,
+  SECURITY_GROUP_ID_PATTERN,
   type Settings,
   SPINNAKER_SERVICES,
   SSL_POLICY_PATTERN,
@@ -325,8 +327,7 @@ export function defineModuleVariables(scope: Construct, s: Settings, localRedis:
     spinnaker: spinnakerVariable(scope, s, localRedis),
     loadBalancer: loadBalancerVariable(scope, s),
     configBucket: configBucketVariable(scope, s),
-    // Only where the module creates ElastiCache (HA without an existing Redis).
-    redis: localRedis || s.ha.redis.existingUrlSecretArn !== undefined ? undefined : redisVariable(scope, s),
+    redis: localRedis ? undefined : redisVariable(scope, s),
     name: variable(
       scope,
       "name",
@@ -448,6 +449,9 @@ function redisVariable(scope: Construct, s: Settings): TerraformVariable {
     `engine_version = optional(string, ${hcl(r.engineVersion)})`,
     `replicas = optional(number, ${hcl(r.replicas)})`,
     `snapshot_retention_days = optional(number, ${hcl(r.snapshotRetentionDays)})`,
+    `existing_url_secret_arn = optional(string, ${hcl(r.existingUrlSecretArn)})`,
+    `existing_security_group_id = optional(string, ${hcl(r.existingSecurityGroupId)})`,
+    `existing_port = optional(number, ${hcl(r.existingPort)})`,
   ];
   const whole = (attribute: string, min: number, max: number, what: string) => ({
     condition: `\${var.redis.${attribute} >= ${min} && var.redis.${attribute} <= ${max} && floor(var.redis.${attribute}) == var.redis.${attribute}}`,
@@ -459,7 +463,7 @@ function redisVariable(scope: Construct, s: Settings): TerraformVariable {
     {
       type: `object({ ${attributes.join(", ")} })`,
       description:
-        "The ElastiCache Redis (Multi-AZ, encrypted, AUTH token): node_type; engine_version (6.x or 7.x); replicas beside the primary (1 to 5); snapshot_retention_days (0 to 35).",
+        "Redis: the ElastiCache Spinnaker creates (Multi-AZ, encrypted, AUTH token from redis_auth_token): node_type; engine_version (6.x or 7.x); replicas beside the primary (1 to 5); snapshot_retention_days (0 to 35). Or your own: existing_url_secret_arn, a Secrets Manager secret holding the full URL (rediss://:<token>@<host>:<port>), with existing_security_group_id, the group the instances get an egress rule to on existing_port; no ElastiCache is created then.",
       default: {},
     },
     (ref) => [
@@ -473,6 +477,24 @@ function redisVariable(scope: Construct, s: Settings): TerraformVariable {
       },
       whole("replicas", 1, 5, " (Multi-AZ needs one)"),
       whole("snapshot_retention_days", 0, 35, " days"),
+      {
+        condition: `\${(${ref}.existing_url_secret_arn == null) == (${ref}.existing_security_group_id == null)}`,
+        errorMessage: `redis.existing_url_secret_arn and redis.existing_security_group_id go together: the instances need both the URL and a way through to it. Got \${jsonencode({ existing_url_secret_arn = ${ref}.existing_url_secret_arn, existing_security_group_id = ${ref}.existing_security_group_id })}.`,
+      },
+      {
+        condition: `\${${ref}.existing_url_secret_arn == null || can(regex("${anchored(SECRET_ARN_PATTERN)}", ${ref}.existing_url_secret_arn))}`,
+        errorMessage: `redis.existing_url_secret_arn must be a Secrets Manager secret ARN. Got \${jsonencode(${ref}.existing_url_secret_arn)}.`,
+      },
+      {
+        condition: `\${${ref}.existing_security_group_id == null || can(regex("${anchored(SECURITY_GROUP_ID_PATTERN)}", ${ref}.existing_security_group_id))}`,
+        errorMessage: `redis.existing_security_group_id must look like sg-0123456789abcdef0. Got \${jsonencode(${ref}.existing_security_group_id)}.`,
+      },
+      whole("existing_port", 1, 65535, " (a TCP port)"),
+      {
+        // The token is never printed: only whether the deployer brings Redis is.
+        condition: `\${${ref}.existing_url_secret_arn != null || var.redis_auth_token != null}`,
+        errorMessage: `redis_auth_token is required unless redis.existing_url_secret_arn is set: the ElastiCache Spinnaker creates needs an AUTH token. Got existing_url_secret_arn \${jsonencode(${ref}.existing_url_secret_arn)}.`,
+      },
     ],
   );
 }
@@ -589,8 +611,12 @@ export interface HighAvailabilityVariables {
   readonly redisAuthToken?: TerraformVariable;
 }
 
-/** The variables only the HA stack has. */
-export function defineHighAvailabilityVariables(scope: Construct, s: Settings): HighAvailabilityVariables {
+/** The variables only the HA stack has; `moduleInputs` for a module, which may bring its own Redis at plan. */
+export function defineHighAvailabilityVariables(
+  scope: Construct,
+  s: Settings,
+  moduleInputs = false,
+): HighAvailabilityVariables {
   return {
     nonPollingCapacity: variable(
       scope,
@@ -608,7 +634,7 @@ export function defineHighAvailabilityVariables(scope: Construct, s: Settings): 
       ],
     ),
     redisAuthToken:
-      s.ha.redis.existingUrlSecretArn !== undefined
+      !moduleInputs && s.ha.redis.existingUrlSecretArn !== undefined
         ? undefined
         : variable(
             scope,
@@ -616,8 +642,11 @@ export function defineHighAvailabilityVariables(scope: Construct, s: Settings): 
             {
               type: "string",
               sensitive: true,
-              description:
-                "AUTH token of the ElastiCache Redis (16 to 128 characters). Kept in Terraform state and in a Secrets Manager secret the services read; never in user data.",
+              description: moduleInputs
+                ? "AUTH token of the ElastiCache Redis (16 to 128 characters); required unless redis.existing_url_secret_arn is set. Kept in Terraform state and in a Secrets Manager secret the services read; never in user data."
+                : "AUTH token of the ElastiCache Redis (16 to 128 characters). Kept in Terraform state and in a Secrets Manager secret the services read; never in user data.",
+              // A module may bring its own Redis instead (the redis input's rule requires one or the other).
+              ...(moduleInputs ? { nullable: true, default: null } : {}),
             },
             // No validation block: Terraform (1.11) prints the value of a variable, sensitive or not,
             // when its validation fails. ElastiCache refuses a bad token at apply without echoing it.

@@ -1,5 +1,5 @@
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { Token } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { Deployment } from "../config/schema";
 import type { InstanceRole } from "../constructs/instance-role";
@@ -12,6 +12,7 @@ import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer"
 import { invalidProp } from "../errors";
 import { secretsManagerReference } from "../spinnaker/profiles";
 import { enabledServices } from "../spinnaker/services";
+import { countWhen, given, possible } from "../terraform-values";
 import {
   configBucket,
   instanceRole,
@@ -81,12 +82,13 @@ export class HighAvailabilitySpinnaker extends Construct {
       tags,
     });
 
-    // Redis as an AWS service, or the deployer's own.
+    // Redis as an AWS service, or the deployer's own: known from the configuration, or (a module's
+    // input) only at plan time, when both paths are written with counts.
     const { redis } = settings.ha;
-    let redisUrlSecretArn: string;
-    if (redis.existingUrlSecretArn !== undefined && redis.existingSecurityGroupId !== undefined) {
-      redisUrlSecretArn = redis.existingUrlSecretArn;
+    const existing = given(redis.existingUrlSecretArn);
+    if (possible(existing)) {
       new VpcSecurityGroupEgressRule(this, "ToExistingRedis", {
+        count: countWhen(existing),
         securityGroupId: this.securityGroups.internal.id,
         description: "Redis (the deployer's own)",
         ipProtocol: "tcp",
@@ -95,7 +97,8 @@ export class HighAvailabilitySpinnaker extends Construct {
         referencedSecurityGroupId: redis.existingSecurityGroupId,
         tags,
       });
-    } else {
+    }
+    if (existing !== true) {
       if (props.redisAuthToken === undefined) {
         throw invalidProp(
           this.node.path,
@@ -114,10 +117,16 @@ export class HighAvailabilitySpinnaker extends Construct {
         replicas: redis.replicas,
         snapshotRetentionDays: redis.snapshotRetentionDays,
         authToken: props.redisAuthToken,
+        count: existing === false ? undefined : Token.asNumber(Fn.conditional(existing, 0, 1)),
         tags,
       });
-      redisUrlSecretArn = this.redis.urlSecretArn;
     }
+    const redisUrlSecretArn =
+      existing === true
+        ? (redis.existingUrlSecretArn as string)
+        : existing === false
+          ? (this.redis as ManagedRedis).urlSecretArn
+          : Token.asString(Fn.coalesce([redis.existingUrlSecretArn, (this.redis as ManagedRedis).urlSecretArn]));
 
     // Configuration persisted in S3; services through the interservice load balancer.
     this.configBucket = configBucket(this, settings);
@@ -125,10 +134,12 @@ export class HighAvailabilitySpinnaker extends Construct {
       serviceHost: this.interserviceLoadBalancer.loadBalancer.dnsName,
       deckUrl: this.loadBalancer.deckUrl,
       gateUrl: this.loadBalancer.gateUrl,
-      // The URL holds the AUTH token: the services read it from Secrets Manager when they start. A
-      // deployer's secret names its own region; ours is only known at apply, in this region.
+      // The URL holds the AUTH token: the services read it from Secrets Manager when they start, in
+      // the secret's own region (its ARN's fourth field, read by Terraform when the ARN is its value).
       redisUrl: secretsManagerReference(redisUrlSecretArn, {
-        region: Token.isUnresolved(redisUrlSecretArn) ? settings.region : undefined,
+        region: Token.isUnresolved(redisUrlSecretArn)
+          ? Token.asString(Fn.element(Fn.split(":", redisUrlSecretArn), 3))
+          : undefined,
       }),
       managedRedis: true,
     });
@@ -148,7 +159,13 @@ export class HighAvailabilitySpinnaker extends Construct {
         ...this.interserviceLoadBalancer.targetGroups.map((t) => t.arn),
       ],
       // A new Redis endpoint or token rolls the instances, and none boots before Redis exists.
-      restartOn: this.redis ? [this.redis.urlSecretVersion.versionId] : [],
+      restartOn: this.redis
+        ? [
+            existing === false
+              ? this.redis.urlSecretVersionId
+              : Token.asString(Fn.coalesce([this.redis.urlSecretVersionId, "existing"])),
+          ]
+        : [],
       dependsOn: this.redis ? [this.redis.urlSecretVersion] : [],
     };
     this.pollingGroup = roleGroup(this, settings, {
