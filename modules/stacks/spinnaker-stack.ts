@@ -28,9 +28,10 @@ export interface TopologyRequirements {
 export interface SpinnakerStackOptions {
   /**
    * Synthesize a child module for existing Terraform: no provider and no backend blocks (the caller
-   * brings both, and the region and partition are its provider's), and `name`, `environment` and
-   * `tags` as inputs that every resource name and tag derives from, so a caller may use `count`,
-   * `depends_on`, and `for_each` over environments in one account. @default false
+   * brings both, and the region and partition are its provider's), with the inputs of
+   * `defineModuleVariables`: `name`, `environment` and `tags`, which every resource name and tag
+   * derives from (so a caller may use `count`, `depends_on`, and `for_each` over environments in one
+   * account), and `os`, `spinnaker`, `load_balancer`, `config_bucket` and (HA) `redis`. @default false
    */
   readonly module?: boolean;
 }
@@ -82,19 +83,19 @@ export abstract class SpinnakerStack extends TerraformStack {
     const partition = currentPartition.partition;
     // A module names and tags its resources from its inputs; a stack from the configuration, like its
     // state key, so that one state never holds two environments.
-    const naming = options.module ? defineModuleVariables(this, settings, topology.localRedis) : undefined;
-    const namePrefix = naming ? `${naming.name.stringValue}-${naming.environment.stringValue}` : settings.namePrefix;
+    const inputs = options.module ? defineModuleVariables(this, settings, topology.localRedis) : undefined;
+    const namePrefix = inputs ? `${inputs.name.stringValue}-${inputs.environment.stringValue}` : settings.namePrefix;
     // A module has no provider of its own, so no default_tags: its resources carry these themselves.
-    const tags = naming ? moduleTags(this, naming.tags, stackTags) : settings.tags;
+    const tags = inputs ? moduleTags(this, inputs.tags, stackTags) : settings.tags;
 
-    const v = defineVariables(this, settings, topology.minInstanceSubnets, naming !== undefined);
+    const v = defineVariables(this, settings, topology.minInstanceSubnets, inputs !== undefined);
     this.variables = v;
     this.deployment = {
       ...settings,
-      spinnaker: naming ? { ...settings.spinnaker, ...spinnakerFromInput(this, naming.spinnaker) } : settings.spinnaker,
-      configBucket: naming ? configBucketFromInput(naming.configBucket) : settings.configBucket,
-      ha: naming?.redis
-        ? { ...settings.ha, redis: { ...settings.ha.redis, ...redisFromInput(naming.redis) } }
+      spinnaker: inputs ? { ...settings.spinnaker, ...spinnakerFromInput(this, inputs.spinnaker) } : settings.spinnaker,
+      configBucket: inputs ? configBucketFromInput(inputs.configBucket) : settings.configBucket,
+      ha: inputs?.redis
+        ? { ...settings.ha, redis: { ...settings.ha.redis, ...redisFromInput(inputs.redis) } }
         : settings.ha,
       region,
       partition,
@@ -112,7 +113,7 @@ export abstract class SpinnakerStack extends TerraformStack {
       },
       instance: {
         ...settings.instance,
-        os: naming ? (naming.os.stringValue as OperatingSystem) : settings.instance.os,
+        os: inputs ? (inputs.os.stringValue as OperatingSystem) : settings.instance.os,
         type: v.instanceType.stringValue,
         amiId: v.amiId.stringValue,
         rootVolumeSizeGiB: v.rootVolumeSize.numberValue,
@@ -121,7 +122,7 @@ export abstract class SpinnakerStack extends TerraformStack {
       },
       loadBalancer: {
         ...settings.loadBalancer,
-        ...(naming ? loadBalancerFromInput(naming.loadBalancer) : { certificateArn: v.certificateArn?.stringValue }),
+        ...(inputs ? loadBalancerFromInput(inputs.loadBalancer) : { certificateArn: v.certificateArn?.stringValue }),
         // cdktf has no Token.asBoolean: this IResolvable stands where a boolean goes and resolves to
         // var.deletion_protection.
         deletionProtection: v.deletionProtection.booleanValue as unknown as boolean,
@@ -145,13 +146,18 @@ export abstract class SpinnakerStack extends TerraformStack {
   }
 }
 
+/** An attribute of an object input: `var.<input>.<name>`. */
+function attributeOf(input: TerraformVariable) {
+  return (name: string) => Fn.lookupNested(input.value, [name]);
+}
+
 /**
  * What Spinnaker runs, from a module's `spinnaker` input (`local.spinnaker`): the registry follows
  * the distribution at plan time and the version defaults to the open-source release (a validation
  * requires one for armory), as the configuration's defaults do (schema.ts).
  */
 function spinnakerFromInput(stack: TerraformStack, input: TerraformVariable) {
-  const attribute = (name: string) => Fn.lookupNested(input.value, [name]);
+  const attribute = attributeOf(input);
   const local = new TerraformLocal(stack, "SpinnakerImages", {
     registry: Fn.coalesce([attribute("registry"), Fn.lookup(DEFAULT_REGISTRY, attribute("distribution"))]),
     version: Fn.coalesce([attribute("version"), DEFAULT_OSS_VERSION]),
@@ -168,7 +174,7 @@ function spinnakerFromInput(stack: TerraformStack, input: TerraformVariable) {
 
 /** The user-facing load balancer from a module's `load_balancer` input; deck's port follows the certificate. */
 function loadBalancerFromInput(input: TerraformVariable): Partial<Settings["loadBalancer"]> {
-  const attribute = (name: string) => Fn.lookupNested(input.value, [name]);
+  const attribute = attributeOf(input);
   const certificateArn = Token.asString(attribute("certificate_arn"));
   return {
     scheme: Token.asString(attribute("scheme")) as Settings["loadBalancer"]["scheme"],
@@ -186,7 +192,7 @@ function loadBalancerFromInput(input: TerraformVariable): Partial<Settings["load
 
 /** HA's Redis from a module's `redis` input: the ElastiCache to create, or the deployer's own. */
 function redisFromInput(input: TerraformVariable): Partial<Settings["ha"]["redis"]> {
-  const attribute = (name: string) => Fn.lookupNested(input.value, [name]);
+  const attribute = attributeOf(input);
   return {
     nodeType: Token.asString(attribute("node_type")),
     engineVersion: Token.asString(attribute("engine_version")),
@@ -200,7 +206,7 @@ function redisFromInput(input: TerraformVariable): Partial<Settings["ha"]["redis
 
 /** The config bucket from a module's `config_bucket` input. */
 function configBucketFromInput(input: TerraformVariable): Settings["configBucket"] {
-  const attribute = (name: string) => Fn.lookupNested(input.value, [name]);
+  const attribute = attributeOf(input);
   return {
     name: Token.asString(attribute("name")),
     kmsKeyArn: Token.asString(attribute("kms_key_arn")),

@@ -46,6 +46,11 @@ function got(ref: string): string {
   return `\${jsonencode(${ref})}`;
 }
 
+/** `expression` is a whole number from `min` to `max` (HCL, without the `${}`). */
+function wholeIn(expression: string, min: number, max: number): string {
+  return `${expression} >= ${min} && ${expression} <= ${max} && floor(${expression}) == ${expression}`;
+}
+
 function variable(
   scope: Construct,
   name: string,
@@ -242,7 +247,7 @@ export function defineVariables(
       },
       (ref) => [
         {
-          condition: `\${${ref} >= 30 && ${ref} <= 16384 && floor(${ref}) == ${ref}}`,
+          condition: `\${${wholeIn(ref, 30, 16384)}}`,
           errorMessage: `root_volume_size must be a whole number of GiB from 30 to 16384. Got ${got(ref)}.`,
         },
       ],
@@ -454,7 +459,7 @@ function redisVariable(scope: Construct, s: Settings): TerraformVariable {
     `existing_port = optional(number, ${hcl(r.existingPort)})`,
   ];
   const whole = (attribute: string, min: number, max: number, what: string) => ({
-    condition: `\${var.redis.${attribute} >= ${min} && var.redis.${attribute} <= ${max} && floor(var.redis.${attribute}) == var.redis.${attribute}}`,
+    condition: `\${${wholeIn(`var.redis.${attribute}`, min, max)}}`,
     errorMessage: `redis.${attribute} must be a whole number from ${min} to ${max}${what}. Got \${jsonencode(var.redis.${attribute})}.`,
   });
   return variable(
@@ -527,7 +532,7 @@ function configBucketVariable(scope: Construct, s: Settings): TerraformVariable 
         errorMessage: `config_bucket.kms_key_arn must be a KMS key ARN. Got \${jsonencode(${ref}.kms_key_arn)}.`,
       },
       {
-        condition: `\${${ref}.noncurrent_version_expiration_days >= 1 && ${ref}.noncurrent_version_expiration_days <= 3650 && floor(${ref}.noncurrent_version_expiration_days) == ${ref}.noncurrent_version_expiration_days}`,
+        condition: `\${${wholeIn(`${ref}.noncurrent_version_expiration_days`, 1, 3650)}}`,
         errorMessage: `config_bucket.noncurrent_version_expiration_days must be a whole number from 1 to 3650. Got \${jsonencode(${ref}.noncurrent_version_expiration_days)}.`,
       },
     ],
@@ -553,7 +558,7 @@ function loadBalancerVariable(scope: Construct, s: Settings): TerraformVariable 
   const port = (attribute: string) => {
     const value = `coalesce(var.load_balancer.${attribute}, 80)`;
     return {
-      condition: `\${${value} >= 1 && ${value} <= 65535 && floor(${value}) == ${value}}`,
+      condition: `\${${wholeIn(value, 1, 65535)}}`,
       errorMessage: `load_balancer.${attribute} must be a TCP port from 1 to 65535. Got \${jsonencode(var.load_balancer.${attribute})}.`,
     };
   };
@@ -594,7 +599,7 @@ function loadBalancerVariable(scope: Construct, s: Settings): TerraformVariable 
         errorMessage: `load_balancer.gate_port must differ from deck's port (deck_port, or 443 with a certificate and 80 without): deck and gate need their own listeners. Got gate_port \${jsonencode(${ref}.gate_port)} and deck's port \${coalesce(${ref}.deck_port, ${ref}.certificate_arn == null ? 80 : 443)}.`,
       },
       {
-        condition: `\${${ref}.idle_timeout >= 1 && ${ref}.idle_timeout <= 4000 && floor(${ref}.idle_timeout) == ${ref}.idle_timeout}`,
+        condition: `\${${wholeIn(`${ref}.idle_timeout`, 1, 4000)}}`,
         errorMessage: `load_balancer.idle_timeout must be a whole number of seconds from 1 to 4000. Got \${jsonencode(${ref}.idle_timeout)}.`,
       },
       {
@@ -628,7 +633,7 @@ export function defineHighAvailabilityVariables(
       },
       (ref) => [
         {
-          condition: `\${${ref} >= 1 && ${ref} <= 50 && floor(${ref}) == ${ref}}`,
+          condition: `\${${wholeIn(ref, 1, 50)}}`,
           errorMessage: `non_polling_capacity must be a whole number from 1 to 50. Got ${got(ref)}.`,
         },
       ],
