@@ -55,3 +55,19 @@ export function countWhen(condition: Condition): number | undefined {
 export function possible(condition: Condition): boolean {
   return condition !== false;
 }
+
+/** `condition ? whenTrue : whenFalse` for lists. */
+export function pickList(condition: Condition, whenTrue: string[], whenFalse: string[]): string[] {
+  if (typeof condition === "boolean") return condition ? whenTrue : whenFalse;
+  return Token.asList(Fn.conditional(condition, whenTrue, whenFalse));
+}
+
+/** `concat(lists...)`: a literal list while every part is one. */
+export function concatLists(...lists: string[][]): string[] {
+  return lists.some((list) => Token.isUnresolved(list)) ? Token.asList(Fn.concat(lists)) : lists.flat();
+}
+
+/** `length(list) >= 1` (cdktf writes a literal 0 operand as `undefined`). */
+export function nonEmpty(list: string[]): Condition {
+  return Token.isUnresolved(list) ? Op.gte(Fn.lengthOf(list), 1) : list.length > 0;
+}

@@ -185,6 +185,10 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ],
     ["tags:\n  aws:owner: me", "tags.aws:owner: expected a tag key"],
     [
+      "spinnaker:\n  front50Prefix: config",
+      'spinnaker.front50Prefix: expected a prefix of front50\'s own, not config or kayenta: the instances sync config/ with --delete, and kayenta writes kayenta/, got "config"',
+    ],
+    [
       "instance:\n  rootDeviceName: sda1",
       'instance.rootDeviceName: expected a device name such as /dev/sda1 or /dev/xvda, got "sda1"',
     ],

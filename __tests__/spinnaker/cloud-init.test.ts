@@ -7,7 +7,6 @@ const options: UserDataOptions = {
   compose: "name: spinnaker\nservices: {}\n",
   memoryShares: { clouddriver: 8, deck: 1 },
   configPrefix: "config",
-  awsCliImage: "public.ecr.aws/aws-cli/aws-cli:2.27.49",
 };
 
 interface CloudConfig {

@@ -3,6 +3,7 @@ import { type ProfileOptions, renderProfiles, secretsManagerReference } from "..
 
 const options: ProfileOptions = {
   region: "us-west-2",
+  partition: "aws",
   configBucket: "spin-config",
   front50Prefix: "front50",
   serviceHost: "localhost",
@@ -55,18 +56,31 @@ test("deck's browser settings point at gate's external URL", () => {
   expect(settings).toContain('window.spinnakerSettings.gateUrl = "http://spin.example.com:8084";');
 });
 
-test("AWS accounts: assume role/<name> in each account, in the given or the home region", () => {
+test("AWS accounts: assume the role's full ARN, with the partition, in the given or the home region", () => {
   const aws = profile("clouddriver-local.yml", {
+    partition: "aws-us-gov",
     awsAccounts: [
       { name: "prod", accountId: "012345678901", roleName: "spinnakerManaged", regions: ["eu-west-1"] },
       { name: "dev", accountId: "111111111111", roleName: "spin", regions: [] },
     ],
   }).aws;
   expect(aws.enabled).toBe(true);
-  expect(aws.primaryAccount).toBe("prod");
+  // Not a clouddriver property (CredentialsConfig has no primaryAccount); it was dropped.
+  expect(aws).not.toHaveProperty("primaryAccount");
+  // clouddriver completes a bare role/<name> with arn:aws (AssumeRoleAmazonCredentials.java).
   expect(aws.accounts).toEqual([
-    { name: "prod", accountId: "012345678901", assumeRole: "role/spinnakerManaged", regions: [{ name: "eu-west-1" }] },
-    { name: "dev", accountId: "111111111111", assumeRole: "role/spin", regions: [{ name: "us-west-2" }] },
+    {
+      name: "prod",
+      accountId: "012345678901",
+      assumeRole: "arn:aws-us-gov:iam::012345678901:role/spinnakerManaged",
+      regions: [{ name: "eu-west-1" }],
+    },
+    {
+      name: "dev",
+      accountId: "111111111111",
+      assumeRole: "arn:aws-us-gov:iam::111111111111:role/spin",
+      regions: [{ name: "us-west-2" }],
+    },
   ]);
 });
 

@@ -122,3 +122,23 @@ describe("readableId", () => {
     );
   });
 });
+
+test("a module synthesized with a createRole account carries the role's state to its new address", () => {
+  const app = Testing.app();
+  const stacks = addStacks(app as App, loadConfiguration(EVERY_FEATURE, "test.yaml", {}));
+  for (const name of ["standalone-module", "ha-module"]) {
+    const json = JSON.parse(Testing.synth(stacks[name])) as { moved?: { from: string; to: string }[] };
+    // The addresses the role had while a module named it after its configured account.
+    expect(json.moved).toEqual([
+      { from: "aws_iam_role.managed_account_role_home_role", to: "aws_iam_role.managed_account_role[0]" },
+      {
+        from: "aws_iam_role_policy_attachment.managed_account_role_home_power_user",
+        to: "aws_iam_role_policy_attachment.managed_account_role_power_user[0]",
+      },
+      {
+        from: "aws_iam_role_policy.managed_account_role_home_pass_role_policy",
+        to: "aws_iam_role_policy.managed_account_role_pass_role_policy[0]",
+      },
+    ]);
+  }
+});

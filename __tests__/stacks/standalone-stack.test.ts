@@ -139,7 +139,9 @@ describe("the stand-alone topology", () => {
     const clouddriver = Object.values(resourcesOf(withAccounts, "aws_s3_object")).find(
       (o) => o.key === "config/clouddriver-local.yml",
     );
-    expect(clouddriver?.content).toContain("assumeRole: role/spinnakerManaged");
+    expect(clouddriver?.content).toContain(
+      "assumeRole: arn:${data.aws_partition.current.partition}:iam::012345678901:role/spinnakerManaged",
+    );
   });
 
   test("outputs, each with a description", () => {

@@ -149,7 +149,10 @@ ${extra}  mock_data "aws_iam_policy_document" {
 `;
 }
 
-/** Writes a .tftest.hcl file into the working directory; `terraform test` must pass all its runs. */
+/**
+ * Writes a .tftest.hcl file into the working directory and runs only it (other tests may have left
+ * theirs in the same directory); `terraform test` must pass all its runs.
+ */
 export function expectTerraformTest(
   workdir: { dir: string; env: NodeJS.ProcessEnv },
   file: string,
@@ -157,7 +160,7 @@ export function expectTerraformTest(
   runs: number,
 ): void {
   writeFileSync(join(workdir.dir, file), hcl);
-  const result = terraform(workdir, ["test"]);
+  const result = terraform(workdir, ["test", `-filter=${file}`]);
   expectSuccess(result, "terraform test");
   expect(result.stdout).toContain(`Success! ${runs} passed, 0 failed`);
 }

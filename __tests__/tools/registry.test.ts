@@ -6,6 +6,7 @@
 import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { REGISTRY_NAME } from "../../modules/registry/layout";
+import { clouddriverProfile } from "../../modules/spinnaker/profiles";
 import { settingsFrom, synthStack } from "../helpers";
 import {
   expectSuccess,
@@ -337,6 +338,179 @@ run "refuses_no_token_and_no_redis" {
 }
 ${refused("{ snapshot_retention_days = 36 }", "snapshot_retention_days")}${refused('{ node_type = "r7g.large" }', "node_type")}${refused('{ engine_version = "5.0" }', "engine_version")}${refused("{ replicas = 0 }", "replicas")}`,
         9,
+      );
+    },
+    TIMEOUT,
+  );
+});
+
+describe("the modules' accounts and Spinnaker inputs", () => {
+  const KUBECONFIG_SECRET = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:kubeconfig-AbCdEf";
+  // What the stacks render in TypeScript for the same accounts: Terraform's yamlencode must build
+  // the same structure from the input.
+  const expectedProfile = clouddriverProfile({
+    region: "us-west-2",
+    partition: "aws",
+    awsAccounts: [
+      { name: "prod", accountId: "012345678901", roleName: "spinnakerManaged", regions: ["eu-west-1", "us-east-1"] },
+      { name: "home", accountId: "123456789012", roleName: "spinnakerHome", regions: [] },
+    ],
+    kubernetesAccounts: [
+      { name: "eks", namespaces: ["apps"], onlySpinnakerManaged: true, kubeconfigSecretArn: KUBECONFIG_SECRET },
+      {
+        name: "gke",
+        context: "gke-ctx",
+        namespaces: [],
+        onlySpinnakerManaged: false,
+        kubeconfigS3Uri: "s3://kubeconfigs/teams/gke.yaml",
+      },
+    ],
+  });
+  const ACCOUNTS = `{
+      aws = [
+        { name = "prod", account_id = "012345678901", regions = ["eu-west-1", "us-east-1"] },
+        { name = "home", account_id = "123456789012", role_name = "spinnakerHome", create_role = true },
+      ]
+      kubernetes = [
+        { name = "eks", namespaces = ["apps"], kubeconfig_secret_arn = "${KUBECONFIG_SECRET}" },
+        { name = "gke", context = "gke-ctx", only_spinnaker_managed = false, kubeconfig_s3_uri = "s3://kubeconfigs/teams/gke.yaml" },
+      ]
+    }`;
+  const sids = "[for s in data.aws_iam_policy_document.instance_role_permissions.statement : s.sid]";
+  const statement = (sid: string) =>
+    `one([for s in data.aws_iam_policy_document.instance_role_permissions.statement : s.resources if s.sid == "${sid}"])`;
+  const refused = (variable: string, value: string, name: string) => `
+run "refuses_${name}" {
+  command = plan
+  variables {
+    ${variable} = ${value}
+  }
+  expect_failures = [var.${variable}]
+}
+`;
+  const caller = `  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+`;
+
+  test(
+    "stand-alone: accounts render clouddriver's profile as the stacks do, with their permissions and role; kayenta, front50_prefix, aws_cli_image and root_device_name take effect",
+    () => {
+      const workdir = initialized(layout);
+      expectTerraformTest(
+        workdir,
+        "accounts.tftest.hcl",
+        `${mockProvider(caller)}
+variables {
+${NETWORK}}
+
+run "accounts" {
+  command = apply
+  variables {
+    accounts = ${ACCOUNTS}
+  }
+  assert {
+    condition     = jsonencode(yamldecode(aws_s3_object.configuration_file_clouddriver_local_yml.content)) == jsonencode(jsondecode(${JSON.stringify(JSON.stringify(expectedProfile))}))
+    error_message = "Terraform's clouddriver profile must equal the stacks' rendering: \${aws_s3_object.configuration_file_clouddriver_local_yml.content}"
+  }
+  assert {
+    condition     = ${statement("ManagedAccounts")} == toset(["arn:aws:iam::012345678901:role/spinnakerManaged", "arn:aws:iam::123456789012:role/spinnakerHome"])
+    error_message = "the instance role must assume exactly the accounts' roles"
+  }
+  assert {
+    condition     = ${statement("Secrets")} == toset(["${KUBECONFIG_SECRET}"]) && ${statement("ExtraObjects")} == toset(["arn:aws:s3:::kubeconfigs/teams/gke.yaml"])
+    error_message = "the instance role must read exactly the kubeconfigs"
+  }
+  assert {
+    condition     = length(aws_iam_role.managed_account_role) == 1 && aws_iam_role.managed_account_role[0].name == "spinnakerHome" && aws_iam_role_policy_attachment.managed_account_role_power_user[0].role == "spinnakerHome"
+    error_message = "create_role must create that account's role"
+  }
+}
+
+run "no_accounts" {
+  command = plan
+  assert {
+    condition     = length(aws_iam_role.managed_account_role) == 0 && !contains(${sids}, "ManagedAccounts") && !contains(${sids}, "Secrets") && !contains(${sids}, "ExtraObjects")
+    error_message = "without accounts there is no managed role and no permission for one: \${jsonencode(${sids})}"
+  }
+  assert {
+    condition     = yamldecode(aws_s3_object.configuration_file_clouddriver_local_yml.content).aws.enabled == false
+    error_message = "without accounts clouddriver's AWS provider stays off"
+  }
+  assert {
+    condition     = !strcontains(base64decode(aws_launch_template.launch_template.user_data), "kayenta") && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "feature.canary = false;")
+    error_message = "kayenta is off by default"
+  }
+}
+
+run "kayenta_and_prefixes" {
+  command = plan
+  variables {
+    spinnaker        = { kayenta = true, front50_prefix = "pipelines", aws_cli_image = "registry.example.com/aws-cli:2" }
+    ami_id           = "ami-0123456789abcdef0"
+    root_device_name = "/dev/xvda"
+  }
+  assert {
+    condition     = strcontains(base64decode(aws_launch_template.launch_template.user_data), "KAYENTA_MEMORY") && yamldecode(aws_s3_object.configuration_file_spinnaker_local_yml.content).services.kayenta.enabled == true && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "feature.canary = true;")
+    error_message = "kayenta = true must run kayenta and switch it on in the profiles"
+  }
+  assert {
+    condition     = yamldecode(aws_s3_object.configuration_file_front50_local_yml.content).spinnaker.s3.rootFolder == "pipelines"
+    error_message = "front50 must keep its data under front50_prefix"
+  }
+  assert {
+    condition     = one([for t in aws_launch_template.launch_template.tag_specifications : t.tags if t.resource_type == "instance"]).SpinnakerAwsCliImage == "registry.example.com/aws-cli:2"
+    error_message = "the instances must read the aws-cli image from their tag"
+  }
+  assert {
+    condition     = aws_launch_template.launch_template.block_device_mappings[0].device_name == "/dev/xvda"
+    error_message = "root_device_name must size the given AMI's root volume"
+  }
+}
+${refused("accounts", `{ aws = [{ name = "a", account_id = "1234" }] }`, "short_account_id")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", create_role = true }, { name = "b", account_id = "123456789012", create_role = true }] }`, "two_create_role")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012" }, { name = "a", account_id = "210987654321" }] }`, "duplicate_names")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", regions = [] }] }`, "empty_regions")}${refused("accounts", `{ kubernetes = [{ name = "k", kubeconfig_secret_arn = "${KUBECONFIG_SECRET}", kubeconfig_s3_uri = "s3://b/k" }] }`, "two_kubeconfigs")}${refused("spinnaker", `{ front50_prefix = "config" }`, "front50_prefix_config")}${refused("spinnaker", `{ aws_cli_image = "aws cli" }`, "aws_cli_image")}${refused("root_device_name", `"sda1"`, "root_device_name")}`,
+        11,
+      );
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "HA: kayenta gets its interservice listener, target group and member rules only when asked",
+    () => {
+      const workdir = initialized(join(layout, "modules", "ha"));
+      expectTerraformTest(
+        workdir,
+        "kayenta.tftest.hcl",
+        `${mockProvider(caller)}
+variables {
+${NETWORK}  redis_auth_token    = "placeholder-token-0123456789"
+  ami_id              = "ami-0123456789abcdef0"
+}
+
+run "without_kayenta" {
+  command = plan
+  assert {
+    condition     = length(aws_lb_target_group.interservice_load_balancer_kayenta_target_group) == 0 && length(aws_lb_listener.interservice_load_balancer_kayenta_listener) == 0 && length(aws_vpc_security_group_ingress_rule.security_groups_member_ingress_8090) == 0
+    error_message = "kayenta is off by default: no listener, target group or rule for it"
+  }
+}
+
+run "with_kayenta" {
+  command = apply
+  variables {
+    spinnaker = { kayenta = true }
+  }
+  assert {
+    condition     = length(aws_lb_listener.interservice_load_balancer_kayenta_listener) == 1 && aws_lb_listener.interservice_load_balancer_kayenta_listener[0].port == 8090 && length(aws_vpc_security_group_egress_rule.security_groups_member_egress_8090) == 1
+    error_message = "kayenta = true must open its port between members and behind the interservice load balancer"
+  }
+  assert {
+    condition     = length(aws_autoscaling_group.polling_server_group.target_group_arns) == length(aws_autoscaling_group.non_polling_server_group.target_group_arns)
+    error_message = "both groups must register with the same target groups"
+  }
+}
+`,
+        2,
       );
     },
     TIMEOUT,

@@ -19,9 +19,8 @@ const wholeNumber = (min: number, max: number, unit = "") => {
   return z.number({ message }).int({ message }).min(min, { message }).max(max, { message });
 };
 const port = wholeNumber(1, 65535, " (a TCP port)");
-const awsRegion = z
-  .string()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, { message: "expected an AWS region such as us-west-2" });
+export const AWS_REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const awsRegion = z.string().regex(AWS_REGION_PATTERN, { message: "expected an AWS region such as us-west-2" });
 export const CACHE_NODE_TYPE_PATTERN = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
 export const REDIS_ENGINE_VERSION_PATTERN = /^[67]\.\d+$/;
 export const SECRET_ARN_PATTERN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
@@ -90,17 +89,30 @@ export type SpinnakerService = (typeof SPINNAKER_SERVICES)[number];
 // The schema. Every optional setting documents its default with `.default()` or in `resolve`.
 // ---------------------------------------------------------------------------------------------
 
+export const ACCOUNT_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+export const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
+export const KUBECONFIG_S3_URI_PATTERN = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/;
+export const ROOT_DEVICE_NAME_PATTERN = /^\/dev\/[a-z0-9]+$/;
+export const FRONT50_PREFIX_PATTERN = /^[A-Za-z0-9._-]+$/;
+/** Where the rendered configuration lives in the config bucket; the instances sync it with --delete. */
+export const CONFIG_PREFIX = "config";
+/** Where kayenta keeps canary configurations and results in the config bucket. */
+export const KAYENTA_PREFIX = "kayenta";
+/** Key prefixes of the config bucket that front50's prefix must not be. */
+export const RESERVED_PREFIXES = [CONFIG_PREFIX, KAYENTA_PREFIX] as const;
+
 const awsAccount = z.strictObject({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, {
+  name: z.string().regex(ACCOUNT_NAME_PATTERN, {
     message: "expected a Spinnaker account name: lower-case letters, digits and hyphens",
   }),
   // YAML reads an unquoted 012345678901 as a number and drops the leading zero: demand a string.
   accountId: z
     .string({ message: "expected a 12-digit AWS account id, as a quoted string" })
-    .regex(/^\d{12}$/, { message: "expected a 12-digit AWS account id, as a quoted string" }),
+    .regex(ACCOUNT_ID_PATTERN, { message: "expected a 12-digit AWS account id, as a quoted string" }),
   roleName: z
     .string()
-    .regex(/^[\w+=,.@-]{1,64}$/, { message: "expected an IAM role name (1-64 of letters, digits and +=,.@_-)" })
+    .regex(ROLE_NAME_PATTERN, { message: "expected an IAM role name (1-64 of letters, digits and +=,.@_-)" })
     .default("spinnakerManaged"),
   /**
    * Create `roleName` in the account the stack deploys into, trusting the instance role. Only for
@@ -112,7 +124,7 @@ const awsAccount = z.strictObject({
 
 const kubernetesAccount = z
   .strictObject({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, {
+    name: z.string().regex(ACCOUNT_NAME_PATTERN, {
       message: "expected a Spinnaker account name: lower-case letters, digits and hyphens",
     }),
     context: z.string().min(1).optional(),
@@ -126,7 +138,7 @@ const kubernetesAccount = z
       .optional(),
     kubeconfigS3Uri: z
       .string()
-      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/, { message: "expected s3://<bucket>/<key>" })
+      .regex(KUBECONFIG_S3_URI_PATTERN, { message: "expected s3://<bucket>/<key>" })
       .optional(),
   })
   .refine((a) => (a.kubeconfigSecretArn === undefined) !== (a.kubeconfigS3Uri === undefined), {
@@ -230,7 +242,7 @@ export const ConfigSchema = z
         /** Root device of `amiId`. Default: read from the official image, or /dev/sda1 for your own AMI. */
         rootDeviceName: z
           .string()
-          .regex(/^\/dev\/[a-z0-9]+$/, { message: "expected a device name such as /dev/sda1 or /dev/xvda" })
+          .regex(ROOT_DEVICE_NAME_PATTERN, { message: "expected a device name such as /dev/sda1 or /dev/xvda" })
           .optional(),
         rootVolumeSizeGiB: wholeNumber(30, 16384, " GiB").default(100),
         keyName: z.string().min(1).max(255).optional(),
@@ -254,7 +266,10 @@ export const ConfigSchema = z
         /** Where front50 keeps pipelines and applications, under the config bucket. */
         front50Prefix: z
           .string()
-          .regex(/^[A-Za-z0-9._-]+$/)
+          .regex(FRONT50_PREFIX_PATTERN, { message: "expected a key prefix of letters, digits and . _ -" })
+          .refine((prefix) => !(RESERVED_PREFIXES as readonly string[]).includes(prefix), {
+            message: `expected a prefix of front50's own, not ${RESERVED_PREFIXES.join(" or ")}: the instances sync config/ with --delete, and kayenta writes kayenta/`,
+          })
           .default("front50"),
         accounts: z
           .strictObject({
@@ -461,6 +476,12 @@ export function partitionOf(region: string): string {
  * are always present (as tokens when the configuration did not give them).
  */
 export type Deployment = Omit<Settings, "network"> & {
+  /**
+   * A module's `accounts` input (`var.accounts`, a Terraform value), which stands for
+   * `spinnaker.accounts` there: the profile, permissions and managed role follow it at plan time.
+   * @default - none: a stack's accounts are `spinnaker.accounts`
+   */
+  readonly accountsInput?: string;
   readonly network: Settings["network"] & {
     readonly vpcId: string;
     readonly instanceSubnetIds: string[];

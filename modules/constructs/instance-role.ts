@@ -6,9 +6,9 @@ import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Fn } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
-import { given } from "../terraform-values";
+import { type Condition, given, nonEmpty } from "../terraform-values";
 
 export interface InstanceRoleProps {
   /** `<name>-<environment>`; the role and profile are named `<prefix>-instance`. */
@@ -19,13 +19,13 @@ export interface InstanceRoleProps {
    * Key prefixes the services write under (front50's data, kayenta's); everything else in the
    * bucket, the rendered configuration included, is read-only to the instances.
    */
-  readonly writablePrefixes: readonly string[];
+  readonly writablePrefixes: string[];
   /** Roles clouddriver assumes in the managed accounts. @default - no sts:AssumeRole at all */
-  readonly managedAccountRoleArns?: readonly string[];
+  readonly managedAccountRoleArns?: string[];
   /** Secrets the services resolve at start (Redis auth token, kubeconfigs). @default - none */
-  readonly secretArns?: readonly string[];
+  readonly secretArns?: string[];
   /** S3 objects the services fetch at start, as `arn:aws:s3:::bucket/key`. @default - none */
-  readonly extraObjectArns?: readonly string[];
+  readonly extraObjectArns?: string[];
   /** The KMS key of the config bucket, when it is not SSE-S3. @default - none */
   readonly configBucketKmsKeyArn?: string;
   /** ARN partition, for the managed policy. @default "aws" */
@@ -73,6 +73,9 @@ export class InstanceRole extends Construct {
       policyArn: `arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
     });
 
+    const writable = Token.isUnresolved(props.writablePrefixes)
+      ? Token.asList(Fn.formatlist("%s/%s/*", [props.configBucketArn, props.writablePrefixes]))
+      : props.writablePrefixes.map((prefix) => `${props.configBucketArn}/${prefix}/*`);
     const statements: DataAwsIamPolicyDocumentStatement[] = [
       {
         sid: "ConfigBucket",
@@ -84,11 +87,7 @@ export class InstanceRole extends Construct {
         actions: ["s3:GetObject", "s3:GetObjectVersion"],
         resources: [`${props.configBucketArn}/*`],
       },
-      {
-        sid: "WriteServiceData",
-        actions: ["s3:PutObject", "s3:DeleteObject"],
-        resources: props.writablePrefixes.map((prefix) => `${props.configBucketArn}/${prefix}/*`),
-      },
+      { sid: "WriteServiceData", actions: ["s3:PutObject", "s3:DeleteObject"], resources: writable },
       {
         // clouddriver lists regions and zones before it assumes any managed-account role.
         sid: "DescribeRegions",
@@ -96,33 +95,46 @@ export class InstanceRole extends Construct {
         resources: ["*"],
       },
     ];
-    const keyStatement = {
-      sid: "ConfigBucketKey",
-      actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-      resources: [props.configBucketKmsKeyArn ?? ""],
-    };
-    const key = given(props.configBucketKmsKeyArn);
-    if (key === true) statements.push(keyStatement);
-    if (props.managedAccountRoleArns && props.managedAccountRoleArns.length > 0) {
-      statements.push({
-        sid: "ManagedAccounts",
-        actions: ["sts:AssumeRole"],
-        resources: [...props.managedAccountRoleArns],
-      });
-    }
-    if (props.secretArns && props.secretArns.length > 0) {
-      statements.push({ sid: "Secrets", actions: ["secretsmanager:GetSecretValue"], resources: [...props.secretArns] });
-    }
-    if (props.extraObjectArns && props.extraObjectArns.length > 0) {
-      statements.push({ sid: "ExtraObjects", actions: ["s3:GetObject"], resources: [...props.extraObjectArns] });
-    }
+    // Statements that exist only when there is something to allow: literal when that is known at
+    // synthesis, a dynamic block when it is a module's input (one block while the condition holds).
+    const optional: { when: Condition; statement: DataAwsIamPolicyDocumentStatement }[] = [
+      {
+        when: given(props.configBucketKmsKeyArn),
+        statement: {
+          sid: "ConfigBucketKey",
+          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+          resources: [props.configBucketKmsKeyArn ?? ""],
+        },
+      },
+      {
+        when: nonEmpty(props.managedAccountRoleArns ?? []),
+        statement: {
+          sid: "ManagedAccounts",
+          actions: ["sts:AssumeRole"],
+          resources: props.managedAccountRoleArns ?? [],
+        },
+      },
+      {
+        when: nonEmpty(props.secretArns ?? []),
+        statement: { sid: "Secrets", actions: ["secretsmanager:GetSecretValue"], resources: props.secretArns ?? [] },
+      },
+      {
+        when: nonEmpty(props.extraObjectArns ?? []),
+        statement: { sid: "ExtraObjects", actions: ["s3:GetObject"], resources: props.extraObjectArns ?? [] },
+      },
+    ];
+    for (const { when, statement } of optional) if (when === true) statements.push(statement);
     const policy = new DataAwsIamPolicyDocument(this, "Permissions", { statement: statements });
-    if (typeof key !== "boolean") {
-      // A key that is a Terraform value (a module's input) may be null: one statement while it is not.
-      policy.addOverride("dynamic.statement", {
-        for_each: Fn.conditional(key, [keyStatement.sid], []),
-        content: { sid: keyStatement.sid, actions: keyStatement.actions, resources: keyStatement.resources },
-      });
+    const dynamic = optional.filter(({ when }) => typeof when !== "boolean");
+    if (dynamic.length > 0) {
+      // cdktf drops an iterator's dynamic block here; the override writes Terraform's own.
+      policy.addOverride(
+        "dynamic.statement",
+        dynamic.map(({ when, statement }) => ({
+          for_each: Fn.conditional(when, [statement.sid], []),
+          content: { sid: statement.sid, actions: statement.actions, resources: statement.resources },
+        })),
+      );
     }
     new IamRolePolicy(this, "Policy", { name: "spinnaker", role: this.role.id, policy: policy.json });
   }

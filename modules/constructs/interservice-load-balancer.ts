@@ -1,10 +1,11 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { Token } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import type { ServiceSpec } from "../spinnaker/services";
+import { type Condition, concatLists, countWhen, pickList } from "../terraform-values";
 import { serviceTargetGroup } from "./service-target-group";
 import { withTags } from "./tags";
 
@@ -15,8 +16,11 @@ export interface InterserviceLoadBalancerProps {
   readonly subnetIds: string[];
   /** The internal group: its members (the instances) are the only clients and the only targets. */
   readonly securityGroupId: string;
-  /** The services other services call, each behind its own listener on its own port. */
-  readonly services: readonly ServiceSpec[];
+  /**
+   * The services other services call, each behind its own listener on its own port; `when` says
+   * whether a service runs, when a module's input decides it at plan time.
+   */
+  readonly services: readonly (ServiceSpec & { readonly when?: Condition })[];
   /** @default true */
   readonly deletionProtection?: boolean;
   /** Long clouddriver calls pass through it. @default 60 */
@@ -32,6 +36,8 @@ export interface InterserviceLoadBalancerProps {
 export class InterserviceLoadBalancer extends Construct {
   readonly loadBalancer: Lb;
   readonly targetGroups: LbTargetGroup[];
+  /** The target groups' ARNs, of the services that run. */
+  readonly targetGroupArns: string[];
 
   constructor(scope: Construct, id: string, props: InterserviceLoadBalancerProps) {
     super(scope, id);
@@ -55,7 +61,9 @@ export class InterserviceLoadBalancer extends Construct {
       tags: withTags(props.tags, { Name: props.name }),
     });
 
-    this.targetGroups = props.services.map((service) => {
+    const running = props.services.filter((service) => service.when !== false);
+    this.targetGroups = running.map((service) => {
+      const count = service.when === undefined ? undefined : countWhen(service.when);
       const targetGroup = serviceTargetGroup(
         this,
         `${service.name}TargetGroup`,
@@ -63,16 +71,27 @@ export class InterserviceLoadBalancer extends Construct {
         props.vpcId,
         withTags(props.tags, { Name: `${props.name}-${service.name}` }),
       );
+      targetGroup.count = count;
+      // With a count the group is a list of one or none: its ARN is read only while it exists.
+      const arn = count === undefined ? targetGroup.arn : Token.asString(Fn.lookupNested(targetGroup, ["0", "arn"]));
       new LbListener(this, `${service.name}Listener`, {
+        count,
         loadBalancerArn: this.loadBalancer.arn,
         port: service.port,
         // Plain HTTP inside the VPC, between members of one security group, as Spinnaker's services
         // speak it; TLS between services would need certificates on every service.
         protocol: "HTTP",
-        defaultAction: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+        defaultAction: [{ type: "forward", targetGroupArn: arn }],
         tags: props.tags,
       });
       return targetGroup;
     });
+    this.targetGroupArns = concatLists(
+      ...running.map((service, i) => {
+        const targetGroup = this.targetGroups[i];
+        if (service.when === undefined || service.when === true) return [targetGroup.arn];
+        return pickList(service.when, [Token.asString(Fn.lookupNested(targetGroup, ["0", "arn"]))], []);
+      }),
+    );
   }
 }

@@ -37,7 +37,10 @@ export interface MachineImageProps {
    * @default - the newest official image of `os`
    */
   readonly amiId?: string;
-  /** Root device of an explicit AMI. @default - the official image's, or /dev/sda1 */
+  /**
+   * Root device of an explicit AMI; may be a Terraform string that is null (a variable).
+   * @default - the OS's usual one, /dev/sda1
+   */
   readonly rootDeviceName?: string;
 }
 
@@ -58,9 +61,13 @@ export class MachineImage extends Construct {
     super(scope, id);
     const image = Token.isUnresolved(props.os) ? selectedImage(props.os) : OFFICIAL_IMAGES[props.os];
     const explicit = props.amiId;
+    const explicitRootDevice =
+      props.rootDeviceName !== undefined && Token.isUnresolved(props.rootDeviceName)
+        ? Token.asString(Fn.coalesce([props.rootDeviceName, image.rootDeviceName]))
+        : (props.rootDeviceName ?? image.rootDeviceName);
     if (explicit !== undefined && !Token.isUnresolved(explicit)) {
       this.imageId = explicit;
-      this.rootDeviceName = props.rootDeviceName ?? image.rootDeviceName;
+      this.rootDeviceName = explicitRootDevice;
       return;
     }
 
@@ -86,7 +93,7 @@ export class MachineImage extends Construct {
     this.rootDeviceName = Fn.conditional(
       noAmiGiven,
       Fn.lookupNested(lookup, ["0", "root_device_name"]),
-      props.rootDeviceName ?? image.rootDeviceName,
+      explicitRootDevice,
     );
   }
 }

@@ -3,7 +3,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Op } from "cdktf";
+import { Fn, Op, type TerraformResource, Token } from "cdktf";
 import { Construct } from "constructs";
 
 export interface ManagedAccountRoleProps {
@@ -15,6 +15,11 @@ export interface ManagedAccountRoleProps {
   readonly instanceRoleArn: string;
   /** @default "aws" */
   readonly partition?: string;
+  /**
+   * A Terraform count, when whether the role exists is a module's input; the role's names then
+   * come from that input too, and are read only when it does. @default - one role
+   */
+  readonly count?: number;
   readonly tags?: Record<string, string>;
 }
 
@@ -25,11 +30,16 @@ export interface ManagedAccountRoleProps {
  */
 export class ManagedAccountRole extends Construct {
   readonly role: IamRole;
+  /** The resources that hold state: the role, its managed policy attachment and its inline policy. */
+  readonly resources: TerraformResource[];
 
   constructor(scope: Construct, id: string, props: ManagedAccountRoleProps) {
     super(scope, id);
     const partition = props.partition ?? "aws";
-    const caller = new DataAwsCallerIdentity(this, "Caller");
+    // Read only when the role is created: it is the one call here that needs AWS at plan time.
+    const caller = new DataAwsCallerIdentity(this, "Caller", { count: props.count });
+    const callerAccount =
+      props.count === undefined ? caller.accountId : Token.asString(Fn.lookupNested(caller, ["0", "account_id"]));
     const trust = new DataAwsIamPolicyDocument(this, "Trust", {
       statement: [
         {
@@ -39,6 +49,7 @@ export class ManagedAccountRole extends Construct {
       ],
     });
     this.role = new IamRole(this, "Role", {
+      count: props.count,
       name: props.roleName,
       description: "Spinnaker managed account: clouddriver assumes this role to deploy here",
       assumeRolePolicy: trust.json,
@@ -46,25 +57,38 @@ export class ManagedAccountRole extends Construct {
       lifecycle: {
         precondition: [
           {
-            condition: Op.eq(caller.accountId, props.accountId),
+            condition: Op.eq(callerAccount, props.accountId),
             errorMessage: `spinnaker.accounts.aws: createRole is set for account ${props.accountId}, but this stack deploys into another account; create ${props.roleName} there instead.`,
           },
         ],
       },
     });
-    new IamRolePolicyAttachment(this, "PowerUser", {
-      role: this.role.name,
+    // By name, not by the role's attributes: with a count, the role is a list. The precondition
+    // above makes the caller's account the role's, so the pass-role ARN needs no input.
+    const dependsOn = [this.role];
+    const powerUser = new IamRolePolicyAttachment(this, "PowerUser", {
+      count: props.count,
+      role: props.roleName,
+      dependsOn,
       policyArn: `arn:${partition}:iam::aws:policy/PowerUserAccess`,
     });
     const passRole = new DataAwsIamPolicyDocument(this, "PassRole", {
+      count: props.count,
       statement: [
         {
           actions: ["iam:PassRole"],
-          resources: [`arn:${partition}:iam::${props.accountId}:role/*`],
+          resources: [`arn:${partition}:iam::${callerAccount}:role/*`],
           condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ec2.amazonaws.com"] }],
         },
       ],
     });
-    new IamRolePolicy(this, "PassRolePolicy", { name: "pass-role-to-ec2", role: this.role.id, policy: passRole.json });
+    const passRolePolicy = new IamRolePolicy(this, "PassRolePolicy", {
+      count: props.count,
+      name: "pass-role-to-ec2",
+      role: props.roleName,
+      policy: props.count === undefined ? passRole.json : Token.asString(Fn.lookupNested(passRole, ["0", "json"])),
+      dependsOn,
+    });
+    this.resources = [this.role, powerUser, passRolePolicy];
   }
 }

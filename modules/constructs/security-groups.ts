@@ -4,20 +4,20 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { Fn, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
-import type { Condition } from "../terraform-values";
+import { type Condition, countWhen } from "../terraform-values";
 import { withTags } from "./tags";
 
 export interface PortRule {
   readonly port: number;
   /** What listens there, for the rule's description. */
   readonly purpose: string;
+  /** Whether it listens: a module's input may decide at plan time. @default true */
+  readonly when?: Condition;
 }
 
 /** A listener's port: `id` names its rules, so they keep their address when the port changes. */
 export interface ListenerRule extends PortRule {
   readonly id: string;
-  /** Whether the listener exists. @default true */
-  readonly when?: Condition;
 }
 
 export interface SecurityGroupsProps {
@@ -112,8 +112,11 @@ export class SecurityGroups extends Construct {
       });
     }
 
-    for (const { port, purpose } of props.servicePorts) {
+    for (const { port, purpose, when } of props.servicePorts) {
+      if (when === false) continue;
+      const count = when === undefined ? undefined : countWhen(when);
       new VpcSecurityGroupIngressRule(this, `MemberIngress-${port}`, {
+        count,
         securityGroupId: this.internal.id,
         description: `${purpose} from members of this group`,
         ipProtocol: "tcp",
@@ -123,6 +126,7 @@ export class SecurityGroups extends Construct {
         referencedSecurityGroupId: this.internal.id,
       });
       new VpcSecurityGroupEgressRule(this, `MemberEgress-${port}`, {
+        count,
         securityGroupId: this.internal.id,
         description: `${purpose} on members of this group`,
         ipProtocol: "tcp",

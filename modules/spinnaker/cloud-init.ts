@@ -21,6 +21,8 @@ export const ENVIRONMENT_FILE = "/etc/default/spinnaker";
 export const INSTANCE_TAGS = {
   configBucket: "SpinnakerConfigBucket",
   configVersion: "SpinnakerConfigVersion",
+  /** The aws-cli image that syncs the configuration: needed before the configuration is on disk. */
+  awsCliImage: "SpinnakerAwsCliImage",
 } as const;
 
 export interface UserDataOptions {
@@ -32,7 +34,6 @@ export interface UserDataOptions {
   readonly memoryShares: Readonly<Record<string, number>>;
   /** Key prefix of the rendered profiles in the config bucket, such as `config`. */
   readonly configPrefix: string;
-  readonly awsCliImage: string;
 }
 
 /**
@@ -110,10 +111,10 @@ function file(path: string, permissions: string, content: string) {
 function environmentFile(o: UserDataOptions): string {
   return [
     "# Written by cloud-init from the launch template; read by the spinnaker.service helpers.",
-    `# The config bucket's name is the instance tag ${INSTANCE_TAGS.configBucket}.`,
+    `# The config bucket's name and the aws-cli image are the instance tags ${INSTANCE_TAGS.configBucket}`,
+    `# and ${INSTANCE_TAGS.awsCliImage}.`,
     `SPINNAKER_ROLE=${o.role}`,
     `SPINNAKER_CONFIG_PREFIX=${o.configPrefix}`,
-    `SPINNAKER_AWS_CLI_IMAGE=${o.awsCliImage}`,
     "",
   ].join("\n");
 }
@@ -150,8 +151,9 @@ set -euo pipefail
 install -d -m 0755 ${CONFIG_DIR}
 for attempt in 1 2 3 4 5; do
   if bucket=$(${METADATA_PATH} tags/instance/${INSTANCE_TAGS.configBucket}) &&
+    aws_cli_image=$(${METADATA_PATH} tags/instance/${INSTANCE_TAGS.awsCliImage}) &&
     region=$(${METADATA_PATH} placement/region) &&
-    docker run --rm --network host --volume ${CONFIG_DIR}:/config "$SPINNAKER_AWS_CLI_IMAGE" \\
+    docker run --rm --network host --volume ${CONFIG_DIR}:/config "$aws_cli_image" \\
       s3 sync "s3://$bucket/$SPINNAKER_CONFIG_PREFIX/" /config \\
       --region "$region" --delete --only-show-errors; then
     # The services run as unprivileged users; the files must be readable by them.

@@ -5,7 +5,9 @@
  * and what differs per role is set in the compose project instead.
  */
 
-import type { SpinnakerService } from "../config/schema";
+import { Token } from "cdktf";
+import { KAYENTA_PREFIX, type SpinnakerService } from "../config/schema";
+import type { Condition } from "../terraform-values";
 import { SERVICES } from "./services";
 import { toYaml } from "./yaml";
 
@@ -27,6 +29,8 @@ export interface KubernetesAccountProfile {
 
 export interface ProfileOptions {
   readonly region: string;
+  /** ARN partition of the managed roles: aws, aws-us-gov or aws-cn. */
+  readonly partition: string;
   readonly configBucket: string;
   readonly front50Prefix: string;
   /** Host the services reach each other on: localhost stand-alone, the interservice load balancer in HA. */
@@ -41,16 +45,19 @@ export interface ProfileOptions {
   readonly redisUrl: string;
   /** Managed Redis (ElastiCache) blocks CONFIG; gate must not issue it. */
   readonly managedRedis: boolean;
-  readonly kayenta: boolean;
+  /** A boolean, or a module's Terraform boolean. */
+  readonly kayenta: Condition;
   readonly awsAccounts: readonly AwsAccountProfile[];
   readonly kubernetesAccounts: readonly KubernetesAccountProfile[];
+  /**
+   * `clouddriver-local.yml` as Terraform renders it from a module's `accounts` input, in place of
+   * the one rendered here from `awsAccounts` and `kubernetesAccounts`. @default - rendered here
+   */
+  readonly clouddriverProfile?: string;
 }
 
 /** File name -> contents, for /opt/spinnaker/config. */
 export type ProfileFiles = Record<string, string>;
-
-/** Where kayenta keeps canary configurations and results in the config bucket. */
-export const KAYENTA_PREFIX = "kayenta";
 
 const HEADER = "# Rendered by cdktf-spinnaker-aws from its configuration; edits here are overwritten.\n";
 
@@ -59,8 +66,10 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
     Object.values(SERVICES)
       .filter((s) => s.name !== "deck" && s.name !== "gate")
       .map((s) => [s.name, { baseUrl: `http://${o.serviceHost}:${s.port}` }]),
-  ) as Record<Exclude<SpinnakerService, "deck" | "gate">, { baseUrl: string; enabled?: boolean }>;
-  services.kayenta.enabled = o.kayenta;
+  ) as Record<Exclude<SpinnakerService, "deck" | "gate">, { baseUrl: string; enabled?: boolean | string }>;
+  // A Terraform boolean becomes `true` or `false` in the text, as YAML and JavaScript write them.
+  const kayenta = typeof o.kayenta === "boolean" ? o.kayenta : Token.asString(o.kayenta);
+  services.kayenta.enabled = kayenta;
 
   const files: Record<string, unknown> = {
     "spinnaker-local.yml": {
@@ -98,38 +107,43 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
         },
       },
     },
-    "clouddriver-local.yml": clouddriverProfile(o),
+    "clouddriver-local.yml": o.clouddriverProfile ?? clouddriverProfile(o),
     // Settings that only non-polling clouddriver nodes load (the 2017 installer's profile); the
     // compose project includes it there and sets the same switch in the environment.
     "clouddriver-nonpolling.yml": { caching: { "write-enabled": false } },
   };
-  if (o.kayenta) files["kayenta-local.yml"] = kayentaProfile(o);
+  // Only kayenta reads this file: written whenever kayenta may run (a module's input decides at plan time).
+  if (o.kayenta !== false) files["kayenta-local.yml"] = kayentaProfile(o);
 
   const rendered: ProfileFiles = {};
   for (const [name, body] of Object.entries(files)) {
-    rendered[name] = HEADER + (isEmpty(body) ? "{}\n" : toYaml(body));
+    rendered[name] = HEADER + (typeof body === "string" ? body : isEmpty(body) ? "{}\n" : toYaml(body));
   }
   rendered["settings-local.js"] = [
     "// Rendered by cdktf-spinnaker-aws: where the browser finds gate.",
     `window.spinnakerSettings.gateUrl = ${JSON.stringify(o.gateUrl)};`,
-    `window.spinnakerSettings.feature.canary = ${o.kayenta};`,
+    `window.spinnakerSettings.feature.canary = ${kayenta};`,
     "",
   ].join("\n");
   return rendered;
 }
 
-function clouddriverProfile(o: ProfileOptions): Record<string, unknown> {
-  const profile: Record<string, unknown> = {
+/** clouddriver's accounts; a module's Terraform builds the same structure (topologies/accounts.ts). */
+export function clouddriverProfile(
+  o: Pick<ProfileOptions, "region" | "partition" | "awsAccounts" | "kubernetesAccounts">,
+): Record<string, unknown> {
+  return {
     aws: {
       enabled: o.awsAccounts.length > 0,
       defaultRegions: [{ name: o.region }],
       accounts: o.awsAccounts.map((a) => ({
         name: a.name,
         accountId: a.accountId,
-        assumeRole: `role/${a.roleName}`,
+        // The full ARN: clouddriver completes a bare `role/<name>` with the aws partition only
+        // (AssumeRoleAmazonCredentials.java), wrong in aws-us-gov and aws-cn.
+        assumeRole: managedRoleArn(o.partition, a.accountId, a.roleName),
         regions: (a.regions.length > 0 ? a.regions : [o.region]).map((name) => ({ name })),
       })),
-      ...(o.awsAccounts.length > 0 ? { primaryAccount: o.awsAccounts[0].name } : {}),
     },
     kubernetes: {
       enabled: o.kubernetesAccounts.length > 0,
@@ -142,11 +156,15 @@ function clouddriverProfile(o: ProfileOptions): Record<string, unknown> {
         // in the bucket or the user data.
         ...(k.kubeconfigSecretArn
           ? { kubeconfigContents: secretsManagerReference(k.kubeconfigSecretArn) }
-          : { kubeconfigFile: s3SecretFile(k.kubeconfigS3Uri ?? "", o.region) }),
+          : { kubeconfigFile: s3UriReference(k.kubeconfigS3Uri ?? "", o.region) }),
       })),
     },
   };
-  return profile;
+}
+
+/** The role clouddriver assumes in a managed account. */
+export function managedRoleArn(partition: string, accountId: string, roleName: string): string {
+  return `arn:${partition}:iam::${accountId}:role/${roleName}`;
 }
 
 function kayentaProfile(o: ProfileOptions): Record<string, unknown> {
@@ -183,9 +201,17 @@ export function secretsManagerReference(
   return `encrypted:secrets-manager!r:${region}!s:${secretArn}${options.jsonKey ? `!k:${options.jsonKey}` : ""}`;
 }
 
-function s3SecretFile(uri: string, region: string): string {
-  const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
+/**
+ * A Spinnaker file reference to an S3 object, which the service downloads when it starts, with the
+ * instance role (kork-secrets: `encryptedFile:s3!r:..!b:..!f:..`).
+ */
+export function s3FileReference(bucket: string, key: string, region: string): string {
   return `encryptedFile:s3!r:${region}!b:${bucket}!f:${key}`;
+}
+
+function s3UriReference(uri: string, region: string): string {
+  const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
+  return s3FileReference(bucket, key, region);
 }
 
 function isEmpty(body: unknown): boolean {

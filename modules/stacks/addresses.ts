@@ -5,8 +5,11 @@
  * construct path in snake_case, without the topology's own id and without a leaf that only repeats
  * its parent (`ServerGroup/Group` is `server_group`), so `aws_autoscaling_group.server_group`.
  */
-import { TerraformElement, type TerraformStack } from "cdktf";
+import { TerraformElement, type TerraformResource, TerraformStack } from "cdktf";
 import type { Node } from "constructs";
+
+/** Ids of the wrapper constructs (the topologies) that add nothing to an address. */
+export const TOPOLOGY_IDS: ReadonlySet<string> = new Set(["Spinnaker"]);
 
 /**
  * `UserIngress-8084` -> user, ingress, 8084; `File-front50-local.yml` -> file, front50, local, yml.
@@ -35,6 +38,21 @@ export function readableId(components: readonly string[], skip: ReadonlySet<stri
     if (!repeatsTail) all.push(...next);
   }
   return all.join("_");
+}
+
+/**
+ * The address `element` would have if one construct on its path had another id: where its state
+ * was before that construct was renamed, for a `moved` block.
+ */
+export function renamedAddress(
+  element: TerraformResource,
+  rename: { readonly from: string; readonly to: string },
+  skip: ReadonlySet<string>,
+): string {
+  const stack = TerraformStack.of(element);
+  const scopes = element.node.scopes;
+  const below = scopes.slice(scopes.indexOf(stack) + 1).map((c) => (c.node.id === rename.to ? rename.from : c.node.id));
+  return `${element.terraformResourceType}.${readableId(below, skip)}`;
 }
 
 /**

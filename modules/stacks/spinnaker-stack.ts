@@ -5,7 +5,7 @@ import { Fn, Op, type TerraformElement, TerraformLocal, TerraformStack, type Ter
 import type { Construct, Node } from "constructs";
 import { DEFAULT_OSS_VERSION, DEFAULT_REGISTRY, type Deployment, type Settings } from "../config/schema";
 import type { OperatingSystem } from "../constructs/machine-image";
-import { ReadableAddresses } from "./addresses";
+import { ReadableAddresses, TOPOLOGY_IDS } from "./addresses";
 import { configureBackend } from "./backend";
 import { defineModuleVariables, defineVariables, type StackVariables } from "./variables";
 
@@ -31,7 +31,8 @@ export interface SpinnakerStackOptions {
    * brings both, and the region and partition are its provider's), with the inputs of
    * `defineModuleVariables`: `name`, `environment` and `tags`, which every resource name and tag
    * derives from (so a caller may use `count`, `depends_on`, and `for_each` over environments in one
-   * account), and `os`, `spinnaker`, `load_balancer`, `config_bucket` and (HA) `redis`. @default false
+   * account), and `os`, `spinnaker`, `load_balancer`, `config_bucket`, `accounts` and (HA) `redis`.
+   * @default false
    */
   readonly module?: boolean;
 }
@@ -46,7 +47,7 @@ export abstract class SpinnakerStack extends TerraformStack {
   readonly variables: StackVariables;
   readonly deployment: Deployment;
   // The topology's own id (`Spinnaker`) adds nothing to an address.
-  private readonly addresses = new ReadableAddresses(this, new Set(["Spinnaker"]));
+  private readonly addresses = new ReadableAddresses(this, TOPOLOGY_IDS);
 
   protected constructor(
     scope: Construct,
@@ -94,6 +95,7 @@ export abstract class SpinnakerStack extends TerraformStack {
       ...settings,
       spinnaker: inputs ? { ...settings.spinnaker, ...spinnakerFromInput(this, inputs.spinnaker) } : settings.spinnaker,
       configBucket: inputs ? configBucketFromInput(inputs.configBucket) : settings.configBucket,
+      accountsInput: inputs ? `var.${inputs.accounts.friendlyUniqueId}` : undefined,
       ha: inputs?.redis
         ? { ...settings.ha, redis: { ...settings.ha.redis, ...redisFromInput(inputs.redis) } }
         : settings.ha,
@@ -116,6 +118,7 @@ export abstract class SpinnakerStack extends TerraformStack {
         os: inputs ? (inputs.os.stringValue as OperatingSystem) : settings.instance.os,
         type: v.instanceType.stringValue,
         amiId: v.amiId.stringValue,
+        rootDeviceName: v.rootDeviceName.stringValue,
         rootVolumeSizeGiB: v.rootVolumeSize.numberValue,
         keyName: v.keyName.stringValue,
         healthCheckGracePeriodSeconds: v.healthCheckGracePeriod.numberValue,
@@ -169,6 +172,10 @@ function spinnakerFromInput(stack: TerraformStack, input: TerraformVariable) {
     version: Token.asString(Fn.lookupNested(local.expression, ["version"])),
     images: Token.asStringMap(attribute("images")),
     redisImage: Token.asString(attribute("redis_image")),
+    awsCliImage: Token.asString(attribute("aws_cli_image")),
+    // Like deletion_protection: an IResolvable where a boolean goes (terraform-values.ts decides on it).
+    kayenta: attribute("kayenta") as unknown as boolean,
+    front50Prefix: Token.asString(attribute("front50_prefix")),
   };
 }
 

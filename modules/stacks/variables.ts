@@ -6,22 +6,30 @@
 import { TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import type { Construct } from "constructs";
 import {
+  ACCOUNT_ID_PATTERN,
+  ACCOUNT_NAME_PATTERN,
   AMI_ID_PATTERN,
+  AWS_REGION_PATTERN,
   CACHE_NODE_TYPE_PATTERN,
   CERTIFICATE_ARN_PATTERN,
   DEFAULT_OSS_VERSION,
   DEFAULT_REGISTRY,
   ENVIRONMENT_MAX,
+  FRONT50_PREFIX_PATTERN,
   HOSTNAME_PATTERN,
   IMAGE_REFERENCE_PATTERN,
   IMAGE_TAG_PATTERN,
   INSTANCE_TYPE_PATTERN,
   KMS_KEY_ARN_PATTERN,
+  KUBECONFIG_S3_URI_PATTERN,
   NAME_MAX,
   NAME_PART_PATTERN,
   OPERATING_SYSTEMS,
   REDIS_ENGINE_VERSION_PATTERN,
   REGISTRY_PATTERN,
+  RESERVED_PREFIXES,
+  ROLE_NAME_PATTERN,
+  ROOT_DEVICE_NAME_PATTERN,
   S3_BUCKET_NAME_PATTERN,
   SECRET_ARN_PATTERN,
   SECURITY_GROUP_ID_PATTERN,
@@ -87,6 +95,7 @@ export interface StackVariables {
   readonly egressCidrs: TerraformVariable;
   readonly instanceType: TerraformVariable;
   readonly amiId: TerraformVariable;
+  readonly rootDeviceName: TerraformVariable;
   readonly rootVolumeSize: TerraformVariable;
   readonly keyName: TerraformVariable;
   readonly healthCheckGracePeriod: TerraformVariable;
@@ -237,6 +246,23 @@ export function defineVariables(
         },
       ],
     ),
+    rootDeviceName: variable(
+      scope,
+      "root_device_name",
+      {
+        type: "string",
+        nullable: true,
+        description:
+          "Root device of ami_id, such as /dev/xvda; null means /dev/sda1. Without ami_id the official image's own is read from the image.",
+        default: s.instance.rootDeviceName ?? null,
+      },
+      (ref) => [
+        {
+          condition: `\${${ref} == null || can(regex("${anchored(ROOT_DEVICE_NAME_PATTERN)}", ${ref}))}`,
+          errorMessage: `root_device_name must be null or a device name such as /dev/sda1 or /dev/xvda. Got ${got(ref)}.`,
+        },
+      ],
+    ),
     rootVolumeSize: variable(
       scope,
       "root_volume_size",
@@ -305,12 +331,14 @@ export interface ModuleVariables {
   readonly environment: TerraformVariable;
   readonly tags: TerraformVariable;
   readonly os: TerraformVariable;
-  /** `{ distribution, version, registry, images, redis_image }`, the last with Redis on the instance. */
+  /** `{ distribution, version, registry, images, redis_image, aws_cli_image, kayenta, front50_prefix }`; redis_image with Redis on the instance. */
   readonly spinnaker: TerraformVariable;
   /** `{ scheme, hostname, certificate_arn, ssl_policy, deck_port, gate_port, idle_timeout, access_logs }`. */
   readonly loadBalancer: TerraformVariable;
   /** `{ name, kms_key_arn, noncurrent_version_expiration_days, force_destroy }`. */
   readonly configBucket: TerraformVariable;
+  /** `{ aws = [...], kubernetes = [...] }`: the managed accounts. */
+  readonly accounts: TerraformVariable;
   /** HA: `{ node_type, engine_version, replicas, snapshot_retention_days }` of ElastiCache. */
   readonly redis?: TerraformVariable;
 }
@@ -332,6 +360,7 @@ export function defineModuleVariables(scope: Construct, s: Settings, localRedis:
     spinnaker: spinnakerVariable(scope, s, localRedis),
     loadBalancer: loadBalancerVariable(scope, s),
     configBucket: configBucketVariable(scope, s),
+    accounts: accountsVariable(scope, s),
     redis: localRedis ? undefined : redisVariable(scope, s),
     name: variable(
       scope,
@@ -404,13 +433,16 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
     `registry = optional(string, ${hcl(registry)})`,
     `images = optional(map(string), ${hcl(sp.images)})`,
     ...(localRedis ? [`redis_image = optional(string, ${hcl(sp.redisImage)})`] : []),
+    `aws_cli_image = optional(string, ${hcl(sp.awsCliImage)})`,
+    `kayenta = optional(bool, ${hcl(sp.kayenta)})`,
+    `front50_prefix = optional(string, ${hcl(sp.front50Prefix)})`,
   ];
   return variable(
     scope,
     "spinnaker",
     {
       type: `object({ ${attributes.join(", ")} })`,
-      description: `What the instances run: distribution (oss or armory); version, the image tag of every service (default ${DEFAULT_OSS_VERSION} for oss; required for armory); registry (default ${DEFAULT_REGISTRY.oss} for oss, ${DEFAULT_REGISTRY.armory} for armory); images, full references of single services that replace registry/<service>:version${localRedis ? "; redis_image, the Redis container's" : ""}.`,
+      description: `What the instances run: distribution (oss or armory); version, the image tag of every service (default ${DEFAULT_OSS_VERSION} for oss; required for armory); registry (default ${DEFAULT_REGISTRY.oss} for oss, ${DEFAULT_REGISTRY.armory} for armory); images, full references of single services that replace registry/<service>:version${localRedis ? "; redis_image, the Redis container's" : ""}; aws_cli_image, the image that syncs the configuration at boot; kayenta, run canary analysis (kayenta) too; front50_prefix, where front50 keeps pipelines and applications in the config bucket.`,
       default: {},
     },
     (ref) => [
@@ -442,6 +474,81 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
             },
           ]
         : []),
+      {
+        condition: `\${can(regex("${anchored(IMAGE_REFERENCE_PATTERN)}", ${ref}.aws_cli_image))}`,
+        errorMessage: `spinnaker.aws_cli_image must be an image reference such as public.ecr.aws/aws-cli/aws-cli:2.27.49 (no spaces or $). Got \${jsonencode(${ref}.aws_cli_image)}.`,
+      },
+      {
+        condition: `\${can(regex("${anchored(FRONT50_PREFIX_PATTERN)}", ${ref}.front50_prefix)) && !contains(${JSON.stringify(RESERVED_PREFIXES)}, ${ref}.front50_prefix)}`,
+        errorMessage: `spinnaker.front50_prefix must be a key prefix of letters, digits and . _ -, and not ${RESERVED_PREFIXES.join(" or ")} (the instances sync config/ with --delete, and kayenta writes kayenta/). Got \${jsonencode(${ref}.front50_prefix)}.`,
+      },
+    ],
+  );
+}
+
+/** The managed accounts, as one typed input; the default is the configuration's list. */
+function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
+  const { aws, kubernetes } = s.spinnaker.accounts;
+  const awsAccount =
+    'object({ name = string, account_id = string, role_name = optional(string, "spinnakerManaged"), regions = optional(list(string)), create_role = optional(bool, false) })';
+  const kubernetesAccount =
+    "object({ name = string, context = optional(string), namespaces = optional(list(string), []), only_spinnaker_managed = optional(bool, true), kubeconfig_secret_arn = optional(string), kubeconfig_s3_uri = optional(string) })";
+  const ref = "var.accounts";
+  const every = (kind: "aws" | "kubernetes", test: string) => `alltrue([for a in ${ref}.${kind} : ${test}])`;
+  const names = (kind: "aws" | "kubernetes") => `${ref}.${kind}[*].name`;
+  return variable(
+    scope,
+    "accounts",
+    {
+      type: `object({ aws = optional(list(${awsAccount}), []), kubernetes = optional(list(${kubernetesAccount}), []) })`,
+      description:
+        "Accounts Spinnaker deploys to. aws: name, account_id, role_name (default spinnakerManaged, which must trust the instance role: see the managed_role_trust_policy output), regions (default the deployment's), create_role (create that role here; only for the account being deployed into, one account at most). kubernetes: name, context, namespaces, only_spinnaker_managed, and the kubeconfig as kubeconfig_secret_arn (Secrets Manager) or kubeconfig_s3_uri (s3://bucket/key), read by the services at start with the instance role.",
+      // Unset attributes are left out: the type's optional() makes them null.
+      default: JSON.parse(
+        JSON.stringify({
+          aws: aws.map((a) => ({
+            name: a.name,
+            account_id: a.accountId,
+            role_name: a.roleName,
+            regions: a.regions,
+            create_role: a.createRole,
+          })),
+          kubernetes: kubernetes.map((k) => ({
+            name: k.name,
+            context: k.context,
+            namespaces: k.namespaces,
+            only_spinnaker_managed: k.onlySpinnakerManaged,
+            kubeconfig_secret_arn: k.kubeconfigSecretArn,
+            kubeconfig_s3_uri: k.kubeconfigS3Uri,
+          })),
+        }),
+      ),
+    },
+    () => [
+      {
+        condition: `\${${every("aws", `can(regex("${anchored(ACCOUNT_NAME_PATTERN)}", a.name)) && can(regex("${anchored(ACCOUNT_ID_PATTERN)}", a.account_id)) && can(regex("${anchored(ROLE_NAME_PATTERN)}", a.role_name))`)}}`,
+        errorMessage: `accounts.aws needs a name of lower-case letters, digits and hyphens, a 12-digit account_id (a string) and an IAM role_name on every account. Got \${jsonencode(${ref}.aws)}.`,
+      },
+      {
+        condition: `\${${every("aws", `a.regions == null || try(length(a.regions) >= 1 && alltrue([for r in a.regions : can(regex("${anchored(AWS_REGION_PATTERN)}", r))]), false)`)}}`,
+        errorMessage: `accounts.aws regions must be null (the deployment's region) or AWS regions such as us-west-2. Got \${jsonencode(${ref}.aws[*].regions)}.`,
+      },
+      {
+        condition: `\${length([for a in ${ref}.aws : a if a.create_role]) <= 1}`,
+        errorMessage: `accounts.aws: create_role may be set on one account only, the account being deployed into. Got \${jsonencode([for a in ${ref}.aws : a.name if a.create_role])}.`,
+      },
+      {
+        condition: `\${${every("kubernetes", `can(regex("${anchored(ACCOUNT_NAME_PATTERN)}", a.name)) && (a.kubeconfig_secret_arn == null) != (a.kubeconfig_s3_uri == null)`)}}`,
+        errorMessage: `accounts.kubernetes needs a name of lower-case letters, digits and hyphens and exactly one of kubeconfig_secret_arn or kubeconfig_s3_uri on every account. Got \${jsonencode(${ref}.kubernetes)}.`,
+      },
+      {
+        condition: `\${${every("kubernetes", `(a.kubeconfig_secret_arn == null || can(regex("${anchored(SECRET_ARN_PATTERN)}", a.kubeconfig_secret_arn))) && (a.kubeconfig_s3_uri == null || can(regex("${anchored(KUBECONFIG_S3_URI_PATTERN)}", a.kubeconfig_s3_uri))) && (a.context == null || a.context != "") && alltrue([for n in a.namespaces : n != ""])`)}}`,
+        errorMessage: `accounts.kubernetes: kubeconfig_secret_arn must be a Secrets Manager secret ARN, kubeconfig_s3_uri s3://<bucket>/<key>, and context and namespaces not empty strings. Got \${jsonencode(${ref}.kubernetes)}.`,
+      },
+      ...(["aws", "kubernetes"] as const).map((kind) => ({
+        condition: `\${length(distinct(${names(kind)})) == length(${names(kind)})}`,
+        errorMessage: `accounts.${kind} names must be unique: Spinnaker addresses accounts by name. Got \${jsonencode(${names(kind)})}.`,
+      })),
     ],
   );
 }

@@ -1,30 +1,167 @@
-/** The managed AWS accounts of a topology: the roles clouddriver assumes, and the one it may create. */
+/**
+ * The managed accounts of a topology: the roles clouddriver assumes, the secrets and objects it
+ * reads kubeconfigs from, its profile, and the one managed role it may create. A stack knows them
+ * from the configuration and writes literals; a module takes them as its `accounts` input and lets
+ * Terraform derive the same values at plan time (`local.managed_accounts`).
+ */
+import { Fn, Op, TerraformLocal, TerraformStack, Token } from "cdktf";
 import type { Construct } from "constructs";
-import type { Settings } from "../config/schema";
+import type { Deployment } from "../config/schema";
 import type { InstanceRole } from "../constructs/instance-role";
 import { ManagedAccountRole } from "../constructs/managed-account-role";
+import { managedRoleArn, s3FileReference, secretsManagerReference } from "../spinnaker/profiles";
+import { renamedAddress, TOPOLOGY_IDS } from "../stacks/addresses";
 
-/** The roles clouddriver assumes, one per managed AWS account. */
-export function managedAccountRoleArns(settings: Pick<Settings, "spinnaker" | "partition">): string[] {
-  return settings.spinnaker.accounts.aws.map((a) => `arn:${settings.partition}:iam::${a.accountId}:role/${a.roleName}`);
+/** The managed role to create in the account being deployed into. */
+export interface RoleToCreate {
+  /** Construct id, which names the role's addresses. */
+  readonly id: string;
+  readonly roleName: string;
+  readonly accountId: string;
+  /** A Terraform count when whether it exists is a module's input. @default - one */
+  readonly count?: number;
+  /**
+   * Construct ids the role had before, under the same scope: `moved` blocks carry their state
+   * (a module synthesized from a configuration named the role after its account). @default - none
+   */
+  readonly previousIds?: readonly string[];
 }
 
-/** Creates the managed role of the one account marked `createRole` (the account being deployed into). */
+export interface ManagedAccounts {
+  /** The roles clouddriver assumes, one per AWS account. */
+  readonly roleArns: string[];
+  /** Kubeconfigs kept in Secrets Manager. */
+  readonly kubeconfigSecretArns: string[];
+  /** Kubeconfigs kept in S3, as object ARNs. */
+  readonly kubeconfigObjectArns: string[];
+  readonly rolesToCreate: readonly RoleToCreate[];
+  /**
+   * `clouddriver-local.yml` as Terraform renders it from a module's input; undefined for a stack,
+   * whose profile is rendered in TypeScript from the configuration.
+   */
+  readonly clouddriverProfile?: string;
+}
+
+type AccountSettings = Pick<Deployment, "spinnaker" | "partition" | "accountsInput">;
+
+export function managedAccounts(scope: Construct, settings: AccountSettings): ManagedAccounts {
+  if (settings.accountsInput !== undefined) {
+    // Before the accounts input, a module held its configuration's createRole account as ManagedAccountRole-<name>.
+    const previousIds = settings.spinnaker.accounts.aws
+      .filter((a) => a.createRole)
+      .map((a) => `ManagedAccountRole-${a.name}`);
+    return fromInput(scope, settings.accountsInput, previousIds);
+  }
+  const { aws, kubernetes } = settings.spinnaker.accounts;
+  return {
+    roleArns: aws.map((a) => managedRoleArn(settings.partition, a.accountId, a.roleName)),
+    kubeconfigSecretArns: kubernetes.flatMap((k) => (k.kubeconfigSecretArn ? [k.kubeconfigSecretArn] : [])),
+    kubeconfigObjectArns: kubernetes.flatMap((k) =>
+      k.kubeconfigS3Uri ? [`arn:${settings.partition}:s3:::${k.kubeconfigS3Uri.slice("s3://".length)}`] : [],
+    ),
+    rolesToCreate: aws
+      .filter((a) => a.createRole)
+      .map((a) => ({ id: `ManagedAccountRole-${a.name}`, roleName: a.roleName, accountId: a.accountId })),
+  };
+}
+
+/** `${expression}`: a Terraform interpolation, for the templates written in HCL below. */
+const interpolate = (expression: string) => `\${${expression}}`;
+
+/**
+ * The same values from a module's `accounts` input (`var.accounts`), as one local value. Terraform
+ * writes the profile with yamlencode from the structure `clouddriverProfile` builds (a tools-tier
+ * test compares both), dropping the attributes the input leaves null, as the TypeScript omits them.
+ * Partition and region are referenced by address: their names are fixed (`current`).
+ */
+function fromInput(scope: Construct, accounts: string, previousIds: readonly string[]): ManagedAccounts {
+  const partition = interpolate("data.aws_partition.current.partition");
+  const region = "data.aws_region.current.name";
+  const roleArn = managedRoleArn(partition, interpolate("a.account_id"), interpolate("a.role_name"));
+  const hcl = `{
+  role_arns = [for a in ${accounts}.aws : "${roleArn}"]
+  kubeconfig_secret_arns = [for k in ${accounts}.kubernetes : k.kubeconfig_secret_arn if k.kubeconfig_secret_arn != null]
+  kubeconfig_object_arns = [for k in ${accounts}.kubernetes : "arn:${partition}:s3:::${interpolate('trimprefix(k.kubeconfig_s3_uri, "s3://")')}" if k.kubeconfig_s3_uri != null]
+  role_to_create = one([for a in ${accounts}.aws : a if a.create_role])
+  clouddriver_profile = yamlencode({
+    aws = {
+      enabled = length(${accounts}.aws) > 0
+      defaultRegions = [{ name = ${region} }]
+      accounts = [for a in ${accounts}.aws : {
+        name = a.name
+        accountId = a.account_id
+        assumeRole = "${roleArn}"
+        regions = [for r in (a.regions == null ? [${region}] : a.regions) : { name = r }]
+      }]
+    }
+    kubernetes = {
+      enabled = length(${accounts}.kubernetes) > 0
+      accounts = [for k in ${accounts}.kubernetes : { for key, value in {
+        name = k.name
+        context = k.context
+        namespaces = k.namespaces
+        onlySpinnakerManaged = k.only_spinnaker_managed
+        kubeconfigContents = k.kubeconfig_secret_arn == null ? null : "${secretsManagerReference(
+          interpolate("k.kubeconfig_secret_arn"),
+          { region: interpolate('split(":", k.kubeconfig_secret_arn)[3]') },
+        )}"
+        kubeconfigFile = k.kubeconfig_s3_uri == null ? null : "${s3FileReference(
+          interpolate('regex("^s3://([^/]+)/", k.kubeconfig_s3_uri)[0]'),
+          interpolate('regex("^s3://[^/]+/(.+)$", k.kubeconfig_s3_uri)[0]'),
+          interpolate(region),
+        )}"
+      } : key => value if value != null }]
+    }
+  })
+}`;
+  const local = new TerraformLocal(scope, "ManagedAccounts", interpolate(hcl));
+  local.overrideLogicalId("managed_accounts");
+  const attribute = (name: string) => Fn.lookupNested(local.expression, [name]);
+  const toCreate = attribute("role_to_create");
+  const ofRoleToCreate = (name: string) => Token.asString(Fn.lookupNested(toCreate, [name]));
+  return {
+    roleArns: Token.asList(attribute("role_arns")),
+    kubeconfigSecretArns: Token.asList(attribute("kubeconfig_secret_arns")),
+    kubeconfigObjectArns: Token.asList(attribute("kubeconfig_object_arns")),
+    rolesToCreate: [
+      {
+        id: "ManagedAccountRole",
+        roleName: ofRoleToCreate("role_name"),
+        accountId: ofRoleToCreate("account_id"),
+        count: Token.asNumber(Fn.conditional(Op.eq(toCreate, Token.nullValue()), 0, 1)),
+        previousIds,
+      },
+    ],
+    clouddriverProfile: Token.asString(attribute("clouddriver_profile")),
+  };
+}
+
+/** The managed role of the account being deployed into, when one is marked `createRole`. */
 export function createManagedAccountRoles(
   scope: Construct,
-  settings: Pick<Settings, "spinnaker" | "partition" | "tags">,
+  accounts: ManagedAccounts,
   instanceRole: InstanceRole,
+  settings: Pick<Deployment, "partition" | "tags">,
 ): ManagedAccountRole[] {
-  return settings.spinnaker.accounts.aws
-    .filter((a) => a.createRole)
-    .map(
-      (a) =>
-        new ManagedAccountRole(scope, `ManagedAccountRole-${a.name}`, {
-          roleName: a.roleName,
-          accountId: a.accountId,
-          instanceRoleArn: instanceRole.role.arn,
-          partition: settings.partition,
-          tags: settings.tags,
-        }),
-    );
+  const moved: { from: string; to: string }[] = [];
+  const roles = accounts.rolesToCreate.map((r) => {
+    const role = new ManagedAccountRole(scope, r.id, {
+      roleName: r.roleName,
+      accountId: r.accountId,
+      instanceRoleArn: instanceRole.role.arn,
+      partition: settings.partition,
+      count: r.count,
+      tags: settings.tags,
+    });
+    for (const previousId of r.previousIds ?? []) {
+      for (const resource of role.resources) {
+        const to = `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+        const from = renamedAddress(resource, { from: previousId, to: r.id }, TOPOLOGY_IDS);
+        moved.push({ from, to: r.count === undefined ? to : `${to}[0]` });
+      }
+    }
+    return role;
+  });
+  if (moved.length > 0) TerraformStack.of(scope).addOverride("moved", moved);
+  return roles;
 }

@@ -12,7 +12,8 @@ import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer"
 import { invalidProp } from "../errors";
 import { secretsManagerReference } from "../spinnaker/profiles";
 import { enabledServices } from "../spinnaker/services";
-import { countWhen, given, possible } from "../terraform-values";
+import { type Condition, concatLists, countWhen, given, possible } from "../terraform-values";
+import { managedAccounts } from "./accounts";
 import {
   configBucket,
   instanceRole,
@@ -53,7 +54,11 @@ export class HighAvailabilitySpinnaker extends Construct {
     super(scope, id);
     const { settings } = props;
     const { network, namePrefix, tags, spinnaker } = settings;
-    const backendServices = enabledServices(spinnaker.kayenta).filter((s) => s.name !== "deck" && s.name !== "gate");
+    // kayenta runs when asked: known in a stack, a module's input at plan time.
+    const kayenta = spinnaker.kayenta as Condition;
+    const backendServices = enabledServices(possible(kayenta))
+      .filter((s) => s.name !== "deck" && s.name !== "gate")
+      .map((s) => ({ ...s, when: s.name === "kayenta" ? kayenta : undefined }));
 
     // Security groups: user-facing on its load balancer; internal on the instances and on the
     // interservice load balancer, open between members on the services' ports.
@@ -62,7 +67,7 @@ export class HighAvailabilitySpinnaker extends Construct {
       vpcId: network.vpcId,
       listenerPorts: UserFacingLoadBalancer.listenerPorts(settings.loadBalancer),
       targetPorts: USER_FACING_TARGETS,
-      servicePorts: backendServices.map((s) => ({ port: s.port, purpose: s.description })),
+      servicePorts: backendServices.map((s) => ({ port: s.port, purpose: s.description, when: s.when })),
       userCidrs: network.userCidrs,
       sshCidrs: network.sshCidrs,
       egressCidrs: network.egressCidrs,
@@ -130,7 +135,8 @@ export class HighAvailabilitySpinnaker extends Construct {
 
     // Configuration persisted in S3; services through the interservice load balancer.
     this.configBucket = configBucket(this, settings);
-    const configuration = spinnakerConfiguration(this, settings, this.configBucket, {
+    const accounts = managedAccounts(this, settings);
+    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, {
       serviceHost: this.interserviceLoadBalancer.loadBalancer.dnsName,
       deckUrl: this.loadBalancer.deckUrl,
       gateUrl: this.loadBalancer.gateUrl,
@@ -143,7 +149,7 @@ export class HighAvailabilitySpinnaker extends Construct {
       }),
       managedRedis: true,
     });
-    this.instanceRole = instanceRole(this, settings, this.configBucket, [redisUrlSecretArn]);
+    this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, [redisUrlSecretArn]);
 
     // Both groups behind both load balancers, as in Armory's 2017 installer.
     const shared = {
@@ -153,11 +159,10 @@ export class HighAvailabilitySpinnaker extends Construct {
       securityGroupIds: [this.securityGroups.internal.id],
       bucket: this.configBucket,
       configuration,
-      targetGroupArns: [
-        this.loadBalancer.deckTargetGroup.arn,
-        this.loadBalancer.gateTargetGroup.arn,
-        ...this.interserviceLoadBalancer.targetGroups.map((t) => t.arn),
-      ],
+      targetGroupArns: concatLists(
+        [this.loadBalancer.deckTargetGroup.arn, this.loadBalancer.gateTargetGroup.arn],
+        this.interserviceLoadBalancer.targetGroupArns,
+      ),
       // A new Redis endpoint or token rolls the instances, and none boots before Redis exists.
       restartOn: this.redis
         ? [

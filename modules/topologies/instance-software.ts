@@ -3,12 +3,10 @@
  * the cloud-init user data around it. Both topologies call this; only its inputs differ. The images
  * are not here: they are the configuration's `compose.env`.
  */
-import type { Settings } from "../config/schema";
+import { CONFIG_PREFIX, type Settings } from "../config/schema";
 import { renderUserData } from "../spinnaker/cloud-init";
 import { memoryShares, renderCompose } from "../spinnaker/compose";
 import type { Role } from "../spinnaker/roles";
-
-export const CONFIG_PREFIX = "config";
 
 export interface InstanceSoftwareOptions {
   readonly settings: Pick<Settings, "instance" | "spinnaker">;
@@ -25,7 +23,7 @@ const rendered = new Map<string, string>();
 
 export function renderInstanceUserData(o: InstanceSoftwareOptions): string {
   const { instance, spinnaker } = o.settings;
-  const key = JSON.stringify([instance.os, spinnaker.kayenta, spinnaker.awsCliImage, o.role, o.localRedis]);
+  const key = JSON.stringify([instance.os, spinnaker.kayenta, o.role, o.localRedis]);
   let userData = rendered.get(key);
   if (userData === undefined) {
     userData = render(o);
@@ -43,6 +41,5 @@ function render(o: InstanceSoftwareOptions): string {
     compose,
     memoryShares: memoryShares({ kayenta: spinnaker.kayenta, localRedis: o.localRedis }),
     configPrefix: CONFIG_PREFIX,
-    awsCliImage: spinnaker.awsCliImage,
   });
 }

@@ -4,7 +4,7 @@
  */
 import { Fn, type ITerraformDependable, Token } from "cdktf";
 import type { Construct } from "constructs";
-import { type Deployment, OPERATING_SYSTEMS } from "../config/schema";
+import { CONFIG_PREFIX, type Deployment, KAYENTA_PREFIX, OPERATING_SYSTEMS } from "../config/schema";
 import { InstanceRole } from "../constructs/instance-role";
 import { SpinnakerLaunchTemplate, type UserDataChoice } from "../constructs/launch-template";
 import { MachineImage, type OperatingSystem } from "../constructs/machine-image";
@@ -15,11 +15,12 @@ import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer"
 import { INSTANCE_TAGS } from "../spinnaker/cloud-init";
 import { composeEnvironment } from "../spinnaker/compose";
 import { imageReferences } from "../spinnaker/images";
-import { KAYENTA_PREFIX, type ProfileOptions, renderProfiles } from "../spinnaker/profiles";
+import { type ProfileOptions, renderProfiles } from "../spinnaker/profiles";
 import type { Role } from "../spinnaker/roles";
 import { SERVICES } from "../spinnaker/services";
-import { createManagedAccountRoles, managedAccountRoleArns } from "./accounts";
-import { CONFIG_PREFIX, renderInstanceUserData } from "./instance-software";
+import { type Condition, concatLists, pickList } from "../terraform-values";
+import { createManagedAccountRoles, type ManagedAccounts } from "./accounts";
+import { renderInstanceUserData } from "./instance-software";
 
 /** deck and gate: what the user-facing load balancer forwards to, on the instances. */
 export const USER_FACING_TARGETS = [SERVICES.deck, SERVICES.gate].map((s) => ({
@@ -65,6 +66,7 @@ export function spinnakerConfiguration(
   scope: Construct,
   settings: Deployment,
   bucket: SecureBucket,
+  accounts: ManagedAccounts,
   topology: Pick<ProfileOptions, "serviceHost" | "deckUrl" | "gateUrl" | "redisUrl" | "managedRedis">,
 ): SpinnakerConfiguration {
   const { spinnaker } = settings;
@@ -76,11 +78,13 @@ export function spinnakerConfiguration(
       ...renderProfiles({
         ...topology,
         region: settings.region,
+        partition: settings.partition,
         configBucket: bucket.bucketName,
         front50Prefix: spinnaker.front50Prefix,
         kayenta: spinnaker.kayenta,
         awsAccounts: spinnaker.accounts.aws.map((a) => ({ ...a, regions: a.regions ?? [] })),
         kubernetesAccounts: spinnaker.accounts.kubernetes,
+        clouddriverProfile: accounts.clouddriverProfile,
       }),
       // Stand-alone runs Redis in a container beside the services.
       "compose.env": composeEnvironment(
@@ -97,27 +101,23 @@ export function instanceRole(
   scope: Construct,
   settings: Deployment,
   bucket: SecureBucket,
+  accounts: ManagedAccounts,
   extraSecretArns: readonly string[] = [],
 ): InstanceRole {
   const { spinnaker, partition } = settings;
-  const kubernetes = spinnaker.accounts.kubernetes;
+  const kayenta = spinnaker.kayenta as Condition;
   const role = new InstanceRole(scope, "InstanceRole", {
     namePrefix: settings.namePrefix,
     configBucketArn: bucket.bucketArn,
-    writablePrefixes: [spinnaker.front50Prefix, ...(spinnaker.kayenta ? [KAYENTA_PREFIX] : [])],
+    writablePrefixes: concatLists([spinnaker.front50Prefix], pickList(kayenta, [KAYENTA_PREFIX], [])),
     configBucketKmsKeyArn: settings.configBucket.kmsKeyArn,
-    managedAccountRoleArns: managedAccountRoleArns(settings),
-    secretArns: [
-      ...kubernetes.flatMap((k) => (k.kubeconfigSecretArn ? [k.kubeconfigSecretArn] : [])),
-      ...extraSecretArns,
-    ],
-    extraObjectArns: kubernetes.flatMap((k) =>
-      k.kubeconfigS3Uri ? [`arn:${partition}:s3:::${k.kubeconfigS3Uri.slice("s3://".length)}`] : [],
-    ),
+    managedAccountRoleArns: accounts.roleArns,
+    secretArns: concatLists(accounts.kubeconfigSecretArns, [...extraSecretArns]),
+    extraObjectArns: accounts.kubeconfigObjectArns,
     partition,
     tags: settings.tags,
   });
-  createManagedAccountRoles(scope, settings, role);
+  createManagedAccountRoles(scope, accounts, role, settings);
   return role;
 }
 
@@ -159,6 +159,7 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
     userData: userData(settings, o),
     instanceTags: {
       [INSTANCE_TAGS.configBucket]: o.bucket.bucketName,
+      [INSTANCE_TAGS.awsCliImage]: settings.spinnaker.awsCliImage,
       [INSTANCE_TAGS.configVersion]: o.restartOn?.length
         ? Fn.sha256(Fn.join(",", [o.configuration.version, ...o.restartOn]))
         : o.configuration.version,
@@ -180,19 +181,29 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
 }
 
 /**
- * The user data of a role: one text for the configured OS, or (when the OS is a module's input) one
- * per supported OS, chosen by that input at plan time.
+ * The user data of a role: one text for the configured OS and kayenta choice, or (when either is a
+ * module's input) one per possible combination, chosen by those inputs at plan time.
  */
 function userData(settings: Deployment, o: RoleGroupOptions): string | UserDataChoice {
-  const { instance } = settings;
-  const render = (os: OperatingSystem) =>
+  const { instance, spinnaker } = settings;
+  const kayenta = spinnaker.kayenta as Condition;
+  const render = (os: OperatingSystem, withKayenta: boolean) =>
     renderInstanceUserData({
-      settings: { ...settings, instance: { ...instance, os } },
+      settings: { instance: { ...instance, os }, spinnaker: { ...spinnaker, kayenta: withKayenta } },
       role: o.role,
       localRedis: o.localRedis,
     });
-  if (!Token.isUnresolved(instance.os)) return render(instance.os);
-  return { texts: Object.fromEntries(OPERATING_SYSTEMS.map((os) => [os, render(os)])), key: instance.os };
+  const name = (os: string, withKayenta: boolean) => (withKayenta ? `${os}-kayenta` : os);
+  const systems = Token.isUnresolved(instance.os) ? OPERATING_SYSTEMS : [instance.os];
+  const kayentaChoices = typeof kayenta === "boolean" ? [kayenta] : [false, true];
+  if (systems.length === 1 && kayentaChoices.length === 1) return render(systems[0], kayentaChoices[0]);
+  const texts: Record<string, string> = {};
+  for (const os of systems) for (const k of kayentaChoices) texts[name(os, k)] = render(os, k);
+  const key =
+    typeof kayenta === "boolean"
+      ? name(instance.os, kayenta)
+      : Token.asString(Fn.join("", [instance.os, Token.asString(Fn.conditional(kayenta, "-kayenta", ""))]));
+  return { texts, key };
 }
 
 /** The image of the instances: the official one of the OS, or the deployer's own. */

@@ -6,6 +6,7 @@ import { SecurityGroups } from "../constructs/security-groups";
 import type { ServerGroup } from "../constructs/server-group";
 import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer";
 import { REDIS_PORT } from "../spinnaker/services";
+import { managedAccounts } from "./accounts";
 import {
   configBucket,
   instanceRole,
@@ -57,14 +58,15 @@ export class StandaloneSpinnaker extends Construct {
 
     // Configuration persisted in S3; services on localhost, Redis on the instance.
     this.configBucket = configBucket(this, settings);
-    const configuration = spinnakerConfiguration(this, settings, this.configBucket, {
+    const accounts = managedAccounts(this, settings);
+    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, {
       serviceHost: "localhost",
       deckUrl: this.loadBalancer.deckUrl,
       gateUrl: this.loadBalancer.gateUrl,
       redisUrl: `redis://localhost:${REDIS_PORT}`,
       managedRedis: false,
     });
-    this.instanceRole = instanceRole(this, settings, this.configBucket);
+    this.instanceRole = instanceRole(this, settings, this.configBucket, accounts);
 
     // One polling instance in the server group armoryspinnaker-preprod-v000.
     this.serverGroup = roleGroup(this, settings, {
