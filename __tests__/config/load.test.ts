@@ -80,6 +80,12 @@ describe("environment overrides", () => {
     expect(settings.state.bucket).toBe("other-state");
   });
 
+  test("a section whose keys are all commented out, or an empty value, takes the defaults", () => {
+    const settings = load(`${STATE}instance:\n  # type: m5.xlarge\nloadBalancer:\n  hostname:\n`);
+    expect(settings.instance.type).toBe("m4.2xlarge");
+    expect(settings.loadBalancer.hostname).toBeUndefined();
+  });
+
   test("empty values are ignored", () => {
     expect(load(STATE, { SPINNAKER_REGION: "" }).region).toBe("us-west-2");
   });
@@ -100,7 +106,15 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ["name: armory-spinnaker", 'got "armory-spinnaker"'],
     ["name: abcdefghijklmnopq", 'name: expected at most 16 characters, got "abcdefghijklmnopq"'],
     ["environment: pre-prod", "environment: expected an environment name"],
-    ["region: moon-1", 'region: expected an AWS region such as us-west-2, got "moon-1"'],
+    [
+      "region: moon-1",
+      'region: expected an AWS region such as us-west-2 (a region of the aws, aws-cn, aws-us-gov or an ISO partition), got "moon-1"',
+    ],
+    // Shaped like a region, but none: the regex this replaced accepted it.
+    [
+      "region: us-west-9",
+      'region: expected an AWS region such as us-west-2 (a region of the aws, aws-cn, aws-us-gov or an ISO partition), got "us-west-9"',
+    ],
     [
       "network:\n  userCidrs: [10.0.0.300/8]",
       'network.userCidrs[0]: expected an IPv4 CIDR block such as 10.0.0.0/16, got "10.0.0.300/8"',
@@ -116,13 +130,38 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ],
     [
       "network:\n  instanceSubnetIds: [subnet-0123456789abcdef0]",
-      "network.instanceSubnetIds: a load balancer needs subnets in at least 2 AZs",
+      "network.instanceSubnetIds: expected at least 2 subnets in different AZs: the ha stack's interservice load balancer and Multi-AZ Redis need them",
     ],
     ["instance:\n  type: M4", 'instance.type: expected an EC2 instance type such as m4.2xlarge, got "M4"'],
+    // The cases issue 9 found passing both gates.
     [
-      "instance:\n  os: windows",
-      'instance.os: Invalid option: expected one of "ubuntu"|"centos"|"rhel", got "windows"',
+      "network:\n  userCidrs: [10.1.2.3/8]",
+      'network.userCidrs[0]: expected a CIDR block without host bits (its address must be the network\'s, such as 10.0.0.0/8), got "10.1.2.3/8"',
     ],
+    [
+      "network:\n  instanceSubnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef0]",
+      "network.instanceSubnetIds: expected distinct subnets: one is listed twice, got",
+    ],
+    [
+      "network:\n  sshCidrs: [0.0.0.0/0]",
+      'network.sshCidrs[0]: expected a CIDR block of /8 or narrower: SSH from anywhere is refused (Session Manager is the way in without SSH), got "0.0.0.0/0"',
+    ],
+    [
+      "network:\n  egressCidrs: []",
+      "network.egressCidrs: expected at least one CIDR block: the instances install Docker and pull images at boot, got []",
+    ],
+    ['instance:\n  keyName: ""', 'instance.keyName: expected a non-empty string, got ""'],
+    ["instance:\n  type: 42", "instance.type: expected a string, got 42"],
+    [
+      "instance:\n  rootVolumeSizeGiB: big",
+      'instance.rootVolumeSizeGiB: expected a whole number from 30 to 16384 GiB, got "big"',
+    ],
+    [
+      "loadBalancer:\n  deletionProtection: maybe",
+      'loadBalancer.deletionProtection: expected true or false, got "maybe"',
+    ],
+    ["network: [a, b]", 'network: expected a mapping of settings, got ["a","b"]'],
+    ["instance:\n  os: windows", 'instance.os: expected one of ubuntu, centos, rhel, got "windows"'],
     ["instance:\n  amiId: ubuntu", 'instance.amiId: expected an AMI id such as ami-0123456789abcdef0, got "ubuntu"'],
     [
       "instance:\n  rootVolumeSizeGiB: 10",
@@ -141,10 +180,7 @@ describe("invalid settings name the setting, the rule and the value", () => {
       "loadBalancer.gatePort: expected a whole number from 1 to 65535 (a TCP port), got 70000",
     ],
     ["loadBalancer:\n  gatePort: 80", "loadBalancer.gatePort: must differ from loadBalancer.deckPort (80)"],
-    [
-      "loadBalancer:\n  scheme: public",
-      'loadBalancer.scheme: Invalid option: expected one of "internal"|"internet-facing", got "public"',
-    ],
+    ["loadBalancer:\n  scheme: public", 'loadBalancer.scheme: expected one of internal, internet-facing, got "public"'],
     [
       "loadBalancer:\n  certificateArn: my-cert",
       'loadBalancer.certificateArn: expected an ACM certificate ARN, got "my-cert"',
@@ -186,7 +222,7 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ["tags:\n  aws:owner: me", "tags.aws:owner: expected a tag key"],
     [
       "spinnaker:\n  front50Prefix: config",
-      'spinnaker.front50Prefix: expected a prefix of front50\'s own, not config or kayenta: the instances sync config/ with --delete, and kayenta writes kayenta/, got "config"',
+      'spinnaker.front50Prefix: expected a prefix of front50\'s own, not config or kayenta: config/ is the rendered configuration, read-only to the instances, and kayenta writes kayenta/, got "config"',
     ],
     [
       "instance:\n  rootDeviceName: sda1",
@@ -198,7 +234,7 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ],
     [
       "spinnaker:\n  accounts:\n    aws: [{name: prod, accountId: '111111111111', regions: [everywhere]}]",
-      'spinnaker.accounts.aws[0].regions[0]: expected an AWS region such as us-west-2, got "everywhere"',
+      'spinnaker.accounts.aws[0].regions[0]: expected an AWS region such as us-west-2 (a region of the aws, aws-cn, aws-us-gov or an ISO partition), got "everywhere"',
     ],
     ["bogus: 1", 'unknown setting "bogus"'],
     ["instance:\n  typo: 1", 'instance: unknown setting "typo"'],
@@ -214,7 +250,7 @@ describe("invalid settings name the setting, the rule and the value", () => {
 
   test("the state bucket's region is checked like the stack's", () => {
     expect(errorOf("state:\n  bucket: acme-state\n  region: mars\n")).toContain(
-      'state.region: expected an AWS region such as us-west-2, got "mars"',
+      'state.region: expected an AWS region such as us-west-2 (a region of the aws, aws-cn, aws-us-gov or an ISO partition), got "mars"',
     );
   });
 

@@ -136,6 +136,28 @@ describe("standalone stack", () => {
     ["vpc_id", "-var=vpc_id=vpc-XYZ", 'vpc_id must look like vpc-0123456789abcdef0. Got "vpc-XYZ".'],
     ["user_cidrs", '-var=user_cidrs=["10.0.0.300/8"]', "Every entry of user_cidrs must be an IPv4 CIDR block"],
     ["user_cidrs", "-var=user_cidrs=[]", "user_cidrs must hold at least one CIDR block. Got []."],
+    // The cases issue 9 found passing this gate.
+    [
+      "user_cidrs",
+      '-var=user_cidrs=["10.1.2.3/8"]',
+      'Every entry of user_cidrs must be an IPv4 CIDR block without host bits, such as 10.0.0.0/16 (not 10.1.2.3/16). Got ["10.1.2.3/8"].',
+    ],
+    [
+      "egress_cidrs",
+      "-var=egress_cidrs=[]",
+      "egress_cidrs must hold at least one CIDR block: the instances install Docker and pull images at boot. Got [].",
+    ],
+    [
+      "ssh_cidrs",
+      '-var=ssh_cidrs=["0.0.0.0/0"]',
+      'Every entry of ssh_cidrs must be a /8 or narrower: SSH from anywhere is refused (Session Manager is the way in without SSH). Got ["0.0.0.0/0"].',
+    ],
+    [
+      "instance_subnet_ids",
+      '-var=instance_subnet_ids=["subnet-0123456789abcdef0","subnet-0123456789abcdef0"]',
+      'instance_subnet_ids must not list one of its subnets twice. Got ["subnet-0123456789abcdef0","subnet-0123456789abcdef0"].',
+    ],
+    ["key_name", "-var=key_name=", 'key_name must be null or an EC2 key pair name of 1 to 255 characters. Got "".'],
     [
       "instance_type",
       "-var=instance_type=huge",

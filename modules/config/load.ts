@@ -148,11 +148,58 @@ function withOverrides(document: Record<string, unknown>, overrides: Overrides):
 
 /** Validates one document; problems are appended with their setting under `prefix`. */
 function validate(document: unknown, overrides: Overrides, prefix: string, problems: string[]): Settings | undefined {
-  const result = ConfigSchema.safeParse(document, { reportInput: true });
+  const result = ConfigSchema.safeParse(withoutNulls(document), { reportInput: true, error: inOurWords });
   if (result.success) return resolve(result.data);
   const fromEnv = new Map([...overrides].map(([key, o]) => [key, o.variable]));
   problems.push(...result.error.issues.map((issue) => describeIssue(issue, fromEnv, prefix)));
   return undefined;
+}
+
+/**
+ * A setting left empty (`keyName:`, or a section whose keys are all commented out) is not set: it
+ * takes its default, as the README says of every setting. Entries of lists stay as they are.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (!isMapping(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  );
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  boolean: "true or false",
+  object: "a mapping of settings",
+  array: "a list",
+};
+
+/**
+ * Messages for the rules that carry no message of their own (types, lengths, choices), in the
+ * project's words rather than zod's; `describeIssue` appends the value received.
+ */
+function inOurWords(issue: z.core.$ZodRawIssue): string | undefined {
+  const units: Record<string, [string, string]> = { string: ["character", "characters"], array: ["entry", "entries"] };
+  const bound = (limit: unknown, origin: unknown) => {
+    const unit = units[String(origin)];
+    return unit ? `${limit} ${Number(limit) === 1 ? unit[0] : unit[1]}` : String(limit);
+  };
+  switch (issue.code) {
+    case "invalid_type":
+      return `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
+    case "invalid_value":
+      return `expected one of ${issue.values.map((v) => String(v)).join(", ")}`;
+    case "too_small":
+      return issue.origin === "string" && Number(issue.minimum) === 1
+        ? "expected a non-empty string"
+        : `expected at least ${bound(issue.minimum, issue.origin)}`;
+    case "too_big":
+      return `expected at most ${bound(issue.maximum, issue.origin)}`;
+    default:
+      return undefined;
+  }
 }
 
 /**

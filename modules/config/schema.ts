@@ -3,13 +3,38 @@
  * defaults that depend on other settings. Everything downstream receives `Settings`, already
  * validated and defaulted; nothing else in the package invents a default.
  */
+// The region table of aws-cdk's region-info (maintained by AWS; pinned). This file alone, not the
+// package's index, which loads every service fact for about 60 ms at every synthesis.
+import { AWS_REGIONS, partitionInformation } from "@aws-cdk/region-info/lib/aws-entities";
 import { z } from "zod";
 
 // ---------------------------------------------------------------------------------------------
 // Value types, with messages that say what a good value looks like
 // ---------------------------------------------------------------------------------------------
 
-const cidr = z.cidrv4({ message: "expected an IPv4 CIDR block such as 10.0.0.0/16" });
+/** The network address of an IPv4 CIDR block: `10.1.2.3/8` -> `10.0.0.0`. */
+export function networkAddress(block: string): string {
+  const [address, bits] = block.split("/");
+  const value = address.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+  const size = 2 ** (32 - Number(bits));
+  const network = value - (value % size);
+  return [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join(".");
+}
+const cidr = z
+  .cidrv4({ message: "expected an IPv4 CIDR block such as 10.0.0.0/16" })
+  .refine((block) => networkAddress(block) === block.split("/")[0], {
+    message: "expected a CIDR block without host bits (its address must be the network's, such as 10.0.0.0/8)",
+  });
+/** The widest block SSH may come from: wider is the internet in all but name. */
+export const SSH_MIN_PREFIX = 8;
+const sshCidr = cidr.refine((block) => Number(block.split("/")[1]) >= SSH_MIN_PREFIX, {
+  message: `expected a CIDR block of /${SSH_MIN_PREFIX} or narrower: SSH from anywhere is refused (Session Manager is the way in without SSH)`,
+});
+/** A list whose entries must differ (Terraform would create one rule or attachment per entry). */
+const distinct = <T extends z.ZodType<string>>(item: T, what: string) =>
+  z.array(item).refine((list) => new Set(list).size === list.length, {
+    message: `expected distinct ${what}: one is listed twice`,
+  });
 const subnetId = z
   .string()
   .regex(/^subnet-[0-9a-f]{8,17}$/, { message: "expected a subnet id such as subnet-0123456789abcdef0" });
@@ -19,8 +44,11 @@ const wholeNumber = (min: number, max: number, unit = "") => {
   return z.number({ message }).int({ message }).min(min, { message }).max(max, { message });
 };
 const port = wholeNumber(1, 65535, " (a TCP port)");
-export const AWS_REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const awsRegion = z.string().regex(AWS_REGION_PATTERN, { message: "expected an AWS region such as us-west-2" });
+/** Every AWS region in every partition that aws-cdk's region-info knows. */
+export const AWS_REGION_NAMES: readonly string[] = AWS_REGIONS;
+const awsRegion = z.string().refine((region) => AWS_REGION_NAMES.includes(region), {
+  message: "expected an AWS region such as us-west-2 (a region of the aws, aws-cn, aws-us-gov or an ISO partition)",
+});
 export const CACHE_NODE_TYPE_PATTERN = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
 export const REDIS_ENGINE_VERSION_PATTERN = /^[67]\.\d+$/;
 export const SECRET_ARN_PATTERN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
@@ -95,7 +123,7 @@ export const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 export const KUBECONFIG_S3_URI_PATTERN = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/;
 export const ROOT_DEVICE_NAME_PATTERN = /^\/dev\/[a-z0-9]+$/;
 export const FRONT50_PREFIX_PATTERN = /^[A-Za-z0-9._-]+$/;
-/** Where the rendered configuration lives in the config bucket; the instances sync it with --delete. */
+/** Where the rendered configuration lives in the config bucket; the instances may only read it. */
 export const CONFIG_PREFIX = "config";
 /** Where kayenta keeps canary configurations and results in the config bucket. */
 export const KAYENTA_PREFIX = "kayenta";
@@ -171,21 +199,29 @@ export const ConfigSchema = z
           .regex(VPC_ID_PATTERN, { message: "expected a VPC id such as vpc-0123456789abcdef0" })
           .optional(),
         /** Private subnets for the instances. Absent: the `instance_subnet_ids` variable is required. */
-        instanceSubnetIds: z.array(subnetId).min(1).optional(),
+        instanceSubnetIds: distinct(subnetId, "subnets")
+          .min(2, {
+            message:
+              "expected at least 2 subnets in different AZs: the ha stack's interservice load balancer and Multi-AZ Redis need them (for stand-alone in one subnet, leave this unset and pass instance_subnet_ids when you plan)",
+          })
+          .optional(),
         /** Subnets of the user-facing load balancer (two AZs or more). Default: the instance subnets. */
-        loadBalancerSubnetIds: z
-          .array(subnetId)
+        loadBalancerSubnetIds: distinct(subnetId, "subnets")
           .min(2, { message: "expected at least 2 subnets in different AZs" })
           .optional(),
         /** Who may reach deck and gate. Absent: the `user_cidrs` variable is required. Never 0.0.0.0/0 unless listed. */
-        userCidrs: z.array(cidr).min(1).optional(),
+        userCidrs: distinct(cidr, "CIDR blocks").min(1).optional(),
         /** SSH to the instances; empty keeps port 22 closed (use SSM Session Manager). */
-        sshCidrs: z.array(cidr).default([]),
+        sshCidrs: distinct(sshCidr, "CIDR blocks").default([]),
         /**
          * Where instances may open HTTP(S) connections: package mirrors, container registries, AWS APIs.
          * The default is the one deliberate 0.0.0.0/0 (egress only); narrow it to a proxy's CIDR.
          */
-        egressCidrs: z.array(cidr).min(1).default(["0.0.0.0/0"]),
+        egressCidrs: distinct(cidr, "CIDR blocks")
+          .min(1, {
+            message: "expected at least one CIDR block: the instances install Docker and pull images at boot",
+          })
+          .default(["0.0.0.0/0"]),
       })
       .prefault({}),
 
@@ -268,7 +304,7 @@ export const ConfigSchema = z
           .string()
           .regex(FRONT50_PREFIX_PATTERN, { message: "expected a key prefix of letters, digits and . _ -" })
           .refine((prefix) => !(RESERVED_PREFIXES as readonly string[]).includes(prefix), {
-            message: `expected a prefix of front50's own, not ${RESERVED_PREFIXES.join(" or ")}: the instances sync config/ with --delete, and kayenta writes kayenta/`,
+            message: `expected a prefix of front50's own, not ${RESERVED_PREFIXES.join(" or ")}: config/ is the rendered configuration, read-only to the instances, and kayenta writes kayenta/`,
           })
           .default("front50"),
         accounts: z
@@ -419,15 +455,6 @@ export const ConfigSchema = z
         message: "createRole may be set on one account only: the account the stack deploys into",
       });
     }
-    if (c.network.loadBalancerSubnetIds === undefined && c.network.instanceSubnetIds?.length === 1) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["network", "instanceSubnetIds"],
-        input: c.network.instanceSubnetIds,
-        message:
-          "a load balancer needs subnets in at least 2 AZs: give 2 instance subnets or set network.loadBalancerSubnetIds",
-      });
-    }
   });
 
 export type Config = z.input<typeof ConfigSchema>;
@@ -466,9 +493,7 @@ export function resolve(parsed: Parsed) {
 export type Settings = ReturnType<typeof resolve>;
 
 export function partitionOf(region: string): string {
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  if (region.startsWith("cn-")) return "aws-cn";
-  return "aws";
+  return partitionInformation(region).partition;
 }
 
 /**

@@ -35,6 +35,7 @@ export interface InterserviceLoadBalancerProps {
  */
 export class InterserviceLoadBalancer extends Construct {
   readonly loadBalancer: Lb;
+  /** A service's group is a list of one or none when `when` is a Terraform value: use `targetGroupArns`. */
   readonly targetGroups: LbTargetGroup[];
   /** The target groups' ARNs, of the services that run. */
   readonly targetGroupArns: string[];

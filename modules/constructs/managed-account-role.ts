@@ -15,6 +15,8 @@ export interface ManagedAccountRoleProps {
   readonly instanceRoleArn: string;
   /** @default "aws" */
   readonly partition?: string;
+  /** The setting that asked for the role, for the precondition's message. @default "spinnaker.accounts.aws: createRole" */
+  readonly setting?: string;
   /**
    * A Terraform count, when whether the role exists is a module's input; the role's names then
    * come from that input too, and are read only when it does. @default - one role
@@ -29,6 +31,7 @@ export interface ManagedAccountRoleProps {
  * profile). It trusts exactly the Spinnaker instance role.
  */
 export class ManagedAccountRole extends Construct {
+  /** With a count, a list of one or none: reference `role[0]` (Fn.lookupNested), not `role.arn`. */
   readonly role: IamRole;
   /** The resources that hold state: the role, its managed policy attachment and its inline policy. */
   readonly resources: TerraformResource[];
@@ -58,7 +61,7 @@ export class ManagedAccountRole extends Construct {
         precondition: [
           {
             condition: Op.eq(callerAccount, props.accountId),
-            errorMessage: `spinnaker.accounts.aws: createRole is set for account ${props.accountId}, but this stack deploys into another account; create ${props.roleName} there instead.`,
+            errorMessage: `${props.setting ?? "spinnaker.accounts.aws: createRole"} is set for account ${props.accountId}, but this ${props.count === undefined ? "stack" : "module"} deploys into another account; create ${props.roleName} there instead.`,
           },
         ],
       },

@@ -9,7 +9,7 @@ import {
   ACCOUNT_ID_PATTERN,
   ACCOUNT_NAME_PATTERN,
   AMI_ID_PATTERN,
-  AWS_REGION_PATTERN,
+  AWS_REGION_NAMES,
   CACHE_NODE_TYPE_PATTERN,
   CERTIFICATE_ARN_PATTERN,
   DEFAULT_OSS_VERSION,
@@ -35,6 +35,7 @@ import {
   SECURITY_GROUP_ID_PATTERN,
   type Settings,
   SPINNAKER_SERVICES,
+  SSH_MIN_PREFIX,
   SSL_POLICY_PATTERN,
   TAG_KEY_CHARACTERS,
   VPC_ID_PATTERN,
@@ -79,12 +80,34 @@ function variable(
   return v;
 }
 
-const cidrList = (setting: string) => (ref: string) => [
-  {
-    condition: `\${alltrue([for c in ${ref} : can(cidrhost(c, 0)) && can(regex("^[0-9.]+/[0-9]+$", c))])}`,
-    errorMessage: `Every entry of ${setting} must be an IPv4 CIDR block such as 10.0.0.0/16. Got ${got(ref)}.`,
-  },
-];
+/** `list` holds no entry twice. */
+const distinctList = (setting: string, what: string) => (ref: string) => ({
+  condition: `\${length(distinct(${ref})) == length(${ref})}`,
+  errorMessage: `${setting} must not list one of its ${what} twice. Got ${got(ref)}.`,
+});
+
+/**
+ * IPv4 CIDR blocks without host bits (the address is the network's, as the configuration's rule
+ * has it: the provider would refuse 10.1.2.3/8 at apply, naming no setting), each listed once.
+ */
+const cidrList =
+  (setting: string, minPrefix = 0) =>
+  (ref: string) => [
+    {
+      // try(): Terraform evaluates every operand of && even when the first is false.
+      condition: `\${alltrue([for c in ${ref} : can(regex("^[0-9.]+/[0-9]+$", c)) && try(cidrhost(c, 0) == split("/", c)[0], false)])}`,
+      errorMessage: `Every entry of ${setting} must be an IPv4 CIDR block without host bits, such as 10.0.0.0/16 (not 10.1.2.3/16). Got ${got(ref)}.`,
+    },
+    ...(minPrefix > 0
+      ? [
+          {
+            condition: `\${alltrue([for c in ${ref} : try(tonumber(split("/", c)[1]) >= ${minPrefix}, false)])}`,
+            errorMessage: `Every entry of ${setting} must be a /${minPrefix} or narrower: SSH from anywhere is refused (Session Manager is the way in without SSH). Got ${got(ref)}.`,
+          },
+        ]
+      : []),
+    distinctList(setting, "CIDR blocks")(ref),
+  ];
 
 export interface StackVariables {
   readonly vpcId: TerraformVariable;
@@ -146,6 +169,7 @@ export function defineVariables(
           condition: `\${length(${ref}) >= ${minInstanceSubnets} && alltrue([for id in ${ref} : can(regex("${SUBNET_ID}", id))])}`,
           errorMessage: `instance_subnet_ids must hold ${atLeast} such as subnet-0123456789abcdef0. Got ${got(ref)}.`,
         },
+        distinctList("instance_subnet_ids", "subnets")(ref),
       ],
     ),
     loadBalancerSubnetIds: variable(
@@ -162,6 +186,7 @@ export function defineVariables(
           condition: `\${alltrue([for id in ${ref} : can(regex("${SUBNET_ID}", id))])}`,
           errorMessage: `load_balancer_subnet_ids must hold subnet ids such as subnet-0123456789abcdef0. Got ${got(ref)}.`,
         },
+        distinctList("load_balancer_subnet_ids", "subnets")(ref),
         moduleInputs
           ? {
               // The scheme is the module's input: the rule follows it at plan time.
@@ -206,7 +231,7 @@ export function defineVariables(
           "CIDR blocks allowed to reach SSH on the instances; empty keeps port 22 closed (use Session Manager).",
         default: s.network.sshCidrs,
       },
-      cidrList("ssh_cidrs"),
+      cidrList("ssh_cidrs", SSH_MIN_PREFIX),
     ),
     egressCidrs: variable(
       scope,
@@ -217,7 +242,13 @@ export function defineVariables(
           "CIDR blocks the instances may reach on 80 and 443 (packages, images, AWS APIs); narrow it to a proxy.",
         default: s.network.egressCidrs,
       },
-      cidrList("egress_cidrs"),
+      (ref) => [
+        {
+          condition: `\${length(${ref}) >= 1}`,
+          errorMessage: `egress_cidrs must hold at least one CIDR block: the instances install Docker and pull images at boot. Got ${got(ref)}.`,
+        },
+        ...cidrList("egress_cidrs")(ref),
+      ],
     ),
     instanceType: variable(
       scope,
@@ -278,12 +309,22 @@ export function defineVariables(
         },
       ],
     ),
-    keyName: variable(scope, "key_name", {
-      type: "string",
-      nullable: true,
-      description: "EC2 key pair of the instances; null launches without one.",
-      default: s.instance.keyName ?? null,
-    }),
+    keyName: variable(
+      scope,
+      "key_name",
+      {
+        type: "string",
+        nullable: true,
+        description: "EC2 key pair of the instances; null launches without one.",
+        default: s.instance.keyName ?? null,
+      },
+      (ref) => [
+        {
+          condition: `\${${ref} == null || try(length(${ref}) >= 1 && length(${ref}) <= 255, false)}`,
+          errorMessage: `key_name must be null or an EC2 key pair name of 1 to 255 characters. Got ${got(ref)}.`,
+        },
+      ],
+    ),
     healthCheckGracePeriod: variable(
       scope,
       "health_check_grace_period",
@@ -294,8 +335,8 @@ export function defineVariables(
       },
       (ref) => [
         {
-          condition: `\${${ref} >= 60 && ${ref} <= 7200}`,
-          errorMessage: `health_check_grace_period must be from 60 to 7200 seconds. Got ${got(ref)}.`,
+          condition: `\${${wholeIn(ref, 60, 7200)}}`,
+          errorMessage: `health_check_grace_period must be a whole number of seconds from 60 to 7200. Got ${got(ref)}.`,
         },
       ],
     ),
@@ -480,7 +521,7 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
       },
       {
         condition: `\${can(regex("${anchored(FRONT50_PREFIX_PATTERN)}", ${ref}.front50_prefix)) && !contains(${JSON.stringify(RESERVED_PREFIXES)}, ${ref}.front50_prefix)}`,
-        errorMessage: `spinnaker.front50_prefix must be a key prefix of letters, digits and . _ -, and not ${RESERVED_PREFIXES.join(" or ")} (the instances sync config/ with --delete, and kayenta writes kayenta/). Got \${jsonencode(${ref}.front50_prefix)}.`,
+        errorMessage: `spinnaker.front50_prefix must be a key prefix of letters, digits and . _ -, and not ${RESERVED_PREFIXES.join(" or ")} (config/ is the rendered configuration, read-only to the instances; kayenta writes kayenta/). Got \${jsonencode(${ref}.front50_prefix)}.`,
       },
     ],
   );
@@ -502,7 +543,7 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
     {
       type: `object({ aws = optional(list(${awsAccount}), []), kubernetes = optional(list(${kubernetesAccount}), []) })`,
       description:
-        "Accounts Spinnaker deploys to. aws: name, account_id, role_name (default spinnakerManaged, which must trust the instance role: see the managed_role_trust_policy output), regions (default the deployment's), create_role (create that role here; only for the account being deployed into, one account at most). kubernetes: name, context, namespaces, only_spinnaker_managed, and the kubeconfig as kubeconfig_secret_arn (Secrets Manager) or kubeconfig_s3_uri (s3://bucket/key), read by the services at start with the instance role.",
+        "Accounts Spinnaker deploys to. aws: name, account_id, role_name (default spinnakerManaged, which must trust the instance role: see the managed_role_trust_policy output), regions (default the deployment's), create_role (create that role here; only for the account being deployed into, one account at most). kubernetes: name, context, namespaces, only_spinnaker_managed, and the kubeconfig as kubeconfig_secret_arn (Secrets Manager) or kubeconfig_s3_uri (s3://bucket/key), read by the services at start with the instance role. Only these snake_case attributes are read: Terraform drops any other (createRole is not create_role).",
       // Unset attributes are left out: the type's optional() makes them null.
       default: JSON.parse(
         JSON.stringify({
@@ -527,10 +568,10 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
     () => [
       {
         condition: `\${${every("aws", `can(regex("${anchored(ACCOUNT_NAME_PATTERN)}", a.name)) && can(regex("${anchored(ACCOUNT_ID_PATTERN)}", a.account_id)) && can(regex("${anchored(ROLE_NAME_PATTERN)}", a.role_name))`)}}`,
-        errorMessage: `accounts.aws needs a name of lower-case letters, digits and hyphens, a 12-digit account_id (a string) and an IAM role_name on every account. Got \${jsonencode(${ref}.aws)}.`,
+        errorMessage: `accounts.aws needs a name of lower-case letters, digits and hyphens, a 12-digit account_id (quoted: a number loses its leading zeros) and an IAM role_name on every account. Got \${jsonencode(${ref}.aws)}.`,
       },
       {
-        condition: `\${${every("aws", `a.regions == null || try(length(a.regions) >= 1 && alltrue([for r in a.regions : can(regex("${anchored(AWS_REGION_PATTERN)}", r))]), false)`)}}`,
+        condition: `\${${every("aws", `a.regions == null || try(length(a.regions) >= 1 && alltrue([for r in a.regions : contains(${JSON.stringify(AWS_REGION_NAMES)}, r)]), false)`)}}`,
         errorMessage: `accounts.aws regions must be null (the deployment's region) or AWS regions such as us-west-2. Got \${jsonencode(${ref}.aws[*].regions)}.`,
       },
       {
@@ -542,7 +583,7 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
         errorMessage: `accounts.kubernetes needs a name of lower-case letters, digits and hyphens and exactly one of kubeconfig_secret_arn or kubeconfig_s3_uri on every account. Got \${jsonencode(${ref}.kubernetes)}.`,
       },
       {
-        condition: `\${${every("kubernetes", `(a.kubeconfig_secret_arn == null || can(regex("${anchored(SECRET_ARN_PATTERN)}", a.kubeconfig_secret_arn))) && (a.kubeconfig_s3_uri == null || can(regex("${anchored(KUBECONFIG_S3_URI_PATTERN)}", a.kubeconfig_s3_uri))) && (a.context == null || a.context != "") && alltrue([for n in a.namespaces : n != ""])`)}}`,
+        condition: `\${${every("kubernetes", `(a.kubeconfig_secret_arn == null || can(regex("${anchored(SECRET_ARN_PATTERN)}", a.kubeconfig_secret_arn))) && (a.kubeconfig_s3_uri == null || can(regex("${anchored(KUBECONFIG_S3_URI_PATTERN)}", a.kubeconfig_s3_uri))) && (a.context == null || a.context != "") && alltrue([for n in a.namespaces : n != null && n != ""])`)}}`,
         errorMessage: `accounts.kubernetes: kubeconfig_secret_arn must be a Secrets Manager secret ARN, kubeconfig_s3_uri s3://<bucket>/<key>, and context and namespaces not empty strings. Got \${jsonencode(${ref}.kubernetes)}.`,
       },
       ...(["aws", "kubernetes"] as const).map((kind) => ({

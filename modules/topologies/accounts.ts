@@ -25,6 +25,8 @@ export interface RoleToCreate {
    * (a module synthesized from a configuration named the role after its account). @default - none
    */
   readonly previousIds?: readonly string[];
+  /** The setting that asked for it, for the plan-time account check's message. */
+  readonly setting: string;
 }
 
 export interface ManagedAccounts {
@@ -61,7 +63,12 @@ export function managedAccounts(scope: Construct, settings: AccountSettings): Ma
     ),
     rolesToCreate: aws
       .filter((a) => a.createRole)
-      .map((a) => ({ id: `ManagedAccountRole-${a.name}`, roleName: a.roleName, accountId: a.accountId })),
+      .map((a) => ({
+        id: `ManagedAccountRole-${a.name}`,
+        roleName: a.roleName,
+        accountId: a.accountId,
+        setting: `spinnaker.accounts.aws (${a.name}): createRole`,
+      })),
   };
 }
 
@@ -130,6 +137,7 @@ function fromInput(scope: Construct, accounts: string, previousIds: readonly str
         accountId: ofRoleToCreate("account_id"),
         count: Token.asNumber(Fn.conditional(Op.eq(toCreate, Token.nullValue()), 0, 1)),
         previousIds,
+        setting: "accounts.aws: create_role",
       },
     ],
     clouddriverProfile: Token.asString(attribute("clouddriver_profile")),
@@ -151,6 +159,7 @@ export function createManagedAccountRoles(
       instanceRoleArn: instanceRole.role.arn,
       partition: settings.partition,
       count: r.count,
+      setting: r.setting,
       tags: settings.tags,
     });
     for (const previousId of r.previousIds ?? []) {
