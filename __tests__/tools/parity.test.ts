@@ -1,16 +1,18 @@
 /**
  * Parity between the two gates: generated values (fast-check, seeded) for every Terraform variable
- * of the ha stack that has a rule in the configuration schema go through the schema (as the
- * setting) and through `terraform test` (as the variable, `expect_failures` when the schema refused
- * the value). Both must accept and refuse the same values. The ha stack, because its
- * instance_subnet_ids needs two subnets, as the configuration does.
+ * of the ha stack that has a rule in the configuration schema, and for the ha module's own inputs,
+ * go through the schema (as the setting) and through `terraform test` (as the variable,
+ * `expect_failures` when the schema refused the value). Both must accept and refuse the same
+ * values. The ha stack, because its instance_subnet_ids needs two subnets, as the configuration
+ * does. Values of another type are left out: Terraform refuses them by type before any validation.
  */
 
-import { writeFileSync } from "node:fs";
+import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as fc from "fast-check";
 import { loadConfiguration } from "../../modules/config/load";
 import { ConfigError } from "../../modules/errors";
+import { REGISTRY_NAME } from "../../modules/registry/layout";
 import { settingsFrom, synthTopology } from "../helpers";
 import {
   expectSuccess,
@@ -23,7 +25,7 @@ import {
 } from "./harness";
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
-const VALUES_PER_VARIABLE = 8;
+const VALUES_PER_VARIABLE = 6;
 const TIMEOUT = 600_000;
 
 const hex = (n: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${n}}$`));
@@ -89,8 +91,13 @@ const VARIABLES: Record<string, { setting: string[]; values: fc.Arbitrary<unknow
 /** The configuration's verdict: refused when a problem names the setting. */
 function schemaRefuses(setting: string[], value: unknown): boolean {
   const document: Record<string, unknown> = { state: { bucket: "example-terraform-state" } };
-  const [section, key] = setting;
-  document[section] = { [key]: value };
+  let node = document;
+  for (const key of setting.slice(0, -1)) {
+    const next: Record<string, unknown> = {};
+    node[key] = next;
+    node = next;
+  }
+  node[setting[setting.length - 1]] = value;
   try {
     loadConfiguration(JSON.stringify(document), "parity.json");
     return false;
@@ -100,6 +107,62 @@ function schemaRefuses(setting: string[], value: unknown): boolean {
     return e.problems.some((p) => p.startsWith(path));
   }
 }
+
+/** A module input's attribute (`load_balancer.idle_timeout`), or a whole variable. */
+interface Case {
+  readonly setting: string[];
+  readonly values: fc.Arbitrary<unknown>;
+}
+
+/**
+ * One `terraform test` run per generated value of each variable (or `input.attribute`), expecting
+ * the variable's validation to fail exactly when the schema refuses the value.
+ */
+function expectParity(dir: string, cases: Record<string, Case>, baseVariables: string): void {
+  const workdir = { dir, env: terraformEnvironment(dir) };
+  expectSuccess(terraform(workdir, ["init", "-input=false", "-backend=false"]), `terraform init in ${dir}`);
+  const runs: string[] = [];
+  const verdicts: string[] = [];
+  for (const [name, { setting, values }] of Object.entries(cases)) {
+    const [variable, attribute] = name.split(".");
+    // fast-check starts near the edges and repeats itself: draw more, keep distinct values.
+    const drawn = fc.sample(values, { seed: SEED, numRuns: 20 * VALUES_PER_VARIABLE });
+    const samples = [...new Map(drawn.map((v) => [JSON.stringify(v), v])).values()].slice(0, VALUES_PER_VARIABLE);
+    samples.forEach((value, i) => {
+      const refused = schemaRefuses(setting, value);
+      const shown = JSON.stringify(value);
+      verdicts.push(
+        `${name} = ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}: ${refused ? "refused" : "accepted"}`,
+      );
+      const hcl = attribute === undefined ? shown : `{ ${attribute} = ${shown} }`;
+      runs.push(`
+run "${name.replace(".", "_")}_${i}" {
+  command = plan
+  variables {
+    ${variable} = ${hcl}
+  }
+${refused ? `  expect_failures = [var.${variable}]\n` : ""}}`);
+    });
+  }
+  process.stdout.write(`parity seed ${SEED} (FUZZ_SEED=${SEED} repeats it):\n  ${verdicts.join("\n  ")}\n`);
+  expectTerraformTest(
+    workdir,
+    "parity.tftest.hcl",
+    `${mockProvider()}\nvariables {\n${baseVariables}}\n${runs.join("\n")}\n`,
+    runs.length,
+  );
+  // Both verdicts occur: values that were all good or all bad would prove little.
+  const refusals = verdicts.filter((v) => v.endsWith("refused")).length;
+  expect(refusals).toBeGreaterThan(runs.length / 5);
+  expect(refusals).toBeLessThan((runs.length * 4) / 5);
+}
+
+const BASE = `  vpc_id              = "vpc-0123456789abcdef0"
+  instance_subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
+  user_cidrs          = ["10.0.0.0/8"]
+  redis_auth_token    = "placeholder-token-0123456789"
+  ami_id              = "ami-0123456789abcdef0"
+`;
 
 beforeAll(() => {
   requireTool("terraform", ["version"], "install Terraform 1.10 or newer");
@@ -112,50 +175,90 @@ test(
     const json = synthTopology(settingsFrom(), "ha");
     delete json.terraform?.backend;
     writeFileSync(join(dir, "main.tf.json"), JSON.stringify(json));
-    const workdir = { dir, env: terraformEnvironment(dir) };
-    expectSuccess(terraform(workdir, ["init", "-input=false", "-backend=false"]), "terraform init");
+    expectParity(dir, VARIABLES, BASE);
+  },
+  TIMEOUT,
+);
 
-    const runs: string[] = [];
-    const verdicts: string[] = [];
-    for (const [variable, { setting, values }] of Object.entries(VARIABLES)) {
-      // fast-check starts near the edges and repeats itself: draw more, keep distinct values.
-      const drawn = fc.sample(values, { seed: SEED, numRuns: 20 * VALUES_PER_VARIABLE });
-      const samples = [...new Map(drawn.map((v) => [JSON.stringify(v), v])).values()].slice(0, VALUES_PER_VARIABLE);
-      samples.forEach((value, i) => {
-        const refused = schemaRefuses(setting, value);
-        const shown = JSON.stringify(value);
-        verdicts.push(
-          `${variable} = ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}: ${refused ? "refused" : "accepted"}`,
-        );
-        runs.push(`
-run "${variable}_${i}" {
-  command = plan
-  variables {
-    ${variable} = ${JSON.stringify(value)}
-  }
-${refused ? `  expect_failures = [var.${variable}]\n` : ""}}`);
-      });
-    }
-    process.stdout.write(`parity seed ${SEED} (FUZZ_SEED=${SEED} repeats it):\n  ${verdicts.join("\n  ")}\n`);
-    expectTerraformTest(
-      workdir,
-      "parity.tftest.hcl",
-      `${mockProvider()}
-variables {
-  vpc_id              = "vpc-0123456789abcdef0"
-  instance_subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
-  user_cidrs          = ["10.0.0.0/8"]
-  redis_auth_token    = "placeholder-token-0123456789"
-  ami_id              = "ami-0123456789abcdef0"
-}
-${runs.join("\n")}
-`,
-      runs.length,
-    );
-    // Both verdicts occur for most variables: values that were all good or all bad would prove little.
-    const refusals = verdicts.filter((v) => v.endsWith("refused")).length;
-    expect(refusals).toBeGreaterThan(runs.length / 5);
-    expect(refusals).toBeLessThan(runs.length);
+const name = (max: number) =>
+  fc.oneof(
+    fc.stringMatching(new RegExp(`^[a-z][a-z0-9]{0,${max + 1}}$`)),
+    fc.constantFrom("Armory", "a-b", "", "1abc"),
+  );
+const MODULE_INPUTS: Record<string, Case> = {
+  name: { setting: ["name"], values: name(16) },
+  environment: { setting: ["environment"], values: name(10) },
+  os: { setting: ["instance", "os"], values: fc.constantFrom("ubuntu", "rhel", "centos", "windows", "Ubuntu") },
+  tags: {
+    setting: ["tags"],
+    values: fc.dictionary(
+      fc.constantFrom("team", "cost center", "aws:owner", "a/b", "env"),
+      fc.constantFrom("x", "y".repeat(257)),
+      {
+        minKeys: 1,
+        maxKeys: 2,
+      },
+    ),
+  },
+  "load_balancer.idle_timeout": { setting: ["loadBalancer", "idleTimeoutSeconds"], values: wholeOrNot(1, 4000) },
+  "load_balancer.gate_port": {
+    setting: ["loadBalancer", "gatePort"],
+    values: fc.oneof(wholeOrNot(1, 65535), fc.constant(80)),
+  },
+  "load_balancer.hostname": {
+    setting: ["loadBalancer", "hostname"],
+    values: fc.constantFrom("spinnaker.example.com", "a.b.io", "Spinnaker.Example", "no_dots", "x."),
+  },
+  "load_balancer.ssl_policy": {
+    setting: ["loadBalancer", "sslPolicy"],
+    values: fc.constantFrom(
+      "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      "ELBSecurityPolicy-TLS13-1-3-2021-06",
+      "ELBSecurityPolicy-2016-08",
+    ),
+  },
+  "config_bucket.name": {
+    setting: ["configBucket", "name"],
+    values: fc.constantFrom("spin-config", "Bad_Bucket", "ab", "my.bucket.example", "-lead"),
+  },
+  "config_bucket.noncurrent_version_expiration_days": {
+    setting: ["configBucket", "noncurrentVersionExpirationDays"],
+    values: wholeOrNot(1, 3650),
+  },
+  "redis.replicas": { setting: ["ha", "redis", "replicas"], values: wholeOrNot(1, 5) },
+  "redis.snapshot_retention_days": { setting: ["ha", "redis", "snapshotRetentionDays"], values: wholeOrNot(0, 35) },
+  "redis.node_type": {
+    setting: ["ha", "redis", "nodeType"],
+    values: fc.constantFrom("cache.r7g.large", "cache.t4g.micro", "r7g.large", "cache.r7g"),
+  },
+  "redis.engine_version": {
+    setting: ["ha", "redis", "engineVersion"],
+    values: fc.constantFrom("7.1", "6.2", "5.0", "7", "8.0"),
+  },
+  "spinnaker.version": {
+    setting: ["spinnaker", "version"],
+    values: fc.constantFrom("2025.4.1", "2.36.3", "v 1", "-x"),
+  },
+  "spinnaker.registry": {
+    setting: ["spinnaker", "registry"],
+    values: fc.constantFrom("ghcr.io/spinnaker", "registry.example.com:5000/spin", "Bad Registry", "UPPER.io"),
+  },
+  "spinnaker.front50_prefix": {
+    setting: ["spinnaker", "front50Prefix"],
+    values: fc.constantFrom("front50", "pipelines", "config", "kayenta", "a/b"),
+  },
+  "spinnaker.aws_cli_image": {
+    setting: ["spinnaker", "awsCliImage"],
+    values: fc.constantFrom("public.ecr.aws/aws-cli/aws-cli:2.27.49", "aws cli", "$IMAGE", "x/y@sha256:abc"),
+  },
+};
+
+test(
+  `the configuration and the ha module's own inputs accept and refuse the same values (${VALUES_PER_VARIABLE} per input)`,
+  () => {
+    const dir = join(tempDir("parity-module"), "ha");
+    cpSync(join(__dirname, "..", "..", REGISTRY_NAME, "modules", "ha"), dir, { recursive: true });
+    expectParity(dir, MODULE_INPUTS, BASE);
   },
   TIMEOUT,
 );
