@@ -1,8 +1,9 @@
 /**
  * Generated configurations (fast-check): every setting, each left out, set to a good value, or now
  * and then to a bad one. Each configuration is either refused with a ConfigError whose every line
- * names a setting in the project's words, or it synthesizes (one topology, chosen at random) and
- * keeps every security rule of the policy matrix. Never another error.
+ * names a setting in the project's words (among them a setting given a bad value), or, with no
+ * bad value, it synthesizes (one topology, chosen at random) and keeps every security rule of the
+ * policy matrix. Never another error.
  *
  * The run prints its seed; `FUZZ_SEED=<seed> npx jest generated` repeats it, and a failure prints
  * the seed and path fast-check needs to replay the failing case.
@@ -23,9 +24,32 @@ withoutTokenStackTraces();
 const RUNS = 1000;
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
 
+/** A value the configuration must refuse, marked so the test knows which setting should be named. */
+class Bad {
+  constructor(readonly value: unknown) {}
+}
+
 /** Mostly a good value, now and then a bad one. */
 const goodOrBad = <T>(good: fc.Arbitrary<T>, ...bad: unknown[]) =>
-  fc.oneof({ arbitrary: good as fc.Arbitrary<unknown>, weight: 24 }, { arbitrary: fc.constantFrom(...bad), weight: 1 });
+  fc.oneof(
+    { arbitrary: good as fc.Arbitrary<unknown>, weight: 24 },
+    { arbitrary: fc.constantFrom(...bad).map((value) => new Bad(value)), weight: 1 },
+  );
+
+/** The configuration without its marks, and the dotted setting of every bad value. */
+function unmarked(value: unknown, path: string, bad: string[]): unknown {
+  if (value instanceof Bad) {
+    bad.push(path);
+    return value.value;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => unmarked(v, `${path}[${i}]`, bad));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, unmarked(v, path === "" ? k : `${path}.${k}`, bad)]),
+    );
+  }
+  return value;
+}
 /** Every key optional: left out, good or bad. */
 const section = (model: Record<string, fc.Arbitrary<unknown>>) => fc.record(model, { requiredKeys: [] });
 
@@ -193,21 +217,27 @@ afterAll(() => {
 
 test(`${RUNS} generated configurations are refused naming a setting, or synthesize and keep every security rule`, () => {
   fc.assert(
-    fc.property(configuration, fc.constantFrom("standalone" as const, "ha" as const), (config, topology) => {
+    fc.property(configuration, fc.constantFrom("standalone" as const, "ha" as const), (marked, topology) => {
+      const bad: string[] = [];
+      const config = unmarked(marked, "", bad);
       let settings: ReturnType<typeof loadConfiguration>["settings"];
       try {
         settings = loadConfiguration(stringify(config), "generated.yaml").settings;
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
-        const lines = e.problems;
-        expect(lines.length).toBeGreaterThan(0);
-        for (const line of lines) {
+        expect(e.problems.length).toBeGreaterThan(0);
+        for (const line of e.problems) {
           expect(line).toMatch(SETTINGS);
           expect(line).not.toMatch(/Invalid input|received|Too (small|big)/);
         }
+        // A bad value is among the settings named (a rule across settings, such as one createRole,
+        // is checked only once every setting is valid on its own, so another bad one may mask it).
+        if (bad.length > 0) expect(e.problems.some((line) => bad.some((path) => line.startsWith(path)))).toBe(true);
         refused++;
         return;
       }
+      // A configuration with a bad value must never get this far.
+      expect(bad).toEqual([]);
       expect(violations(synthTopology(settings, topology), settings)).toEqual([]);
       synthesized++;
     }),

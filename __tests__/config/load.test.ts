@@ -80,6 +80,12 @@ describe("environment overrides", () => {
     expect(settings.state.bucket).toBe("other-state");
   });
 
+  test("every rule has a message of its own: the state key prefix", () => {
+    expect(errorOf('state:\n  bucket: example-terraform-state\n  keyPrefix: "a b"\n')).toContain(
+      'state.keyPrefix: expected a key prefix of letters, digits and . _ / -, got "a b"',
+    );
+  });
+
   test("a section whose keys are all commented out, or an empty value, takes the defaults", () => {
     const settings = load(`${STATE}instance:\n  # type: m5.xlarge\nloadBalancer:\n  hostname:\n`);
     expect(settings.instance.type).toBe("m4.2xlarge");
@@ -161,6 +167,13 @@ describe("invalid settings name the setting, the rule and the value", () => {
       'loadBalancer.deletionProtection: expected true or false, got "maybe"',
     ],
     ["network: [a, b]", 'network: expected a mapping of settings, got ["a","b"]'],
+    ["tags: x", 'tags: expected a mapping, got "x"'],
+    // An empty value is "not set" only for a key the schema declares: a misspelt one is still refused.
+    ["network:\n  vpcID:", 'network: unknown setting "vpcID"'],
+    [
+      'spinnaker:\n  accounts:\n    aws:\n      - accountId: "123456789012"',
+      "spinnaker.accounts.aws[0].name: required: a string",
+    ],
     ["instance:\n  os: windows", 'instance.os: expected one of ubuntu, centos, rhel, got "windows"'],
     ["instance:\n  amiId: ubuntu", 'instance.amiId: expected an AMI id such as ami-0123456789abcdef0, got "ubuntu"'],
     [

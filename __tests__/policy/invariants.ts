@@ -32,6 +32,11 @@ function decodedUserData(json: Synthesized): string[] {
 }
 
 /** `for_each` over the user or SSH CIDRs (while a listener exists: `cond ? var.x : []`). */
+/** The bucket a resource's `bucket` refers to: `${aws_s3_bucket.<name>.id}` -> `<name>`. */
+function bucketOf(reference: unknown): string {
+  return String(reference).replace(/^\$\{aws_s3_bucket\.(.+)\.(id|bucket)\}$/, "$1");
+}
+
 const CIDR_SOURCE = /^\$\{toset\((?:\(.+\) \? )?var\.(user|ssh)_cidrs(?: : \[\])?\)\}$/;
 
 export const RULES: readonly Rule[] = [
@@ -76,21 +81,25 @@ export const RULES: readonly Rule[] = [
     id: "no public IP on the instances",
     scanners: "CKV_AWS_88",
     check: (json) =>
-      all(json, "aws_launch_template").flatMap(([name, t]) =>
-        ((t.network_interfaces ?? []) as Resource[])
-          .filter((n) => n.associate_public_ip_address !== "false")
-          .map(() => `${name} may associate a public IP`),
-      ),
+      all(json, "aws_launch_template").flatMap(([name, t]) => {
+        // Without the block, the subnet's own setting would decide.
+        const interfaces = (t.network_interfaces ?? []) as Resource[];
+        return interfaces.length > 0 && interfaces.every((n) => n.associate_public_ip_address === "false")
+          ? []
+          : [`${name} may associate a public IP`];
+      }),
   },
   {
     id: "encrypted root volumes",
     scanners: "AWS-0131, CKV_AWS_8",
     check: (json) =>
-      all(json, "aws_launch_template").flatMap(([name, t]) =>
-        ((t.block_device_mappings ?? []) as Resource[])
-          .filter((b) => (b.ebs as Resource | undefined)?.encrypted !== "true")
-          .map(() => `${name} has an unencrypted volume`),
-      ),
+      all(json, "aws_launch_template").flatMap(([name, t]) => {
+        // Without a mapping, the image's own root volume (unencrypted unless the account says so).
+        const mappings = (t.block_device_mappings ?? []) as Resource[];
+        return mappings.length > 0 && mappings.every((b) => (b.ebs as Resource | undefined)?.encrypted === "true")
+          ? []
+          : [`${name} has an unencrypted or unmapped root volume`];
+      }),
   },
   {
     id: "buckets encrypted, versioned, private and TLS-only",
@@ -109,14 +118,23 @@ export const RULES: readonly Rule[] = [
             ([, b]) =>
               b.block_public_acls && b.block_public_policy && b.ignore_public_acls && b.restrict_public_buckets,
           )
-          .map(([, b]) => String(b.bucket).replace(/^\$\{aws_s3_bucket\.(.+)\.(id|bucket)\}$/, "$1")),
+          .map(([, b]) => bucketOf(b.bucket)),
       );
-      const policies = JSON.stringify(json.data?.aws_iam_policy_document ?? {});
+      // TLS-only: each bucket has a policy whose document denies requests without aws:SecureTransport.
+      const documents = json.data?.aws_iam_policy_document ?? {};
+      const tlsOnly = new Set(
+        all(json, "aws_s3_bucket_policy")
+          .filter(([, p]) => {
+            const document = /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(String(p.policy))?.[1];
+            return document !== undefined && JSON.stringify(documents[document] ?? {}).includes("aws:SecureTransport");
+          })
+          .map(([, p]) => bucketOf(p.bucket)),
+      );
       return buckets.flatMap((b) => [
         ...(encrypted.has(b) ? [] : [`${b} has no default encryption`]),
         ...(versioned.has(b) ? [] : [`${b} is not versioned`]),
         ...(blocked.has(b) ? [] : [`${b} has no full public access block`]),
-        ...(policies.includes("aws:SecureTransport") ? [] : [`${b} allows plain HTTP`]),
+        ...(tlsOnly.has(b) ? [] : [`${b} allows plain HTTP`]),
       ]);
     },
   },
@@ -149,20 +167,35 @@ export const RULES: readonly Rule[] = [
       ...all(json, "aws_lb")
         .filter(([, lb]) => lb.drop_invalid_header_fields !== true)
         .map(([name]) => `${name} keeps invalid headers`),
+      // The policy may be chosen by the certificate variable: every policy the expression can pick.
       ...all(json, "aws_lb_listener")
-        .filter(([, l]) => l.protocol === "HTTPS" && !String(l.ssl_policy).startsWith("ELBSecurityPolicy-TLS13-1-"))
+        .filter(([, l]) => l.ssl_policy !== undefined)
+        .filter(([, l]) =>
+          (String(l.ssl_policy).match(/ELBSecurityPolicy[A-Za-z0-9-]*/g) ?? [String(l.ssl_policy)]).some(
+            (policy) => !policy.startsWith("ELBSecurityPolicy-TLS13-1-"),
+          ),
+        )
         .map(([name, l]) => `${name} uses ${String(l.ssl_policy)}`),
     ],
   },
   {
-    id: "with a certificate, every user-facing HTTP listener redirects to HTTPS",
+    id: "with a certificate, deck and gate listen on HTTPS and port 80 only redirects",
     scanners: "AWS-0054, CKV_AWS_2, CKV2_AWS_20",
     check: (json, settings) => {
       if (settings.loadBalancer.certificateArn === undefined) return [];
-      return all(json, "aws_lb_listener")
-        .filter(([name, l]) => name.startsWith("user_facing") && l.protocol === "HTTP")
+      const listeners = all(json, "aws_lb_listener").filter(([name]) => name.startsWith("user_facing"));
+      const problems = listeners
         .filter(([, l]) => ((l.default_action ?? []) as Resource[])[0]?.type !== "redirect")
-        .map(([name]) => `${name} serves plain HTTP beside the certificate`);
+        // Literal HTTPS, or the expression that picks HTTPS while certificate_arn is set.
+        .filter(
+          ([, l]) =>
+            l.protocol !== "HTTPS" &&
+            !/^\$\{\(var\.certificate_arn != null\) \? "HTTPS" : "HTTP"\}$/.test(String(l.protocol)),
+        )
+        .map(([name, l]) => `${name} serves ${String(l.protocol)} beside the certificate`);
+      const redirects = listeners.filter(([, l]) => ((l.default_action ?? []) as Resource[])[0]?.type === "redirect");
+      if (redirects.length === 0) problems.push("no listener redirects port 80 to HTTPS");
+      return problems;
     },
   },
   {

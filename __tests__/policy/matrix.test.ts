@@ -77,17 +77,66 @@ test("each rule names the scanner checks it stands for", () => {
   for (const rule of RULES) expect(rule.scanners).toMatch(/(AWS-\d{4}|CKV2?_AWS_\d+)/);
 });
 
-test("a rule can fail: a launch template without IMDSv2 is reported", () => {
-  const settings = settingsFrom(configOf(new Set()));
-  const json = synthTopology(settings, "standalone");
-  const template = Object.values(json.resource?.aws_launch_template ?? {})[0] as Record<string, unknown>;
-  template.metadata_options = { http_tokens: "optional", http_put_response_hop_limit: 2 };
-  template.user_data = Buffer.from("password: hunter2").toString("base64");
-  const rule = Object.values(json.resource?.aws_vpc_security_group_ingress_rule ?? {})[0] as Record<string, unknown>;
-  rule.cidr_ipv4 = "0.0.0.0/0";
-  expect(violations(json, settings)).toEqual([
-    expect.stringMatching(/^ingress only from user_cidrs.*admits 0\.0\.0\.0\/0/),
-    expect.stringMatching(/^IMDSv2 required/),
-    expect.stringMatching(/^no secret in user data.*holds a credential/),
-  ]);
+type Json = ReturnType<typeof synthTopology>;
+type Body = Record<string, unknown>;
+const first = (json: Json, type: string) => Object.values(json.resource?.[type] ?? {})[0] as Body;
+const every = (json: Json, type: string) => Object.values(json.resource?.[type] ?? {}) as Body[];
+
+/** One way to break each rule, on the ha stack with TLS, so that every rule has something to check. */
+const MUTATIONS: [string, (json: Json) => void][] = [
+  [
+    "ingress only from",
+    (j) => {
+      const fromCidrs = every(j, "aws_vpc_security_group_ingress_rule").find((r) => r.cidr_ipv4 !== undefined);
+      if (fromCidrs) fromCidrs.cidr_ipv4 = "0.0.0.0/0";
+    },
+  ],
+  [
+    "IMDSv2 required",
+    (j) => {
+      first(j, "aws_launch_template").metadata_options = { http_tokens: "optional" };
+    },
+  ],
+  ["no public IP", (j) => void delete first(j, "aws_launch_template").network_interfaces],
+  ["encrypted root volumes", (j) => void delete first(j, "aws_launch_template").block_device_mappings],
+  ["buckets encrypted", (j) => void delete j.resource?.aws_s3_bucket_policy],
+  [
+    "no secret in user data",
+    (j) => {
+      first(j, "aws_launch_template").user_data = Buffer.from("password: hunter2").toString("base64");
+    },
+  ],
+  [
+    "load balancers drop invalid headers",
+    (j) => {
+      first(j, "aws_lb").drop_invalid_header_fields = false;
+    },
+  ],
+  [
+    "with a certificate",
+    (j) => {
+      for (const l of every(j, "aws_lb_listener")) if (l.protocol !== "HTTP") l.protocol = "HTTP";
+    },
+  ],
+  [
+    "managed Redis encrypted",
+    (j) => {
+      first(j, "aws_elasticache_replication_group").transit_encryption_enabled = false;
+    },
+  ],
+  ["every security group and rule says", (j) => void delete first(j, "aws_security_group").description],
+];
+
+test.each(MUTATIONS)("the rule %s… can fail, and reports only itself", (rule, mutate) => {
+  const settings = settingsFrom(configOf(new Set<Choice>(["tls", "accounts"])));
+  const json = synthTopology(settings, "ha");
+  expect(violations(json, settings)).toEqual([]);
+  mutate(json);
+  const found = violations(json, settings);
+  expect(found.length).toBeGreaterThan(0);
+  for (const v of found) expect(v.startsWith(rule)).toBe(true);
+});
+
+test("every rule has a mutation that breaks it", () => {
+  for (const rule of RULES) expect(MUTATIONS.some(([prefix]) => rule.id.startsWith(prefix))).toBe(true);
 });

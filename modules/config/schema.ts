@@ -381,7 +381,7 @@ export const ConfigSchema = z
         region: awsRegion.optional(),
         keyPrefix: z
           .string()
-          .regex(/^[A-Za-z0-9._/-]*$/)
+          .regex(/^[A-Za-z0-9._/-]*$/, { message: "expected a key prefix of letters, digits and . _ / -" })
           .default("spinnaker"),
         /** Only for Terraform older than 1.10; native S3 locking (`use_lockfile`) is always on. */
         dynamodbTable: z.string().min(3).max(255).optional(),

@@ -94,8 +94,9 @@ const cidrList =
   (setting: string, minPrefix = 0) =>
   (ref: string) => [
     {
-      // try(): Terraform evaluates every operand of && even when the first is false.
-      condition: `\${alltrue([for c in ${ref} : can(regex("^[0-9.]+/[0-9]+$", c)) && try(cidrhost(c, 0) == split("/", c)[0], false)])}`,
+      // try(): Terraform evaluates every operand of && even when the first is false. The prefix is
+      // written without leading zeros: cidrhost reads 10.0.0.0/08 as /8, the configuration refuses it.
+      condition: `\${alltrue([for c in ${ref} : can(regex("^[0-9.]+/([0-9]|[12][0-9]|3[0-2])$", c)) && try(cidrhost(c, 0) == split("/", c)[0], false)])}`,
       errorMessage: `Every entry of ${setting} must be an IPv4 CIDR block without host bits, such as 10.0.0.0/16 (not 10.1.2.3/16). Got ${got(ref)}.`,
     },
     ...(minPrefix > 0
