@@ -15,6 +15,8 @@ module.exports = {
       ...common,
       displayName: "tools",
       testMatch: ["<rootDir>/__tests__/tools/**/*.test.ts"],
+      // Every missing tool named at once, before any test runs.
+      globalSetup: "<rootDir>/__tests__/tools/preflight.ts",
     },
     {
       ...common,

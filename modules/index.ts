@@ -1,34 +1,49 @@
-export * from "./app";
-export * from "./config/load";
-export * from "./config/read";
-export * from "./config/schema";
-export * from "./constructs/instance-role";
-export * from "./constructs/interservice-load-balancer";
-export * from "./constructs/launch-template";
-export * from "./constructs/machine-image";
-export * from "./constructs/managed-account-role";
-export * from "./constructs/managed-redis";
-export * from "./constructs/secure-bucket";
-export * from "./constructs/security-groups";
-export * from "./constructs/server-group";
-export * from "./constructs/service-target-group";
-export * from "./constructs/spinnaker-configuration";
-export * from "./constructs/user-facing-load-balancer";
-export * from "./errors";
-export * from "./registry/layout";
-export * from "./spinnaker/cloud-init";
-export * from "./spinnaker/compose";
-export * from "./spinnaker/images";
-export * from "./spinnaker/profiles";
-export * from "./spinnaker/roles";
-export * from "./spinnaker/services";
-export * from "./stacks/high-availability-stack";
-export * from "./stacks/outputs";
-export * from "./stacks/spinnaker-stack";
-export * from "./stacks/standalone-stack";
-export * from "./stacks/state-stack";
-export * from "./topologies/accounts";
-export * from "./topologies/high-availability";
-export * from "./topologies/instance-software";
-export * from "./topologies/parts";
-export * from "./topologies/standalone";
+/**
+ * The public API of cdktf-spinnaker-aws: what a cdktf app imports. Everything else in modules/ is
+ * internal and may change in any release.
+ *
+ * @packageDocumentation
+ */
+
+// Stacks: what `cdktf deploy` runs, and the same topologies as child modules (`module: true`).
+export { addStacks } from "./app";
+// Configuration: from a file, a string or an object, with the same validation and messages.
+export type { Configuration, Environment } from "./config/load";
+export { ENVIRONMENT_OVERRIDES, loadConfiguration, loadConfigurationObject, loadSettings } from "./config/load";
+export { DEFAULT_CONFIG_FILE, readConfiguration, readSettings } from "./config/read";
+export type { Config, Deployment, Settings, SpinnakerService } from "./config/schema";
+export { DEFAULT_OSS_VERSION, DEFAULT_REGISTRY, OPERATING_SYSTEMS, SPINNAKER_SERVICES } from "./config/schema";
+// The building blocks the topologies are made of.
+export { InstanceRole, type InstanceRoleProps } from "./constructs/instance-role";
+export { InterserviceLoadBalancer, type InterserviceLoadBalancerProps } from "./constructs/interservice-load-balancer";
+export {
+  SpinnakerLaunchTemplate,
+  type SpinnakerLaunchTemplateProps,
+  type UserDataChoice,
+} from "./constructs/launch-template";
+export { MachineImage, type MachineImageProps, type OperatingSystem } from "./constructs/machine-image";
+export { ManagedAccountRole, type ManagedAccountRoleProps } from "./constructs/managed-account-role";
+export { ManagedRedis, type ManagedRedisProps } from "./constructs/managed-redis";
+export { SecureBucket, type SecureBucketProps } from "./constructs/secure-bucket";
+export {
+  type ListenerRule,
+  type PortRule,
+  SecurityGroups,
+  type SecurityGroupsProps,
+} from "./constructs/security-groups";
+export { ServerGroup, type ServerGroupProps } from "./constructs/server-group";
+export { SpinnakerConfiguration, type SpinnakerConfigurationProps } from "./constructs/spinnaker-configuration";
+export { UserFacingLoadBalancer, type UserFacingLoadBalancerProps } from "./constructs/user-facing-load-balancer";
+export { ConfigError } from "./errors";
+export { HighAvailabilityStack } from "./stacks/high-availability-stack";
+export {
+  REQUIRED_AWS_PROVIDER,
+  REQUIRED_TERRAFORM,
+  SpinnakerStack,
+  type SpinnakerStackOptions,
+} from "./stacks/spinnaker-stack";
+export { StandaloneStack } from "./stacks/standalone-stack";
+export { StateStack } from "./stacks/state-stack";
+// The topologies, as constructs for a stack of your own (which brings the provider and backend).
+export { HighAvailabilitySpinnaker, type HighAvailabilitySpinnakerProps } from "./topologies/high-availability";
+export { StandaloneSpinnaker, type StandaloneSpinnakerProps } from "./topologies/standalone";

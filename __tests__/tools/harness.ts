@@ -35,6 +35,15 @@ export function run(command: string, args: string[], options: { cwd?: string; en
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** `docker-compose` (v1), else the `docker compose` plugin (v2); undefined when neither works. */
+export function composeCommand(): string[] | undefined {
+  for (const command of [["docker-compose"], ["docker", "compose"]]) {
+    const result = spawnSync(command[0], [...command.slice(1), "version"], { encoding: "utf8" });
+    if (!result.error && result.status === 0) return command;
+  }
+  return undefined;
+}
+
 /** Fails loudly when a tool this tier needs is not installed. */
 export function requireTool(command: string, versionArgs: string[], install: string): void {
   const result = spawnSync(command, versionArgs, { encoding: "utf8" });

@@ -12,7 +12,7 @@ import { imageReferences } from "../../modules/spinnaker/images";
 import { ROLES } from "../../modules/spinnaker/roles";
 import { renderInstanceUserData } from "../../modules/topologies/instance-software";
 import { settingsFrom } from "../helpers";
-import { expectSuccess, requireTool, run, tempDir } from "./harness";
+import { composeCommand, expectSuccess, requireTool, run, tempDir } from "./harness";
 
 interface WrittenFile {
   path: string;
@@ -28,7 +28,11 @@ const variants = OPERATING_SYSTEMS.flatMap((os) =>
 beforeAll(() => {
   requireTool("cloud-init", ["--version"], "apt-get install -y cloud-init");
   requireTool("shellcheck", ["--version"], "apt-get install -y shellcheck");
-  requireTool("docker-compose", ["version"], "apt-get install -y docker-compose");
+  if (composeCommand() === undefined) {
+    throw new Error(
+      "The tools tier needs docker-compose or the docker compose plugin: apt-get install -y docker-compose",
+    );
+  }
 });
 
 describe.each(variants)("$os, $role, local Redis: $localRedis", ({ os, role, localRedis, kayenta }) => {
@@ -72,7 +76,8 @@ describe.each(variants)("$os, $role, local Redis: $localRedis", ({ os, role, loc
       32768000,
     );
     expect(env.status).toBe(0);
-    const result = run("docker-compose", ["--file", "compose.yaml", "--env-file", "compose.env", "config"], {
+    const [command, ...subcommand] = composeCommand() as string[];
+    const result = run(command, [...subcommand, "--file", "compose.yaml", "--env-file", "compose.env", "config"], {
       cwd: dir,
     });
     expectSuccess(result, "docker-compose config");

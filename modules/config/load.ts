@@ -66,6 +66,20 @@ export function loadConfiguration(text: string, source: string, env: Environment
   } catch (e) {
     throw new ConfigError(`${source} is not valid YAML: ${(e as Error).message}`);
   }
+  return loadConfigurationObject(document, source, env);
+}
+
+/**
+ * `loadConfiguration` for a configuration already in memory (such as a `Config` literal in a cdktf
+ * app), with the same validation, defaults and messages.
+ *
+ * @param source what to call the configuration in messages
+ */
+export function loadConfigurationObject(
+  document: unknown,
+  source = "the configuration",
+  env: Environment = {},
+): Configuration {
   if (document === null || typeof document !== "object" || Array.isArray(document)) {
     throw new ConfigError(`${source} must hold a mapping of settings, got ${JSON.stringify(document)}`);
   }
@@ -157,15 +171,24 @@ function validate(document: unknown, overrides: Overrides, prefix: string, probl
 
 /**
  * A setting left empty (`keyName:`, or a section whose keys are all commented out) is not set: it
- * takes its default, as the README says of every setting. Entries of lists stay as they are.
+ * takes its default, as the README says of every setting. Only keys the schema declares are
+ * dropped: a misspelt key, or an entry of a mapping such as `tags` or `images`, still meets its rule.
  */
-function withoutNulls(value: unknown): unknown {
-  if (!isMapping(value)) return value;
+function withoutNulls(value: unknown, schema: z.core.$ZodType = ConfigSchema): unknown {
+  const shape = objectShape(schema);
+  if (!isMapping(value) || shape === undefined) return value;
   return Object.fromEntries(
     Object.entries(value)
-      .filter(([, v]) => v !== null)
-      .map(([k, v]) => [k, withoutNulls(v)]),
+      .filter(([k, v]) => !(v === null && k in shape))
+      .map(([k, v]) => [k, k in shape ? withoutNulls(v, shape[k]) : v]),
   );
+}
+
+/** The declared keys of an object schema, through default, prefault and optional wrappers. */
+function objectShape(schema: z.core.$ZodType): Record<string, z.core.$ZodType> | undefined {
+  const def = schema._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; innerType?: z.core.$ZodType };
+  if (def.type === "object") return def.shape;
+  return def.innerType ? objectShape(def.innerType) : undefined;
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -173,6 +196,7 @@ const TYPE_NAMES: Record<string, string> = {
   number: "a number",
   boolean: "true or false",
   object: "a mapping of settings",
+  record: "a mapping",
   array: "a list",
 };
 
@@ -188,7 +212,10 @@ function inOurWords(issue: z.core.$ZodRawIssue): string | undefined {
   };
   switch (issue.code) {
     case "invalid_type":
-      return `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
+      // Absent where the rule needs it (an account without a name): "required", not a type.
+      return issue.input === undefined
+        ? `required: ${TYPE_NAMES[issue.expected] ?? issue.expected}`
+        : `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
     case "invalid_value":
       return `expected one of ${issue.values.map((v) => String(v)).join(", ")}`;
     case "too_small":

@@ -1,0 +1,103 @@
+/**
+ * The npm package as a consumer gets it: `npm pack` (which builds it), the tarball unpacked into a
+ * scratch cdktf app's node_modules as npm would, its dependencies and the peers (cdktf, constructs,
+ * @cdktf/provider-aws) linked from this checkout (the test may not download), then an app with its
+ * own VPC and two environments (the README's example) type-checked with `skipLibCheck: false`,
+ * synthesized, and each stack validated by Terraform.
+ */
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expectSuccess, requireTool, run, tempDir, terraform, terraformEnvironment } from "./harness";
+
+const ROOT = join(__dirname, "..", "..");
+const TIMEOUT = 600_000;
+/** What the package needs at run time, and what a consumer's compiler needs beside it. */
+const LINKED = [
+  "cdktf",
+  "constructs",
+  "@cdktf/provider-aws",
+  "yaml",
+  "zod",
+  "@aws-cdk/region-info",
+  "@types/node",
+  "typescript",
+];
+
+/** The README's example app ("Use it as a library"), so the documented code is the tested code. */
+function readmeApp(): string {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Use it as a library"));
+  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  if (code === undefined) throw new Error('README.md: no ```ts block under "## Use it as a library"');
+  return code;
+}
+
+beforeAll(() => {
+  requireTool("terraform", ["version"], "install Terraform 1.10 or newer");
+});
+
+test(
+  "packed, unpacked into a scratch app, type-checked strictly, synthesized and validated",
+  () => {
+    const scratch = tempDir("consumer");
+    const packed = run("npm", ["pack", "--pack-destination", scratch, "--json"], { cwd: ROOT });
+    expectSuccess(packed, "npm pack");
+    const [{ filename, files }] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
+    const paths = files.map((f) => f.path);
+    // The built code and its types, the documents, and nothing else.
+    expect(paths).toContain("dist/modules/index.js");
+    expect(paths).toContain("dist/modules/index.d.ts");
+    expect(paths.filter((p) => !p.startsWith("dist/modules/")).sort()).toEqual([
+      "CHANGELOG.md",
+      "LICENSE",
+      "README.md",
+      "package.json",
+    ]);
+    expect(paths.filter((p) => p.startsWith("dist/modules/") && !/\.(js|d\.ts)$/.test(p))).toEqual([]);
+
+    const modules = join(scratch, "node_modules");
+    const unpacked = join(modules, "cdktf-spinnaker-aws");
+    mkdirSync(unpacked, { recursive: true });
+    expectSuccess(run("tar", ["-xzf", join(scratch, filename), "-C", unpacked, "--strip-components=1"]), "tar");
+    for (const name of LINKED) {
+      const target = join(modules, name);
+      mkdirSync(join(target, ".."), { recursive: true });
+      symlinkSync(join(ROOT, "node_modules", name), target, "dir");
+    }
+    const manifest = JSON.parse(readFileSync(join(unpacked, "package.json"), "utf8"));
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(["@cdktf/provider-aws", "cdktf", "constructs"]);
+    for (const name of Object.keys(manifest.dependencies)) expect(LINKED).toContain(name);
+
+    writeFileSync(join(scratch, "main.ts"), readmeApp());
+    writeFileSync(
+      join(scratch, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "commonjs",
+          strict: true,
+          skipLibCheck: false,
+          esModuleInterop: true,
+          types: ["node"],
+          outDir: "build",
+        },
+        files: ["main.ts"],
+      }),
+    );
+    const tsc = join(modules, "typescript", "bin", "tsc");
+    expectSuccess(run(process.execPath, [tsc, "-p", "."], { cwd: scratch }), "tsc (skipLibCheck: false)");
+    expectSuccess(run(process.execPath, ["build/main.js"], { cwd: scratch }), "the app's synthesis");
+
+    const stacks = readdirSync(join(scratch, "cdktf.out", "stacks")).sort();
+    expect(stacks).toEqual(["spinnaker-prod", "spinnaker-staging"]);
+    for (const stack of stacks) {
+      const dir = join(scratch, "cdktf.out", "stacks", stack);
+      const json = readFileSync(join(dir, "cdk.tf.json"), "utf8");
+      expect(json).toContain(`"name": "armoryspinnaker-${stack.slice("spinnaker-".length)}-v000"`);
+      const workdir = { dir, env: terraformEnvironment(dir) };
+      expectSuccess(terraform(workdir, ["init", "-input=false", "-backend=false"]), `terraform init (${stack})`);
+      expectSuccess(terraform(workdir, ["validate"]), `terraform validate (${stack})`);
+    }
+  },
+  TIMEOUT,
+);

@@ -1,0 +1,36 @@
+/**
+ * Jest's global setup of the tools tier: checks every tool the tier needs before any test runs and
+ * names all that are missing at once, with how to get them, instead of failing one test file at a
+ * time. `docker compose` (the v2 plugin) stands in for `docker-compose`.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { composeCommand, MIRROR, PROVIDER_VERSION } from "./harness";
+
+function works(command: string, args: string[]): boolean {
+  const result = spawnSync(command, args, { encoding: "utf8" });
+  return !result.error && result.status === 0;
+}
+
+export default function preflight(): void {
+  const missing: string[] = [];
+  if (!works("terraform", ["version"]))
+    missing.push("terraform (1.10 or newer): https://developer.hashicorp.com/terraform/install");
+  if (!works("cloud-init", ["--version"])) missing.push("cloud-init: apt-get install -y cloud-init");
+  if (!works("shellcheck", ["--version"])) missing.push("shellcheck: apt-get install -y shellcheck");
+  if (composeCommand() === undefined) {
+    missing.push("docker-compose or the docker compose plugin: apt-get install -y docker-compose");
+  }
+  const provider = join(MIRROR, "registry.terraform.io", "hashicorp", "aws", PROVIDER_VERSION);
+  if (!existsSync(provider)) {
+    missing.push(
+      `hashicorp/aws ${PROVIDER_VERSION} in a filesystem mirror at ${MIRROR} (TF_PLUGIN_MIRROR): on a machine with network, \`terraform providers mirror ${MIRROR}\` in a directory whose configuration requires hashicorp/aws = ${PROVIDER_VERSION}`,
+    );
+  }
+  if (missing.length > 0) {
+    throw new Error(
+      `The tools tier cannot run; it needs:\n  - ${missing.join("\n  - ")}\n(on Debian or Ubuntu: apt-get install -y cloud-init shellcheck docker-compose; or run the unit tier alone: npm run test:unit)`,
+    );
+  }
+}
