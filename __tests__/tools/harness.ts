@@ -36,9 +36,9 @@ export function run(command: string, args: string[], options: { cwd?: string; en
 }
 
 /** `docker-compose` (v1), else the `docker compose` plugin (v2); undefined when neither works. */
-export function composeCommand(): string[] | undefined {
+export function composeCommand(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
   for (const command of [["docker-compose"], ["docker", "compose"]]) {
-    const result = spawnSync(command[0], [...command.slice(1), "version"], { encoding: "utf8" });
+    const result = spawnSync(command[0], [...command.slice(1), "version"], { encoding: "utf8", env });
     if (!result.error && result.status === 0) return command;
   }
   return undefined;

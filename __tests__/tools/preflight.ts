@@ -8,18 +8,23 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { composeCommand, MIRROR, PROVIDER_VERSION } from "./harness";
 
-function works(command: string, args: string[]): boolean {
-  const result = spawnSync(command, args, { encoding: "utf8" });
+function works(command: string, args: string[], env: NodeJS.ProcessEnv): boolean {
+  const result = spawnSync(command, args, { encoding: "utf8", env });
   return !result.error && result.status === 0;
 }
 
+/** Jest calls its global setup with its own configuration: the tools are looked up on this PATH. */
 export default function preflight(): void {
+  checkTools(process.env);
+}
+
+export function checkTools(env: NodeJS.ProcessEnv): void {
   const missing: string[] = [];
-  if (!works("terraform", ["version"]))
+  if (!works("terraform", ["version"], env))
     missing.push("terraform (1.10 or newer): https://developer.hashicorp.com/terraform/install");
-  if (!works("cloud-init", ["--version"])) missing.push("cloud-init: apt-get install -y cloud-init");
-  if (!works("shellcheck", ["--version"])) missing.push("shellcheck: apt-get install -y shellcheck");
-  if (composeCommand() === undefined) {
+  if (!works("cloud-init", ["--version"], env)) missing.push("cloud-init: apt-get install -y cloud-init");
+  if (!works("shellcheck", ["--version"], env)) missing.push("shellcheck: apt-get install -y shellcheck");
+  if (composeCommand(env) === undefined) {
     missing.push("docker-compose or the docker compose plugin: apt-get install -y docker-compose");
   }
   const provider = join(MIRROR, "registry.terraform.io", "hashicorp", "aws", PROVIDER_VERSION);
