@@ -25,7 +25,7 @@ test("trusts exactly the Spinnaker instance role", () => {
   ]);
 });
 
-test("has PowerUserAccess and may pass roles only to EC2", () => {
+test("has PowerUserAccess, may pass roles only to EC2, and may list server certificates", () => {
   expect(json).toHaveResourceWithProperties(IamRolePolicyAttachment, {
     policy_arn: "arn:aws:iam::aws:policy/PowerUserAccess",
   });
@@ -36,6 +36,8 @@ test("has PowerUserAccess and may pass roles only to EC2", () => {
         actions: ["iam:PassRole"],
         condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ec2.amazonaws.com"] }],
       },
+      // clouddriver's certificate caching agent (AmazonCertificateCachingAgent) fails every cycle without it.
+      { actions: ["iam:ListServerCertificates"], resources: ["*"] },
     ],
   });
 });

@@ -1,3 +1,4 @@
+import { runInNewContext } from "node:vm";
 import { parse } from "yaml";
 import { type ProfileOptions, renderProfiles, secretsManagerReference } from "../../modules/spinnaker/profiles";
 
@@ -95,6 +96,19 @@ test("Kubernetes accounts reference their kubeconfig as a secret, never its cont
   expect(kubernetes.enabled).toBe(true);
   expect(kubernetes.accounts[0].kubeconfigContents).toBe(`encrypted:secrets-manager!r:eu-west-1!s:${secret}`);
   expect(kubernetes.accounts[1].kubeconfigFile).toBe("encryptedFile:s3!r:us-west-2!b:kubeconfigs!f:gke.yaml");
+  // A bucket in another region is read there (kork-secrets' S3 engine uses !r: as the bucket's region).
+  const elsewhere = profile("clouddriver-local.yml", {
+    kubernetesAccounts: [
+      {
+        name: "gke",
+        namespaces: [],
+        onlySpinnakerManaged: true,
+        kubeconfigS3Uri: "s3://kubeconfigs/gke.yaml",
+        kubeconfigS3Region: "eu-central-1",
+      },
+    ],
+  }).kubernetes;
+  expect(elsewhere.accounts[0].kubeconfigFile).toBe("encryptedFile:s3!r:eu-central-1!b:kubeconfigs!f:gke.yaml");
 });
 
 test("no accounts: both providers off", () => {
@@ -127,4 +141,38 @@ test("HA on managed Redis: the URL with its auth token is a secret reference res
   expect(shared.services.redis.baseUrl).toBe(`encrypted:secrets-manager!r:us-west-2!s:${secret}!k:url`);
   expect(shared.redis.connection).toBe(shared.services.redis.baseUrl);
   expect(parse(files["gate-local.yml"]).redis.configuration.secure).toBe(true);
+});
+
+describe("settings-local.js sets deck's AWS defaults", () => {
+  /** Runs the file as deck would, after its own settings.js, and returns the settings. */
+  type DeckSettings = { providers: { aws: { defaults: Record<string, string> } } };
+  function deckSettings(overrides: Partial<ProfileOptions>): DeckSettings {
+    const window: { spinnakerSettings: DeckSettings & { feature: object } } = {
+      spinnakerSettings: {
+        feature: {},
+        // deck's own defaults (settings.js): the test account in us-east-1.
+        providers: { aws: { defaults: { account: "test", region: "us-east-1", iamRole: "BaseIAMRole" } } },
+      },
+    };
+    runInNewContext(renderProfiles({ ...options, ...overrides })["settings-local.js"], { window, Object });
+    return window.spinnakerSettings;
+  }
+
+  test("to the first managed account and the deployment's region, keeping deck's other defaults", () => {
+    const settings = deckSettings({
+      awsAccounts: [
+        { name: "prod", accountId: "012345678901", roleName: "spinnakerManaged", regions: [] },
+        { name: "dev", accountId: "111111111111", roleName: "spinnakerManaged", regions: [] },
+      ],
+    });
+    expect(settings.providers.aws.defaults).toEqual({ account: "prod", region: "us-west-2", iamRole: "BaseIAMRole" });
+  });
+
+  test("leaves them alone without a managed AWS account", () => {
+    expect(deckSettings({}).providers.aws.defaults).toEqual({
+      account: "test",
+      region: "us-east-1",
+      iamRole: "BaseIAMRole",
+    });
+  });
 });

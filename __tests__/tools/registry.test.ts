@@ -363,6 +363,7 @@ describe("the modules' accounts and Spinnaker inputs", () => {
         namespaces: [],
         onlySpinnakerManaged: false,
         kubeconfigS3Uri: "s3://kubeconfigs/teams/gke.yaml",
+        kubeconfigS3Region: "eu-central-1",
       },
     ],
   });
@@ -373,7 +374,7 @@ describe("the modules' accounts and Spinnaker inputs", () => {
       ]
       kubernetes = [
         { name = "eks", namespaces = ["apps"], kubeconfig_secret_arn = "${KUBECONFIG_SECRET}" },
-        { name = "gke", context = "gke-ctx", only_spinnaker_managed = false, kubeconfig_s3_uri = "s3://kubeconfigs/teams/gke.yaml" },
+        { name = "gke", context = "gke-ctx", only_spinnaker_managed = false, kubeconfig_s3_uri = "s3://kubeconfigs/teams/gke.yaml", kubeconfig_s3_region = "eu-central-1" },
       ]
     }`;
   const sids = "[for s in data.aws_iam_policy_document.instance_role_permissions.statement : s.sid]";
@@ -425,6 +426,10 @@ run "accounts" {
     condition     = length(aws_iam_role.managed_account_role) == 1 && aws_iam_role.managed_account_role[0].name == "spinnakerHome" && aws_iam_role_policy_attachment.managed_account_role_power_user[0].role == "spinnakerHome"
     error_message = "create_role must create that account's role"
   }
+  assert {
+    condition     = strcontains(aws_s3_object.configuration_file_settings_local_js.content, "})(\\"prod\\", \\"us-west-2\\");")
+    error_message = "deck's AWS defaults must be the first account and the region: \${aws_s3_object.configuration_file_settings_local_js.content}"
+  }
 }
 
 run "no_accounts" {
@@ -436,6 +441,10 @@ run "no_accounts" {
   assert {
     condition     = yamldecode(aws_s3_object.configuration_file_clouddriver_local_yml.content).aws.enabled == false
     error_message = "without accounts clouddriver's AWS provider stays off"
+  }
+  assert {
+    condition     = strcontains(aws_s3_object.configuration_file_settings_local_js.content, "})(null, \\"us-west-2\\");")
+    error_message = "without accounts deck keeps its own AWS defaults"
   }
   assert {
     condition     = !strcontains(base64decode(aws_launch_template.launch_template.user_data), "kayenta") && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "feature.canary = false;")

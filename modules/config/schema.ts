@@ -168,6 +168,8 @@ const kubernetesAccount = z
       .string()
       .regex(KUBECONFIG_S3_URI_PATTERN, { message: "expected s3://<bucket>/<key>" })
       .optional(),
+    /** The region of kubeconfigS3Uri's bucket. Default: the deployment's region. */
+    kubeconfigS3Region: awsRegion.optional(),
   })
   .refine((a) => (a.kubeconfigSecretArn === undefined) !== (a.kubeconfigS3Uri === undefined), {
     message: "set exactly one of kubeconfigSecretArn (Secrets Manager) or kubeconfigS3Uri (S3)",

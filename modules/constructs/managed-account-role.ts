@@ -83,11 +83,17 @@ export class ManagedAccountRole extends Construct {
           resources: [`arn:${partition}:iam::${callerAccount}:role/*`],
           condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ec2.amazonaws.com"] }],
         },
+        {
+          // clouddriver's AmazonCertificateCachingAgent lists server certificates every cycle
+          // (spinnaker.io's "PassRole-and-Certificates" policy grants it); it has no resource scope.
+          actions: ["iam:ListServerCertificates"],
+          resources: ["*"],
+        },
       ],
     });
     const passRolePolicy = new IamRolePolicy(this, "PassRolePolicy", {
       count: props.count,
-      name: "pass-role-to-ec2",
+      name: "pass-role-and-certificates",
       role: props.roleName,
       policy: props.count === undefined ? passRole.json : Token.asString(Fn.lookupNested(passRole, ["0", "json"])),
       dependsOn,

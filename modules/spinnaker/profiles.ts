@@ -25,6 +25,8 @@ export interface KubernetesAccountProfile {
   readonly onlySpinnakerManaged: boolean;
   readonly kubeconfigSecretArn?: string;
   readonly kubeconfigS3Uri?: string;
+  /** The S3 bucket's region. @default - the deployment's */
+  readonly kubeconfigS3Region?: string;
 }
 
 export interface ProfileOptions {
@@ -54,6 +56,11 @@ export interface ProfileOptions {
    * the one rendered here from `awsAccounts` and `kubernetesAccounts`. @default - rendered here
    */
   readonly clouddriverProfile?: string;
+  /**
+   * deck's default AWS account as a JSON literal (`"prod"`, or `null` for none), which may be a
+   * Terraform value. @default - the first of `awsAccounts`
+   */
+  readonly defaultAwsAccountJson?: string;
 }
 
 /** File name -> contents, for /opt/spinnaker/config. */
@@ -123,6 +130,14 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
     "// Rendered by cdktf-spinnaker-aws: where the browser finds gate.",
     `window.spinnakerSettings.gateUrl = ${JSON.stringify(o.gateUrl)};`,
     `window.spinnakerSettings.feature.canary = ${kayenta};`,
+    // deck's AWS defaults (IAWSProviderSettings.defaults, deck's aws.settings.ts) are `test` and
+    // us-east-1 otherwise: the first managed account, and the deployment's region.
+    "(function (account, region) {",
+    "  if (account === null) return;",
+    "  var providers = (window.spinnakerSettings.providers = window.spinnakerSettings.providers || {});",
+    "  var aws = (providers.aws = providers.aws || {});",
+    "  aws.defaults = Object.assign({}, aws.defaults, { account: account, region: region });",
+    `})(${o.defaultAwsAccountJson ?? JSON.stringify(o.awsAccounts[0]?.name ?? null)}, ${JSON.stringify(o.region)});`,
     "",
   ].join("\n");
   return rendered;
@@ -156,7 +171,7 @@ export function clouddriverProfile(
         // in the bucket or the user data.
         ...(k.kubeconfigSecretArn
           ? { kubeconfigContents: secretsManagerReference(k.kubeconfigSecretArn) }
-          : { kubeconfigFile: s3UriReference(k.kubeconfigS3Uri ?? "", o.region) }),
+          : { kubeconfigFile: s3UriReference(k.kubeconfigS3Uri ?? "", k.kubeconfigS3Region ?? o.region) }),
       })),
     },
   };

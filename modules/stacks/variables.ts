@@ -534,7 +534,7 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
   const awsAccount =
     'object({ name = string, account_id = string, role_name = optional(string, "spinnakerManaged"), regions = optional(list(string)), create_role = optional(bool, false) })';
   const kubernetesAccount =
-    "object({ name = string, context = optional(string), namespaces = optional(list(string), []), only_spinnaker_managed = optional(bool, true), kubeconfig_secret_arn = optional(string), kubeconfig_s3_uri = optional(string) })";
+    "object({ name = string, context = optional(string), namespaces = optional(list(string), []), only_spinnaker_managed = optional(bool, true), kubeconfig_secret_arn = optional(string), kubeconfig_s3_uri = optional(string), kubeconfig_s3_region = optional(string) })";
   const ref = "var.accounts";
   const every = (kind: "aws" | "kubernetes", test: string) => `alltrue([for a in ${ref}.${kind} : ${test}])`;
   const names = (kind: "aws" | "kubernetes") => `${ref}.${kind}[*].name`;
@@ -544,7 +544,7 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
     {
       type: `object({ aws = optional(list(${awsAccount}), []), kubernetes = optional(list(${kubernetesAccount}), []) })`,
       description:
-        "Accounts Spinnaker deploys to. aws: name, account_id, role_name (default spinnakerManaged, which must trust the instance role: see the managed_role_trust_policy output), regions (default the deployment's), create_role (create that role here; only for the account being deployed into, one account at most). kubernetes: name, context, namespaces, only_spinnaker_managed, and the kubeconfig as kubeconfig_secret_arn (Secrets Manager) or kubeconfig_s3_uri (s3://bucket/key), read by the services at start with the instance role. Only these snake_case attributes are read: Terraform drops any other (createRole is not create_role).",
+        "Accounts Spinnaker deploys to. aws: name, account_id, role_name (default spinnakerManaged, which must trust the instance role: see the managed_role_trust_policy output), regions (default the deployment's), create_role (create that role here; only for the account being deployed into, one account at most). kubernetes: name, context, namespaces, only_spinnaker_managed, and the kubeconfig as kubeconfig_secret_arn (Secrets Manager) or kubeconfig_s3_uri (s3://bucket/key, in kubeconfig_s3_region, default the deployment's), read by the services at start with the instance role. Only these snake_case attributes are read: Terraform drops any other (createRole is not create_role).",
       // Unset attributes are left out: the type's optional() makes them null.
       default: JSON.parse(
         JSON.stringify({
@@ -562,6 +562,7 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
             only_spinnaker_managed: k.onlySpinnakerManaged,
             kubeconfig_secret_arn: k.kubeconfigSecretArn,
             kubeconfig_s3_uri: k.kubeconfigS3Uri,
+            kubeconfig_s3_region: k.kubeconfigS3Region,
           })),
         }),
       ),
@@ -584,8 +585,8 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
         errorMessage: `accounts.kubernetes needs a name of lower-case letters, digits and hyphens and exactly one of kubeconfig_secret_arn or kubeconfig_s3_uri on every account. Got \${jsonencode(${ref}.kubernetes)}.`,
       },
       {
-        condition: `\${${every("kubernetes", `(a.kubeconfig_secret_arn == null || can(regex("${anchored(SECRET_ARN_PATTERN)}", a.kubeconfig_secret_arn))) && (a.kubeconfig_s3_uri == null || can(regex("${anchored(KUBECONFIG_S3_URI_PATTERN)}", a.kubeconfig_s3_uri))) && (a.context == null || a.context != "") && alltrue([for n in a.namespaces : n != null && n != ""])`)}}`,
-        errorMessage: `accounts.kubernetes: kubeconfig_secret_arn must be a Secrets Manager secret ARN, kubeconfig_s3_uri s3://<bucket>/<key>, and context and namespaces not empty strings. Got \${jsonencode(${ref}.kubernetes)}.`,
+        condition: `\${${every("kubernetes", `(a.kubeconfig_secret_arn == null || can(regex("${anchored(SECRET_ARN_PATTERN)}", a.kubeconfig_secret_arn))) && (a.kubeconfig_s3_uri == null || can(regex("${anchored(KUBECONFIG_S3_URI_PATTERN)}", a.kubeconfig_s3_uri))) && (a.kubeconfig_s3_region == null || contains(${JSON.stringify(AWS_REGION_NAMES)}, coalesce(a.kubeconfig_s3_region, "-"))) && (a.context == null || a.context != "") && alltrue([for n in a.namespaces : n != null && n != ""])`)}}`,
+        errorMessage: `accounts.kubernetes: kubeconfig_secret_arn must be a Secrets Manager secret ARN, kubeconfig_s3_uri s3://<bucket>/<key>, kubeconfig_s3_region an AWS region, and context and namespaces not empty strings. Got \${jsonencode(${ref}.kubernetes)}.`,
       },
       ...(["aws", "kubernetes"] as const).map((kind) => ({
         condition: `\${length(distinct(${names(kind)})) == length(${names(kind)})}`,

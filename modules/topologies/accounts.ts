@@ -37,6 +37,8 @@ export interface ManagedAccounts {
   /** Kubeconfigs kept in S3, as object ARNs. */
   readonly kubeconfigObjectArns: string[];
   readonly rolesToCreate: readonly RoleToCreate[];
+  /** The first AWS account's name as a JSON literal (`"prod"`, or `null` without one), for deck. */
+  readonly defaultAwsAccountJson: string;
   /**
    * `clouddriver-local.yml` as Terraform renders it from a module's input; undefined for a stack,
    * whose profile is rendered in TypeScript from the configuration.
@@ -61,6 +63,7 @@ export function managedAccounts(scope: Construct, settings: AccountSettings): Ma
     kubeconfigObjectArns: kubernetes.flatMap((k) =>
       k.kubeconfigS3Uri ? [`arn:${settings.partition}:s3:::${k.kubeconfigS3Uri.slice("s3://".length)}`] : [],
     ),
+    defaultAwsAccountJson: JSON.stringify(aws[0]?.name ?? null),
     rolesToCreate: aws
       .filter((a) => a.createRole)
       .map((a) => ({
@@ -90,6 +93,7 @@ function fromInput(scope: Construct, accounts: string, previousIds: readonly str
   kubeconfig_secret_arns = [for k in ${accounts}.kubernetes : k.kubeconfig_secret_arn if k.kubeconfig_secret_arn != null]
   kubeconfig_object_arns = [for k in ${accounts}.kubernetes : "arn:${partition}:s3:::${interpolate('trimprefix(k.kubeconfig_s3_uri, "s3://")')}" if k.kubeconfig_s3_uri != null]
   role_to_create = one([for a in ${accounts}.aws : a if a.create_role])
+  default_aws_account = try(${accounts}.aws[0].name, null)
   clouddriver_profile = yamlencode({
     aws = {
       enabled = length(${accounts}.aws) > 0
@@ -115,7 +119,7 @@ function fromInput(scope: Construct, accounts: string, previousIds: readonly str
         kubeconfigFile = k.kubeconfig_s3_uri == null ? null : "${s3FileReference(
           interpolate('regex("^s3://([^/]+)/", k.kubeconfig_s3_uri)[0]'),
           interpolate('regex("^s3://[^/]+/(.+)$", k.kubeconfig_s3_uri)[0]'),
-          interpolate(region),
+          interpolate(`coalesce(k.kubeconfig_s3_region, ${region})`),
         )}"
       } : key => value if value != null }]
     }
@@ -130,6 +134,7 @@ function fromInput(scope: Construct, accounts: string, previousIds: readonly str
     roleArns: Token.asList(attribute("role_arns")),
     kubeconfigSecretArns: Token.asList(attribute("kubeconfig_secret_arns")),
     kubeconfigObjectArns: Token.asList(attribute("kubeconfig_object_arns")),
+    defaultAwsAccountJson: Token.asString(Fn.jsonencode(attribute("default_aws_account"))),
     rolesToCreate: [
       {
         id: "ManagedAccountRole",

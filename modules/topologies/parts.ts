@@ -85,6 +85,7 @@ export function spinnakerConfiguration(
         awsAccounts: spinnaker.accounts.aws.map((a) => ({ ...a, regions: a.regions ?? [] })),
         kubernetesAccounts: spinnaker.accounts.kubernetes,
         clouddriverProfile: accounts.clouddriverProfile,
+        defaultAwsAccountJson: accounts.defaultAwsAccountJson,
       }),
       // Stand-alone runs Redis in a container beside the services.
       "compose.env": composeEnvironment(
