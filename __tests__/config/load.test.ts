@@ -168,6 +168,18 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ],
     ["network: [a, b]", 'network: expected a mapping of settings, got ["a","b"]'],
     ["tags: x", 'tags: expected a mapping, got "x"'],
+    [
+      "spinnaker:\n  ci:\n    jenkins:\n      - { name: ci, address: https://jenkins.example.com, username: spinnaker }",
+      "spinnaker.ci.jenkins[0]: set username and passwordSecretArn together, or neither for anonymous access",
+    ],
+    [
+      "spinnaker:\n  ci:\n    jenkins:\n      - { name: ci, address: jenkins.example.com }",
+      'spinnaker.ci.jenkins[0].address: expected the Jenkins URL, such as https://jenkins.example.com, got "jenkins.example.com"',
+    ],
+    [
+      "spinnaker:\n  ci:\n    jenkins:\n      - { name: ci, address: https://a.example.com }\n      - { name: ci, address: https://b.example.com }",
+      'spinnaker.ci.jenkins[1].name: must be unique among the Jenkins masters: pipelines name their master, got "ci"',
+    ],
     // An empty value is "not set" only for a key the schema declares: a misspelt one is still refused.
     ["network:\n  vpcID:", 'network: unknown setting "vpcID"'],
     [

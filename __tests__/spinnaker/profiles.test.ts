@@ -176,3 +176,44 @@ describe("settings-local.js sets deck's AWS defaults", () => {
     });
   });
 });
+
+describe("CI triggers", () => {
+  test("every service that reads it finds igor enabled: services.igor.enabled and igor.enabled with its URL", () => {
+    const local = profile("spinnaker-local.yml");
+    // gate (GateConfig) and fiat (ResourcesConfig) read services.igor.enabled; echo's and orca's
+    // IgorConfig read igor.enabled and igor.base-url. All default to off.
+    expect(local.services.igor).toEqual({ baseUrl: "http://localhost:8088", enabled: true });
+    expect(local.igor).toEqual({ enabled: true, baseUrl: "http://localhost:8088" });
+  });
+
+  test("igor polls the Jenkins masters, reading each API token from Secrets Manager at start", () => {
+    const token = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:jenkins-token-AbCdEf";
+    const igor = profile("igor-local.yml", {
+      jenkinsMasters: [
+        {
+          name: "ci",
+          address: "https://jenkins.example.com",
+          username: "spinnaker",
+          passwordSecretArn: token,
+          csrf: true,
+        },
+        { name: "public", address: "http://jenkins.internal:8080", csrf: false },
+      ],
+    });
+    // igor's JenkinsProperties.JenkinsHost: name, address, username, password, csrf.
+    expect(igor.jenkins).toEqual({
+      enabled: true,
+      masters: [
+        {
+          name: "ci",
+          address: "https://jenkins.example.com",
+          username: "spinnaker",
+          password: `encrypted:secrets-manager!r:eu-west-1!s:${token}`,
+          csrf: true,
+        },
+        { name: "public", address: "http://jenkins.internal:8080", csrf: false },
+      ],
+    });
+    expect(profile("igor-local.yml").jenkins).toEqual({ enabled: false, masters: [] });
+  });
+});

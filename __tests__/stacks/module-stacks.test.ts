@@ -63,7 +63,7 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
     expect(Object.keys(json.variable ?? {}).sort()).toEqual(
       [
         ...Object.keys(full.variable ?? {}),
-        ...["accounts", "config_bucket", "environment", "load_balancer", "name", "os", "spinnaker", "tags"],
+        ...["accounts", "ci", "config_bucket", "environment", "load_balancer", "name", "os", "spinnaker", "tags"],
         ...(stack === "ha-module" ? ["redis"] : []),
       ].sort(),
     );

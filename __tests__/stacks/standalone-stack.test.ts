@@ -108,6 +108,7 @@ describe("the stand-alone topology", () => {
         "config/compose.env",
         "config/front50-local.yml",
         "config/gate-local.yml",
+        "config/igor-local.yml",
         "config/settings-local.js",
         "config/spinnaker-local.yml",
       ].sort(),

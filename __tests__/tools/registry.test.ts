@@ -6,7 +6,7 @@
 import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { REGISTRY_NAME } from "../../modules/registry/layout";
-import { clouddriverProfile } from "../../modules/spinnaker/profiles";
+import { clouddriverProfile, igorProfile } from "../../modules/spinnaker/profiles";
 import { settingsFrom, synthStack } from "../helpers";
 import {
   expectSuccess,
@@ -367,6 +367,17 @@ describe("the modules' accounts and Spinnaker inputs", () => {
       },
     ],
   });
+  const JENKINS_TOKEN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:jenkins-token-AbCdEf";
+  const expectedIgor = igorProfile([
+    {
+      name: "ci",
+      address: "https://jenkins.example.com",
+      username: "spinnaker",
+      passwordSecretArn: JENKINS_TOKEN,
+      csrf: true,
+    },
+    { name: "public", address: "http://jenkins.internal:8080", csrf: false },
+  ]);
   const ACCOUNTS = `{
       aws = [
         { name = "prod", account_id = "012345678901", regions = ["eu-west-1", "us-east-1"] },
@@ -395,7 +406,7 @@ run "refuses_${name}" {
 `;
 
   test(
-    "stand-alone: accounts render clouddriver's profile as the stacks do, with their permissions and role; kayenta, front50_prefix, aws_cli_image and root_device_name take effect",
+    "stand-alone: accounts and ci render clouddriver's and igor's profiles as the stacks do, with their permissions and role; kayenta, front50_prefix, aws_cli_image and root_device_name take effect",
     () => {
       const workdir = initialized(layout);
       expectTerraformTest(
@@ -429,6 +440,24 @@ run "accounts" {
   assert {
     condition     = strcontains(aws_s3_object.configuration_file_settings_local_js.content, "})(\\"prod\\", \\"us-west-2\\");")
     error_message = "deck's AWS defaults must be the first account and the region: \${aws_s3_object.configuration_file_settings_local_js.content}"
+  }
+}
+
+run "ci" {
+  command = apply
+  variables {
+    ci = { jenkins = [
+      { name = "ci", address = "https://jenkins.example.com", username = "spinnaker", password_secret_arn = "${JENKINS_TOKEN}" },
+      { name = "public", address = "http://jenkins.internal:8080", csrf = false },
+    ] }
+  }
+  assert {
+    condition     = jsonencode(yamldecode(aws_s3_object.configuration_file_igor_local_yml.content)) == jsonencode(jsondecode(${JSON.stringify(JSON.stringify(expectedIgor))}))
+    error_message = "Terraform's igor profile must equal the stacks' rendering: \${aws_s3_object.configuration_file_igor_local_yml.content}"
+  }
+  assert {
+    condition     = ${statement("Secrets")} == toset(["${JENKINS_TOKEN}"])
+    error_message = "the instance role must read the Jenkins token"
   }
 }
 
@@ -476,8 +505,8 @@ run "kayenta_and_prefixes" {
     error_message = "root_device_name must size the given AMI's root volume"
   }
 }
-${refused("accounts", `{ aws = [{ name = "a", account_id = "1234" }] }`, "short_account_id")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", create_role = true }, { name = "b", account_id = "123456789012", create_role = true }] }`, "two_create_role")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012" }, { name = "a", account_id = "210987654321" }] }`, "duplicate_names")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", regions = [] }] }`, "empty_regions")}${refused("accounts", `{ kubernetes = [{ name = "k", kubeconfig_secret_arn = "${KUBECONFIG_SECRET}", kubeconfig_s3_uri = "s3://b/k" }] }`, "two_kubeconfigs")}${refused("spinnaker", `{ front50_prefix = "config" }`, "front50_prefix_config")}${refused("spinnaker", `{ aws_cli_image = "aws cli" }`, "aws_cli_image")}${refused("root_device_name", `"sda1"`, "root_device_name")}`,
-        11,
+${refused("accounts", `{ aws = [{ name = "a", account_id = "1234" }] }`, "short_account_id")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", create_role = true }, { name = "b", account_id = "123456789012", create_role = true }] }`, "two_create_role")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012" }, { name = "a", account_id = "210987654321" }] }`, "duplicate_names")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", regions = [] }] }`, "empty_regions")}${refused("accounts", `{ kubernetes = [{ name = "k", kubeconfig_secret_arn = "${KUBECONFIG_SECRET}", kubeconfig_s3_uri = "s3://b/k" }] }`, "two_kubeconfigs")}${refused("spinnaker", `{ front50_prefix = "config" }`, "front50_prefix_config")}${refused("spinnaker", `{ aws_cli_image = "aws cli" }`, "aws_cli_image")}${refused("root_device_name", `"sda1"`, "root_device_name")}${refused("ci", `{ jenkins = [{ name = "ci", address = "https://j.example.com", username = "spinnaker" }] }`, "ci_username_without_token")}${refused("ci", `{ jenkins = [{ name = "ci", address = "jenkins" }] }`, "ci_address")}`,
+        14,
       );
     },
     TIMEOUT,

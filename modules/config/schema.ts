@@ -117,6 +117,8 @@ export type SpinnakerService = (typeof SPINNAKER_SERVICES)[number];
 // The schema. Every optional setting documents its default with `.default()` or in `resolve`.
 // ---------------------------------------------------------------------------------------------
 
+/** A build server's URL, such as https://jenkins.example.com (no whitespace or `$`). */
+export const BUILD_SERVER_URL_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[^\s$]*)?$/;
 export const ACCOUNT_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 export const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
@@ -173,6 +175,28 @@ const kubernetesAccount = z
   })
   .refine((a) => (a.kubeconfigSecretArn === undefined) !== (a.kubeconfigS3Uri === undefined), {
     message: "set exactly one of kubeconfigSecretArn (Secrets Manager) or kubeconfigS3Uri (S3)",
+  });
+
+/** A Jenkins master of igor (igor's JenkinsProperties.JenkinsHost). */
+const jenkinsMaster = z
+  .strictObject({
+    name: z.string().regex(ACCOUNT_NAME_PATTERN, {
+      message: "expected a build master name: lower-case letters, digits and hyphens",
+    }),
+    address: z.string().regex(BUILD_SERVER_URL_PATTERN, {
+      message: "expected the Jenkins URL, such as https://jenkins.example.com",
+    }),
+    username: z.string().min(1).optional(),
+    /** The user's API token in Secrets Manager, resolved by igor at start with the instance role. */
+    passwordSecretArn: z
+      .string()
+      .regex(SECRET_ARN_PATTERN, { message: "expected a Secrets Manager secret ARN" })
+      .optional(),
+    /** Jenkins 2 refuses POSTs without a CSRF crumb unless its protection is off. */
+    csrf: z.boolean().default(true),
+  })
+  .refine((m) => (m.username === undefined) === (m.passwordSecretArn === undefined), {
+    message: "set username and passwordSecretArn together, or neither for anonymous access",
   });
 
 export const ConfigSchema = z
@@ -315,6 +339,12 @@ export const ConfigSchema = z
             kubernetes: z.array(kubernetesAccount).default([]),
           })
           .prefault({}),
+        /** Build servers igor polls for CI triggers. */
+        ci: z
+          .strictObject({
+            jenkins: z.array(jenkinsMaster).default([]),
+          })
+          .prefault({}),
       })
       .prefault({}),
 
@@ -437,6 +467,17 @@ export const ConfigSchema = z
           "ha.redis.existingUrlSecretArn and ha.redis.existingSecurityGroupId go together: the instances need both the URL and a way through to it",
       });
     }
+    const masters = c.spinnaker.ci.jenkins.map((m) => m.name);
+    masters.forEach((name, i) => {
+      if (masters.indexOf(name) !== i) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["spinnaker", "ci", "jenkins", i, "name"],
+          input: name,
+          message: "must be unique among the Jenkins masters: pipelines name their master",
+        });
+      }
+    });
     for (const kind of ["aws", "kubernetes"] as const) {
       const names = c.spinnaker.accounts[kind].map((a) => a.name);
       names.forEach((name, i) => {
@@ -509,6 +550,8 @@ export type Deployment = Omit<Settings, "network"> & {
    * @default - none: a stack's accounts are `spinnaker.accounts`
    */
   readonly accountsInput?: string;
+  /** A module's `ci` input (`var.ci`), standing for `spinnaker.ci`. @default - none */
+  readonly ciInput?: string;
   readonly network: Settings["network"] & {
     readonly vpcId: string;
     readonly instanceSubnetIds: string[];

@@ -29,6 +29,14 @@ export interface KubernetesAccountProfile {
   readonly kubeconfigS3Region?: string;
 }
 
+export interface JenkinsMasterProfile {
+  readonly name: string;
+  readonly address: string;
+  readonly username?: string;
+  readonly passwordSecretArn?: string;
+  readonly csrf: boolean;
+}
+
 export interface ProfileOptions {
   readonly region: string;
   /** ARN partition of the managed roles: aws, aws-us-gov or aws-cn. */
@@ -61,6 +69,10 @@ export interface ProfileOptions {
    * Terraform value. @default - the first of `awsAccounts`
    */
   readonly defaultAwsAccountJson?: string;
+  /** Jenkins masters igor polls. @default - none */
+  readonly jenkinsMasters?: readonly JenkinsMasterProfile[];
+  /** `igor-local.yml` as Terraform renders it from a module's `ci` input. @default - rendered here */
+  readonly igorProfile?: string;
 }
 
 /** File name -> contents, for /opt/spinnaker/config. */
@@ -77,6 +89,9 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
   // A Terraform boolean becomes `true` or `false` in the text, as YAML and JavaScript write them.
   const kayenta = typeof o.kayenta === "boolean" ? o.kayenta : Token.asString(o.kayenta);
   services.kayenta.enabled = kayenta;
+  // igor always runs: gate and fiat read services.igor.enabled (GateConfig, fiat's ResourcesConfig),
+  // echo and orca igor.enabled with igor.base-url (their IgorConfig); all default to off.
+  services.igor.enabled = true;
 
   const files: Record<string, unknown> = {
     "spinnaker-local.yml": {
@@ -87,6 +102,7 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
         redis: { baseUrl: o.redisUrl },
       },
       redis: { connection: o.redisUrl },
+      igor: { enabled: true, baseUrl: services.igor.baseUrl },
     },
     "gate-local.yml": {
       // gate is always behind the user-facing load balancer, which sets X-Forwarded-Proto (https when
@@ -115,6 +131,7 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
       },
     },
     "clouddriver-local.yml": o.clouddriverProfile ?? clouddriverProfile(o),
+    "igor-local.yml": o.igorProfile ?? igorProfile(o.jenkinsMasters ?? []),
     // Settings that only non-polling clouddriver nodes load (the 2017 installer's profile); the
     // compose project includes it there and sets the same switch in the environment.
     "clouddriver-nonpolling.yml": { caching: { "write-enabled": false } },
@@ -172,6 +189,26 @@ export function clouddriverProfile(
         ...(k.kubeconfigSecretArn
           ? { kubeconfigContents: secretsManagerReference(k.kubeconfigSecretArn) }
           : { kubeconfigFile: s3UriReference(k.kubeconfigS3Uri ?? "", k.kubeconfigS3Region ?? o.region) }),
+      })),
+    },
+  };
+}
+
+/**
+ * igor's build masters (igor's JenkinsProperties: name, address, username, password, csrf); the
+ * password is a secret reference igor resolves at start. A module's Terraform builds the same
+ * structure (topologies/ci.ts).
+ */
+export function igorProfile(masters: readonly JenkinsMasterProfile[]): Record<string, unknown> {
+  return {
+    jenkins: {
+      enabled: masters.length > 0,
+      masters: masters.map((m) => ({
+        name: m.name,
+        address: m.address,
+        ...(m.username ? { username: m.username } : {}),
+        ...(m.passwordSecretArn ? { password: secretsManagerReference(m.passwordSecretArn) } : {}),
+        csrf: m.csrf,
       })),
     },
   };

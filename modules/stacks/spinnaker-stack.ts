@@ -31,7 +31,7 @@ export interface SpinnakerStackOptions {
    * brings both, and the region and partition are its provider's), with the inputs of
    * `defineModuleVariables`: `name`, `environment` and `tags`, which every resource name and tag
    * derives from (so a caller may use `count`, `depends_on`, and `for_each` over environments in one
-   * account), and `os`, `spinnaker`, `load_balancer`, `config_bucket`, `accounts` and (HA) `redis`.
+   * account), and `os`, `spinnaker`, `load_balancer`, `config_bucket`, `accounts`, `ci` and (HA) `redis`.
    * @default false
    */
   readonly module?: boolean;
@@ -96,6 +96,7 @@ export abstract class SpinnakerStack extends TerraformStack {
       spinnaker: inputs ? { ...settings.spinnaker, ...spinnakerFromInput(this, inputs.spinnaker) } : settings.spinnaker,
       configBucket: inputs ? configBucketFromInput(inputs.configBucket) : settings.configBucket,
       accountsInput: inputs ? `var.${inputs.accounts.friendlyUniqueId}` : undefined,
+      ciInput: inputs ? `var.${inputs.ci.friendlyUniqueId}` : undefined,
       ha: inputs?.redis
         ? { ...settings.ha, redis: { ...settings.ha.redis, ...redisFromInput(inputs.redis) } }
         : settings.ha,

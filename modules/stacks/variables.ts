@@ -10,6 +10,7 @@ import {
   ACCOUNT_NAME_PATTERN,
   AMI_ID_PATTERN,
   AWS_REGION_NAMES,
+  BUILD_SERVER_URL_PATTERN,
   CACHE_NODE_TYPE_PATTERN,
   CERTIFICATE_ARN_PATTERN,
   DEFAULT_OSS_VERSION,
@@ -381,6 +382,8 @@ export interface ModuleVariables {
   readonly configBucket: TerraformVariable;
   /** `{ aws = [...], kubernetes = [...] }`: the managed accounts. */
   readonly accounts: TerraformVariable;
+  /** `{ jenkins = [...] }`: the build servers igor polls. */
+  readonly ci: TerraformVariable;
   /** HA: `{ node_type, engine_version, replicas, snapshot_retention_days }` of ElastiCache. */
   readonly redis?: TerraformVariable;
 }
@@ -403,6 +406,7 @@ export function defineModuleVariables(scope: Construct, s: Settings, localRedis:
     loadBalancer: loadBalancerVariable(scope, s),
     configBucket: configBucketVariable(scope, s),
     accounts: accountsVariable(scope, s),
+    ci: ciVariable(scope, s),
     redis: localRedis ? undefined : redisVariable(scope, s),
     name: variable(
       scope,
@@ -592,6 +596,48 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
         condition: `\${length(distinct(${names(kind)})) == length(${names(kind)})}`,
         errorMessage: `accounts.${kind} names must be unique: Spinnaker addresses accounts by name. Got \${jsonencode(${names(kind)})}.`,
       })),
+    ],
+  );
+}
+
+/** The build servers igor polls, as one typed input; the default is the configuration's. */
+function ciVariable(scope: Construct, s: Settings): TerraformVariable {
+  const master =
+    "object({ name = string, address = string, username = optional(string), password_secret_arn = optional(string), csrf = optional(bool, true) })";
+  const ref = "var.ci.jenkins";
+  return variable(
+    scope,
+    "ci",
+    {
+      type: `object({ jenkins = optional(list(${master}), []) })`,
+      description:
+        "Build servers igor polls for CI triggers. jenkins: name, address (https://...), username and password_secret_arn (a Secrets Manager secret holding the user's API token, read by igor at start with the instance role; both or neither), csrf (default true, as Jenkins 2 requires). Only these snake_case attributes are read.",
+      // Unset attributes are left out: the type's optional() makes them null.
+      default: JSON.parse(
+        JSON.stringify({
+          jenkins: s.spinnaker.ci.jenkins.map((m) => ({
+            name: m.name,
+            address: m.address,
+            username: m.username,
+            password_secret_arn: m.passwordSecretArn,
+            csrf: m.csrf,
+          })),
+        }),
+      ),
+    },
+    () => [
+      {
+        condition: `\${alltrue([for m in ${ref} : can(regex("${anchored(ACCOUNT_NAME_PATTERN)}", m.name)) && can(regex("${anchored(BUILD_SERVER_URL_PATTERN)}", m.address))])}`,
+        errorMessage: `ci.jenkins needs a name of lower-case letters, digits and hyphens and an address such as https://jenkins.example.com on every master. Got \${jsonencode(${ref})}.`,
+      },
+      {
+        condition: `\${alltrue([for m in ${ref} : (m.username == null) == (m.password_secret_arn == null) && (m.username == null || m.username != "") && (m.password_secret_arn == null || can(regex("${anchored(SECRET_ARN_PATTERN)}", coalesce(m.password_secret_arn, "-"))))])}`,
+        errorMessage: `ci.jenkins: set username and password_secret_arn (a Secrets Manager secret ARN) together, or neither for anonymous access. Got \${jsonencode(${ref})}.`,
+      },
+      {
+        condition: `\${length(distinct(${ref}[*].name)) == length(${ref})}`,
+        errorMessage: `ci.jenkins names must be unique: pipelines name their master. Got \${jsonencode(${ref}[*].name)}.`,
+      },
     ],
   );
 }

@@ -14,6 +14,7 @@ import { secretsManagerReference } from "../spinnaker/profiles";
 import { enabledServices } from "../spinnaker/services";
 import { type Condition, concatLists, countWhen, given, possible } from "../terraform-values";
 import { managedAccounts } from "./accounts";
+import { continuousIntegration } from "./ci";
 import {
   configBucket,
   instanceRole,
@@ -136,7 +137,8 @@ export class HighAvailabilitySpinnaker extends Construct {
     // Configuration persisted in S3; services through the interservice load balancer.
     this.configBucket = configBucket(this, settings);
     const accounts = managedAccounts(this, settings);
-    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, {
+    const ci = continuousIntegration(this, settings);
+    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, ci, {
       serviceHost: this.interserviceLoadBalancer.loadBalancer.dnsName,
       deckUrl: this.loadBalancer.deckUrl,
       gateUrl: this.loadBalancer.gateUrl,
@@ -149,7 +151,7 @@ export class HighAvailabilitySpinnaker extends Construct {
       }),
       managedRedis: true,
     });
-    this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, [redisUrlSecretArn]);
+    this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, ci, [redisUrlSecretArn]);
 
     // Both groups behind both load balancers, as in Armory's 2017 installer.
     const shared = {

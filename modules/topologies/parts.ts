@@ -20,6 +20,7 @@ import type { Role } from "../spinnaker/roles";
 import { SERVICES } from "../spinnaker/services";
 import { type Condition, concatLists, pickList } from "../terraform-values";
 import { createManagedAccountRoles, type ManagedAccounts } from "./accounts";
+import type { ContinuousIntegration } from "./ci";
 import { renderInstanceUserData } from "./instance-software";
 
 /** deck and gate: what the user-facing load balancer forwards to, on the instances. */
@@ -67,6 +68,7 @@ export function spinnakerConfiguration(
   settings: Deployment,
   bucket: SecureBucket,
   accounts: ManagedAccounts,
+  ci: ContinuousIntegration,
   topology: Pick<ProfileOptions, "serviceHost" | "deckUrl" | "gateUrl" | "redisUrl" | "managedRedis">,
 ): SpinnakerConfiguration {
   const { spinnaker } = settings;
@@ -86,6 +88,8 @@ export function spinnakerConfiguration(
         kubernetesAccounts: spinnaker.accounts.kubernetes,
         clouddriverProfile: accounts.clouddriverProfile,
         defaultAwsAccountJson: accounts.defaultAwsAccountJson,
+        jenkinsMasters: ci.jenkinsMasters,
+        igorProfile: ci.igorProfile,
       }),
       // Stand-alone runs Redis in a container beside the services.
       "compose.env": composeEnvironment(
@@ -103,6 +107,7 @@ export function instanceRole(
   settings: Deployment,
   bucket: SecureBucket,
   accounts: ManagedAccounts,
+  ci: ContinuousIntegration,
   extraSecretArns: readonly string[] = [],
 ): InstanceRole {
   const { spinnaker, partition } = settings;
@@ -113,7 +118,7 @@ export function instanceRole(
     writablePrefixes: concatLists([spinnaker.front50Prefix], pickList(kayenta, [KAYENTA_PREFIX], [])),
     configBucketKmsKeyArn: settings.configBucket.kmsKeyArn,
     managedAccountRoleArns: accounts.roleArns,
-    secretArns: concatLists(accounts.kubeconfigSecretArns, [...extraSecretArns]),
+    secretArns: concatLists(accounts.kubeconfigSecretArns, ci.secretArns, [...extraSecretArns]),
     extraObjectArns: accounts.kubeconfigObjectArns,
     partition,
     tags: settings.tags,

@@ -7,6 +7,7 @@ import type { ServerGroup } from "../constructs/server-group";
 import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer";
 import { REDIS_PORT } from "../spinnaker/services";
 import { managedAccounts } from "./accounts";
+import { continuousIntegration } from "./ci";
 import {
   configBucket,
   instanceRole,
@@ -59,14 +60,15 @@ export class StandaloneSpinnaker extends Construct {
     // Configuration persisted in S3; services on localhost, Redis on the instance.
     this.configBucket = configBucket(this, settings);
     const accounts = managedAccounts(this, settings);
-    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, {
+    const ci = continuousIntegration(this, settings);
+    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, ci, {
       serviceHost: "localhost",
       deckUrl: this.loadBalancer.deckUrl,
       gateUrl: this.loadBalancer.gateUrl,
       redisUrl: `redis://localhost:${REDIS_PORT}`,
       managedRedis: false,
     });
-    this.instanceRole = instanceRole(this, settings, this.configBucket, accounts);
+    this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, ci);
 
     // One polling instance in the server group armoryspinnaker-preprod-v000.
     this.serverGroup = roleGroup(this, settings, {
