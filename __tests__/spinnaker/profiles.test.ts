@@ -217,3 +217,48 @@ describe("CI triggers", () => {
     expect(profile("igor-local.yml").jenkins).toEqual({ enabled: false, masters: [] });
   });
 });
+
+describe("canary analysis (kayenta)", () => {
+  function canary(overrides: Partial<ProfileOptions>): Record<string, unknown> {
+    const window = { spinnakerSettings: { feature: {}, providers: {} } as Record<string, unknown> };
+    runInNewContext(renderProfiles({ ...options, ...overrides })["settings-local.js"], { window, Object });
+    return window.spinnakerSettings.canary as Record<string, unknown>;
+  }
+
+  test("switches deck-kayenta's UI and stages on (canary.settings.ts), with its storage and metrics accounts", () => {
+    expect(canary({ kayenta: true, prometheusUrl: "http://prometheus.example.com:9090" })).toEqual({
+      featureDisabled: false,
+      stagesEnabled: true,
+      templatesEnabled: true,
+      storageAccountName: "canary-storage",
+      metricsAccountName: "metrics",
+      metricStore: "prometheus",
+      defaultJudge: "NetflixACAJudge-v1.0",
+    });
+    expect(canary({ kayenta: false }).featureDisabled).toBe(true);
+    // gate serves canary configurations only with canaryConfigStore (deck-kayenta's README).
+    expect(profile("spinnaker-local.yml", { kayenta: true }).services.kayenta).toMatchObject({
+      enabled: true,
+      canaryConfigStore: true,
+    });
+  });
+
+  test("kayenta reads metrics from the configured Prometheus, and keeps its data in the config bucket", () => {
+    const kayenta = profile("kayenta-local.yml", {
+      kayenta: true,
+      prometheusUrl: "http://prometheus.example.com:9090",
+    });
+    expect(kayenta.kayenta.prometheus).toEqual({
+      enabled: true,
+      accounts: [
+        {
+          name: "metrics",
+          endpoint: { baseUrl: "http://prometheus.example.com:9090" },
+          supportedTypes: ["METRICS_STORE"],
+        },
+      ],
+    });
+    expect(kayenta.kayenta.aws.accounts[0]).toMatchObject({ name: "canary-storage", rootFolder: "kayenta" });
+    expect(profile("kayenta-local.yml", { kayenta: true }).kayenta.prometheus).toBeUndefined();
+  });
+});

@@ -476,7 +476,7 @@ run "no_accounts" {
     error_message = "without accounts deck keeps its own AWS defaults"
   }
   assert {
-    condition     = !strcontains(base64decode(aws_launch_template.launch_template.user_data), "kayenta") && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "feature.canary = false;")
+    condition     = !strcontains(base64decode(aws_launch_template.launch_template.user_data), "kayenta") && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "featureDisabled: !false,") && !yamldecode(aws_s3_object.configuration_file_kayenta_local_yml.content).kayenta.prometheus.enabled
     error_message = "kayenta is off by default"
   }
 }
@@ -484,13 +484,17 @@ run "no_accounts" {
 run "kayenta_and_prefixes" {
   command = plan
   variables {
-    spinnaker        = { kayenta = true, front50_prefix = "pipelines", aws_cli_image = "registry.example.com/aws-cli:2" }
+    spinnaker        = { kayenta = true, front50_prefix = "pipelines", aws_cli_image = "registry.example.com/aws-cli:2", prometheus_url = "http://prometheus.example.com:9090" }
     ami_id           = "ami-0123456789abcdef0"
     root_device_name = "/dev/xvda"
   }
   assert {
-    condition     = strcontains(base64decode(aws_launch_template.launch_template.user_data), "KAYENTA_MEMORY") && yamldecode(aws_s3_object.configuration_file_spinnaker_local_yml.content).services.kayenta.enabled == true && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "feature.canary = true;")
+    condition     = strcontains(base64decode(aws_launch_template.launch_template.user_data), "KAYENTA_MEMORY") && yamldecode(aws_s3_object.configuration_file_spinnaker_local_yml.content).services.kayenta.enabled == true && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "featureDisabled: !true,")
     error_message = "kayenta = true must run kayenta and switch it on in the profiles"
+  }
+  assert {
+    condition     = yamldecode(aws_s3_object.configuration_file_kayenta_local_yml.content).kayenta.prometheus == { enabled = true, accounts = [{ name = "metrics", endpoint = { baseUrl = "http://prometheus.example.com:9090" }, supportedTypes = ["METRICS_STORE"] }] } && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "metricsAccountName: true ? \\"metrics\\" : undefined")
+    error_message = "prometheus_url must give kayenta its metrics account and deck its name: \${aws_s3_object.configuration_file_kayenta_local_yml.content}"
   }
   assert {
     condition     = yamldecode(aws_s3_object.configuration_file_front50_local_yml.content).spinnaker.s3.rootFolder == "pipelines"

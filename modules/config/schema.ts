@@ -117,8 +117,8 @@ export type SpinnakerService = (typeof SPINNAKER_SERVICES)[number];
 // The schema. Every optional setting documents its default with `.default()` or in `resolve`.
 // ---------------------------------------------------------------------------------------------
 
-/** A build server's URL, such as https://jenkins.example.com (no whitespace or `$`). */
-export const BUILD_SERVER_URL_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[^\s$]*)?$/;
+/** A server's URL (a build server, a metrics store), such as https://jenkins.example.com: no whitespace or `$`. */
+export const SERVER_URL_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[^\s$]*)?$/;
 export const ACCOUNT_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 export const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
@@ -183,7 +183,7 @@ const jenkinsMaster = z
     name: z.string().regex(ACCOUNT_NAME_PATTERN, {
       message: "expected a build master name: lower-case letters, digits and hyphens",
     }),
-    address: z.string().regex(BUILD_SERVER_URL_PATTERN, {
+    address: z.string().regex(SERVER_URL_PATTERN, {
       message: "expected the Jenkins URL, such as https://jenkins.example.com",
     }),
     username: z.string().min(1).optional(),
@@ -325,6 +325,13 @@ export const ConfigSchema = z
         redisImage: imageReference.default("docker.io/library/redis:7.4-alpine"),
         awsCliImage: imageReference.default("public.ecr.aws/aws-cli/aws-cli:2.27.49"),
         kayenta: z.boolean().default(false),
+        /** The Prometheus kayenta reads canary metrics from (its METRICS_STORE account `metrics`). */
+        prometheusUrl: z
+          .string()
+          .regex(SERVER_URL_PATTERN, {
+            message: "expected the Prometheus URL, such as http://prometheus.example.com:9090",
+          })
+          .optional(),
         /** Where front50 keeps pipelines and applications, under the config bucket. */
         front50Prefix: z
           .string()

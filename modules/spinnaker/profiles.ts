@@ -5,9 +5,9 @@
  * and what differs per role is set in the compose project instead.
  */
 
-import { Token } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { KAYENTA_PREFIX, type SpinnakerService } from "../config/schema";
-import type { Condition } from "../terraform-values";
+import { type Condition, given } from "../terraform-values";
 import { SERVICES } from "./services";
 import { toYaml } from "./yaml";
 
@@ -57,6 +57,8 @@ export interface ProfileOptions {
   readonly managedRedis: boolean;
   /** A boolean, or a module's Terraform boolean. */
   readonly kayenta: Condition;
+  /** Where kayenta reads canary metrics; may be a Terraform string that is null. @default - none */
+  readonly prometheusUrl?: string;
   readonly awsAccounts: readonly AwsAccountProfile[];
   readonly kubernetesAccounts: readonly KubernetesAccountProfile[];
   /**
@@ -85,10 +87,15 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
     Object.values(SERVICES)
       .filter((s) => s.name !== "deck" && s.name !== "gate")
       .map((s) => [s.name, { baseUrl: `http://${o.serviceHost}:${s.port}` }]),
-  ) as Record<Exclude<SpinnakerService, "deck" | "gate">, { baseUrl: string; enabled?: boolean | string }>;
+  ) as Record<
+    Exclude<SpinnakerService, "deck" | "gate">,
+    { baseUrl: string; enabled?: boolean | string; canaryConfigStore?: boolean | string }
+  >;
   // A Terraform boolean becomes `true` or `false` in the text, as YAML and JavaScript write them.
   const kayenta = typeof o.kayenta === "boolean" ? o.kayenta : Token.asString(o.kayenta);
   services.kayenta.enabled = kayenta;
+  // gate proxies canary configurations to kayenta only with this (deck-kayenta's README).
+  services.kayenta.canaryConfigStore = kayenta;
   // igor always runs: gate and fiat read services.igor.enabled (GateConfig, fiat's ResourcesConfig),
   // echo and orca igor.enabled with igor.base-url (their IgorConfig); all default to off.
   services.igor.enabled = true;
@@ -146,7 +153,9 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
   rendered["settings-local.js"] = [
     "// Rendered by cdktf-spinnaker-aws: where the browser finds gate.",
     `window.spinnakerSettings.gateUrl = ${JSON.stringify(o.gateUrl)};`,
-    `window.spinnakerSettings.feature.canary = ${kayenta};`,
+    // deck-kayenta's switches (canary.settings.ts: featureDisabled, stagesEnabled, the storage and
+    // metrics accounts); feature.canary would only register the retired Netflix ACA stage.
+    `window.spinnakerSettings.canary = Object.assign({}, window.spinnakerSettings.canary, ${canarySettings(o, kayenta)});`,
     // deck's AWS defaults (IAWSProviderSettings.defaults, deck's aws.settings.ts) are `test` and
     // us-east-1 otherwise: the first managed account, and the deployment's region.
     "(function (account, region) {",
@@ -219,14 +228,57 @@ export function managedRoleArn(partition: string, accountId: string, roleName: s
   return `arn:${partition}:iam::${accountId}:role/${roleName}`;
 }
 
+/** deck-kayenta's settings as a JavaScript object literal (values may be Terraform interpolations). */
+function canarySettings(o: ProfileOptions, kayenta: boolean | string): string {
+  const metrics = prometheusAccount(o);
+  return [
+    "{ ",
+    `featureDisabled: !${kayenta}, stagesEnabled: ${kayenta}, templatesEnabled: ${kayenta}, `,
+    `storageAccountName: ${JSON.stringify(CANARY_STORAGE_ACCOUNT)}, `,
+    `metricsAccountName: ${metrics.present === true ? JSON.stringify(METRICS_ACCOUNT) : metrics.present === false ? "undefined" : `${metrics.present} ? ${JSON.stringify(METRICS_ACCOUNT)} : undefined`}, `,
+    `metricStore: "prometheus", defaultJudge: "NetflixACAJudge-v1.0"`,
+    " }",
+  ].join("");
+}
+
+const CANARY_STORAGE_ACCOUNT = "canary-storage";
+const METRICS_ACCOUNT = "metrics";
+
+/** Whether kayenta has a metrics account: a boolean, or a Terraform condition as text. */
+function prometheusAccount(o: ProfileOptions): { present: boolean | string } {
+  if (o.prometheusUrl === undefined) return { present: false };
+  return { present: Token.isUnresolved(o.prometheusUrl) ? Token.asString(given(o.prometheusUrl)) : true };
+}
+
 function kayentaProfile(o: ProfileOptions): Record<string, unknown> {
+  const metrics = prometheusAccount(o);
   return {
     kayenta: {
+      ...(metrics.present === false
+        ? {}
+        : {
+            // kayenta's PrometheusConfiguration loads only when enabled; a module's URL may be null.
+            prometheus: {
+              enabled: metrics.present,
+              accounts: [
+                {
+                  name: METRICS_ACCOUNT,
+                  endpoint: {
+                    baseUrl:
+                      metrics.present === true
+                        ? o.prometheusUrl
+                        : Token.asString(Fn.coalesce([o.prometheusUrl, "http://localhost:9090"])),
+                  },
+                  supportedTypes: ["METRICS_STORE"],
+                },
+              ],
+            },
+          }),
       aws: {
         enabled: true,
         accounts: [
           {
-            name: "canary-storage",
+            name: CANARY_STORAGE_ACCOUNT,
             bucket: o.configBucket,
             region: o.region,
             rootFolder: KAYENTA_PREFIX,

@@ -177,6 +177,7 @@ function spinnakerFromInput(stack: TerraformStack, input: TerraformVariable) {
     // Like deletion_protection: an IResolvable where a boolean goes (terraform-values.ts decides on it).
     kayenta: attribute("kayenta") as unknown as boolean,
     front50Prefix: Token.asString(attribute("front50_prefix")),
+    prometheusUrl: Token.asString(attribute("prometheus_url")),
   };
 }
 

@@ -10,7 +10,6 @@ import {
   ACCOUNT_NAME_PATTERN,
   AMI_ID_PATTERN,
   AWS_REGION_NAMES,
-  BUILD_SERVER_URL_PATTERN,
   CACHE_NODE_TYPE_PATTERN,
   CERTIFICATE_ARN_PATTERN,
   DEFAULT_OSS_VERSION,
@@ -34,6 +33,7 @@ import {
   S3_BUCKET_NAME_PATTERN,
   SECRET_ARN_PATTERN,
   SECURITY_GROUP_ID_PATTERN,
+  SERVER_URL_PATTERN,
   type Settings,
   SPINNAKER_SERVICES,
   SSH_MIN_PREFIX,
@@ -482,13 +482,14 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
     `aws_cli_image = optional(string, ${hcl(sp.awsCliImage)})`,
     `kayenta = optional(bool, ${hcl(sp.kayenta)})`,
     `front50_prefix = optional(string, ${hcl(sp.front50Prefix)})`,
+    `prometheus_url = optional(string, ${hcl(sp.prometheusUrl)})`,
   ];
   return variable(
     scope,
     "spinnaker",
     {
       type: `object({ ${attributes.join(", ")} })`,
-      description: `What the instances run: distribution (oss or armory); version, the image tag of every service (default ${DEFAULT_OSS_VERSION} for oss; required for armory); registry (default ${DEFAULT_REGISTRY.oss} for oss, ${DEFAULT_REGISTRY.armory} for armory); images, full references of single services that replace registry/<service>:version${localRedis ? "; redis_image, the Redis container's" : ""}; aws_cli_image, the image that syncs the configuration at boot; kayenta, run canary analysis (kayenta) too; front50_prefix, where front50 keeps pipelines and applications in the config bucket.`,
+      description: `What the instances run: distribution (oss or armory); version, the image tag of every service (default ${DEFAULT_OSS_VERSION} for oss; required for armory); registry (default ${DEFAULT_REGISTRY.oss} for oss, ${DEFAULT_REGISTRY.armory} for armory); images, full references of single services that replace registry/<service>:version${localRedis ? "; redis_image, the Redis container's" : ""}; aws_cli_image, the image that syncs the configuration at boot; kayenta, run canary analysis (kayenta) too; front50_prefix, where front50 keeps pipelines and applications in the config bucket; prometheus_url, the Prometheus kayenta reads canary metrics from.`,
       default: {},
     },
     (ref) => [
@@ -523,6 +524,10 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
       {
         condition: `\${can(regex("${anchored(IMAGE_REFERENCE_PATTERN)}", ${ref}.aws_cli_image))}`,
         errorMessage: `spinnaker.aws_cli_image must be an image reference such as public.ecr.aws/aws-cli/aws-cli:2.27.49 (no spaces or $). Got \${jsonencode(${ref}.aws_cli_image)}.`,
+      },
+      {
+        condition: `\${${ref}.prometheus_url == null || can(regex("${anchored(SERVER_URL_PATTERN)}", coalesce(${ref}.prometheus_url, "-")))}`,
+        errorMessage: `spinnaker.prometheus_url must be null or the Prometheus URL, such as http://prometheus.example.com:9090. Got \${jsonencode(${ref}.prometheus_url)}.`,
       },
       {
         condition: `\${can(regex("${anchored(FRONT50_PREFIX_PATTERN)}", ${ref}.front50_prefix)) && !contains(${JSON.stringify(RESERVED_PREFIXES)}, ${ref}.front50_prefix)}`,
@@ -627,7 +632,7 @@ function ciVariable(scope: Construct, s: Settings): TerraformVariable {
     },
     () => [
       {
-        condition: `\${alltrue([for m in ${ref} : can(regex("${anchored(ACCOUNT_NAME_PATTERN)}", m.name)) && can(regex("${anchored(BUILD_SERVER_URL_PATTERN)}", m.address))])}`,
+        condition: `\${alltrue([for m in ${ref} : can(regex("${anchored(ACCOUNT_NAME_PATTERN)}", m.name)) && can(regex("${anchored(SERVER_URL_PATTERN)}", m.address))])}`,
         errorMessage: `ci.jenkins needs a name of lower-case letters, digits and hyphens and an address such as https://jenkins.example.com on every master. Got \${jsonencode(${ref})}.`,
       },
       {

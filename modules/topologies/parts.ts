@@ -84,6 +84,7 @@ export function spinnakerConfiguration(
         configBucket: bucket.bucketName,
         front50Prefix: spinnaker.front50Prefix,
         kayenta: spinnaker.kayenta,
+        prometheusUrl: spinnaker.prometheusUrl,
         awsAccounts: spinnaker.accounts.aws.map((a) => ({ ...a, regions: a.regions ?? [] })),
         kubernetesAccounts: spinnaker.accounts.kubernetes,
         clouddriverProfile: accounts.clouddriverProfile,
