@@ -91,16 +91,21 @@ test("Docker starts without its default bridge: every container uses host networ
   expect(config.write_files[0].path).toBe("/etc/docker/daemon.json");
 });
 
-test.each(["rhel", "centos"] as const)("%s installs and starts the SSM agent of the instance's own region", (os) => {
-  const { config } = render({ os });
-  expect(config.runcmd).toContainEqual(["/opt/spinnaker/bin/install-ssm-agent"]);
-  expect(config.runcmd).toContainEqual(["systemctl", "enable", "--now", "amazon-ssm-agent.service"]);
-  const install = fileAt(config, "/opt/spinnaker/bin/install-ssm-agent");
-  expect(install).toContain("region=$(/opt/spinnaker/bin/metadata placement/region)");
-  expect(install).toContain(
-    'dnf install -y "https://s3.$region.amazonaws.com/amazon-ssm-$region/latest/linux_amd64/amazon-ssm-agent.rpm"',
-  );
-});
+test.each(["rhel", "centos"] as const)(
+  "%s installs and starts the SSM agent of the instance's own region and architecture",
+  (os) => {
+    const { config } = render({ os });
+    expect(config.runcmd).toContainEqual(["/opt/spinnaker/bin/install-ssm-agent"]);
+    expect(config.runcmd).toContainEqual(["systemctl", "enable", "--now", "amazon-ssm-agent.service"]);
+    const install = fileAt(config, "/opt/spinnaker/bin/install-ssm-agent");
+    expect(install).toContain("region=$(/opt/spinnaker/bin/metadata placement/region)");
+    expect(install).toContain(
+      'dnf install -y "https://s3.$region.amazonaws.com/amazon-ssm-$region/latest/linux_$arch/amazon-ssm-agent.rpm"',
+    );
+    // Graviton instances report aarch64; AWS publishes the agent as linux_arm64 there, linux_amd64 else.
+    expect(install).toMatch(/case "\$\(uname -m\)" in\n {2}aarch64\) arch=arm64 ;;\n {2}\*\) arch=amd64 ;;\nesac/);
+  },
+);
 
 test("no region in the user data: the scripts read it from the metadata service", () => {
   for (const os of ["ubuntu", "rhel", "centos"] as const) {

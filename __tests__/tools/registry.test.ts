@@ -158,6 +158,26 @@ run "os_picks_image_and_user_data" {
   }
 }
 
+run "graviton_picks_the_arm64_image" {
+  command = plan
+  variables {
+    os            = "centos"
+    instance_type = "m7g.2xlarge"
+  }
+  assert {
+    condition     = anytrue([for f in data.aws_ami.machine_image_official[0].filter : f.name == "architecture" && contains(f.values, "arm64")]) && anytrue([for f in data.aws_ami.machine_image_official[0].filter : f.name == "name" && contains(f.values, "CentOS Stream 9 aarch64 *")])
+    error_message = "a Graviton instance type must look up the arm64 image of its OS"
+  }
+}
+
+run "x86_64_by_default" {
+  command = plan
+  assert {
+    condition     = anytrue([for f in data.aws_ami.machine_image_official[0].filter : f.name == "architecture" && contains(f.values, "x86_64")])
+    error_message = "m4.2xlarge must look up the x86_64 image"
+  }
+}
+
 run "armory_release" {
   command = plan
   variables {
@@ -252,7 +272,7 @@ run "null_takes_the_default" {
   }
 }
 ${refused("load_balancer", '{ hostname = "Spinnaker.Example.com" }')}${refused("load_balancer", "{ deck_port = 70000 }")}${refused("load_balancer", '{ access_logs = { bucket = "Logs" } }')}${refused("spinnaker", '{ version = "2025.4.1 beta" }')}${refused("spinnaker", '{ registry = "https://ghcr.io" }')}${refused("spinnaker", '{ redis_image = "redis latest" }')}${refused("config_bucket", "{ noncurrent_version_expiration_days = 0 }")}${refused("config_bucket", '{ name = "Team_Bucket" }')}${refused("config_bucket", '{ kms_key_arn = "my-key" }')}${refused("load_balancer", '{ scheme = "public" }')}${refused("load_balancer", `{ certificate_arn = "${CERTIFICATE}" }`)}${refused("load_balancer", "{ gate_port = 80 }")}${refused("load_balancer", '{ ssl_policy = "ELBSecurityPolicy-2016-08" }')}${refused("load_balancer", "{ idle_timeout = 0 }")}${refused("spinnaker", '{ distribution = "armory" }')}${refused("spinnaker", '{ images = { gate = "gate image" } }')}${refused("spinnaker", '{ images = { jenkins = "jenkins:2" } }')}${refused("os", '"windows"')}${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
-        32,
+        34,
       );
     },
     TIMEOUT,

@@ -5,32 +5,59 @@ import type { OPERATING_SYSTEMS } from "../config/schema";
 
 export type OperatingSystem = (typeof OPERATING_SYSTEMS)[number];
 
+/** CPU architectures of the instances: EC2's names, as the AMI `architecture` filter takes them. */
+export const ARCHITECTURES = ["x86_64", "arm64"] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
 /**
- * The official images per OS: the publisher's own account and its name pattern. Sources: Canonical's
- * and Red Hat's AMI locators, centos.org/download/aws-images.
+ * Graviton (arm64) instance types: a `g` right after the generation digit (m7g, c6gn, r8gd, t4g,
+ * im4gn); every other current family is x86_64. Written without backslashes, as a Terraform regex too.
  */
-export const OFFICIAL_IMAGES: Record<OperatingSystem, { owner: string; namePattern: string; rootDeviceName: string }> =
-  {
-    ubuntu: {
-      owner: "099720109477",
-      namePattern: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*",
-      rootDeviceName: "/dev/sda1",
+export const GRAVITON_TYPE_PATTERN = "^[a-z]+[0-9]+g[a-z]*[.]";
+
+/** The architecture of an instance type, or a Terraform expression choosing it from a variable. */
+export function architectureOf(instanceType: string): Architecture {
+  if (!Token.isUnresolved(instanceType)) {
+    return new RegExp(GRAVITON_TYPE_PATTERN).test(instanceType) ? "arm64" : "x86_64";
+  }
+  return Token.asString(
+    Fn.conditional(Fn.can(Fn.regex(GRAVITON_TYPE_PATTERN, instanceType)), "arm64", "x86_64"),
+  ) as Architecture;
+}
+
+/**
+ * The official images per OS: the publisher's own account and its name pattern per architecture.
+ * Sources: Canonical's and Red Hat's AMI locators, centos.org/download/aws-images.
+ */
+export const OFFICIAL_IMAGES: Record<
+  OperatingSystem,
+  { owner: string; namePattern: Record<Architecture, string>; rootDeviceName: string }
+> = {
+  ubuntu: {
+    owner: "099720109477",
+    namePattern: {
+      x86_64: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*",
+      arm64: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-*",
     },
-    rhel: {
-      owner: "309956199498",
-      namePattern: "RHEL-9.*_HVM-*-x86_64-*-Hourly2-GP3",
-      rootDeviceName: "/dev/sda1",
-    },
-    centos: {
-      owner: "125523088429",
-      namePattern: "CentOS Stream 9 x86_64 *",
-      rootDeviceName: "/dev/sda1",
-    },
-  };
+    rootDeviceName: "/dev/sda1",
+  },
+  rhel: {
+    owner: "309956199498",
+    namePattern: { x86_64: "RHEL-9.*_HVM-*-x86_64-*-Hourly2-GP3", arm64: "RHEL-9.*_HVM-*-arm64-*-Hourly2-GP3" },
+    rootDeviceName: "/dev/sda1",
+  },
+  centos: {
+    owner: "125523088429",
+    namePattern: { x86_64: "CentOS Stream 9 x86_64 *", arm64: "CentOS Stream 9 aarch64 *" },
+    rootDeviceName: "/dev/sda1",
+  },
+};
 
 export interface MachineImageProps {
   /** The OS, or a Terraform string holding one (a module's `os` input): the lookup then selects by it. */
   readonly os: OperatingSystem;
+  /** The instances' architecture (`architectureOf` the instance type). @default "x86_64" */
+  readonly architecture?: Architecture;
   /**
    * An explicit AMI id, or a Terraform string that may be null (a variable): when it is null at plan
    * time the newest official image of `os` is used.
@@ -59,7 +86,8 @@ export class MachineImage extends Construct {
 
   constructor(scope: Construct, id: string, props: MachineImageProps) {
     super(scope, id);
-    const image = Token.isUnresolved(props.os) ? selectedImage(props.os) : OFFICIAL_IMAGES[props.os];
+    const architecture = props.architecture ?? "x86_64";
+    const image = officialImage(props.os, architecture);
     const explicit = props.amiId;
     const explicitRootDevice =
       props.rootDeviceName !== undefined && Token.isUnresolved(props.rootDeviceName)
@@ -76,7 +104,7 @@ export class MachineImage extends Construct {
       owners: [image.owner],
       filter: [
         { name: "name", values: [image.namePattern] },
-        { name: "architecture", values: ["x86_64"] },
+        { name: "architecture", values: [architecture] },
         { name: "virtualization-type", values: ["hvm"] },
         { name: "root-device-type", values: ["ebs"] },
       ],
@@ -98,9 +126,27 @@ export class MachineImage extends Construct {
   }
 }
 
-/** The official image of an OS known only at plan time: a lookup in the same table, by Terraform. */
-function selectedImage(os: string): (typeof OFFICIAL_IMAGES)[OperatingSystem] {
-  const field = (name: keyof (typeof OFFICIAL_IMAGES)[OperatingSystem]) =>
-    Token.asString(Fn.lookup(Object.fromEntries(Object.entries(OFFICIAL_IMAGES).map(([o, i]) => [o, i[name]])), os));
-  return { owner: field("owner"), namePattern: field("namePattern"), rootDeviceName: field("rootDeviceName") };
+/**
+ * The official image of an OS and architecture: from the table when both are known, else a lookup
+ * in the same table by Terraform (a module's `os`, a stack's `instance_type`).
+ */
+function officialImage(os: OperatingSystem, architecture: Architecture) {
+  if (!Token.isUnresolved(os) && !Token.isUnresolved(architecture)) {
+    const image = OFFICIAL_IMAGES[os];
+    return { owner: image.owner, namePattern: image.namePattern[architecture], rootDeviceName: image.rootDeviceName };
+  }
+  const byOs = (pick: (image: (typeof OFFICIAL_IMAGES)[OperatingSystem]) => string) =>
+    Token.isUnresolved(os)
+      ? Token.asString(Fn.lookup(Object.fromEntries(Object.entries(OFFICIAL_IMAGES).map(([o, i]) => [o, pick(i)])), os))
+      : pick(OFFICIAL_IMAGES[os]);
+  const patterns = Object.fromEntries(
+    Object.entries(OFFICIAL_IMAGES).flatMap(([o, i]) =>
+      Object.entries(i.namePattern).map(([arch, pattern]) => [`${o}/${arch}`, pattern]),
+    ),
+  );
+  return {
+    owner: byOs((i) => i.owner),
+    namePattern: Token.asString(Fn.lookup(patterns, Fn.join("/", [os, architecture]))),
+    rootDeviceName: byOs((i) => i.rootDeviceName),
+  };
 }

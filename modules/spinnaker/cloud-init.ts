@@ -138,7 +138,12 @@ const INSTALL_SSM_AGENT = `#!/bin/bash
 # Installs the SSM agent of this instance's region (Session Manager is the way in; SSH is closed).
 set -euo pipefail
 region=$(${METADATA_PATH} placement/region)
-dnf install -y "https://s3.$region.amazonaws.com/amazon-ssm-$region/latest/linux_amd64/amazon-ssm-agent.rpm"
+# AWS names the agent's builds linux_amd64 and linux_arm64 (Graviton).
+case "$(uname -m)" in
+  aarch64) arch=arm64 ;;
+  *) arch=amd64 ;;
+esac
+dnf install -y "https://s3.$region.amazonaws.com/amazon-ssm-$region/latest/linux_$arch/amazon-ssm-agent.rpm"
 `;
 
 // The instance profile's credentials can lag the instance's start by a few seconds, so the sync retries.

@@ -7,7 +7,7 @@ import type { Construct } from "constructs";
 import { CONFIG_PREFIX, type Deployment, KAYENTA_PREFIX, OPERATING_SYSTEMS } from "../config/schema";
 import { InstanceRole } from "../constructs/instance-role";
 import { SpinnakerLaunchTemplate, type UserDataChoice } from "../constructs/launch-template";
-import { MachineImage, type OperatingSystem } from "../constructs/machine-image";
+import { architectureOf, MachineImage, type OperatingSystem } from "../constructs/machine-image";
 import { SecureBucket } from "../constructs/secure-bucket";
 import { ServerGroup } from "../constructs/server-group";
 import { SpinnakerConfiguration } from "../constructs/spinnaker-configuration";
@@ -218,6 +218,7 @@ export function machineImage(scope: Construct, settings: Deployment): MachineIma
   const { instance } = settings;
   return new MachineImage(scope, "MachineImage", {
     os: instance.os,
+    architecture: architectureOf(instance.type),
     amiId: instance.amiId,
     rootDeviceName: instance.rootDeviceName,
   });
