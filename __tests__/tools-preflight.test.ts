@@ -1,15 +1,35 @@
 /**
  * The tools tier's global setup on a machine without its tools: one error naming every missing
- * tool and how to get it, before any test runs (here: a PATH that holds nothing).
+ * tool and how to get it, before any test runs (here: a PATH and a provider mirror that hold nothing).
  */
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { mirrorHasProvider } from "./tools/harness";
 import { checkTools } from "./tools/preflight";
 
+const empty = () => mkdtempSync(join(tmpdir(), "spinnaker-empty-"));
+
 test("names every missing tool at once, with how to install it", () => {
-  const empty = mkdtempSync(join(tmpdir(), "spinnaker-empty-path-"));
-  expect(() => checkTools({ PATH: empty })).toThrow(
-    /cannot run; it needs:\n {2}- terraform .*\n {2}- cloud-init: apt-get install -y cloud-init\n {2}- shellcheck: apt-get install -y shellcheck\n {2}- docker-compose or the docker compose plugin: apt-get install -y docker-compose/,
+  const mirror = empty();
+  expect(() => checkTools({ PATH: empty(), TF_PLUGIN_MIRROR: mirror })).toThrow(
+    new RegExp(
+      "cannot run; it needs:\\n {2}- terraform .*\\n {2}- cloud-init: apt-get install -y cloud-init\\n {2}- shellcheck: apt-get install -y shellcheck\\n {2}- docker-compose or the docker compose plugin: apt-get install -y docker-compose\\n {2}- hashicorp/aws 5\\.100\\.0 in a filesystem mirror at " +
+        mirror,
+    ),
   );
+});
+
+test("a mirror counts in either layout Terraform reads: unpacked, or packed by `terraform providers mirror`", () => {
+  const unpacked = empty();
+  mkdirSync(join(unpacked, "registry.terraform.io", "hashicorp", "aws", "5.100.0", "linux_amd64"), { recursive: true });
+  const packed = empty();
+  mkdirSync(join(packed, "registry.terraform.io", "hashicorp", "aws"), { recursive: true });
+  writeFileSync(
+    join(packed, "registry.terraform.io", "hashicorp", "aws", "terraform-provider-aws_5.100.0_linux_amd64.zip"),
+    "",
+  );
+  const other = empty();
+  mkdirSync(join(other, "registry.terraform.io", "hashicorp", "aws", "5.99.0"), { recursive: true });
+  expect([unpacked, packed, other].map(mirrorHasProvider)).toEqual([true, true, false]);
 });

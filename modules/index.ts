@@ -12,7 +12,13 @@ export type { Configuration, Environment } from "./config/load";
 export { ENVIRONMENT_OVERRIDES, loadConfiguration, loadConfigurationObject, loadSettings } from "./config/load";
 export { DEFAULT_CONFIG_FILE, readConfiguration, readSettings } from "./config/read";
 export type { Config, Deployment, Settings, SpinnakerService } from "./config/schema";
-export { DEFAULT_OSS_VERSION, DEFAULT_REGISTRY, OPERATING_SYSTEMS, SPINNAKER_SERVICES } from "./config/schema";
+export {
+  DEFAULT_OSS_VERSION,
+  DEFAULT_REGISTRY,
+  OPERATING_SYSTEMS,
+  partitionOf,
+  SPINNAKER_SERVICES,
+} from "./config/schema";
 // The building blocks the topologies are made of.
 export { InstanceRole, type InstanceRoleProps } from "./constructs/instance-role";
 export { InterserviceLoadBalancer, type InterserviceLoadBalancerProps } from "./constructs/interservice-load-balancer";
@@ -21,7 +27,14 @@ export {
   type SpinnakerLaunchTemplateProps,
   type UserDataChoice,
 } from "./constructs/launch-template";
-export { MachineImage, type MachineImageProps, type OperatingSystem } from "./constructs/machine-image";
+export {
+  ARCHITECTURES,
+  type Architecture,
+  architectureOf,
+  MachineImage,
+  type MachineImageProps,
+  type OperatingSystem,
+} from "./constructs/machine-image";
 export { ManagedAccountRole, type ManagedAccountRoleProps } from "./constructs/managed-account-role";
 export { ManagedRedis, type ManagedRedisProps } from "./constructs/managed-redis";
 export { SecureBucket, type SecureBucketProps } from "./constructs/secure-bucket";
@@ -35,7 +48,10 @@ export { ServerGroup, type ServerGroupProps } from "./constructs/server-group";
 export { SpinnakerConfiguration, type SpinnakerConfigurationProps } from "./constructs/spinnaker-configuration";
 export { UserFacingLoadBalancer, type UserFacingLoadBalancerProps } from "./constructs/user-facing-load-balancer";
 export { ConfigError } from "./errors";
+// Types the props above use.
+export type { ServiceSpec } from "./spinnaker/services";
 export { HighAvailabilityStack } from "./stacks/high-availability-stack";
+export type { TopologyRequirements } from "./stacks/spinnaker-stack";
 export {
   REQUIRED_AWS_PROVIDER,
   REQUIRED_TERRAFORM,
@@ -44,6 +60,8 @@ export {
 } from "./stacks/spinnaker-stack";
 export { StandaloneStack } from "./stacks/standalone-stack";
 export { StateStack } from "./stacks/state-stack";
+export type { StackVariables } from "./stacks/variables";
+export type { Condition } from "./terraform-values";
 // The topologies, as constructs for a stack of your own (which brings the provider and backend).
 export { HighAvailabilitySpinnaker, type HighAvailabilitySpinnakerProps } from "./topologies/high-availability";
 export { StandaloneSpinnaker, type StandaloneSpinnakerProps } from "./topologies/standalone";

@@ -54,6 +54,10 @@ test.each([
   ["t4g.xlarge", "arm64"],
   ["im4gn.large", "arm64"],
   ["g5g.xlarge", "arm64"],
+  ["a1.large", "arm64"],
+  ["p6e-gb200.36xlarge", "arm64"],
+  ["g6e.xlarge", "x86_64"],
+  ["m7i-flex.large", "x86_64"],
 ])("%s is %s", (type, architecture) => {
   expect(architectureOf(type)).toBe(architecture);
 });
@@ -66,7 +70,7 @@ test("an instance type known only at plan time chooses the architecture in Terra
     }),
   );
   const lookup = Object.values(json.data.aws_ami)[0] as { filter: { name: string; values: string[] }[] };
-  const architecture = 'can(regex("^[a-z]+[0-9]+g[a-z]*[.]", var.instance_type)) ? "arm64" : "x86_64"';
+  const architecture = 'can(regex("^([a-z]+[0-9]+g[a-z]*|a1|p6e-gb200)[.]", var.instance_type)) ? "arm64" : "x86_64"';
   expect(lookup.filter.find((f) => f.name === "architecture")?.values).toEqual([`\${${architecture}}`]);
 });
 

@@ -168,6 +168,13 @@ describe("settings-local.js sets deck's AWS defaults", () => {
     expect(settings.providers.aws.defaults).toEqual({ account: "prod", region: "us-west-2", iamRole: "BaseIAMRole" });
   });
 
+  test("in the first account's first region when it names regions", () => {
+    const settings = deckSettings({
+      awsAccounts: [{ name: "prod", accountId: "012345678901", roleName: "spinnakerManaged", regions: ["eu-west-1"] }],
+    });
+    expect(settings.providers.aws.defaults).toMatchObject({ account: "prod", region: "eu-west-1" });
+  });
+
   test("leaves them alone without a managed AWS account", () => {
     expect(deckSettings({}).providers.aws.defaults).toEqual({
       account: "test",
@@ -236,6 +243,12 @@ describe("canary analysis (kayenta)", () => {
       defaultJudge: "NetflixACAJudge-v1.0",
     });
     expect(canary({ kayenta: false }).featureDisabled).toBe(true);
+    // orca registers its canary stages only with kayenta.enabled (orca.yml has it off).
+    expect(profile("orca-local.yml", { kayenta: true }).kayenta).toEqual({
+      enabled: true,
+      baseUrl: "http://localhost:8090",
+    });
+    expect(profile("orca-local.yml", { kayenta: false }).kayenta.enabled).toBe(false);
     // gate serves canary configurations only with canaryConfigStore (deck-kayenta's README).
     expect(profile("spinnaker-local.yml", { kayenta: true }).services.kayenta).toMatchObject({
       enabled: true,

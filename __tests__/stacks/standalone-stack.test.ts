@@ -109,6 +109,7 @@ describe("the stand-alone topology", () => {
         "config/front50-local.yml",
         "config/gate-local.yml",
         "config/igor-local.yml",
+        "config/orca-local.yml",
         "config/settings-local.js",
         "config/spinnaker-local.yml",
       ].sort(),

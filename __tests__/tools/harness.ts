@@ -4,12 +4,23 @@
  * tool fails the tier with what to install instead of letting it pass.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const PROVIDER_VERSION = "5.100.0";
 export const MIRROR = process.env.TF_PLUGIN_MIRROR ?? "/opt/tf-plugins";
+
+/**
+ * Whether a filesystem mirror holds the provider, in either layout Terraform reads: unpacked
+ * (`.../hashicorp/aws/<version>/<os_arch>/`) or packed, as `terraform providers mirror` writes it
+ * (`.../hashicorp/aws/terraform-provider-aws_<version>_<os_arch>.zip`).
+ */
+export function mirrorHasProvider(mirror: string): boolean {
+  const dir = join(mirror, "registry.terraform.io", "hashicorp", "aws");
+  if (existsSync(join(dir, PROVIDER_VERSION))) return true;
+  return existsSync(dir) && readdirSync(dir).some((f) => f.startsWith(`terraform-provider-aws_${PROVIDER_VERSION}_`));
+}
 
 export interface Run {
   status: number | null;
@@ -58,10 +69,9 @@ export function tempDir(prefix: string): string {
 
 /** A Terraform CLI configuration that installs providers only from the local mirror. */
 export function terraformEnvironment(dir: string): NodeJS.ProcessEnv {
-  const providerDir = join(MIRROR, "registry.terraform.io", "hashicorp", "aws", PROVIDER_VERSION);
-  if (!existsSync(providerDir)) {
+  if (!mirrorHasProvider(MIRROR)) {
     throw new Error(
-      `The Terraform tier needs hashicorp/aws ${PROVIDER_VERSION} in a filesystem mirror; ${providerDir} does not exist. Set TF_PLUGIN_MIRROR to the mirror's directory.`,
+      `The Terraform tier needs hashicorp/aws ${PROVIDER_VERSION} in a filesystem mirror; ${MIRROR} has none. Set TF_PLUGIN_MIRROR to the mirror's directory.`,
     );
   }
   const config = join(dir, "terraform.rc");

@@ -4,9 +4,7 @@
  * time. `docker compose` (the v2 plugin) stands in for `docker-compose`.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { composeCommand, MIRROR, PROVIDER_VERSION } from "./harness";
+import { composeCommand, mirrorHasProvider, PROVIDER_VERSION } from "./harness";
 
 function works(command: string, args: string[], env: NodeJS.ProcessEnv): boolean {
   const result = spawnSync(command, args, { encoding: "utf8", env });
@@ -27,10 +25,10 @@ export function checkTools(env: NodeJS.ProcessEnv): void {
   if (composeCommand(env) === undefined) {
     missing.push("docker-compose or the docker compose plugin: apt-get install -y docker-compose");
   }
-  const provider = join(MIRROR, "registry.terraform.io", "hashicorp", "aws", PROVIDER_VERSION);
-  if (!existsSync(provider)) {
+  const mirror = env.TF_PLUGIN_MIRROR ?? "/opt/tf-plugins";
+  if (!mirrorHasProvider(mirror)) {
     missing.push(
-      `hashicorp/aws ${PROVIDER_VERSION} in a filesystem mirror at ${MIRROR} (TF_PLUGIN_MIRROR): on a machine with network, \`terraform providers mirror ${MIRROR}\` in a directory whose configuration requires hashicorp/aws = ${PROVIDER_VERSION}`,
+      `hashicorp/aws ${PROVIDER_VERSION} in a filesystem mirror at ${mirror} (TF_PLUGIN_MIRROR): on a machine with network, \`terraform providers mirror ${mirror}\` in a directory whose configuration requires hashicorp/aws = ${PROVIDER_VERSION}`,
     );
   }
   if (missing.length > 0) {

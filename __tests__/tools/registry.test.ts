@@ -458,7 +458,7 @@ run "accounts" {
     error_message = "create_role must create that account's role"
   }
   assert {
-    condition     = strcontains(aws_s3_object.configuration_file_settings_local_js.content, "})(\\"prod\\", \\"us-west-2\\");")
+    condition     = strcontains(aws_s3_object.configuration_file_settings_local_js.content, "})(\\"prod\\", \\"eu-west-1\\");")
     error_message = "deck's AWS defaults must be the first account and the region: \${aws_s3_object.configuration_file_settings_local_js.content}"
   }
 }

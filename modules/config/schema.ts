@@ -552,12 +552,13 @@ export function partitionOf(region: string): string {
  */
 export type Deployment = Omit<Settings, "network"> & {
   /**
-   * A module's `accounts` input (`var.accounts`, a Terraform value), which stands for
+   * The HCL reference to a module's `accounts` input (`var.accounts`), which stands for
    * `spinnaker.accounts` there: the profile, permissions and managed role follow it at plan time.
-   * @default - none: a stack's accounts are `spinnaker.accounts`
+   * Set by the stacks for their modules only. @default - none: a stack's accounts are `spinnaker.accounts`
+   * @internal
    */
   readonly accountsInput?: string;
-  /** A module's `ci` input (`var.ci`), standing for `spinnaker.ci`. @default - none */
+  /** The HCL reference to a module's `ci` input (`var.ci`), standing for `spinnaker.ci`. @default - none @internal */
   readonly ciInput?: string;
   readonly network: Settings["network"] & {
     readonly vpcId: string;

@@ -10,10 +10,11 @@ export const ARCHITECTURES = ["x86_64", "arm64"] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
 /**
- * Graviton (arm64) instance types: a `g` right after the generation digit (m7g, c6gn, r8gd, t4g,
- * im4gn); every other current family is x86_64. Written without backslashes, as a Terraform regex too.
+ * arm64 instance types: Graviton families with a `g` right after the generation digit (m7g, c6gn,
+ * r8gd, t4g, im4gn), the first Graviton (a1) and Grace (p6e-gb200). Written without backslashes, as
+ * a Terraform regex too.
  */
-export const GRAVITON_TYPE_PATTERN = "^[a-z]+[0-9]+g[a-z]*[.]";
+export const GRAVITON_TYPE_PATTERN = "^([a-z]+[0-9]+g[a-z]*|a1|p6e-gb200)[.]";
 
 /** The architecture of an instance type, or a Terraform expression choosing it from a variable. */
 export function architectureOf(instanceType: string): Architecture {

@@ -71,6 +71,8 @@ export interface ProfileOptions {
    * Terraform value. @default - the first of `awsAccounts`
    */
   readonly defaultAwsAccountJson?: string;
+  /** deck's default AWS region: the first account's first region, else the deployment's. @default - from `awsAccounts` */
+  readonly defaultAwsRegion?: string;
   /** Jenkins masters igor polls. @default - none */
   readonly jenkinsMasters?: readonly JenkinsMasterProfile[];
   /** `igor-local.yml` as Terraform renders it from a module's `ci` input. @default - rendered here */
@@ -97,7 +99,8 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
   // gate proxies canary configurations to kayenta only with this (deck-kayenta's README).
   services.kayenta.canaryConfigStore = kayenta;
   // igor always runs: gate and fiat read services.igor.enabled (GateConfig, fiat's ResourcesConfig),
-  // echo and orca igor.enabled with igor.base-url (their IgorConfig); all default to off.
+  // echo and orca igor.enabled with igor.base-url (their IgorConfig); gate, fiat and echo default
+  // to off (orca.yml already has igor on).
   services.igor.enabled = true;
 
   const files: Record<string, unknown> = {
@@ -138,6 +141,8 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
       },
     },
     "clouddriver-local.yml": o.clouddriverProfile ?? clouddriverProfile(o),
+    // orca registers its canary stages only with kayenta.enabled, off in orca.yml.
+    "orca-local.yml": { kayenta: { enabled: kayenta, baseUrl: services.kayenta.baseUrl } },
     "igor-local.yml": o.igorProfile ?? igorProfile(o.jenkinsMasters ?? []),
     // Settings that only non-polling clouddriver nodes load (the 2017 installer's profile); the
     // compose project includes it there and sets the same switch in the environment.
@@ -163,7 +168,7 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
     "  var providers = (window.spinnakerSettings.providers = window.spinnakerSettings.providers || {});",
     "  var aws = (providers.aws = providers.aws || {});",
     "  aws.defaults = Object.assign({}, aws.defaults, { account: account, region: region });",
-    `})(${o.defaultAwsAccountJson ?? JSON.stringify(o.awsAccounts[0]?.name ?? null)}, ${JSON.stringify(o.region)});`,
+    `})(${o.defaultAwsAccountJson ?? JSON.stringify(o.awsAccounts[0]?.name ?? null)}, ${JSON.stringify(o.defaultAwsRegion ?? o.awsAccounts[0]?.regions[0] ?? o.region)});`,
     "",
   ].join("\n");
   return rendered;

@@ -39,6 +39,8 @@ export interface ManagedAccounts {
   readonly rolesToCreate: readonly RoleToCreate[];
   /** The first AWS account's name as a JSON literal (`"prod"`, or `null` without one), for deck. */
   readonly defaultAwsAccountJson: string;
+  /** deck's default AWS region: the first account's first region, else the deployment's. */
+  readonly defaultAwsRegion?: string;
   /**
    * `clouddriver-local.yml` as Terraform renders it from a module's input; undefined for a stack,
    * whose profile is rendered in TypeScript from the configuration.
@@ -94,6 +96,7 @@ function fromInput(scope: Construct, accounts: string, previousIds: readonly str
   kubeconfig_object_arns = [for k in ${accounts}.kubernetes : "arn:${partition}:s3:::${interpolate('trimprefix(k.kubeconfig_s3_uri, "s3://")')}" if k.kubeconfig_s3_uri != null]
   role_to_create = one([for a in ${accounts}.aws : a if a.create_role])
   default_aws_account = try(${accounts}.aws[0].name, null)
+  default_aws_region = try(${accounts}.aws[0].regions[0], ${region})
   clouddriver_profile = yamlencode({
     aws = {
       enabled = length(${accounts}.aws) > 0
@@ -135,6 +138,7 @@ function fromInput(scope: Construct, accounts: string, previousIds: readonly str
     kubeconfigSecretArns: Token.asList(attribute("kubeconfig_secret_arns")),
     kubeconfigObjectArns: Token.asList(attribute("kubeconfig_object_arns")),
     defaultAwsAccountJson: Token.asString(Fn.jsonencode(attribute("default_aws_account"))),
+    defaultAwsRegion: Token.asString(attribute("default_aws_region")),
     rolesToCreate: [
       {
         id: "ManagedAccountRole",

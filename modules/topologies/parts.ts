@@ -89,6 +89,7 @@ export function spinnakerConfiguration(
         kubernetesAccounts: spinnaker.accounts.kubernetes,
         clouddriverProfile: accounts.clouddriverProfile,
         defaultAwsAccountJson: accounts.defaultAwsAccountJson,
+        defaultAwsRegion: accounts.defaultAwsRegion,
         jenkinsMasters: ci.jenkinsMasters,
         igorProfile: ci.igorProfile,
       }),
