@@ -162,7 +162,7 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
     // metrics accounts); feature.canary would only register the retired Netflix ACA stage.
     `window.spinnakerSettings.canary = Object.assign({}, window.spinnakerSettings.canary, ${canarySettings(o, kayenta)});`,
     // deck's AWS defaults (IAWSProviderSettings.defaults, deck's aws.settings.ts) are `test` and
-    // us-east-1 otherwise: the first managed account, and the deployment's region.
+    // us-east-1 otherwise: the first managed account, in its first region (else the deployment's).
     "(function (account, region) {",
     "  if (account === null) return;",
     "  var providers = (window.spinnakerSettings.providers = window.spinnakerSettings.providers || {});",
