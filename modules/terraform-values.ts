@@ -4,7 +4,8 @@
  * stays literal, and writes the Terraform expression only when a value is known only at plan time
  * (not at synthesis).
  */
-import { Fn, type IResolvable, Op, Token } from "cdktf";
+import { Fn, type IResolvable, Op, TerraformLocal, Token } from "cdktf";
+import type { Construct } from "constructs";
 
 /** A condition: a boolean, or a Terraform boolean expression. */
 export type Condition = boolean | IResolvable;
@@ -70,4 +71,24 @@ export function concatLists(...lists: string[][]): string[] {
 /** `length(list) >= 1` (cdktf writes a literal 0 operand as `undefined`). */
 export function nonEmpty(list: string[]): Condition {
   return Token.isUnresolved(list) ? Op.gte(Fn.lengthOf(list), 1) : list.length > 0;
+}
+
+/** `${expression}`: a Terraform interpolation, for values written in HCL. */
+export function interpolate(expression: string): string {
+  return `\${${expression}}`;
+}
+
+/** An HCL object expression whose null attributes are dropped, as the TypeScript renderers omit them. */
+export function withoutNullAttributes(attributes: string): string {
+  return `{ for key, value in {${attributes}} : key => value if value != null }`;
+}
+
+/**
+ * A local value (`local.<name>`) holding an HCL object expression that a module computes from its
+ * inputs, and an accessor for its attributes.
+ */
+export function hclLocal(scope: Construct, id: string, name: string, hcl: string): (attribute: string) => IResolvable {
+  const local = new TerraformLocal(scope, id, interpolate(hcl));
+  local.overrideLogicalId(name);
+  return (attribute) => Fn.lookupNested(local.expression, [attribute]);
 }

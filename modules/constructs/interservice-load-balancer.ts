@@ -63,7 +63,9 @@ export class InterserviceLoadBalancer extends Construct {
     });
 
     const running = props.services.filter((service) => service.when !== false);
-    this.targetGroups = running.map((service) => {
+    // Each running service's group and its ARN: with a count the group is a list of one or none,
+    // and its ARN is read only while it exists.
+    const groups = running.map((service) => {
       const count = service.when === undefined ? undefined : countWhen(service.when);
       const targetGroup = serviceTargetGroup(
         this,
@@ -73,7 +75,6 @@ export class InterserviceLoadBalancer extends Construct {
         withTags(props.tags, { Name: `${props.name}-${service.name}` }),
       );
       targetGroup.count = count;
-      // With a count the group is a list of one or none: its ARN is read only while it exists.
       const arn = count === undefined ? targetGroup.arn : Token.asString(Fn.lookupNested(targetGroup, ["0", "arn"]));
       new LbListener(this, `${service.name}Listener`, {
         count,
@@ -85,14 +86,9 @@ export class InterserviceLoadBalancer extends Construct {
         defaultAction: [{ type: "forward", targetGroupArn: arn }],
         tags: props.tags,
       });
-      return targetGroup;
+      return { targetGroup, arn, when: service.when ?? true };
     });
-    this.targetGroupArns = concatLists(
-      ...running.map((service, i) => {
-        const targetGroup = this.targetGroups[i];
-        if (service.when === undefined || service.when === true) return [targetGroup.arn];
-        return pickList(service.when, [Token.asString(Fn.lookupNested(targetGroup, ["0", "arn"]))], []);
-      }),
-    );
+    this.targetGroups = groups.map((g) => g.targetGroup);
+    this.targetGroupArns = concatLists(...groups.map((g) => pickList(g.when, [g.arn], [])));
   }
 }

@@ -7,7 +7,7 @@
 
 import { Fn, Token } from "cdktf";
 import { KAYENTA_PREFIX, type SpinnakerService } from "../config/schema";
-import { type Condition, given } from "../terraform-values";
+import { type Condition, given, interpolate } from "../terraform-values";
 import { SERVICES } from "./services";
 import { toYaml } from "./yaml";
 
@@ -235,12 +235,12 @@ export function managedRoleArn(partition: string, accountId: string, roleName: s
 
 /** deck-kayenta's settings as a JavaScript object literal (values may be Terraform interpolations). */
 function canarySettings(o: ProfileOptions, kayenta: boolean | string): string {
-  const metrics = prometheusAccount(o);
+  const metrics = hasMetricsAccount(o);
   return [
     "{ ",
     `featureDisabled: !${kayenta}, stagesEnabled: ${kayenta}, templatesEnabled: ${kayenta}, `,
     `storageAccountName: ${JSON.stringify(CANARY_STORAGE_ACCOUNT)}, `,
-    `metricsAccountName: ${metrics.present === true ? JSON.stringify(METRICS_ACCOUNT) : metrics.present === false ? "undefined" : `${metrics.present} ? ${JSON.stringify(METRICS_ACCOUNT)} : undefined`}, `,
+    `metricsAccountName: ${metrics === true ? JSON.stringify(METRICS_ACCOUNT) : metrics === false ? "undefined" : `${metrics} ? ${JSON.stringify(METRICS_ACCOUNT)} : undefined`}, `,
     `metricStore: "prometheus", defaultJudge: "NetflixACAJudge-v1.0"`,
     " }",
   ].join("");
@@ -250,27 +250,27 @@ const CANARY_STORAGE_ACCOUNT = "canary-storage";
 const METRICS_ACCOUNT = "metrics";
 
 /** Whether kayenta has a metrics account: a boolean, or a Terraform condition as text. */
-function prometheusAccount(o: ProfileOptions): { present: boolean | string } {
-  if (o.prometheusUrl === undefined) return { present: false };
-  return { present: Token.isUnresolved(o.prometheusUrl) ? Token.asString(given(o.prometheusUrl)) : true };
+function hasMetricsAccount(o: ProfileOptions): boolean | string {
+  const url = given(o.prometheusUrl);
+  return typeof url === "boolean" ? url : Token.asString(url);
 }
 
 function kayentaProfile(o: ProfileOptions): Record<string, unknown> {
-  const metrics = prometheusAccount(o);
+  const metrics = hasMetricsAccount(o);
   return {
     kayenta: {
-      ...(metrics.present === false
+      ...(metrics === false
         ? {}
         : {
             // kayenta's PrometheusConfiguration loads only when enabled; a module's URL may be null.
             prometheus: {
-              enabled: metrics.present,
+              enabled: metrics,
               accounts: [
                 {
                   name: METRICS_ACCOUNT,
                   endpoint: {
                     baseUrl:
-                      metrics.present === true
+                      metrics === true
                         ? o.prometheusUrl
                         : Token.asString(Fn.coalesce([o.prometheusUrl, "http://localhost:9090"])),
                   },
@@ -308,6 +308,16 @@ export function secretsManagerReference(
   // An ARN Terraform only knows at apply time cannot be split here: its region must be given.
   const region = options.region ?? secretArn.split(":")[3];
   return `encrypted:secrets-manager!r:${region}!s:${secretArn}${options.jsonKey ? `!k:${options.jsonKey}` : ""}`;
+}
+
+/**
+ * `secretsManagerReference` of a secret ARN that an HCL expression holds (inside a module's
+ * for-expression), in the secret's own region: the ARN's fourth field.
+ */
+export function secretsManagerReferenceHcl(arnExpression: string): string {
+  return secretsManagerReference(interpolate(arnExpression), {
+    region: interpolate(`split(":", ${arnExpression})[3]`),
+  });
 }
 
 /**

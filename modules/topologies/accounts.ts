@@ -4,13 +4,14 @@
  * from the configuration and writes literals; a module takes them as its `accounts` input and lets
  * Terraform derive the same values at plan time (`local.managed_accounts`).
  */
-import { Fn, Op, TerraformLocal, TerraformStack, Token } from "cdktf";
+import { Fn, Op, TerraformStack, Token } from "cdktf";
 import type { Construct } from "constructs";
 import type { Deployment } from "../config/schema";
 import type { InstanceRole } from "../constructs/instance-role";
 import { ManagedAccountRole } from "../constructs/managed-account-role";
-import { managedRoleArn, s3FileReference, secretsManagerReference } from "../spinnaker/profiles";
+import { managedRoleArn, s3FileReference, secretsManagerReferenceHcl } from "../spinnaker/profiles";
 import { renamedAddress, TOPOLOGY_IDS } from "../stacks/addresses";
+import { hclLocal, interpolate, withoutNullAttributes } from "../terraform-values";
 
 /** The managed role to create in the account being deployed into. */
 export interface RoleToCreate {
@@ -37,9 +38,11 @@ export interface ManagedAccounts {
   /** Kubeconfigs kept in S3, as object ARNs. */
   readonly kubeconfigObjectArns: string[];
   readonly rolesToCreate: readonly RoleToCreate[];
-  /** The first AWS account's name as a JSON literal (`"prod"`, or `null` without one), for deck. */
-  readonly defaultAwsAccountJson: string;
-  /** deck's default AWS region: the first account's first region, else the deployment's. */
+  /**
+   * A module's first AWS account name as a JSON literal (`"prod"`, or `null` without one) and its
+   * first region (else the deployment's), for deck. @default - a stack's: derived by renderProfiles
+   */
+  readonly defaultAwsAccountJson?: string;
   readonly defaultAwsRegion?: string;
   /**
    * `clouddriver-local.yml` as Terraform renders it from a module's input; undefined for a stack,
@@ -65,7 +68,6 @@ export function managedAccounts(scope: Construct, settings: AccountSettings): Ma
     kubeconfigObjectArns: kubernetes.flatMap((k) =>
       k.kubeconfigS3Uri ? [`arn:${settings.partition}:s3:::${k.kubeconfigS3Uri.slice("s3://".length)}`] : [],
     ),
-    defaultAwsAccountJson: JSON.stringify(aws[0]?.name ?? null),
     rolesToCreate: aws
       .filter((a) => a.createRole)
       .map((a) => ({
@@ -76,9 +78,6 @@ export function managedAccounts(scope: Construct, settings: AccountSettings): Ma
       })),
   };
 }
-
-/** `${expression}`: a Terraform interpolation, for the templates written in HCL below. */
-const interpolate = (expression: string) => `\${${expression}}`;
 
 /**
  * The same values from a module's `accounts` input (`var.accounts`), as one local value. Terraform
@@ -110,27 +109,22 @@ function fromInput(scope: Construct, accounts: string, previousIds: readonly str
     }
     kubernetes = {
       enabled = length(${accounts}.kubernetes) > 0
-      accounts = [for k in ${accounts}.kubernetes : { for key, value in {
+      accounts = [for k in ${accounts}.kubernetes : ${withoutNullAttributes(`
         name = k.name
         context = k.context
         namespaces = k.namespaces
         onlySpinnakerManaged = k.only_spinnaker_managed
-        kubeconfigContents = k.kubeconfig_secret_arn == null ? null : "${secretsManagerReference(
-          interpolate("k.kubeconfig_secret_arn"),
-          { region: interpolate('split(":", k.kubeconfig_secret_arn)[3]') },
-        )}"
+        kubeconfigContents = k.kubeconfig_secret_arn == null ? null : "${secretsManagerReferenceHcl("k.kubeconfig_secret_arn")}"
         kubeconfigFile = k.kubeconfig_s3_uri == null ? null : "${s3FileReference(
           interpolate('regex("^s3://([^/]+)/", k.kubeconfig_s3_uri)[0]'),
           interpolate('regex("^s3://[^/]+/(.+)$", k.kubeconfig_s3_uri)[0]'),
           interpolate(`coalesce(k.kubeconfig_s3_region, ${region})`),
         )}"
-      } : key => value if value != null }]
+      `)}]
     }
   })
 }`;
-  const local = new TerraformLocal(scope, "ManagedAccounts", interpolate(hcl));
-  local.overrideLogicalId("managed_accounts");
-  const attribute = (name: string) => Fn.lookupNested(local.expression, [name]);
+  const attribute = hclLocal(scope, "ManagedAccounts", "managed_accounts", hcl);
   const toCreate = attribute("role_to_create");
   const ofRoleToCreate = (name: string) => Token.asString(Fn.lookupNested(toCreate, [name]));
   return {

@@ -3,10 +3,11 @@
  * and igor's profile. A stack knows them from the configuration; a module takes them as its `ci`
  * input and lets Terraform render the same profile at plan time (`local.ci`).
  */
-import { Fn, TerraformLocal, Token } from "cdktf";
+import { Token } from "cdktf";
 import type { Construct } from "constructs";
 import type { Deployment } from "../config/schema";
-import { type JenkinsMasterProfile, secretsManagerReference } from "../spinnaker/profiles";
+import { type JenkinsMasterProfile, secretsManagerReferenceHcl } from "../spinnaker/profiles";
+import { hclLocal, withoutNullAttributes } from "../terraform-values";
 
 export interface ContinuousIntegration {
   /** The Jenkins masters of a stack; a module's are in `igorProfile`. */
@@ -17,8 +18,6 @@ export interface ContinuousIntegration {
   readonly igorProfile?: string;
 }
 
-const interpolate = (expression: string) => `\${${expression}}`;
-
 export function continuousIntegration(scope: Construct, settings: Pick<Deployment, "spinnaker" | "ciInput">) {
   if (settings.ciInput === undefined) {
     const masters = settings.spinnaker.ci.jenkins;
@@ -27,31 +26,24 @@ export function continuousIntegration(scope: Construct, settings: Pick<Deploymen
       secretArns: masters.flatMap((m) => (m.passwordSecretArn ? [m.passwordSecretArn] : [])),
     } satisfies ContinuousIntegration;
   }
-  // The structure igorProfile builds, attributes left null dropped as the TypeScript omits them.
+  // The structure igorProfile builds.
   const ci = settings.ciInput;
   const hcl = `{
   secret_arns = [for m in ${ci}.jenkins : m.password_secret_arn if m.password_secret_arn != null]
   igor_profile = yamlencode({
     jenkins = {
       enabled = length(${ci}.jenkins) > 0
-      masters = [for m in ${ci}.jenkins : { for key, value in {
+      masters = [for m in ${ci}.jenkins : ${withoutNullAttributes(`
         name = m.name
         address = m.address
         username = m.username
-        password = m.password_secret_arn == null ? null : "${secretsManagerReference(
-          interpolate("m.password_secret_arn"),
-          {
-            region: interpolate('split(":", m.password_secret_arn)[3]'),
-          },
-        )}"
+        password = m.password_secret_arn == null ? null : "${secretsManagerReferenceHcl("m.password_secret_arn")}"
         csrf = m.csrf
-      } : key => value if value != null }]
+      `)}]
     }
   })
 }`;
-  const local = new TerraformLocal(scope, "ContinuousIntegration", interpolate(hcl));
-  local.overrideLogicalId("ci");
-  const attribute = (name: string) => Fn.lookupNested(local.expression, [name]);
+  const attribute = hclLocal(scope, "ContinuousIntegration", "ci", hcl);
   return {
     jenkinsMasters: [],
     secretArns: Token.asList(attribute("secret_arns")),
