@@ -68,6 +68,14 @@ export function concatLists(...lists: string[][]): string[] {
   return lists.some((list) => Token.isUnresolved(list)) ? Token.asList(Fn.concat(lists)) : lists.flat();
 }
 
+/**
+ * `value >= minimum`. A Terraform minimum goes through `tonumber()`: cdktf writes an operand without
+ * parentheses, and `a >= c ? x : y` would compare `a` with the condition.
+ */
+export function atLeast(value: IResolvable, minimum: number): Condition {
+  return Op.gte(value, Token.isUnresolved(minimum) ? Fn.tonumber(minimum) : minimum);
+}
+
 /** `length(list) >= 1` (cdktf writes a literal 0 operand as `undefined`). */
 export function nonEmpty(list: string[]): Condition {
   return Token.isUnresolved(list) ? Op.gte(Fn.lengthOf(list), 1) : list.length > 0;

@@ -1,5 +1,5 @@
 import { deepMerge, loadConfiguration, loadSettings } from "../../modules/config/load";
-import { DEFAULT_OSS_VERSION } from "../../modules/config/schema";
+import { armoryTagsDiffer, DEFAULT_OSS_VERSION, SPINNAKER_SERVICES } from "../../modules/config/schema";
 import { ConfigError } from "../../modules/errors";
 
 const STATE = "state:\n  bucket: example-terraform-state\n";
@@ -45,10 +45,25 @@ describe("defaults", () => {
   });
 
   test("open-source images come from the project's registry at the targeted release; Armory's from docker.io/armory", () => {
-    expect(settings.spinnaker.registry).toBe("us-docker.pkg.dev/spinnaker-community/docker");
+    expect(settings.spinnaker.registry).toBe("ghcr.io/spinnaker");
     expect(settings.spinnaker.version).toBe(DEFAULT_OSS_VERSION);
     const armory = load(`${STATE}spinnaker:\n  distribution: armory\n  version: 2.36.3\n`);
     expect(armory.spinnaker.registry).toBe("docker.io/armory");
+  });
+
+  test("Armory before 2.27 needs every image given; from 2.27, or with every image, one version does", () => {
+    expect(armoryTagsDiffer("2.26.6")).toBe(true);
+    expect(armoryTagsDiffer("1.9.0")).toBe(true);
+    expect(armoryTagsDiffer("2.27.0")).toBe(false);
+    expect(armoryTagsDiffer("2.36.10")).toBe(false);
+    expect(armoryTagsDiffer("3.0")).toBe(false);
+    // A build of your own is taken as given.
+    expect(armoryTagsDiffer("main-latest")).toBe(false);
+    const images = SPINNAKER_SERVICES.filter((s) => s !== "kayenta")
+      .map((s) => `    ${s}: docker.io/armory/${s}:2.26.1`)
+      .join("\n");
+    const old = load(`${STATE}spinnaker:\n  distribution: armory\n  version: 2.26.6\n  images:\n${images}\n`);
+    expect(old.spinnaker.images.clouddriver).toBe("docker.io/armory/clouddriver:2.26.1");
   });
 
   test("the state region follows the region, and the partition follows the region", () => {
@@ -213,6 +228,10 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ["loadBalancer:\n  sslPolicy: ELBSecurityPolicy-2016-08", "loadBalancer.sslPolicy: expected a TLS 1.3 policy"],
     ["spinnaker:\n  distribution: armory", "spinnaker.version: required when spinnaker.distribution is armory"],
     [
+      "spinnaker:\n  distribution: armory\n  version: 2.26.6\n  images: {gate: docker.io/armory/gate:2.26.5}",
+      "spinnaker.images: must give the image of deck, orca, clouddriver, front50, echo, igor, rosco, fiat: Armory 2.26.6 tags each service with its own version (one tag for all starts at 2.27.0)",
+    ],
+    [
       "spinnaker:\n  accounts:\n    aws: [{name: prod, accountId: 12345}]",
       "spinnaker.accounts.aws[0].accountId: expected a 12-digit AWS account id, as a quoted string, got 12345",
     ],
@@ -228,6 +247,11 @@ describe("invalid settings name the setting, the rule and the value", () => {
       "spinnaker:\n  accounts:\n    aws: [{name: a, accountId: '111111111111', createRole: true}, {name: b, accountId: '222222222222', createRole: true}]",
       "spinnaker.accounts.aws: createRole may be set on one account only: the account the stack deploys into",
     ],
+    [
+      "spinnaker:\n  bake:\n    account: prod",
+      'spinnaker.bake.account: must name one of spinnaker.accounts.aws (none configured): orca bakes in a managed account, got "prod"',
+    ],
+    ["spinnaker:\n  bake:\n    baseImages: {windows: ami-0123456789abcdef0}", "spinnaker.bake.baseImages"],
     [
       "configBucket:\n  name: My_Bucket",
       'configBucket.name: expected an S3 bucket name (3-63 of a-z 0-9 . -), got "My_Bucket"',

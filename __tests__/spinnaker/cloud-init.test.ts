@@ -5,7 +5,7 @@ const options: UserDataOptions = {
   os: "ubuntu",
   role: "polling",
   compose: "name: spinnaker\nservices: {}\n",
-  memoryShares: { clouddriver: 8, deck: 1 },
+  memoryBudget: { clouddriver: { minimumMiB: 1024, weight: 8 }, deck: { minimumMiB: 500, weight: 1 } },
   configPrefix: "config",
 };
 
@@ -71,11 +71,13 @@ test("the bucket name comes from the instance tag through IMDSv2, not the user d
   expect(fileAt(config, "/etc/default/spinnaker")).toContain("SPINNAKER_ROLE=polling");
 });
 
-test("compose-env takes the images from the configuration and gives each container its weighted share", () => {
+test("compose-env gives each container its minimum and its weighted share of the rest", () => {
   const script = fileAt(render().config, "/opt/spinnaker/bin/compose-env");
   expect(script).toContain("cat /opt/spinnaker/config/compose.env");
-  expect(script).toContain('echo "CLOUDDRIVER_MEMORY=$((available_kib * 8 / 9))k"');
-  expect(script).toContain('echo "DECK_MEMORY=$((available_kib * 1 / 9))k"');
+  // Above 1 GiB for the OS and the 1524 MiB of both minimums.
+  expect(script).toContain(`spare_kib=$((total_kib - ${1024 * 1024} - ${1524 * 1024}))`);
+  expect(script).toContain(`echo "CLOUDDRIVER_MEMORY=$((${1024 * 1024} + spare_kib * 8 / 9))k"`);
+  expect(script).toContain(`echo "DECK_MEMORY=$((${500 * 1024} + spare_kib * 1 / 9))k"`);
 });
 
 test("scripts are executable, everything else is not", () => {

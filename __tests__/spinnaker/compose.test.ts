@@ -3,7 +3,6 @@ import {
   type ComposeOptions,
   composeEnvironment,
   imageVariable,
-  memoryShares,
   memoryVariable,
   renderCompose,
 } from "../../modules/spinnaker/compose";
@@ -96,10 +95,4 @@ test("the non-polling role turns all three off and includes the nonpolling profi
 
 test("Redis on the instance listens on loopback only", () => {
   expect(services().redis.command).toEqual(expect.arrayContaining(["--bind", "127.0.0.1"]));
-});
-
-test("memory shares weight clouddriver most and include Redis only when it runs here", () => {
-  const shares = memoryShares({ kayenta: false, localRedis: true });
-  expect(Math.max(...Object.values(shares))).toBe(shares.clouddriver);
-  expect(memoryShares({ kayenta: false, localRedis: false }).redis).toBeUndefined();
 });

@@ -152,3 +152,16 @@ test("outputs name both server groups, the interservice load balancer and Redis"
     ]),
   );
 });
+
+test("both launch templates check the instance type's memory at plan, without Redis's share", () => {
+  const lookups = Object.values(json.data?.aws_ec2_instance_type ?? {}) as {
+    instance_type: string;
+    lifecycle: { postcondition: { condition: string }[] };
+  }[];
+  expect(lookups).toHaveLength(2);
+  for (const lookup of lookups) {
+    expect(lookup.instance_type).toBe("${var.instance_type}");
+    // Eight JVM services, deck and the OS; no Redis on the instance.
+    expect(lookup.lifecycle.postcondition[0].condition).toBe("${(self.memory_size >= 9716)}");
+  }
+});

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { parse } from "yaml";
 import type { Config } from "../../modules/config/schema";
 import { onlyResource, resourcesOf, settingsFrom, synthStack } from "../helpers";
 
@@ -110,6 +111,7 @@ describe("the stand-alone topology", () => {
         "config/gate-local.yml",
         "config/igor-local.yml",
         "config/orca-local.yml",
+        "config/rosco-local.yml",
         "config/settings-local.js",
         "config/spinnaker-local.yml",
       ].sort(),
@@ -117,9 +119,7 @@ describe("the stand-alone topology", () => {
     const settings = objects.find((o) => o.key === "config/settings-local.js");
     expect(settings?.content).toMatch(/gateUrl = "http:\/\/\$\{aws_lb\..+\.dns_name\}:8084"/);
     const images = objects.find((o) => o.key === "config/compose.env");
-    expect(images?.content).toContain(
-      "\nCLOUDDRIVER_IMAGE=us-docker.pkg.dev/spinnaker-community/docker/clouddriver:2025.4.1\n",
-    );
+    expect(images?.content).toContain("\nCLOUDDRIVER_IMAGE=ghcr.io/spinnaker/clouddriver:2026.3.1\n");
     expect(images?.content).toContain("\nREDIS_IMAGE=docker.io/library/redis:7.4-alpine\n");
   });
 
@@ -212,5 +212,113 @@ describe("state and provider", () => {
       default_tags: [{ tags: { team: "platform", "spinnaker:topology": "standalone" } }],
     });
     expect(json.terraform?.required_version).toBe(">= 1.10");
+  });
+});
+
+describe("instance memory", () => {
+  test("a known type below the containers' minimums is refused, with Redis and kayenta counted", () => {
+    expect(() => synthStack(settingsFrom({ instance: { type: "m5.large" } }))).toThrow(
+      'instance.type "m5.large" has 8192 MiB of memory, less than the 9972 MiB Spinnaker needs here',
+    );
+    const kayenta = settingsFrom({ instance: { type: "m5.large" }, spinnaker: { kayenta: true } });
+    expect(() => synthStack(kayenta)).toThrow("less than the 10996 MiB");
+    expect(() => synthStack(settingsFrom({ instance: { type: "m5.xlarge" } }))).not.toThrow();
+  });
+
+  test("the plan checks the type the variable holds, against the same figure", () => {
+    const lookup = Object.values(synthStack(settingsFrom()).data?.aws_ec2_instance_type ?? {})[0] as {
+      lifecycle: { postcondition: { condition: string; error_message: string }[] };
+    };
+    expect(lookup.lifecycle.postcondition[0].condition).toBe("${(self.memory_size >= 9972)}");
+    expect(lookup.lifecycle.postcondition[0].error_message).toContain("less than the 9972 MiB");
+  });
+});
+
+describe("baking AMIs", () => {
+  const PROD = { name: "prod", accountId: "123456789012", createRole: true };
+  const objectAt = (j: ReturnType<typeof synthStack>, key: string) =>
+    parse(
+      String(
+        (Object.values(resourcesOf(j, "aws_s3_object")) as { key: string; content: string }[]).find(
+          (o) => o.key === key,
+        )?.content,
+      ),
+    );
+
+  test("rosco's AWS bakery is on in the deployment's region, VPC and first instance subnet (rosco.yml: aws.enabled)", () => {
+    const j = synthStack(
+      settingsFrom({ spinnaker: { accounts: { aws: [{ name: "dev", accountId: "210987654321" }, PROD] } } }),
+    );
+    const rosco = objectAt(j, "config/rosco-local.yml");
+    expect(rosco.aws.enabled).toBe(true);
+    // RoscoAWSConfiguration's keys; packer gets them as aws_vpc_id and aws_subnet_id (AWSBakeHandler).
+    expect(rosco.aws.bakeryDefaults).toMatchObject({
+      awsVpcId: "${var.vpc_id}",
+      awsSubnetId: "${element(var.instance_subnet_ids, 0)}",
+      awsAssociatePublicIpAddress: false,
+      templateFile: "aws-ebs.json",
+    });
+    const images = rosco.aws.bakeryDefaults.baseImages as {
+      baseImage: { id: string; packageType: string };
+      virtualizationSettings: { region: string; sourceAmi: string; sshUserName: string; instanceType: string }[];
+    }[];
+    expect(
+      images.map((i) => [i.baseImage.id, i.baseImage.packageType, i.virtualizationSettings[0].sshUserName]),
+    ).toEqual([
+      ["ubuntu-noble", "deb", "ubuntu"],
+      ["rhel-9", "rpm", "ec2-user"],
+      ["centos-stream-9", "rpm", "ec2-user"],
+    ]);
+    expect(images[0].virtualizationSettings[0]).toMatchObject({
+      region: "${data.aws_region.current.name}",
+      instanceType: "m5.large",
+      sourceAmi: '${try(data.aws_ami_ids.bakery_ubuntu["0"].ids["0"], "")}',
+    });
+    // The account the stack deploys into, not the first one: packer bakes with the instance role.
+    expect(rosco.bakeAccount).toBe("prod");
+    // orca's AmazonServerGroupCreator: default.bake.account.
+    expect(objectAt(j, "config/orca-local.yml").default.bake.account).toBe("prod");
+  });
+
+  test("packer may launch only in the bake subnet and act only in the region; SSH egress reaches its instance", () => {
+    const j = synthStack(settingsFrom());
+    const policy = j.data?.aws_iam_policy_document?.bakery_policy as {
+      statement: {
+        sid: string;
+        actions: string[];
+        resources: string[];
+        condition?: { variable: string; values: string[] }[];
+      }[];
+    };
+    const [inRegion, launch] = policy.statement;
+    expect(inRegion.actions).toEqual(expect.arrayContaining(["ec2:CreateImage", "ec2:TerminateInstances"]));
+    expect(inRegion.actions).not.toContain("ec2:RunInstances");
+    expect(inRegion.condition).toEqual([
+      expect.objectContaining({ variable: "aws:RequestedRegion", values: ["${data.aws_region.current.name}"] }),
+    ]);
+    expect(launch.actions).toEqual(["ec2:RunInstances"]);
+    expect(launch.resources[0]).toBe(
+      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.name}:*:subnet/${element(var.instance_subnet_ids, 0)}",
+    );
+    expect(resourcesOf(j, "aws_iam_role_policy").bakery_role_policy.name).toBe("packer-bake");
+    expect(resourcesOf(j, "aws_vpc_security_group_egress_rule").bakery_ssh_egress).toMatchObject({
+      from_port: 22,
+      for_each: "${toset(var.egress_cidrs)}",
+    });
+  });
+
+  test("given base images are used as they are; turned off, nothing of the bakery is created", () => {
+    const given = synthStack(settingsFrom({ spinnaker: { bake: { baseImages: { rhel: "ami-0123456789abcdef0" } } } }));
+    expect(Object.keys(given.data?.aws_ami_ids ?? {}).sort()).toEqual(["bakery_centos", "bakery_ubuntu"]);
+    const rosco = objectAt(given, "config/rosco-local.yml");
+    expect(rosco.aws.bakeryDefaults.baseImages[1].virtualizationSettings[0].sourceAmi).toBe("ami-0123456789abcdef0");
+
+    const off = synthStack(settingsFrom({ spinnaker: { bake: { enabled: false } } }));
+    expect(objectAt(off, "config/rosco-local.yml").aws.enabled).toBe(false);
+    expect(off.data?.aws_ami_ids).toBeUndefined();
+    expect(resourcesOf(off, "aws_iam_role_policy").bakery_role_policy).toBeUndefined();
+    expect(resourcesOf(off, "aws_vpc_security_group_egress_rule").bakery_ssh_egress).toBeUndefined();
+    // No account configured: orca keeps its own default.
+    expect(objectAt(off, "config/orca-local.yml").default).toBeUndefined();
   });
 });

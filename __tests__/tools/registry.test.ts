@@ -260,6 +260,30 @@ run "bucket_by_default" {
   }
 }
 
+run "memory_enough_without_kayenta" {
+  command = plan
+  variables {
+    instance_type = "r6i.xlarge"
+  }
+  override_data {
+    target = data.aws_ec2_instance_type.launch_template_instance_type
+    values = { memory_size = 10240, instance_type = "r6i.xlarge" }
+  }
+}
+
+run "memory_too_little_with_kayenta" {
+  command = plan
+  variables {
+    instance_type = "r6i.xlarge"
+    spinnaker     = { kayenta = true }
+  }
+  override_data {
+    target = data.aws_ec2_instance_type.launch_template_instance_type
+    values = { memory_size = 10240, instance_type = "r6i.xlarge" }
+  }
+  expect_failures = [data.aws_ec2_instance_type.launch_template_instance_type]
+}
+
 run "null_takes_the_default" {
   command = plan
   variables {
@@ -271,8 +295,8 @@ run "null_takes_the_default" {
     error_message = "a null input must take the module's default, not reach the validation"
   }
 }
-${refused("load_balancer", '{ hostname = "Spinnaker.Example.com" }')}${refused("load_balancer", "{ deck_port = 70000 }")}${refused("load_balancer", '{ access_logs = { bucket = "Logs" } }')}${refused("spinnaker", '{ version = "2025.4.1 beta" }')}${refused("spinnaker", '{ registry = "https://ghcr.io" }')}${refused("spinnaker", '{ redis_image = "redis latest" }')}${refused("config_bucket", "{ noncurrent_version_expiration_days = 0 }")}${refused("config_bucket", '{ name = "Team_Bucket" }')}${refused("config_bucket", '{ kms_key_arn = "my-key" }')}${refused("load_balancer", '{ scheme = "public" }')}${refused("load_balancer", `{ certificate_arn = "${CERTIFICATE}" }`)}${refused("load_balancer", "{ gate_port = 80 }")}${refused("load_balancer", '{ ssl_policy = "ELBSecurityPolicy-2016-08" }')}${refused("load_balancer", "{ idle_timeout = 0 }")}${refused("spinnaker", '{ distribution = "armory" }')}${refused("spinnaker", '{ images = { gate = "gate image" } }')}${refused("spinnaker", '{ images = { jenkins = "jenkins:2" } }')}${refused("os", '"windows"')}${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
-        34,
+${refused("load_balancer", '{ hostname = "Spinnaker.Example.com" }')}${refused("load_balancer", "{ deck_port = 70000 }")}${refused("load_balancer", '{ access_logs = { bucket = "Logs" } }')}${refused("spinnaker", '{ version = "2025.4.1 beta" }')}${refused("spinnaker", '{ registry = "https://ghcr.io" }')}${refused("spinnaker", '{ redis_image = "redis latest" }')}${refused("config_bucket", "{ noncurrent_version_expiration_days = 0 }")}${refused("config_bucket", '{ name = "Team_Bucket" }')}${refused("config_bucket", '{ kms_key_arn = "my-key" }')}${refused("load_balancer", '{ scheme = "public" }')}${refused("load_balancer", `{ certificate_arn = "${CERTIFICATE}" }`)}${refused("load_balancer", "{ gate_port = 80 }")}${refused("load_balancer", '{ ssl_policy = "ELBSecurityPolicy-2016-08" }')}${refused("load_balancer", "{ idle_timeout = 0 }")}${refused("spinnaker", '{ distribution = "armory" }')}${refused("spinnaker", '{ distribution = "armory", version = "2.26.6", images = { gate = "docker.io/armory/gate:2.26.5" } }')}${refused("spinnaker", '{ images = { gate = "gate image" } }')}${refused("spinnaker", '{ images = { jenkins = "jenkins:2" } }')}${refused("os", '"windows"')}${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
+        37,
       );
     },
     TIMEOUT,
@@ -531,6 +555,79 @@ run "kayenta_and_prefixes" {
 }
 ${refused("accounts", `{ aws = [{ name = "a", account_id = "1234" }] }`, "short_account_id")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", create_role = true }, { name = "b", account_id = "123456789012", create_role = true }] }`, "two_create_role")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012" }, { name = "a", account_id = "210987654321" }] }`, "duplicate_names")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", regions = [] }] }`, "empty_regions")}${refused("accounts", `{ kubernetes = [{ name = "k", kubeconfig_secret_arn = "${KUBECONFIG_SECRET}", kubeconfig_s3_uri = "s3://b/k" }] }`, "two_kubeconfigs")}${refused("spinnaker", `{ front50_prefix = "config" }`, "front50_prefix_config")}${refused("spinnaker", `{ aws_cli_image = "aws cli" }`, "aws_cli_image")}${refused("root_device_name", `"sda1"`, "root_device_name")}${refused("ci", `{ jenkins = [{ name = "ci", address = "https://j.example.com", username = "spinnaker" }] }`, "ci_username_without_token")}${refused("ci", `{ jenkins = [{ name = "ci", address = "jenkins" }] }`, "ci_address")}`,
         14,
+      );
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "stand-alone: spinnaker.bake renders rosco's bakery and orca's account, looks up only missing base images, and turns everything off",
+    () => {
+      const workdir = initialized(layout);
+      const rosco = "yamldecode(aws_s3_object.configuration_file_rosco_local_yml.content)";
+      const orca = "yamldecode(aws_s3_object.configuration_file_orca_local_yml.content)";
+      expectTerraformTest(
+        workdir,
+        "bake.tftest.hcl",
+        `${mockProvider(caller)}
+variables {
+${NETWORK}}
+
+run "bakes_in_the_create_role_account_by_default" {
+  command = plan
+  variables {
+    accounts = ${ACCOUNTS}
+  }
+  override_data {
+    target = data.aws_ami_ids.bakery_ubuntu[0]
+    values = { ids = ["ami-0aaaaaaaaaaaaaaaa", "ami-0bbbbbbbbbbbbbbbb"] }
+  }
+  assert {
+    condition     = ${rosco}.aws.enabled && ${rosco}.bakeAccount == "home" && ${orca}["default"].bake.account == "home"
+    error_message = "rosco's bakery must be on and bake in the create_role account: \${aws_s3_object.configuration_file_rosco_local_yml.content}"
+  }
+  assert {
+    condition     = ${rosco}.aws.bakeryDefaults.awsSubnetId == "subnet-0123456789abcdef0" && ${rosco}.aws.bakeryDefaults.baseImages[0].virtualizationSettings[0].sourceAmi == "ami-0aaaaaaaaaaaaaaaa"
+    error_message = "packer must launch in the first instance subnet from the newest Ubuntu image"
+  }
+  assert {
+    condition     = length(aws_iam_role_policy.bakery_role_policy) == 1 && length(aws_vpc_security_group_egress_rule.bakery_ssh_egress) == 1
+    error_message = "packer needs its policy and SSH egress"
+  }
+}
+
+run "given_account_and_images" {
+  command = plan
+  variables {
+    accounts  = ${ACCOUNTS}
+    spinnaker = { bake = { account = "prod", instance_type = "m7g.large", base_images = { centos = "ami-0123456789abcdef0" } } }
+  }
+  assert {
+    condition     = ${rosco}.bakeAccount == "prod" && length(data.aws_ami_ids.bakery_centos) == 0 && ${rosco}.aws.bakeryDefaults.baseImages[2].virtualizationSettings[0].sourceAmi == "ami-0123456789abcdef0"
+    error_message = "a given account and base image must be used as they are"
+  }
+  assert {
+    condition     = anytrue([for f in data.aws_ami_ids.bakery_ubuntu[0].filter : f.name == "architecture" && contains(f.values, "arm64")])
+    error_message = "a Graviton bake instance must look up arm64 base images"
+  }
+}
+
+run "off" {
+  command = plan
+  variables {
+    spinnaker = { bake = { enabled = false } }
+  }
+  assert {
+    condition     = !${rosco}.aws.enabled && length(aws_iam_role_policy.bakery_role_policy) == 0 && length(data.aws_ami_ids.bakery_ubuntu) == 0 && length(aws_vpc_security_group_egress_rule.bakery_ssh_egress) == 0
+    error_message = "with bake off, neither the bakery nor its permissions, egress or lookups"
+  }
+  assert {
+    condition     = ${orca}["default"].bake.account == "default"
+    error_message = "without accounts, orca keeps its own default account"
+  }
+}
+${refused("spinnaker", `{ bake = { account = "nowhere" } }`, "bake_account")}${refused("spinnaker", `{ bake = { base_images = { windows = "ami-0123456789abcdef0" } } }`, "bake_base_image")}`,
+        5,
       );
     },
     TIMEOUT,

@@ -23,6 +23,7 @@ import {
   terraform,
   terraformEnvironment,
   terraformWorkdir,
+  writeLookupsOverride,
 } from "./harness";
 
 const TIMEOUT = 240_000;
@@ -194,7 +195,9 @@ describe("standalone stack", () => {
       const amiLookup = Object.keys(configuration.data?.aws_ami ?? {})[0];
       const template = Object.keys(configuration.resource.aws_launch_template)[0];
       const group = Object.keys(configuration.resource.aws_autoscaling_group)[0];
+      const typeLookup = Object.keys(configuration.data?.aws_ec2_instance_type ?? {})[0];
       expect(amiLookup).toBeDefined();
+      expect(typeLookup).toBeDefined();
       expectTerraformTest(
         workdir,
         "standalone.tftest.hcl",
@@ -229,6 +232,18 @@ run "explicit_image" {
   }
 }
 
+run "refuses_too_little_memory_at_plan" {
+  command = plan
+  variables {
+    instance_type = "c5.xlarge"
+  }
+  override_data {
+    target = data.aws_ec2_instance_type.${typeLookup}
+    values = { memory_size = 8192, instance_type = "c5.xlarge" }
+  }
+  expect_failures = [data.aws_ec2_instance_type.${typeLookup}]
+}
+
 run "rejects_world_open_ssh_typo" {
   command = plan
   variables {
@@ -237,7 +252,7 @@ run "rejects_world_open_ssh_typo" {
   expect_failures = [var.ssh_cidrs]
 }
 `,
-        3,
+        4,
       );
     },
     TIMEOUT,
@@ -437,7 +452,9 @@ describe.each([
       const dir = tempDir(`${stack}-root`);
       const moduleDir = join(dir, "spinnaker");
       mkdirSync(moduleDir);
-      writeFileSync(join(moduleDir, "main.tf.json"), JSON.stringify(synthesize(settingsFrom(), stack)));
+      const module = synthesize(settingsFrom(), stack);
+      writeFileSync(join(moduleDir, "main.tf.json"), JSON.stringify(module));
+      writeLookupsOverride(moduleDir, module);
       // GovCloud: another region and another partition than the module's defaults know of.
       writeFileSync(
         join(dir, "main.tf"),
@@ -471,12 +488,15 @@ output "deck_urls" {
       ).root_module.child_modules;
       expect(modules.map((m) => m.address).sort()).toEqual(['module.spinnaker["prod"]', 'module.spinnaker["staging"]']);
 
+      // Account- or region-wide names; an inline policy's name is its role's own.
       const names = (m: (typeof modules)[number]) =>
-        m.resources.flatMap((r) =>
-          ["name", "name_prefix", "bucket_prefix", "replication_group_id"]
-            .map((key) => r.values?.[key])
-            .filter((v): v is string => typeof v === "string" && v !== "spinnaker"),
-        );
+        m.resources
+          .filter((r) => r.type !== "aws_iam_role_policy")
+          .flatMap((r) =>
+            ["name", "name_prefix", "bucket_prefix", "replication_group_id"]
+              .map((key) => r.values?.[key])
+              .filter((v): v is string => typeof v === "string"),
+          );
       const [prod, staging] = modules.sort((a, b) => a.address.localeCompare(b.address)).map(names);
       expect(staging.length).toBeGreaterThan(5);
       expect(staging.filter((n) => prod.includes(n))).toEqual([]);

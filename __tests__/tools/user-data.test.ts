@@ -9,6 +9,7 @@ import { parse } from "yaml";
 import { OPERATING_SYSTEMS } from "../../modules/config/schema";
 import { composeEnvironment } from "../../modules/spinnaker/compose";
 import { imageReferences } from "../../modules/spinnaker/images";
+import { memoryBudget, requiredMemoryMiB } from "../../modules/spinnaker/memory";
 import { ROLES } from "../../modules/spinnaker/roles";
 import { renderInstanceUserData } from "../../modules/topologies/instance-software";
 import { settingsFrom } from "../helpers";
@@ -107,7 +108,7 @@ function composeEnvFromScript(files: WrittenFile[], dir: string, synced: string,
   return run("bash", [join(dir, "compose-env")]);
 }
 
-test("compose-env keeps the synced images and splits a 32 GiB machine's memory as the weights say", () => {
+test("compose-env keeps the synced images, gives each container its minimum and shares the rest by weight", () => {
   const settings = settingsFrom();
   const files = (
     parse(renderInstanceUserData({ settings, role: "polling", localRedis: true })) as {
@@ -115,12 +116,24 @@ test("compose-env keeps the synced images and splits a 32 GiB machine's memory a
     }
   ).write_files;
   const dir = tempDir("compose-env");
-  expectSuccess(composeEnvFromScript(files, dir, "ORCA_IMAGE=example/orca:1\n", 32768000), "compose-env");
+  const budget = memoryBudget({ kayenta: false, localRedis: true });
+  const totalWeight = Object.values(budget).reduce((sum, s) => sum + s.weight, 0);
+  const memTotalKib = 32768000;
+  const spareKib = memTotalKib - requiredMemoryMiB({ kayenta: false, localRedis: true }) * 1024;
+  expectSuccess(composeEnvFromScript(files, dir, "ORCA_IMAGE=example/orca:1\n", memTotalKib), "compose-env");
   const env = run("cat", [join(dir, "compose.env")]).stdout;
-  const available = 32768000 - 1048576;
   expect(env).toContain("ORCA_IMAGE=example/orca:1\n");
-  expect(env).toContain(`CLOUDDRIVER_MEMORY=${Math.floor((available * 8) / 30)}k`);
-  const small = composeEnvFromScript(files, dir, "ORCA_IMAGE=example/orca:1\n", 4000000);
+  const limits = Object.fromEntries(
+    [...env.matchAll(/^([A-Z0-9]+)_MEMORY=(\d+)k$/gm)].map(([, name, kib]) => [name.toLowerCase(), Number(kib)]),
+  );
+  expect(Object.keys(limits).sort()).toEqual(Object.keys(budget).sort());
+  expect(limits.clouddriver).toBe(1024 * 1024 + Math.floor((spareKib * 8) / totalWeight));
+  // No container gets less than its minimum, and together they leave the OS its share.
+  for (const [name, share] of Object.entries(budget)) expect(limits[name]).toBeGreaterThan(share.minimumMiB * 1024);
+  expect(Object.values(limits).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(memTotalKib - 1024 * 1024);
+
+  // 9.5 GiB: below the 9972 MiB the stand-alone containers and the OS need.
+  const small = composeEnvFromScript(files, dir, "ORCA_IMAGE=example/orca:1\n", 9728 * 1024);
   expect(small.status).toBe(1);
-  expect(small.stderr).toContain("too little for Spinnaker");
+  expect(small.stderr).toContain(`too little for Spinnaker: its containers need ${(9972 - 1024) * 1024} KiB`);
 });

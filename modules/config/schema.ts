@@ -346,6 +346,32 @@ export const ConfigSchema = z
             kubernetes: z.array(kubernetesAccount).default([]),
           })
           .prefault({}),
+        /** rosco's AWS bakery: AMI bake stages, run by packer with the instance role. */
+        bake: z
+          .strictObject({
+            enabled: z.boolean().default(true),
+            /**
+             * The AWS account orca bakes in (`default.bake.account`), which must be the one the
+             * instances run in (packer uses their role). Default: the createRole account, else the first.
+             */
+            account: z
+              .string()
+              .regex(ACCOUNT_NAME_PATTERN, { message: "expected the name of an account in spinnaker.accounts.aws" })
+              .optional(),
+            /** The instance packer bakes on; a Graviton type bakes arm64 images. */
+            instanceType: z
+              .string()
+              .regex(INSTANCE_TYPE_PATTERN, { message: "expected an EC2 instance type such as m5.large" })
+              .default("m5.large"),
+            /** A base AMI per OS (your golden images); default: the newest official image in the region. */
+            baseImages: z
+              .partialRecord(
+                z.enum(OPERATING_SYSTEMS),
+                z.string().regex(AMI_ID_PATTERN, { message: "expected an AMI id such as ami-0123456789abcdef0" }),
+              )
+              .default({}),
+          })
+          .prefault({}),
         /** Build servers igor polls for CI triggers. */
         ci: z
           .strictObject({
@@ -437,6 +463,17 @@ export const ConfigSchema = z
         message: "required when spinnaker.distribution is armory: Armory numbers its own releases (such as 2.36.3)",
       });
     }
+    const { version, images, kayenta } = c.spinnaker;
+    if (c.spinnaker.distribution === "armory" && version !== undefined && armoryTagsDiffer(version)) {
+      const missing = SPINNAKER_SERVICES.filter((s) => (kayenta || s !== "kayenta") && images[s] === undefined);
+      if (missing.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["spinnaker", "images"],
+          message: `must give the image of ${missing.join(", ")}: Armory ${version} tags each service with its own version (one tag for all starts at 2.${ARMORY_SHARED_TAGS_FROM.minor}.0), so registry/<service>:${version} does not exist; or use 2.${ARMORY_SHARED_TAGS_FROM.minor}.0 or later`,
+        });
+      }
+    }
     if (c.state.backend === "s3" && c.state.bucket === undefined) {
       ctx.addIssue({
         code: "custom",
@@ -498,6 +535,15 @@ export const ConfigSchema = z
         }
       });
     }
+    const bakeAccount = c.spinnaker.bake.account;
+    if (bakeAccount !== undefined && !c.spinnaker.accounts.aws.some((a) => a.name === bakeAccount)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["spinnaker", "bake", "account"],
+        input: bakeAccount,
+        message: `must name one of spinnaker.accounts.aws (${c.spinnaker.accounts.aws.map((a) => a.name).join(", ") || "none configured"}): orca bakes in a managed account`,
+      });
+    }
     if (c.spinnaker.accounts.aws.filter((a) => a.createRole).length > 1) {
       ctx.addIssue({
         code: "custom",
@@ -510,16 +556,45 @@ export const ConfigSchema = z
 export type Config = z.input<typeof ConfigSchema>;
 type Parsed = z.output<typeof ConfigSchema>;
 
-/** The open-source release the rendering targets: 2025.4, the first on Spring Boot 3. */
-export const DEFAULT_OSS_VERSION = "2025.4.1";
 /**
- * The project's registry up to 2026.0 (ghcr.io/spinnaker carries 2025.3 on, and only it from 2026.1:
- * set `registry` when you move past 2026.0).
+ * The newest open-source release spinnaker.io lists (https://spinnaker.io/changelogs/2026.3.1-changelog/,
+ * 2026-09-25); the rendering follows the Spring Boot 3 services of 2025.4 on.
+ */
+export const DEFAULT_OSS_VERSION = "2026.3.1";
+/**
+ * Where each distribution publishes every service as `<registry>/<service>:<version>`. The project
+ * publishes to GitHub's registry since 2025.3 and only there since 2026.1 (the 2026.0.0 changelog:
+ * "2026.0.0 should be the last release consuming images from google artifact registry"); set
+ * `registry` to `us-docker.pkg.dev/spinnaker-community/docker` for releases before 2025.3.
  */
 export const DEFAULT_REGISTRY = {
-  oss: "us-docker.pkg.dev/spinnaker-community/docker",
+  oss: "ghcr.io/spinnaker",
   armory: "docker.io/armory",
 } as const;
+
+/**
+ * The first Armory release that tags every service with the release's own version: up to 2.26 each
+ * service has its own (the BOMs in armory/docs' release notes, such as 2.26.0's clouddriver 2.26.6
+ * and deck 2.26.5; 2.27.0's are all 2.27.0).
+ */
+export const ARMORY_SHARED_TAGS_FROM = { major: 2, minor: 27 } as const;
+
+/** `<major>.<minor>` at the start of an Armory release number, such as 2.26 of 2.26.6. */
+export const ARMORY_RELEASE_PATTERN = /^(\d+)\.(\d+)(?:[.-]|$)/;
+
+/**
+ * Whether an Armory version tags each service differently. A tag that is no release number (a
+ * build of your own) is taken as given.
+ */
+export function armoryTagsDiffer(version: string): boolean {
+  const release = ARMORY_RELEASE_PATTERN.exec(version);
+  if (!release) return false;
+  const [major, minor] = [Number(release[1]), Number(release[2])];
+  return (
+    major < ARMORY_SHARED_TAGS_FROM.major ||
+    (major === ARMORY_SHARED_TAGS_FROM.major && minor < ARMORY_SHARED_TAGS_FROM.minor)
+  );
+}
 
 /** Defaults that depend on other settings; the only place besides the schema that sets one. */
 export function resolve(parsed: Parsed) {
@@ -560,6 +635,11 @@ export type Deployment = Omit<Settings, "network"> & {
   readonly accountsInput?: string;
   /** The HCL reference to a module's `ci` input (`var.ci`), standing for `spinnaker.ci`. @default - none @internal */
   readonly ciInput?: string;
+  /**
+   * The HCL reference to a module's `spinnaker` input (`var.spinnaker`), whose values stand in
+   * `spinnaker` as Terraform tokens; for what Terraform must derive from them. @default - none @internal
+   */
+  readonly spinnakerInput?: string;
   readonly network: Settings["network"] & {
     readonly vpcId: string;
     readonly instanceSubnetIds: string[];

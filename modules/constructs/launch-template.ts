@@ -1,7 +1,9 @@
+import { DataAwsEc2InstanceType } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { Fn, TerraformLocal, Token } from "cdktf";
+import { Fn, ref, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
+import { atLeast } from "../terraform-values";
 import { withTags } from "./tags";
 
 /** EC2 refuses user data over 16 KiB (before base64). */
@@ -14,6 +16,11 @@ export interface SpinnakerLaunchTemplateProps {
   /** The image's root device (`/dev/sda1` or `/dev/xvda`), so the size applies to the root volume. */
   readonly rootDeviceName: string;
   readonly instanceType: string;
+  /**
+   * The least memory (MiB) the instance type must have; plan fails for a smaller type (the type's
+   * data from EC2). May be a Terraform number. @default - no check
+   */
+  readonly minimumMemoryMiB?: number;
   readonly rootVolumeSizeGiB: number;
   /** KMS key for the root volume. @default - the account's default EBS key */
   readonly rootVolumeKmsKeyId?: string;
@@ -103,6 +110,21 @@ export class SpinnakerLaunchTemplate extends Construct {
       })),
       tags: props.tags,
     });
+    if (props.minimumMemoryMiB !== undefined) this.requireMemory(props.instanceType, props.minimumMemoryMiB);
+  }
+
+  /**
+   * Fails the plan when the instance type has less memory than `minimum`: the type may be a
+   * variable, so only EC2 knows its memory.
+   */
+  private requireMemory(instanceType: string, minimum: number) {
+    const type = new DataAwsEc2InstanceType(this, "InstanceType", { instanceType });
+    type.addOverride("lifecycle.postcondition", [
+      {
+        condition: atLeast(ref("self.memory_size"), minimum),
+        error_message: `Instance type \${self.instance_type} has \${self.memory_size} MiB of memory, less than the ${minimum} MiB Spinnaker's containers and the OS need: choose a larger instance_type.`,
+      },
+    ]);
   }
 
   /**

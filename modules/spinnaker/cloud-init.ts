@@ -6,7 +6,9 @@
 
 import type { OperatingSystem } from "../constructs/machine-image";
 import { CONFIG_DIR, memoryVariable, REDIS_DATA_DIR } from "./compose";
+import type { MemoryShare } from "./memory";
 import type { Role } from "./roles";
+import { OS_MEMORY_MIB } from "./services";
 import { toYaml } from "./yaml";
 
 export const SPINNAKER_HOME = "/opt/spinnaker";
@@ -30,8 +32,8 @@ export interface UserDataOptions {
   readonly role: Role;
   /** The rendered compose project. */
   readonly compose: string;
-  /** Relative memory weight per container, sized against the instance's RAM at boot. */
-  readonly memoryShares: Readonly<Record<string, number>>;
+  /** Each container's minimum and weight, sized against the instance's RAM at boot. */
+  readonly memoryBudget: Readonly<Record<string, MemoryShare>>;
   /** Key prefix of the rendered profiles in the config bucket, such as `config`. */
   readonly configPrefix: string;
 }
@@ -87,7 +89,7 @@ export function renderUserData(o: UserDataOptions): string {
       file(METADATA_PATH, "0755", METADATA),
       file(`${SPINNAKER_HOME}/bin/sync-config`, "0755", SYNC_CONFIG),
       ...(setup.installSsmAgent ? [file(INSTALL_SSM_AGENT_PATH, "0755", INSTALL_SSM_AGENT)] : []),
-      file(`${SPINNAKER_HOME}/bin/compose-env`, "0755", composeEnvScript(o.memoryShares)),
+      file(`${SPINNAKER_HOME}/bin/compose-env`, "0755", composeEnvScript(o.memoryBudget)),
       file("/etc/systemd/system/spinnaker.service", "0644", SYSTEMD_UNIT),
     ],
     runcmd: [
@@ -175,20 +177,25 @@ exit 1
 /** Where the compose project's variables are assembled at every start: images, then memory limits. */
 const COMPOSE_ENV_FILE = `${SPINNAKER_HOME}/compose.env`;
 
-function composeEnvScript(shares: Readonly<Record<string, number>>): string {
-  const total = Object.values(shares).reduce((a, b) => a + b, 0);
-  const lines = Object.entries(shares).map(
-    ([name, weight]) => `  echo "${memoryVariable(name)}=$((available_kib * ${weight} / ${total}))k"`,
+function composeEnvScript(budget: Readonly<Record<string, MemoryShare>>): string {
+  const shares = Object.values(budget);
+  const minimumKib = shares.reduce((sum, s) => sum + s.minimumMiB, 0) * 1024;
+  const totalWeight = shares.reduce((sum, s) => sum + s.weight, 0);
+  const lines = Object.entries(budget).map(
+    ([name, s]) =>
+      `  echo "${memoryVariable(name)}=$((${s.minimumMiB * 1024} + spare_kib * ${s.weight} / ${totalWeight}))k"`,
   );
+  const osKib = OS_MEMORY_MIB * 1024;
   return `#!/bin/bash
 # Writes the compose project's variables: each container's image from the synced configuration
-# (compose.env), and its memory limit, split from the instance's memory by fixed weights so that one
-# set of user data fits any instance type; 1 GiB stays with the OS and Docker.
+# (compose.env), and its memory limit: its own minimum, and a share by fixed weights of what the
+# instance has above all minimums, so that one set of user data fits any instance type.
+# ${OS_MEMORY_MIB} MiB stays with the OS and Docker.
 set -euo pipefail
 total_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
-available_kib=$((total_kib - 1048576))
-if [ "$available_kib" -lt 4194304 ]; then
-  echo "compose-env: $total_kib KiB of memory is too little for Spinnaker (at least 5 GiB)" >&2
+spare_kib=$((total_kib - ${osKib} - ${minimumKib}))
+if [ "$spare_kib" -lt 0 ]; then
+  echo "compose-env: $total_kib KiB of memory is too little for Spinnaker: its containers need ${minimumKib} KiB and the OS ${osKib} KiB" >&2
   exit 1
 fi
 {

@@ -2,7 +2,7 @@
  * The Docker Compose project an instance runs: every Spinnaker service on host networking (no
  * bridge network whose CIDR could clash with the VPC, and the metadata service stays one hop away),
  * each with its health check, restart policy, log rotation and a memory limit that the instance
- * sizes from its own RAM at boot.
+ * sizes from its own RAM at boot: its minimum, and a weighted share of what is above all minimums.
  */
 
 import type { SpinnakerService } from "../config/schema";
@@ -18,14 +18,6 @@ export interface ComposeOptions {
   readonly kayenta: boolean;
   /** Run Redis in a container on the instance (stand-alone); otherwise a managed endpoint is used. */
   readonly localRedis: boolean;
-}
-
-/** Memory weights of the containers, for the boot-time sizing script. */
-export function memoryShares(o: Pick<ComposeOptions, "kayenta" | "localRedis">): Record<string, number> {
-  const shares: Record<string, number> = {};
-  for (const s of enabledServices(o.kayenta)) shares[s.name] = s.memoryWeight;
-  if (o.localRedis) shares.redis = 2;
-  return shares;
 }
 
 /** The environment variable that carries a container's memory limit, such as `CLOUDDRIVER_MEMORY`. */

@@ -8,6 +8,7 @@
 import { Fn, Token } from "cdktf";
 import { KAYENTA_PREFIX, type SpinnakerService } from "../config/schema";
 import { type Condition, given, interpolate } from "../terraform-values";
+import { type BakeProfile, orcaBakeAccount, roscoProfile } from "./bakery";
 import { SERVICES } from "./services";
 import { toYaml } from "./yaml";
 
@@ -77,6 +78,8 @@ export interface ProfileOptions {
   readonly jenkinsMasters?: readonly JenkinsMasterProfile[];
   /** `igor-local.yml` as Terraform renders it from a module's `ci` input. @default - rendered here */
   readonly igorProfile?: string;
+  /** rosco's AWS bakery and orca's bake account. @default - rosco's AWS bakery stays off */
+  readonly bake?: BakeProfile;
 }
 
 /** File name -> contents, for /opt/spinnaker/config. */
@@ -142,7 +145,11 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
     },
     "clouddriver-local.yml": o.clouddriverProfile ?? clouddriverProfile(o),
     // orca registers its canary stages only with kayenta.enabled, off in orca.yml.
-    "orca-local.yml": { kayenta: { enabled: kayenta, baseUrl: services.kayenta.baseUrl } },
+    "orca-local.yml": {
+      kayenta: { enabled: kayenta, baseUrl: services.kayenta.baseUrl },
+      ...(o.bake ? orcaBakeAccount(o.bake) : {}),
+    },
+    ...(o.bake ? { "rosco-local.yml": roscoProfile(o.bake, o.region) } : {}),
     "igor-local.yml": o.igorProfile ?? igorProfile(o.jenkinsMasters ?? []),
     // Settings that only non-polling clouddriver nodes load (the 2017 installer's profile); the
     // compose project includes it there and sets the same switch in the environment.

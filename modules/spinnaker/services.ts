@@ -10,37 +10,103 @@ export interface ServiceSpec {
   readonly port: number;
   /** HTTP path that answers 200 when the service is up; deck has none, so only its port is probed. */
   readonly healthPath?: string;
-  /** Share of the instance's memory for this container, relative to the others. */
+  /**
+   * The least memory the container runs in (MiB): every JVM service 1 GiB, deck 500 MiB, as
+   * spinnaker-kustomize gives them (`base/<service>/deployment.yml` and `overlays/resources`, in the
+   * spinnaker/spinnaker monorepo). With `-XX:MaxRAMPercentage=80.0` that leaves a JVM about 820 MiB
+   * of heap, the least a Spring Boot 3 service starts in.
+   */
+  readonly minimumMemoryMiB: number;
+  /** Share of the memory above all minimums for this container, relative to the others. */
   readonly memoryWeight: number;
   readonly description: string;
 }
 
+/** See `ServiceSpec.minimumMemoryMiB`. */
+const JVM_MINIMUM_MIB = 1024;
+
 export const SERVICES: Readonly<Record<SpinnakerService, ServiceSpec>> = {
-  deck: { name: "deck", port: 9000, memoryWeight: 1, description: "deck (UI)" },
-  gate: { name: "gate", port: 8084, healthPath: "/health", memoryWeight: 3, description: "gate (API)" },
-  orca: { name: "orca", port: 8083, healthPath: "/health", memoryWeight: 4, description: "orca (orchestration)" },
+  deck: { name: "deck", port: 9000, minimumMemoryMiB: 500, memoryWeight: 1, description: "deck (UI)" },
+  gate: {
+    name: "gate",
+    port: 8084,
+    healthPath: "/health",
+    minimumMemoryMiB: JVM_MINIMUM_MIB,
+    memoryWeight: 3,
+    description: "gate (API)",
+  },
+  orca: {
+    name: "orca",
+    port: 8083,
+    healthPath: "/health",
+    minimumMemoryMiB: JVM_MINIMUM_MIB,
+    memoryWeight: 4,
+    description: "orca (orchestration)",
+  },
   clouddriver: {
     name: "clouddriver",
     port: 7002,
     healthPath: "/health",
+    minimumMemoryMiB: JVM_MINIMUM_MIB,
     memoryWeight: 8,
     description: "clouddriver (cloud providers)",
   },
-  front50: { name: "front50", port: 8080, healthPath: "/health", memoryWeight: 3, description: "front50 (metadata)" },
-  echo: { name: "echo", port: 8089, healthPath: "/health", memoryWeight: 3, description: "echo (events, scheduler)" },
-  igor: { name: "igor", port: 8088, healthPath: "/health", memoryWeight: 2, description: "igor (CI triggers)" },
-  rosco: { name: "rosco", port: 8087, healthPath: "/health", memoryWeight: 2, description: "rosco (bakery)" },
-  fiat: { name: "fiat", port: 7003, healthPath: "/health", memoryWeight: 2, description: "fiat (authorization)" },
+  front50: {
+    name: "front50",
+    port: 8080,
+    healthPath: "/health",
+    minimumMemoryMiB: JVM_MINIMUM_MIB,
+    memoryWeight: 3,
+    description: "front50 (metadata)",
+  },
+  echo: {
+    name: "echo",
+    port: 8089,
+    healthPath: "/health",
+    minimumMemoryMiB: JVM_MINIMUM_MIB,
+    memoryWeight: 3,
+    description: "echo (events, scheduler)",
+  },
+  igor: {
+    name: "igor",
+    port: 8088,
+    healthPath: "/health",
+    minimumMemoryMiB: JVM_MINIMUM_MIB,
+    memoryWeight: 2,
+    description: "igor (CI triggers)",
+  },
+  rosco: {
+    name: "rosco",
+    port: 8087,
+    healthPath: "/health",
+    minimumMemoryMiB: JVM_MINIMUM_MIB,
+    memoryWeight: 2,
+    description: "rosco (bakery)",
+  },
+  fiat: {
+    name: "fiat",
+    port: 7003,
+    healthPath: "/health",
+    minimumMemoryMiB: JVM_MINIMUM_MIB,
+    memoryWeight: 2,
+    description: "fiat (authorization)",
+  },
   kayenta: {
     name: "kayenta",
     port: 8090,
     healthPath: "/health",
+    minimumMemoryMiB: JVM_MINIMUM_MIB,
     memoryWeight: 3,
     description: "kayenta (canary analysis)",
   },
 };
 
 export const REDIS_PORT = 6379;
+
+/** Redis on the instance (stand-alone): spinnaker-kustomize's `components/redis` requests 256 MiB. */
+export const REDIS_MINIMUM_MEMORY_MIB = 256;
+/** Memory left to the OS, Docker and the agents, outside every container's limit. */
+export const OS_MEMORY_MIB = 1024;
 
 /** The services an instance runs, in start order, with or without kayenta. */
 export function enabledServices(kayenta: boolean): ServiceSpec[] {

@@ -5,6 +5,7 @@ import { Fn, Op, type TerraformElement, TerraformLocal, TerraformStack, type Ter
 import type { Construct, Node } from "constructs";
 import { DEFAULT_OSS_VERSION, DEFAULT_REGISTRY, type Deployment, type Settings } from "../config/schema";
 import type { OperatingSystem } from "../constructs/machine-image";
+import { checkInstanceMemory } from "../spinnaker/memory";
 import { ReadableAddresses, TOPOLOGY_IDS } from "./addresses";
 import { configureBackend } from "./backend";
 import { defineModuleVariables, defineVariables, type StackVariables } from "./variables";
@@ -89,6 +90,11 @@ export abstract class SpinnakerStack extends TerraformStack {
     // A module has no provider of its own, so no default_tags: its resources carry these themselves.
     const tags = inputs ? moduleTags(this, inputs.tags, stackTags) : settings.tags;
 
+    // The instance type is a variable; its default (the configured type) must fit at the least.
+    checkInstanceMemory(settings.instance.type, {
+      kayenta: settings.spinnaker.kayenta,
+      localRedis: topology.localRedis,
+    });
     const v = defineVariables(this, settings, topology.minInstanceSubnets, inputs !== undefined);
     this.variables = v;
     this.deployment = {
@@ -97,6 +103,7 @@ export abstract class SpinnakerStack extends TerraformStack {
       configBucket: inputs ? configBucketFromInput(inputs.configBucket) : settings.configBucket,
       accountsInput: inputs ? `var.${inputs.accounts.friendlyUniqueId}` : undefined,
       ciInput: inputs ? `var.${inputs.ci.friendlyUniqueId}` : undefined,
+      spinnakerInput: inputs ? `var.${inputs.spinnaker.friendlyUniqueId}` : undefined,
       ha: inputs?.redis
         ? { ...settings.ha, redis: { ...settings.ha.redis, ...redisFromInput(inputs.redis) } }
         : settings.ha,
@@ -178,6 +185,12 @@ function spinnakerFromInput(stack: TerraformStack, input: TerraformVariable) {
     kayenta: attribute("kayenta") as unknown as boolean,
     front50Prefix: Token.asString(attribute("front50_prefix")),
     prometheusUrl: Token.asString(attribute("prometheus_url")),
+    bake: {
+      enabled: Fn.lookupNested(input.value, ["bake", "enabled"]) as unknown as boolean,
+      account: Token.asString(Fn.lookupNested(input.value, ["bake", "account"])),
+      instanceType: Token.asString(Fn.lookupNested(input.value, ["bake", "instance_type"])),
+      baseImages: Token.asStringMap(Fn.lookupNested(input.value, ["bake", "base_images"])),
+    },
   };
 }
 

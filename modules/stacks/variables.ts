@@ -9,6 +9,8 @@ import {
   ACCOUNT_ID_PATTERN,
   ACCOUNT_NAME_PATTERN,
   AMI_ID_PATTERN,
+  ARMORY_RELEASE_PATTERN,
+  ARMORY_SHARED_TAGS_FROM,
   AWS_REGION_NAMES,
   CACHE_NODE_TYPE_PATTERN,
   CERTIFICATE_ARN_PATTERN,
@@ -483,13 +485,14 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
     `kayenta = optional(bool, ${hcl(sp.kayenta)})`,
     `front50_prefix = optional(string, ${hcl(sp.front50Prefix)})`,
     `prometheus_url = optional(string, ${hcl(sp.prometheusUrl)})`,
+    `bake = optional(object({ enabled = optional(bool, ${hcl(sp.bake.enabled)}), account = optional(string, ${hcl(sp.bake.account)}), instance_type = optional(string, ${hcl(sp.bake.instanceType)}), base_images = optional(map(string), ${hcl(sp.bake.baseImages)}) }), {})`,
   ];
   return variable(
     scope,
     "spinnaker",
     {
       type: `object({ ${attributes.join(", ")} })`,
-      description: `What the instances run: distribution (oss or armory); version, the image tag of every service (default ${DEFAULT_OSS_VERSION} for oss; required for armory); registry (default ${DEFAULT_REGISTRY.oss} for oss, ${DEFAULT_REGISTRY.armory} for armory); images, full references of single services that replace registry/<service>:version${localRedis ? "; redis_image, the Redis container's" : ""}; aws_cli_image, the image that syncs the configuration at boot; kayenta, run canary analysis (kayenta) too; front50_prefix, where front50 keeps pipelines and applications in the config bucket; prometheus_url, the Prometheus kayenta reads canary metrics from.`,
+      description: `What the instances run: distribution (oss or armory); version, the image tag of every service (default ${DEFAULT_OSS_VERSION} for oss; required for armory); registry (default ${DEFAULT_REGISTRY.oss} for oss, ${DEFAULT_REGISTRY.armory} for armory); images, full references of single services that replace registry/<service>:version${localRedis ? "; redis_image, the Redis container's" : ""}; aws_cli_image, the image that syncs the configuration at boot; kayenta, run canary analysis (kayenta) too; front50_prefix, where front50 keeps pipelines and applications in the config bucket; prometheus_url, the Prometheus kayenta reads canary metrics from; bake, rosco's AWS bakery: enabled (default true), account (the accounts.aws entry it bakes in, default the create_role one, else the first), instance_type (packer's, default m5.large), base_images (an AMI per OS: ubuntu, rhel, centos; default the newest official image in the region).`,
       default: {},
     },
     (ref) => [
@@ -500,6 +503,12 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
       {
         condition: `\${${ref}.distribution == "oss" || ${ref}.version != null}`,
         errorMessage: `spinnaker.version is required when spinnaker.distribution is armory: Armory numbers its own releases (such as 2.36.3). Got distribution \${jsonencode(${ref}.distribution)} and version null.`,
+      },
+      {
+        // Armory before 2.27 tags each service differently (ARMORY_SHARED_TAGS_FROM): every image
+        // must then be given. A version that is no release number passes, as in the schema.
+        condition: `\${${ref}.distribution != "armory" || !can(regex("${anchored(ARMORY_RELEASE_PATTERN)}", coalesce(${ref}.version, "-"))) || try(${armoryMinor(ref)} >= ${ARMORY_SHARED_TAGS_FROM.major * 1000 + ARMORY_SHARED_TAGS_FROM.minor}, true) || length(setsubtract(concat(${JSON.stringify(SPINNAKER_SERVICES.filter((s) => s !== "kayenta"))}, ${ref}.kayenta ? ["kayenta"] : []), keys(${ref}.images))) == 0}`,
+        errorMessage: `spinnaker.images must give every service's image for Armory releases before ${ARMORY_SHARED_TAGS_FROM.major}.${ARMORY_SHARED_TAGS_FROM.minor}.0, which tag each service with its own version (or use ${ARMORY_SHARED_TAGS_FROM.major}.${ARMORY_SHARED_TAGS_FROM.minor}.0 or later). Got version \${jsonencode(${ref}.version)} and images for \${jsonencode(keys(${ref}.images))}.`,
       },
       {
         condition: `\${${ref}.version == null || can(regex("${anchored(IMAGE_TAG_PATTERN)}", ${ref}.version))}`,
@@ -528,6 +537,15 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
       {
         condition: `\${${ref}.prometheus_url == null || can(regex("${anchored(SERVER_URL_PATTERN)}", coalesce(${ref}.prometheus_url, "-")))}`,
         errorMessage: `spinnaker.prometheus_url must be null or the Prometheus URL, such as http://prometheus.example.com:9090. Got \${jsonencode(${ref}.prometheus_url)}.`,
+      },
+      {
+        condition: `\${can(regex("${anchored(INSTANCE_TYPE_PATTERN)}", ${ref}.bake.instance_type)) && alltrue([for os, ami in ${ref}.bake.base_images : contains(${JSON.stringify(OPERATING_SYSTEMS)}, os) && can(regex("${anchored(AMI_ID_PATTERN)}", ami))])}`,
+        errorMessage: `spinnaker.bake needs an EC2 instance_type such as m5.large and base_images mapping ${OPERATING_SYSTEMS.join(", ")} to AMI ids such as ami-0123456789abcdef0. Got \${jsonencode(${ref}.bake)}.`,
+      },
+      {
+        // orca bakes in a managed account: one of the accounts input's.
+        condition: `\${${ref}.bake.account == null || contains([for a in var.accounts.aws : a.name], coalesce(${ref}.bake.account, "-"))}`,
+        errorMessage: `spinnaker.bake.account must name one of accounts.aws. Got \${jsonencode(${ref}.bake.account)} and accounts \${jsonencode([for a in var.accounts.aws : a.name])}.`,
       },
       {
         condition: `\${can(regex("${anchored(FRONT50_PREFIX_PATTERN)}", ${ref}.front50_prefix)) && !contains(${JSON.stringify(RESERVED_PREFIXES)}, ${ref}.front50_prefix)}`,
@@ -858,4 +876,10 @@ export function defineHighAvailabilityVariables(
             // when its validation fails. ElastiCache refuses a bad token at apply without echoing it.
           ),
   };
+}
+
+/** `major * 1000 + minor` of an Armory release number in HCL, to compare with ARMORY_SHARED_TAGS_FROM. */
+function armoryMinor(ref: string): string {
+  const part = (i: number) => `tonumber(regex("${anchored(ARMORY_RELEASE_PATTERN)}", ${ref}.version)[${i}])`;
+  return `${part(0)} * 1000 + ${part(1)}`;
 }

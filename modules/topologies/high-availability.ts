@@ -14,6 +14,7 @@ import { secretsManagerReference } from "../spinnaker/profiles";
 import { enabledServices } from "../spinnaker/services";
 import { type Condition, concatLists, countWhen, given, possible } from "../terraform-values";
 import { managedAccounts } from "./accounts";
+import { bakery, bakeryPermissions } from "./bakery";
 import { continuousIntegration } from "./ci";
 import {
   configBucket,
@@ -138,7 +139,8 @@ export class HighAvailabilitySpinnaker extends Construct {
     this.configBucket = configBucket(this, settings);
     const accounts = managedAccounts(this, settings);
     const ci = continuousIntegration(this, settings);
-    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, ci, {
+    const bake = bakery(this, settings);
+    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, ci, bake, {
       serviceHost: this.interserviceLoadBalancer.loadBalancer.dnsName,
       deckUrl: this.loadBalancer.deckUrl,
       gateUrl: this.loadBalancer.gateUrl,
@@ -152,6 +154,7 @@ export class HighAvailabilitySpinnaker extends Construct {
       managedRedis: true,
     });
     this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, ci, [redisUrlSecretArn]);
+    bakeryPermissions(this, settings, bake, this.instanceRole, this.securityGroups.internal.id);
 
     // Both groups behind both load balancers, as in Armory's 2017 installer.
     const shared = {

@@ -5,7 +5,8 @@
  */
 import { CONFIG_PREFIX, type Settings } from "../config/schema";
 import { renderUserData } from "../spinnaker/cloud-init";
-import { memoryShares, renderCompose } from "../spinnaker/compose";
+import { renderCompose } from "../spinnaker/compose";
+import { memoryBudget } from "../spinnaker/memory";
 import type { Role } from "../spinnaker/roles";
 
 export interface InstanceSoftwareOptions {
@@ -39,7 +40,7 @@ function render(o: InstanceSoftwareOptions): string {
     os: o.settings.instance.os,
     role: o.role,
     compose,
-    memoryShares: memoryShares({ kayenta: spinnaker.kayenta, localRedis: o.localRedis }),
+    memoryBudget: memoryBudget({ kayenta: spinnaker.kayenta, localRedis: o.localRedis }),
     configPrefix: CONFIG_PREFIX,
   });
 }

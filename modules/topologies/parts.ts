@@ -15,11 +15,13 @@ import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer"
 import { INSTANCE_TAGS } from "../spinnaker/cloud-init";
 import { composeEnvironment } from "../spinnaker/compose";
 import { imageReferences } from "../spinnaker/images";
+import { checkInstanceMemory, requiredMemoryMiB } from "../spinnaker/memory";
 import { type ProfileOptions, renderProfiles } from "../spinnaker/profiles";
 import type { Role } from "../spinnaker/roles";
 import { SERVICES } from "../spinnaker/services";
-import { type Condition, concatLists, pickList } from "../terraform-values";
+import { type Condition, concatLists, pick, pickList } from "../terraform-values";
 import { createManagedAccountRoles, type ManagedAccounts } from "./accounts";
+import type { Bakery } from "./bakery";
 import type { ContinuousIntegration } from "./ci";
 import { renderInstanceUserData } from "./instance-software";
 
@@ -69,6 +71,7 @@ export function spinnakerConfiguration(
   bucket: SecureBucket,
   accounts: ManagedAccounts,
   ci: ContinuousIntegration,
+  bake: Bakery,
   topology: Pick<ProfileOptions, "serviceHost" | "deckUrl" | "gateUrl" | "redisUrl" | "managedRedis">,
 ): SpinnakerConfiguration {
   const { spinnaker } = settings;
@@ -92,6 +95,7 @@ export function spinnakerConfiguration(
         defaultAwsRegion: accounts.defaultAwsRegion,
         jenkinsMasters: ci.jenkinsMasters,
         igorProfile: ci.igorProfile,
+        bake: bake.profile,
       }),
       // Stand-alone runs Redis in a container beside the services.
       "compose.env": composeEnvironment(
@@ -155,11 +159,20 @@ export interface RoleGroupOptions {
 /** A launch template rendering one role, and the server group that runs it. */
 export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOptions): ServerGroup {
   const { instance, tags } = settings;
+  const kayenta = settings.spinnaker.kayenta as Condition;
+  if (!Token.isUnresolved(instance.type) && typeof kayenta === "boolean") {
+    checkInstanceMemory(instance.type, { kayenta, localRedis: o.localRedis });
+  }
   const launchTemplate = new SpinnakerLaunchTemplate(scope, `${o.id}LaunchTemplate`, {
     name: o.cluster,
     imageId: o.image.imageId,
     rootDeviceName: o.image.rootDeviceName,
     instanceType: instance.type,
+    minimumMemoryMiB: pick(
+      kayenta,
+      requiredMemoryMiB({ kayenta: true, localRedis: o.localRedis }),
+      requiredMemoryMiB({ kayenta: false, localRedis: o.localRedis }),
+    ),
     rootVolumeSizeGiB: instance.rootVolumeSizeGiB,
     keyName: instance.keyName,
     instanceProfileArn: o.instanceRole.instanceProfile.arn,

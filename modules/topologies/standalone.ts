@@ -7,6 +7,7 @@ import type { ServerGroup } from "../constructs/server-group";
 import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer";
 import { REDIS_PORT } from "../spinnaker/services";
 import { managedAccounts } from "./accounts";
+import { bakery, bakeryPermissions } from "./bakery";
 import { continuousIntegration } from "./ci";
 import {
   configBucket,
@@ -61,7 +62,8 @@ export class StandaloneSpinnaker extends Construct {
     this.configBucket = configBucket(this, settings);
     const accounts = managedAccounts(this, settings);
     const ci = continuousIntegration(this, settings);
-    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, ci, {
+    const bake = bakery(this, settings);
+    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, ci, bake, {
       serviceHost: "localhost",
       deckUrl: this.loadBalancer.deckUrl,
       gateUrl: this.loadBalancer.gateUrl,
@@ -69,6 +71,7 @@ export class StandaloneSpinnaker extends Construct {
       managedRedis: false,
     });
     this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, ci);
+    bakeryPermissions(this, settings, bake, this.instanceRole, this.securityGroups.internal.id);
 
     // One polling instance in the server group armoryspinnaker-preprod-v000.
     this.serverGroup = roleGroup(this, settings, {

@@ -1,0 +1,71 @@
+/**
+ * How an instance's memory is shared among its containers: each gets its minimum (`services.ts`),
+ * and what the instance has above all minimums is shared by weight at boot. An instance type with
+ * less than the minimums is refused: at synthesis when the type is known here, at plan time through
+ * the type's data otherwise (`SpinnakerLaunchTemplate`).
+ */
+import { INSTANCE_MEMORY_MIB } from "../config/instance-memory";
+import { ConfigError } from "../errors";
+import { enabledServices, OS_MEMORY_MIB, REDIS_MINIMUM_MEMORY_MIB } from "./services";
+
+/** A container's memory: its minimum, and its weight in sharing what is above all minimums. */
+export interface MemoryShare {
+  readonly minimumMiB: number;
+  readonly weight: number;
+}
+
+/** Which containers an instance runs. */
+export interface Containers {
+  readonly kayenta: boolean;
+  /** Redis in a container on the instance (stand-alone). */
+  readonly localRedis: boolean;
+}
+
+/** What each container gets of the instance's memory, for the boot-time sizing script. */
+export function memoryBudget(o: Containers): Record<string, MemoryShare> {
+  const budget: Record<string, MemoryShare> = {};
+  for (const s of enabledServices(o.kayenta))
+    budget[s.name] = { minimumMiB: s.minimumMemoryMiB, weight: s.memoryWeight };
+  if (o.localRedis) budget.redis = { minimumMiB: REDIS_MINIMUM_MEMORY_MIB, weight: 2 };
+  return budget;
+}
+
+/** The least memory an instance needs: every container's minimum and the OS's share (MiB). */
+export function requiredMemoryMiB(o: Containers): number {
+  return Object.values(memoryBudget(o)).reduce((sum, share) => sum + share.minimumMiB, OS_MEMORY_MIB);
+}
+
+/**
+ * Why an instance type is too small for the containers, or undefined when it is large enough or not
+ * in the table (the plan-time check then decides). Names the smallest type of the same family that
+ * fits, if any.
+ */
+export function memoryShortfall(instanceType: string, o: Containers): string | undefined {
+  const required = requiredMemoryMiB(o);
+  const memory = INSTANCE_MEMORY_MIB[instanceType];
+  if (memory === undefined || memory >= required) return undefined;
+  const family = `${instanceType.split(".")[0]}.`;
+  const fits = Object.entries(INSTANCE_MEMORY_MIB)
+    .filter(([type, mib]) => type.startsWith(family) && mib >= required)
+    .sort(([, a], [, b]) => a - b)[0];
+  const suggestion = fits ? `, such as ${fits[0]} (${fits[1]} MiB)` : "";
+  return `has ${memory} MiB of memory, less than the ${required} MiB Spinnaker needs here (${breakdown(o)}): choose a larger type${suggestion}`;
+}
+
+/** "1024 MiB each for gate, orca, ...; 500 MiB for deck; 1024 MiB for the OS". */
+function breakdown(o: Containers): string {
+  const byMinimum = new Map<number, string[]>();
+  for (const [name, share] of Object.entries(memoryBudget(o))) {
+    byMinimum.set(share.minimumMiB, [...(byMinimum.get(share.minimumMiB) ?? []), name]);
+  }
+  const parts = [...byMinimum].map(([mib, names]) =>
+    names.length === 1 ? `${mib} MiB for ${names[0]}` : `${mib} MiB each for ${names.join(", ")}`,
+  );
+  return [...parts, `${OS_MEMORY_MIB} MiB for the OS`].join("; ");
+}
+
+/** Refuses an instance type known to be too small, naming the setting `instance.type`. */
+export function checkInstanceMemory(instanceType: string, o: Containers): void {
+  const shortfall = memoryShortfall(instanceType, o);
+  if (shortfall !== undefined) throw new ConfigError(`instance.type "${instanceType}" ${shortfall}`);
+}

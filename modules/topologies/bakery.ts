@@ -1,0 +1,203 @@
+/**
+ * rosco's AWS bakery in a topology: the account it bakes in, the subnet packer launches in, the base
+ * image of each OS (looked up unless given), and the permissions packer needs with the instance role.
+ * A stack knows the settings; a module takes them in its `spinnaker.bake` input and `accounts`.
+ */
+import { DataAwsAmiIds } from "@cdktf/provider-aws/lib/data-aws-ami-ids";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { Fn, Op, TerraformIterator, TerraformLocal, Token } from "cdktf";
+import { Construct } from "constructs";
+import { type Deployment, OPERATING_SYSTEMS } from "../config/schema";
+import type { InstanceRole } from "../constructs/instance-role";
+import { architectureOf, OFFICIAL_IMAGES, type OperatingSystem } from "../constructs/machine-image";
+import type { BakeProfile } from "../spinnaker/bakery";
+import { both, type Condition, countWhen, interpolate, pickList, possible } from "../terraform-values";
+
+/**
+ * packer's amazon-ebs builder: the minimal policy of HashiCorp's Amazon plugin documentation
+ * (packer-plugin-amazon, "IAM Task or Instance Role"), less the Windows password and the spot
+ * fleet actions rosco's template does not use.
+ */
+const PACKER_ACTIONS = [
+  "ec2:AttachVolume",
+  "ec2:AuthorizeSecurityGroupIngress",
+  "ec2:CopyImage",
+  "ec2:CreateImage",
+  "ec2:CreateKeyPair",
+  "ec2:CreateSecurityGroup",
+  "ec2:CreateSnapshot",
+  "ec2:CreateTags",
+  "ec2:CreateVolume",
+  "ec2:DeleteKeyPair",
+  "ec2:DeleteSecurityGroup",
+  "ec2:DeleteSnapshot",
+  "ec2:DeleteVolume",
+  "ec2:DeregisterImage",
+  "ec2:DescribeImageAttribute",
+  "ec2:DescribeImages",
+  "ec2:DescribeInstances",
+  "ec2:DescribeInstanceStatus",
+  "ec2:DescribeRegions",
+  "ec2:DescribeSecurityGroups",
+  "ec2:DescribeSnapshots",
+  "ec2:DescribeSubnets",
+  "ec2:DescribeTags",
+  "ec2:DescribeVolumes",
+  "ec2:DetachVolume",
+  "ec2:ModifyImageAttribute",
+  "ec2:ModifyInstanceAttribute",
+  "ec2:ModifySnapshotAttribute",
+  "ec2:RegisterImage",
+  "ec2:StopInstances",
+  "ec2:TerminateInstances",
+];
+
+/** The resources an instance launch touches besides its subnet (RunInstances authorizes each). */
+const LAUNCH_RESOURCES = ["instance", "volume", "network-interface", "security-group", "key-pair"];
+
+export interface Bakery {
+  readonly profile: BakeProfile;
+}
+
+/** The bake settings and base image lookups; `bakeryPermissions` adds what packer may do. */
+export function bakery(scope: Construct, settings: Deployment): Bakery {
+  const { bake } = settings.spinnaker;
+  const enabled = bake.enabled as Condition;
+  const construct = new Construct(scope, "Bakery");
+  const architecture = architectureOf(bake.instanceType);
+  const baseImages = Object.fromEntries(
+    OPERATING_SYSTEMS.map((os) => [
+      os,
+      possible(enabled) ? baseImage(construct, os, architecture, bake.baseImages, enabled) : "",
+    ]),
+  ) as Record<OperatingSystem, string>;
+  return {
+    profile: {
+      enabled,
+      account: bakeAccount(construct, settings),
+      vpcId: settings.network.vpcId,
+      subnetId: firstOf(settings.network.instanceSubnetIds),
+      instanceType: bake.instanceType,
+      baseImages,
+    },
+  };
+}
+
+/**
+ * The account orca bakes in: the one set, else the account the stack deploys into (createRole),
+ * else the first AWS account; none leaves orca's own default. A module decides at plan time.
+ */
+function bakeAccount(scope: Construct, settings: Deployment): string | undefined {
+  const { bake, accounts } = settings.spinnaker;
+  // A stack's settings, or a module's input (where coalesce fails on a null account and try moves on).
+  if (settings.accountsInput === undefined || settings.spinnakerInput === undefined) {
+    return bake.account ?? accounts.aws.find((a) => a.createRole)?.name ?? accounts.aws[0]?.name;
+  }
+  const input = settings.accountsInput;
+  // "default" is orca's own default (default.bake.account), written when there is no account.
+  const local = new TerraformLocal(
+    scope,
+    "Account",
+    interpolate(
+      `try(coalesce(${settings.spinnakerInput}.bake.account), [for a in ${input}.aws : a.name if a.create_role][0], ${input}.aws[0].name, "default")`,
+    ),
+  );
+  local.overrideLogicalId("bake_account");
+  return local.asString;
+}
+
+/** The first of a list that may be a Terraform value. */
+function firstOf(list: string[]): string {
+  return Token.isUnresolved(list) ? Token.asString(Fn.element(list, 0)) : list[0];
+}
+
+/** The instance role may run packer in the bake subnet; the instances may SSH to what it launches. */
+export function bakeryPermissions(
+  scope: Construct,
+  settings: Deployment,
+  bake: Bakery,
+  role: InstanceRole,
+  securityGroupId: string,
+): void {
+  const enabled = bake.profile.enabled;
+  if (!possible(enabled)) return;
+  const { partition, region } = settings;
+  const arn = (type: string) => `arn:${partition}:ec2:${region}:*:${type}`;
+  const policy = new DataAwsIamPolicyDocument(scope, "BakeryPolicy", {
+    count: countWhen(enabled),
+    statement: [
+      {
+        sid: "PackerInTheRegion",
+        actions: PACKER_ACTIONS,
+        resources: ["*"],
+        condition: [{ test: "StringEquals", variable: "aws:RequestedRegion", values: [region] }],
+      },
+      {
+        // Launches only in the bake subnet, from any image.
+        sid: "PackerLaunchesInTheBakeSubnet",
+        actions: ["ec2:RunInstances"],
+        resources: [
+          `arn:${partition}:ec2:${region}:*:subnet/${bake.profile.subnetId}`,
+          `arn:${partition}:ec2:${region}::image/*`,
+          ...LAUNCH_RESOURCES.map((type) => arn(`${type}/*`)),
+        ],
+      },
+    ],
+  });
+  const json = typeof enabled === "boolean" ? policy.json : Token.asString(Fn.lookupNested(policy, ["0", "json"]));
+  new IamRolePolicy(scope, "BakeryRolePolicy", {
+    count: countWhen(enabled),
+    name: "packer-bake",
+    role: role.role.id,
+    policy: json,
+  });
+  // packer connects to its instance over SSH from rosco (a private address: no public IP).
+  const cidrs = TerraformIterator.fromList(pickList(enabled, settings.network.egressCidrs, []));
+  new VpcSecurityGroupEgressRule(scope, "BakerySshEgress", {
+    forEach: cidrs,
+    securityGroupId,
+    description: "SSH from rosco's packer to the instances it bakes on",
+    ipProtocol: "tcp",
+    fromPort: 22,
+    toPort: 22,
+    cidrIpv4: cidrs.value,
+    tags: settings.tags,
+  });
+}
+
+/**
+ * The base AMI of an OS: the one given, else the newest official image of the bake architecture in
+ * the region, else "" (a region without that OS's image: a bake of it then fails in rosco, "no base
+ * image found", and the others still work). `aws_ami_ids` finds none without failing the plan.
+ */
+function baseImage(
+  scope: Construct,
+  os: OperatingSystem,
+  architecture: string,
+  given: Readonly<Partial<Record<OperatingSystem, string>>>,
+  enabled: Condition,
+): string {
+  const official = OFFICIAL_IMAGES[os];
+  const namePattern = Token.isUnresolved(architecture)
+    ? Token.asString(Fn.lookup(official.namePattern, architecture))
+    : official.namePattern[architecture as keyof typeof official.namePattern];
+  // "none" for none: cdktf writes neither a null nor an empty default for lookup(), and no AMI id is "none".
+  const explicit = Token.isUnresolved(given) ? Token.asString(Fn.lookup(given, os, "none")) : given[os];
+  if (explicit !== undefined && !Token.isUnresolved(explicit)) return explicit;
+  const noneGiven: Condition = explicit === undefined ? true : Op.eq(explicit, "none");
+  const lookup = new DataAwsAmiIds(scope, os, {
+    // Always a count, so that an offline plan can leave the lookup out.
+    count: countWhen(both(enabled, noneGiven)) ?? 1,
+    owners: [official.owner],
+    filter: [
+      { name: "name", values: [namePattern] },
+      { name: "architecture", values: [architecture] },
+      { name: "virtualization-type", values: ["hvm"] },
+      { name: "root-device-type", values: ["ebs"] },
+    ],
+  });
+  const newest = Token.asString(Fn.try([Fn.lookupNested(lookup, ["0", "ids", "0"]), ""]));
+  return explicit === undefined ? newest : Token.asString(Fn.conditional(noneGiven, newest, explicit));
+}
