@@ -35,13 +35,45 @@ test("a polling group of exactly one and a non-polling group of three by default
   expect(json.variable?.non_polling_capacity.default).toBe(3);
 });
 
-test("both groups span the instance subnets (AZs) and sit behind both load balancers", () => {
-  const targetGroups = Object.keys(resourcesOf(json, "aws_lb_target_group"));
+test("both groups span the instance subnets (AZs); only deck's and gate's target groups are theirs (ELB health)", () => {
   for (const group of groups()) {
     expect(group.vpc_zone_identifier).toBe("${var.instance_subnet_ids}");
-    const arns = group.target_group_arns as string[];
-    expect(new Set(arns).size).toBe(targetGroups.length);
-    expect(arns).toHaveLength(targetGroups.length);
+    expect(group.health_check_type).toBe("ELB");
+    expect(group.target_group_arns).toEqual([
+      "${aws_lb_target_group.user_facing_load_balancer_deck_target_group.arn}",
+      "${aws_lb_target_group.user_facing_load_balancer_gate_target_group.arn}",
+    ]);
+  }
+});
+
+test("the instances join the interservice target groups themselves, so those only route", () => {
+  const interservice = Object.keys(resourcesOf(json, "aws_lb_target_group"))
+    .filter((name) => name.startsWith("interservice_load_balancer"))
+    .map((name) => `\${aws_lb_target_group.${name}.arn}`);
+  expect(interservice.length).toBeGreaterThanOrEqual(7);
+  // The list the boot script reads, one ARN per line.
+  const objects = Object.values(resourcesOf(json, "aws_s3_object")) as { key: string; content: string }[];
+  const list = objects.find((o) => o.key === "config/interservice-target-groups")?.content ?? "";
+  expect(list.trim().split("\n").sort()).toEqual([...interservice].sort());
+  // Only these target groups, only (de)registration.
+  const permissions = json.data?.aws_iam_policy_document?.instance_role_permissions as {
+    statement: { sid: string; actions: string[]; resources: string[] }[];
+  };
+  const registration = permissions.statement.find((s) => s.sid === "InterserviceTargets");
+  expect(registration?.actions).toEqual([
+    "elasticloadbalancing:RegisterTargets",
+    "elasticloadbalancing:DeregisterTargets",
+  ]);
+  expect([...(registration?.resources ?? [])].sort()).toEqual([...interservice].sort());
+  // Each role's user data registers after start and deregisters before it stops.
+  for (const template of Object.values(resourcesOf(json, "aws_launch_template"))) {
+    const unit = parse(userDataOf(template)).write_files.find(
+      (f: { path: string }) => f.path === "/etc/systemd/system/spinnaker.service",
+    ).content as string;
+    expect(unit).toContain("ExecStartPost=/opt/spinnaker/bin/interservice-targets register\n");
+    expect(unit.indexOf("interservice-targets deregister")).toBeLessThan(
+      unit.indexOf("compose --env-file /opt/spinnaker/compose.env down"),
+    );
   }
 });
 

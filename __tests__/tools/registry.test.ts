@@ -667,6 +667,10 @@ run "with_kayenta" {
     condition     = length(aws_autoscaling_group.polling_server_group.target_group_arns) == length(aws_autoscaling_group.non_polling_server_group.target_group_arns)
     error_message = "both groups must register with the same target groups"
   }
+  assert {
+    condition     = length(compact(split("\\n", aws_s3_object.configuration_file_interservice_target_groups.content))) == 8
+    error_message = "the instances must join all eight interservice target groups, kayenta's too: \${aws_s3_object.configuration_file_interservice_target_groups.content}"
+  }
 }
 `,
         2,

@@ -299,7 +299,7 @@ describe("ha stack", () => {
       ] as const) {
         const template = resources.find((r) => r.type === "aws_launch_template" && r.values.name === name);
         expect(Buffer.from(String(template?.values.user_data), "base64").toString()).toBe(
-          renderInstanceUserData({ settings, role, localRedis: false }),
+          renderInstanceUserData({ settings, role, localRedis: false, interserviceTargets: true }),
         );
       }
     },

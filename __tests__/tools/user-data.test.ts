@@ -22,7 +22,14 @@ interface WrittenFile {
 
 const variants = OPERATING_SYSTEMS.flatMap((os) =>
   ROLES.flatMap((role) =>
-    [true, false].map((localRedis) => ({ os, role, localRedis, kayenta: localRedis && role === "polling" })),
+    // As the topologies combine them: stand-alone has Redis on the instance; HA joins the interservice target groups.
+    [true, false].map((localRedis) => ({
+      os,
+      role,
+      localRedis,
+      interserviceTargets: !localRedis,
+      kayenta: localRedis && role === "polling",
+    })),
   ),
 );
 
@@ -36,60 +43,64 @@ beforeAll(() => {
   }
 });
 
-describe.each(variants)("$os, $role, local Redis: $localRedis", ({ os, role, localRedis, kayenta }) => {
-  const settings = settingsFrom({ instance: { os }, spinnaker: { kayenta } });
-  const userData = renderInstanceUserData({ settings, role, localRedis });
-  const files = (parse(userData) as { write_files: WrittenFile[] }).write_files;
-  const dir = tempDir(`${os}-${role}`);
+describe.each(variants)(
+  "$os, $role, local Redis: $localRedis",
+  ({ os, role, localRedis, interserviceTargets, kayenta }) => {
+    const settings = settingsFrom({ instance: { os }, spinnaker: { kayenta } });
+    const userData = renderInstanceUserData({ settings, role, localRedis, interserviceTargets });
+    const files = (parse(userData) as { write_files: WrittenFile[] }).write_files;
+    const dir = tempDir(`${os}-${role}`);
 
-  test("cloud-init accepts the user data", () => {
-    const file = join(dir, "user-data.yaml");
-    writeFileSync(file, userData);
-    const result = run("cloud-init", ["schema", "--config-file", file]);
-    expectSuccess(result, "cloud-init schema");
-    expect(result.stdout).toContain("Valid cloud-config");
-  });
-
-  test("shellcheck passes every script", () => {
-    const scripts = files.filter((f) => f.content.startsWith("#!/bin/bash"));
-    expect(scripts.map((f) => f.path).sort()).toEqual([
-      "/opt/spinnaker/bin/compose-env",
-      ...(os === "ubuntu" ? [] : ["/opt/spinnaker/bin/install-ssm-agent"]),
-      "/opt/spinnaker/bin/metadata",
-      "/opt/spinnaker/bin/sync-config",
-    ]);
-    for (const script of scripts) {
-      const file = join(dir, script.path.split("/").pop() as string);
-      writeFileSync(file, script.content);
-      expectSuccess(run("shellcheck", ["--severity=style", file]), `shellcheck ${script.path}`);
-    }
-  });
-
-  test("docker-compose accepts the project with the variables the boot script writes", () => {
-    const compose = files.find((f) => f.path === "/opt/spinnaker/compose.yaml");
-    expect(compose).toBeDefined();
-    writeFileSync(join(dir, "compose.yaml"), compose?.content ?? "");
-    const images = imageReferences(settings.spinnaker);
-    const env = composeEnvFromScript(
-      files,
-      dir,
-      composeEnvironment(images, localRedis ? settings.spinnaker.redisImage : undefined),
-      32768000,
-    );
-    expect(env.status).toBe(0);
-    const [command, ...subcommand] = composeCommand() as string[];
-    const result = run(command, [...subcommand, "--file", "compose.yaml", "--env-file", "compose.env", "config"], {
-      cwd: dir,
+    test("cloud-init accepts the user data", () => {
+      const file = join(dir, "user-data.yaml");
+      writeFileSync(file, userData);
+      const result = run("cloud-init", ["schema", "--config-file", file]);
+      expectSuccess(result, "cloud-init schema");
+      expect(result.stdout).toContain("Valid cloud-config");
     });
-    expectSuccess(result, "docker-compose config");
-    expect(result.stderr).not.toContain("is not set");
-    const services = parse(result.stdout).services as Record<string, { image: string }>;
-    expect(Object.keys(services).includes("redis")).toBe(localRedis);
-    expect(Object.keys(services).includes("kayenta")).toBe(kayenta);
-    expect(services.clouddriver.image).toBe(images.clouddriver);
-    if (localRedis) expect(services.redis.image).toBe(settings.spinnaker.redisImage);
-  });
-});
+
+    test("shellcheck passes every script", () => {
+      const scripts = files.filter((f) => f.content.startsWith("#!/bin/bash"));
+      expect(scripts.map((f) => f.path).sort()).toEqual([
+        "/opt/spinnaker/bin/compose-env",
+        ...(os === "ubuntu" ? [] : ["/opt/spinnaker/bin/install-ssm-agent"]),
+        ...(interserviceTargets ? ["/opt/spinnaker/bin/interservice-targets"] : []),
+        "/opt/spinnaker/bin/metadata",
+        "/opt/spinnaker/bin/sync-config",
+      ]);
+      for (const script of scripts) {
+        const file = join(dir, script.path.split("/").pop() as string);
+        writeFileSync(file, script.content);
+        expectSuccess(run("shellcheck", ["--severity=style", file]), `shellcheck ${script.path}`);
+      }
+    });
+
+    test("docker-compose accepts the project with the variables the boot script writes", () => {
+      const compose = files.find((f) => f.path === "/opt/spinnaker/compose.yaml");
+      expect(compose).toBeDefined();
+      writeFileSync(join(dir, "compose.yaml"), compose?.content ?? "");
+      const images = imageReferences(settings.spinnaker);
+      const env = composeEnvFromScript(
+        files,
+        dir,
+        composeEnvironment(images, localRedis ? settings.spinnaker.redisImage : undefined),
+        32768000,
+      );
+      expect(env.status).toBe(0);
+      const [command, ...subcommand] = composeCommand() as string[];
+      const result = run(command, [...subcommand, "--file", "compose.yaml", "--env-file", "compose.env", "config"], {
+        cwd: dir,
+      });
+      expectSuccess(result, "docker-compose config");
+      expect(result.stderr).not.toContain("is not set");
+      const services = parse(result.stdout).services as Record<string, { image: string }>;
+      expect(Object.keys(services).includes("redis")).toBe(localRedis);
+      expect(Object.keys(services).includes("kayenta")).toBe(kayenta);
+      expect(services.clouddriver.image).toBe(images.clouddriver);
+      if (localRedis) expect(services.redis.image).toBe(settings.spinnaker.redisImage);
+    });
+  },
+);
 
 /**
  * Runs the user data's compose-env script against a fake /proc/meminfo and a synced compose.env in
@@ -136,4 +147,60 @@ test("compose-env keeps the synced images, gives each container its minimum and 
   const small = composeEnvFromScript(files, dir, "ORCA_IMAGE=example/orca:1\n", 9728 * 1024);
   expect(small.status).toBe(1);
   expect(small.stderr).toContain(`too little for Spinnaker: its containers need ${(9972 - 1024) * 1024} KiB`);
+});
+
+test("interservice-targets puts the instance in every listed target group, retries, and takes it out again", () => {
+  const files = (
+    parse(
+      renderInstanceUserData({
+        settings: settingsFrom(),
+        role: "nonpolling",
+        localRedis: false,
+        interserviceTargets: true,
+      }),
+    ) as { write_files: WrittenFile[] }
+  ).write_files;
+  const script = files.find((f) => f.path === "/opt/spinnaker/bin/interservice-targets")?.content ?? "";
+  const dir = tempDir("interservice-targets");
+  mkdirSync(join(dir, "bin"));
+  // Stand-ins for the metadata service and Docker: docker logs its arguments and fails once per target group.
+  writeFileSync(
+    join(dir, "bin", "metadata"),
+    '#!/bin/bash\ncase "$1" in\n  instance-id) echo i-0123456789abcdef0 ;;\n  placement/region) echo eu-west-1 ;;\n  *) echo example/aws-cli:2 ;;\nesac\n',
+    { mode: 0o755 },
+  );
+  writeFileSync(
+    join(dir, "bin", "docker"),
+    `#!/bin/bash\necho "$*" >> ${join(dir, "calls")}\nkey=$(echo "$*" | md5sum | cut -c1-8)\n[ -e ${dir}/seen-$key ] && exit 0\ntouch ${dir}/seen-$key\nexit 1\n`,
+    { mode: 0o755 },
+  );
+  const arns = [
+    "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/spin-orca/0123456789abcdef",
+    "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/spin-echo/0123456789abcdef",
+  ];
+  writeFileSync(join(dir, "interservice-target-groups"), `${arns.join("\n")}\n`);
+  const portable = script
+    .replaceAll("/opt/spinnaker/bin/metadata", join(dir, "bin", "metadata"))
+    .replaceAll("/opt/spinnaker/config/interservice-target-groups", join(dir, "interservice-target-groups"))
+    .replaceAll("sleep $((attempt * 5))", "true");
+  writeFileSync(join(dir, "interservice-targets"), portable);
+  const env = { PATH: `${join(dir, "bin")}:${process.env.PATH}` };
+
+  expectSuccess(run("bash", [join(dir, "interservice-targets"), "register"], { env }), "interservice-targets register");
+  const calls = run("cat", [join(dir, "calls")])
+    .stdout.trim()
+    .split("\n");
+  // Each target group: one failed attempt, then success.
+  expect(calls).toHaveLength(4);
+  expect(calls[1]).toBe(
+    `run --rm --network host example/aws-cli:2 elbv2 register-targets --target-group-arn ${arns[0]} --targets Id=i-0123456789abcdef0 --region eu-west-1`,
+  );
+  expect(calls[3]).toContain(`register-targets --target-group-arn ${arns[1]} `);
+
+  expectSuccess(
+    run("bash", [join(dir, "interservice-targets"), "deregister"], { env }),
+    "interservice-targets deregister",
+  );
+  expect(run("cat", [join(dir, "calls")]).stdout).toContain(`elbv2 deregister-targets --target-group-arn ${arns[1]} `);
+  expect(run("bash", [join(dir, "interservice-targets"), "join"], { env }).status).toBe(2);
 });

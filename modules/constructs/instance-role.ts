@@ -26,6 +26,11 @@ export interface InstanceRoleProps {
   readonly secretArns?: string[];
   /** S3 objects the services fetch at start, as `arn:aws:s3:::bucket/key`. @default - none */
   readonly extraObjectArns?: string[];
+  /**
+   * Target groups the instances register themselves in and deregister from (HA's interservice
+   * ones, which are not their server groups'). @default - none
+   */
+  readonly targetGroupArns?: string[];
   /** The KMS key of the config bucket, when it is not SSE-S3. @default - none */
   readonly configBucketKmsKeyArn?: string;
   /** ARN partition, for the managed policy. @default "aws" */
@@ -117,6 +122,14 @@ export class InstanceRole extends Construct {
       {
         when: nonEmpty(props.secretArns ?? []),
         statement: { sid: "Secrets", actions: ["secretsmanager:GetSecretValue"], resources: props.secretArns ?? [] },
+      },
+      {
+        when: nonEmpty(props.targetGroupArns ?? []),
+        statement: {
+          sid: "InterserviceTargets",
+          actions: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+          resources: props.targetGroupArns ?? [],
+        },
       },
       {
         when: nonEmpty(props.extraObjectArns ?? []),

@@ -36,7 +36,16 @@ export interface UserDataOptions {
   readonly memoryBudget: Readonly<Record<string, MemoryShare>>;
   /** Key prefix of the rendered profiles in the config bucket, such as `config`. */
   readonly configPrefix: string;
+  /**
+   * The instance registers itself in the target groups listed in the configuration's
+   * `interservice-target-groups` once Spinnaker starts, and deregisters when it stops (HA).
+   * @default false
+   */
+  readonly interserviceTargets?: boolean;
 }
+
+/** The configuration file that lists the interservice target groups, one ARN per line. */
+export const INTERSERVICE_TARGETS_FILE = "interservice-target-groups";
 
 /**
  * How each OS gets Docker Engine and the Compose v2 plugin, and whether it needs the SSM agent
@@ -90,7 +99,8 @@ export function renderUserData(o: UserDataOptions): string {
       file(`${SPINNAKER_HOME}/bin/sync-config`, "0755", SYNC_CONFIG),
       ...(setup.installSsmAgent ? [file(INSTALL_SSM_AGENT_PATH, "0755", INSTALL_SSM_AGENT)] : []),
       file(`${SPINNAKER_HOME}/bin/compose-env`, "0755", composeEnvScript(o.memoryBudget)),
-      file("/etc/systemd/system/spinnaker.service", "0644", SYSTEMD_UNIT),
+      ...(o.interserviceTargets ? [file(INTERSERVICE_TARGETS_PATH, "0755", INTERSERVICE_TARGETS)] : []),
+      file("/etc/systemd/system/spinnaker.service", "0644", systemdUnit(o.interserviceTargets === true)),
     ],
     runcmd: [
       ...(setup.installSsmAgent
@@ -205,7 +215,44 @@ ${lines.join("\n")}
 `;
 }
 
-const SYSTEMD_UNIT = `[Unit]
+const INTERSERVICE_TARGETS_PATH = `${SPINNAKER_HOME}/bin/interservice-targets`;
+
+/**
+ * The interservice target groups are not the server groups' (whose ELB health check would replace
+ * the instance when any one of them fails): the instance joins them itself, so that their health
+ * checks only route around a service that is down.
+ */
+const INTERSERVICE_TARGETS = `#!/bin/bash
+# Usage: interservice-targets register|deregister. Puts this instance in, or takes it out of, every
+# target group listed in ${CONFIG_DIR}/${INTERSERVICE_TARGETS_FILE}.
+set -euo pipefail
+case "\${1:-}" in
+  register | deregister) action=$1 ;;
+  *) echo "usage: interservice-targets register|deregister" >&2; exit 2 ;;
+esac
+targets=${CONFIG_DIR}/${INTERSERVICE_TARGETS_FILE}
+[ -s "$targets" ] || exit 0
+instance=$(${METADATA_PATH} instance-id)
+region=$(${METADATA_PATH} placement/region)
+aws_cli_image=$(${METADATA_PATH} tags/instance/${INSTANCE_TAGS.awsCliImage})
+while read -r arn; do
+  [ -n "$arn" ] || continue
+  attempt=1
+  until docker run --rm --network host "$aws_cli_image" elbv2 "$action-targets" \\
+      --target-group-arn "$arn" --targets "Id=$instance" --region "$region" </dev/null; do
+    if [ "$attempt" -ge 5 ]; then
+      echo "interservice-targets: could not $action this instance in $arn" >&2
+      exit 1
+    fi
+    echo "interservice-targets: $action in $arn failed (attempt $attempt); retrying" >&2
+    sleep $((attempt * 5))
+    attempt=$((attempt + 1))
+  done
+done < "$targets"
+`;
+
+function systemdUnit(interserviceTargets: boolean): string {
+  return `[Unit]
 Description=Spinnaker (Docker Compose project in ${SPINNAKER_HOME})
 Requires=docker.service
 After=docker.service network-online.target
@@ -218,10 +265,18 @@ WorkingDirectory=${SPINNAKER_HOME}
 ExecStartPre=${SPINNAKER_HOME}/bin/sync-config
 ExecStartPre=${SPINNAKER_HOME}/bin/compose-env
 ExecStart=/usr/bin/docker compose --env-file ${COMPOSE_ENV_FILE} up --detach --remove-orphans
-ExecStop=/usr/bin/docker compose --env-file ${COMPOSE_ENV_FILE} down
+${
+  interserviceTargets
+    ? `ExecStartPost=${INTERSERVICE_TARGETS_PATH} register
+# Out of the target groups first (the load balancer drains), then down; "-": down runs regardless.
+ExecStop=-${INTERSERVICE_TARGETS_PATH} deregister
+`
+    : ""
+}ExecStop=/usr/bin/docker compose --env-file ${COMPOSE_ENV_FILE} down
 # The first start pulls every image.
 TimeoutStartSec=1800
 
 [Install]
 WantedBy=multi-user.target
 `;
+}

@@ -12,7 +12,7 @@ import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer"
 import { invalidProp } from "../errors";
 import { secretsManagerReference } from "../spinnaker/profiles";
 import { enabledServices } from "../spinnaker/services";
-import { type Condition, concatLists, countWhen, given, possible } from "../terraform-values";
+import { type Condition, countWhen, given, possible } from "../terraform-values";
 import { managedAccounts } from "./accounts";
 import { bakery, bakeryPermissions } from "./bakery";
 import { continuousIntegration } from "./ci";
@@ -152,11 +152,18 @@ export class HighAvailabilitySpinnaker extends Construct {
           : undefined,
       }),
       managedRedis: true,
+      interserviceTargetGroupArns: this.interserviceLoadBalancer.targetGroupArns,
     });
-    this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, ci, [redisUrlSecretArn]);
+    this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, ci, {
+      secretArns: [redisUrlSecretArn],
+      targetGroupArns: this.interserviceLoadBalancer.targetGroupArns,
+    });
     bakeryPermissions(this, settings, bake, this.instanceRole, this.securityGroups.internal.id);
 
-    // Both groups behind both load balancers, as in Armory's 2017 installer.
+    // Both groups behind both load balancers, as in Armory's 2017 installer. Only deck's and gate's
+    // target groups are the server groups': their ELB health replaces an instance. The instances
+    // join the interservice target groups themselves, whose health checks then only route around
+    // one service that is down (echo before its first front50 poll, fiat before its providers).
     const shared = {
       localRedis: false,
       image: machineImage(this, settings),
@@ -164,10 +171,8 @@ export class HighAvailabilitySpinnaker extends Construct {
       securityGroupIds: [this.securityGroups.internal.id],
       bucket: this.configBucket,
       configuration,
-      targetGroupArns: concatLists(
-        [this.loadBalancer.deckTargetGroup.arn, this.loadBalancer.gateTargetGroup.arn],
-        this.interserviceLoadBalancer.targetGroupArns,
-      ),
+      targetGroupArns: [this.loadBalancer.deckTargetGroup.arn, this.loadBalancer.gateTargetGroup.arn],
+      interserviceTargets: true,
       // A new Redis endpoint or token rolls the instances, and none boots before Redis exists.
       restartOn: this.redis
         ? [

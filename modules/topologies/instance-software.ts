@@ -13,6 +13,8 @@ export interface InstanceSoftwareOptions {
   readonly settings: Pick<Settings, "instance" | "spinnaker">;
   readonly role: Role;
   readonly localRedis: boolean;
+  /** The instance joins the interservice target groups itself (HA). @default false */
+  readonly interserviceTargets?: boolean;
 }
 
 /**
@@ -24,7 +26,7 @@ const rendered = new Map<string, string>();
 
 export function renderInstanceUserData(o: InstanceSoftwareOptions): string {
   const { instance, spinnaker } = o.settings;
-  const key = JSON.stringify([instance.os, spinnaker.kayenta, o.role, o.localRedis]);
+  const key = JSON.stringify([instance.os, spinnaker.kayenta, o.role, o.localRedis, o.interserviceTargets === true]);
   let userData = rendered.get(key);
   if (userData === undefined) {
     userData = render(o);
@@ -42,5 +44,6 @@ function render(o: InstanceSoftwareOptions): string {
     compose,
     memoryBudget: memoryBudget({ kayenta: spinnaker.kayenta, localRedis: o.localRedis }),
     configPrefix: CONFIG_PREFIX,
+    interserviceTargets: o.interserviceTargets,
   });
 }

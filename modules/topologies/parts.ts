@@ -12,7 +12,7 @@ import { SecureBucket } from "../constructs/secure-bucket";
 import { ServerGroup } from "../constructs/server-group";
 import { SpinnakerConfiguration } from "../constructs/spinnaker-configuration";
 import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer";
-import { INSTANCE_TAGS } from "../spinnaker/cloud-init";
+import { INSTANCE_TAGS, INTERSERVICE_TARGETS_FILE } from "../spinnaker/cloud-init";
 import { composeEnvironment } from "../spinnaker/compose";
 import { imageReferences } from "../spinnaker/images";
 import { checkInstanceMemory, requiredMemoryMiB } from "../spinnaker/memory";
@@ -72,9 +72,13 @@ export function spinnakerConfiguration(
   accounts: ManagedAccounts,
   ci: ContinuousIntegration,
   bake: Bakery,
-  topology: Pick<ProfileOptions, "serviceHost" | "deckUrl" | "gateUrl" | "redisUrl" | "managedRedis">,
+  topology: Pick<ProfileOptions, "serviceHost" | "deckUrl" | "gateUrl" | "redisUrl" | "managedRedis"> & {
+    /** The target groups the instances join themselves (HA's interservice ones). @default - none */
+    readonly interserviceTargetGroupArns?: string[];
+  },
 ): SpinnakerConfiguration {
   const { spinnaker } = settings;
+  const targetGroups = topology.interserviceTargetGroupArns;
   return new SpinnakerConfiguration(scope, "Configuration", {
     bucket: bucket.bucketName,
     prefix: CONFIG_PREFIX,
@@ -97,6 +101,7 @@ export function spinnakerConfiguration(
         igorProfile: ci.igorProfile,
         bake: bake.profile,
       }),
+      ...(targetGroups ? { [INTERSERVICE_TARGETS_FILE]: `${lines(targetGroups)}\n` } : {}),
       // Stand-alone runs Redis in a container beside the services.
       "compose.env": composeEnvironment(
         imageReferences(spinnaker),
@@ -107,6 +112,11 @@ export function spinnakerConfiguration(
   });
 }
 
+/** One line per entry of a list that may be a Terraform value. */
+function lines(list: string[]): string {
+  return Token.isUnresolved(list) ? Token.asString(Fn.join("\n", list)) : list.join("\n");
+}
+
 /** The instances' role, and the managed role of the account being deployed into when asked. */
 export function instanceRole(
   scope: Construct,
@@ -114,7 +124,7 @@ export function instanceRole(
   bucket: SecureBucket,
   accounts: ManagedAccounts,
   ci: ContinuousIntegration,
-  extraSecretArns: readonly string[] = [],
+  extra: { secretArns?: readonly string[]; targetGroupArns?: string[] } = {},
 ): InstanceRole {
   const { spinnaker, partition } = settings;
   const kayenta = spinnaker.kayenta as Condition;
@@ -124,7 +134,8 @@ export function instanceRole(
     writablePrefixes: concatLists([spinnaker.front50Prefix], pickList(kayenta, [KAYENTA_PREFIX], [])),
     configBucketKmsKeyArn: settings.configBucket.kmsKeyArn,
     managedAccountRoleArns: accounts.roleArns,
-    secretArns: concatLists(accounts.kubeconfigSecretArns, ci.secretArns, [...extraSecretArns]),
+    secretArns: concatLists(accounts.kubeconfigSecretArns, ci.secretArns, [...(extra.secretArns ?? [])]),
+    targetGroupArns: extra.targetGroupArns,
     extraObjectArns: accounts.kubeconfigObjectArns,
     partition,
     tags: settings.tags,
@@ -146,7 +157,10 @@ export interface RoleGroupOptions {
   readonly securityGroupIds: string[];
   readonly bucket: SecureBucket;
   readonly configuration: SpinnakerConfiguration;
+  /** Target groups the server group registers its instances in; ELB health counts each of them. */
   readonly targetGroupArns: string[];
+  /** The instances join the interservice target groups themselves (HA). @default false */
+  readonly interserviceTargets?: boolean;
   /**
    * Values outside the bucket the services read at start (the Redis URL secret's version): a change
    * rolls the instances like a configuration change. @default - none
@@ -213,6 +227,7 @@ function userData(settings: Deployment, o: RoleGroupOptions): string | UserDataC
       settings: { instance: { ...instance, os }, spinnaker: { ...spinnaker, kayenta: withKayenta } },
       role: o.role,
       localRedis: o.localRedis,
+      interserviceTargets: o.interserviceTargets,
     });
   const name = (os: string, withKayenta: boolean) => (withKayenta ? `${os}-kayenta` : os);
   const systems = Token.isUnresolved(instance.os) ? OPERATING_SYSTEMS : [instance.os];
