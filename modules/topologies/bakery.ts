@@ -91,12 +91,12 @@ export function bakery(scope: Construct, settings: Deployment): Bakery {
  */
 function bakeAccount(scope: Construct, settings: Deployment): string | undefined {
   const { bake, accounts } = settings.spinnaker;
-  // A stack's settings, or a module's input (where coalesce fails on a null account and try moves on).
   if (settings.accountsInput === undefined || settings.spinnakerInput === undefined) {
     return bake.account ?? accounts.aws.find((a) => a.createRole)?.name ?? accounts.aws[0]?.name;
   }
   const input = settings.accountsInput;
-  // "default" is orca's own default (default.bake.account), written when there is no account.
+  // coalesce fails on a null account and try moves on; "default" is orca's own default
+  // (default.bake.account), written when there is no account.
   const local = new TerraformLocal(
     scope,
     "Account",
