@@ -659,13 +659,26 @@ run "with_kayenta" {
   variables {
     spinnaker = { kayenta = true }
   }
+  # Distinct ARNs where the test tells target groups apart (the mock gives every one the same).
+  override_resource {
+    target = aws_lb_target_group.user_facing_load_balancer_deck_target_group
+    values = { arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/spin-deck/0123456789abcdef" }
+  }
+  override_resource {
+    target = aws_lb_target_group.interservice_load_balancer_kayenta_target_group
+    values = { arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/spin-kayenta/0123456789abcdef" }
+  }
   assert {
     condition     = length(aws_lb_listener.interservice_load_balancer_kayenta_listener) == 1 && aws_lb_listener.interservice_load_balancer_kayenta_listener[0].port == 8090 && length(aws_vpc_security_group_egress_rule.security_groups_member_egress_8090) == 1
     error_message = "kayenta = true must open its port between members and behind the interservice load balancer"
   }
   assert {
-    condition     = length(aws_autoscaling_group.polling_server_group.target_group_arns) == length(aws_autoscaling_group.non_polling_server_group.target_group_arns)
-    error_message = "both groups must register with the same target groups"
+    condition     = alltrue([for g in [aws_autoscaling_group.polling_server_group, aws_autoscaling_group.non_polling_server_group] : contains(g.target_group_arns, aws_lb_target_group.user_facing_load_balancer_deck_target_group.arn) && !contains(g.target_group_arns, aws_lb_target_group.interservice_load_balancer_kayenta_target_group[0].arn)])
+    error_message = "both groups must hold deck's target group and not the interservice ones (their ELB health replaces instances)"
+  }
+  assert {
+    condition     = strcontains(aws_s3_object.configuration_file_interservice_target_groups.content, aws_lb_target_group.interservice_load_balancer_kayenta_target_group[0].arn)
+    error_message = "the instances must join kayenta's interservice target group themselves"
   }
   assert {
     condition     = length(compact(split("\\n", aws_s3_object.configuration_file_interservice_target_groups.content))) == 8

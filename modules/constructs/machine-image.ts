@@ -100,16 +100,7 @@ export class MachineImage extends Construct {
       return;
     }
 
-    const lookup = new DataAwsAmi(this, "Official", {
-      mostRecent: true,
-      owners: [image.owner],
-      filter: [
-        { name: "name", values: [image.namePattern] },
-        { name: "architecture", values: [architecture] },
-        { name: "virtualization-type", values: ["hvm"] },
-        { name: "root-device-type", values: ["ebs"] },
-      ],
-    });
+    const lookup = new DataAwsAmi(this, "Official", { mostRecent: true, ...officialImageQuery(image, architecture) });
     if (explicit === undefined) {
       this.imageId = lookup.id;
       this.rootDeviceName = lookup.rootDeviceName;
@@ -128,10 +119,29 @@ export class MachineImage extends Construct {
 }
 
 /**
+ * The owner and filters that find the official images of an OS and architecture (newest first with
+ * `most_recent`, or all of them); either may be a Terraform string.
+ */
+export function officialImageQuery(
+  image: Pick<ReturnType<typeof officialImage>, "owner" | "namePattern">,
+  architecture: Architecture,
+) {
+  return {
+    owners: [image.owner],
+    filter: [
+      { name: "name", values: [image.namePattern] },
+      { name: "architecture", values: [architecture] },
+      { name: "virtualization-type", values: ["hvm"] },
+      { name: "root-device-type", values: ["ebs"] },
+    ],
+  };
+}
+
+/**
  * The official image of an OS and architecture: from the table when both are known, else a lookup
  * in the same table by Terraform (a module's `os`, a stack's `instance_type`).
  */
-function officialImage(os: OperatingSystem, architecture: Architecture) {
+export function officialImage(os: OperatingSystem, architecture: Architecture) {
   if (!Token.isUnresolved(os) && !Token.isUnresolved(architecture)) {
     const image = OFFICIAL_IMAGES[os];
     return { owner: image.owner, namePattern: image.namePattern[architecture], rootDeviceName: image.rootDeviceName };

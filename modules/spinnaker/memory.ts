@@ -6,7 +6,7 @@
  */
 import { INSTANCE_MEMORY_MIB } from "../config/instance-memory";
 import { ConfigError } from "../errors";
-import { enabledServices, OS_MEMORY_MIB, REDIS_MINIMUM_MEMORY_MIB } from "./services";
+import { enabledServices, OS_MEMORY_MIB, REDIS_MEMORY, type ServiceSpec } from "./services";
 
 /** A container's memory: its minimum, and its weight in sharing what is above all minimums. */
 export interface MemoryShare {
@@ -23,10 +23,13 @@ export interface Containers {
 
 /** What each container gets of the instance's memory, for the boot-time sizing script. */
 export function memoryBudget(o: Containers): Record<string, MemoryShare> {
+  const share = (s: Pick<ServiceSpec, "minimumMemoryMiB" | "memoryWeight">) => ({
+    minimumMiB: s.minimumMemoryMiB,
+    weight: s.memoryWeight,
+  });
   const budget: Record<string, MemoryShare> = {};
-  for (const s of enabledServices(o.kayenta))
-    budget[s.name] = { minimumMiB: s.minimumMemoryMiB, weight: s.memoryWeight };
-  if (o.localRedis) budget.redis = { minimumMiB: REDIS_MINIMUM_MEMORY_MIB, weight: 2 };
+  for (const s of enabledServices(o.kayenta)) budget[s.name] = share(s);
+  if (o.localRedis) budget.redis = share(REDIS_MEMORY);
   return budget;
 }
 

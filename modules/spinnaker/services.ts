@@ -103,8 +103,11 @@ export const SERVICES: Readonly<Record<SpinnakerService, ServiceSpec>> = {
 
 export const REDIS_PORT = 6379;
 
-/** Redis on the instance (stand-alone): spinnaker-kustomize's `components/redis` requests 256 MiB. */
-export const REDIS_MINIMUM_MEMORY_MIB = 256;
+/**
+ * Redis on the instance (stand-alone), as `ServiceSpec` gives the services: spinnaker-kustomize's
+ * `components/redis` requests 256 MiB.
+ */
+export const REDIS_MEMORY = { minimumMemoryMiB: 256, memoryWeight: 2 } as const;
 /** Memory left to the OS, Docker and the agents, outside every container's limit. */
 export const OS_MEMORY_MIB = 1024;
 

@@ -169,6 +169,7 @@ function attributeOf(input: TerraformVariable) {
  */
 function spinnakerFromInput(stack: TerraformStack, input: TerraformVariable) {
   const attribute = attributeOf(input);
+  const bake = (name: string) => Fn.lookupNested(input.value, ["bake", name]);
   const local = new TerraformLocal(stack, "SpinnakerImages", {
     registry: Fn.coalesce([attribute("registry"), Fn.lookup(DEFAULT_REGISTRY, attribute("distribution"))]),
     version: Fn.coalesce([attribute("version"), DEFAULT_OSS_VERSION]),
@@ -186,10 +187,10 @@ function spinnakerFromInput(stack: TerraformStack, input: TerraformVariable) {
     front50Prefix: Token.asString(attribute("front50_prefix")),
     prometheusUrl: Token.asString(attribute("prometheus_url")),
     bake: {
-      enabled: Fn.lookupNested(input.value, ["bake", "enabled"]) as unknown as boolean,
-      account: Token.asString(Fn.lookupNested(input.value, ["bake", "account"])),
-      instanceType: Token.asString(Fn.lookupNested(input.value, ["bake", "instance_type"])),
-      baseImages: Token.asStringMap(Fn.lookupNested(input.value, ["bake", "base_images"])),
+      enabled: bake("enabled") as unknown as boolean,
+      account: Token.asString(bake("account")),
+      instanceType: Token.asString(bake("instance_type")),
+      baseImages: Token.asStringMap(bake("base_images")),
     },
   };
 }

@@ -11,7 +11,13 @@ import { Fn, Op, TerraformIterator, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { type Deployment, OPERATING_SYSTEMS } from "../config/schema";
 import type { InstanceRole } from "../constructs/instance-role";
-import { architectureOf, OFFICIAL_IMAGES, type OperatingSystem } from "../constructs/machine-image";
+import {
+  type Architecture,
+  architectureOf,
+  type OperatingSystem,
+  officialImage,
+  officialImageQuery,
+} from "../constructs/machine-image";
 import type { BakeProfile } from "../spinnaker/bakery";
 import { both, type Condition, countWhen, interpolate, pickList, possible } from "../terraform-values";
 
@@ -57,12 +63,8 @@ const PACKER_ACTIONS = [
 /** The resources an instance launch touches besides its subnet (RunInstances authorizes each). */
 const LAUNCH_RESOURCES = ["instance", "volume", "network-interface", "security-group", "key-pair"];
 
-export interface Bakery {
-  readonly profile: BakeProfile;
-}
-
 /** The bake settings and base image lookups; `bakeryPermissions` adds what packer may do. */
-export function bakery(scope: Construct, settings: Deployment): Bakery {
+export function bakery(scope: Construct, settings: Deployment): BakeProfile {
   const { bake } = settings.spinnaker;
   const enabled = bake.enabled as Condition;
   const construct = new Construct(scope, "Bakery");
@@ -74,14 +76,12 @@ export function bakery(scope: Construct, settings: Deployment): Bakery {
     ]),
   ) as Record<OperatingSystem, string>;
   return {
-    profile: {
-      enabled,
-      account: bakeAccount(construct, settings),
-      vpcId: settings.network.vpcId,
-      subnetId: firstOf(settings.network.instanceSubnetIds),
-      instanceType: bake.instanceType,
-      baseImages,
-    },
+    enabled,
+    account: bakeAccount(construct, settings),
+    vpcId: settings.network.vpcId,
+    subnetId: firstOf(settings.network.instanceSubnetIds),
+    instanceType: bake.instanceType,
+    baseImages,
   };
 }
 
@@ -117,11 +117,11 @@ function firstOf(list: string[]): string {
 export function bakeryPermissions(
   scope: Construct,
   settings: Deployment,
-  bake: Bakery,
+  bake: BakeProfile,
   role: InstanceRole,
   securityGroupId: string,
 ): void {
-  const enabled = bake.profile.enabled;
+  const enabled = bake.enabled;
   if (!possible(enabled)) return;
   const { partition, region } = settings;
   const arn = (type: string) => `arn:${partition}:ec2:${region}:*:${type}`;
@@ -139,7 +139,7 @@ export function bakeryPermissions(
         sid: "PackerLaunchesInTheBakeSubnet",
         actions: ["ec2:RunInstances"],
         resources: [
-          `arn:${partition}:ec2:${region}:*:subnet/${bake.profile.subnetId}`,
+          `arn:${partition}:ec2:${region}:*:subnet/${bake.subnetId}`,
           `arn:${partition}:ec2:${region}::image/*`,
           ...LAUNCH_RESOURCES.map((type) => arn(`${type}/*`)),
         ],
@@ -175,14 +175,10 @@ export function bakeryPermissions(
 function baseImage(
   scope: Construct,
   os: OperatingSystem,
-  architecture: string,
+  architecture: Architecture,
   given: Readonly<Partial<Record<OperatingSystem, string>>>,
   enabled: Condition,
 ): string {
-  const official = OFFICIAL_IMAGES[os];
-  const namePattern = Token.isUnresolved(architecture)
-    ? Token.asString(Fn.lookup(official.namePattern, architecture))
-    : official.namePattern[architecture as keyof typeof official.namePattern];
   // "none" for none: cdktf writes neither a null nor an empty default for lookup(), and no AMI id is "none".
   const explicit = Token.isUnresolved(given) ? Token.asString(Fn.lookup(given, os, "none")) : given[os];
   if (explicit !== undefined && !Token.isUnresolved(explicit)) return explicit;
@@ -190,13 +186,7 @@ function baseImage(
   const lookup = new DataAwsAmiIds(scope, os, {
     // Always a count, so that an offline plan can leave the lookup out.
     count: countWhen(both(enabled, noneGiven)) ?? 1,
-    owners: [official.owner],
-    filter: [
-      { name: "name", values: [namePattern] },
-      { name: "architecture", values: [architecture] },
-      { name: "virtualization-type", values: ["hvm"] },
-      { name: "root-device-type", values: ["ebs"] },
-    ],
+    ...officialImageQuery(officialImage(os, architecture), architecture),
   });
   const newest = Token.asString(Fn.try([Fn.lookupNested(lookup, ["0", "ids", "0"]), ""]));
   return explicit === undefined ? newest : Token.asString(Fn.conditional(noneGiven, newest, explicit));

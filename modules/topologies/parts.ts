@@ -12,6 +12,7 @@ import { SecureBucket } from "../constructs/secure-bucket";
 import { ServerGroup } from "../constructs/server-group";
 import { SpinnakerConfiguration } from "../constructs/spinnaker-configuration";
 import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer";
+import type { BakeProfile } from "../spinnaker/bakery";
 import { INSTANCE_TAGS, INTERSERVICE_TARGETS_FILE } from "../spinnaker/cloud-init";
 import { composeEnvironment } from "../spinnaker/compose";
 import { imageReferences } from "../spinnaker/images";
@@ -21,7 +22,6 @@ import type { Role } from "../spinnaker/roles";
 import { SERVICES } from "../spinnaker/services";
 import { type Condition, concatLists, pick, pickList } from "../terraform-values";
 import { createManagedAccountRoles, type ManagedAccounts } from "./accounts";
-import type { Bakery } from "./bakery";
 import type { ContinuousIntegration } from "./ci";
 import { renderInstanceUserData } from "./instance-software";
 
@@ -71,7 +71,7 @@ export function spinnakerConfiguration(
   bucket: SecureBucket,
   accounts: ManagedAccounts,
   ci: ContinuousIntegration,
-  bake: Bakery,
+  bake: BakeProfile,
   topology: Pick<ProfileOptions, "serviceHost" | "deckUrl" | "gateUrl" | "redisUrl" | "managedRedis"> & {
     /** The target groups the instances join themselves (HA's interservice ones). @default - none */
     readonly interserviceTargetGroupArns?: string[];
@@ -99,7 +99,7 @@ export function spinnakerConfiguration(
         defaultAwsRegion: accounts.defaultAwsRegion,
         jenkinsMasters: ci.jenkinsMasters,
         igorProfile: ci.igorProfile,
-        bake: bake.profile,
+        bake,
       }),
       ...(targetGroups ? { [INTERSERVICE_TARGETS_FILE]: `${lines(targetGroups)}\n` } : {}),
       // Stand-alone runs Redis in a container beside the services.
