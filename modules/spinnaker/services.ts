@@ -14,7 +14,7 @@ export interface ServiceSpec {
    * The least memory the container runs in (MiB): every JVM service 1 GiB, deck 500 MiB, as
    * spinnaker-kustomize gives them (`base/<service>/deployment.yml` and `overlays/resources`, in the
    * spinnaker/spinnaker monorepo). With `-XX:MaxRAMPercentage=80.0` that leaves a JVM about 820 MiB
-   * of heap, the least a Spring Boot 3 service starts in.
+   * of heap.
    */
   readonly minimumMemoryMiB: number;
   /** Share of the memory above all minimums for this container, relative to the others. */
