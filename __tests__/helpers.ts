@@ -48,3 +48,22 @@ export function synthTopology(settings: Settings, topology: "standalone" | "ha")
       : new HighAvailabilityStack(app, topology, settings);
   return JSON.parse(Testing.synth(stack)) as Synthesized;
 }
+
+/** The client secret of `SIGN_IN`. */
+export const CLIENT_SECRET_ARN = "arn:aws:secretsmanager:us-west-2:123456789012:secret:spinnaker-oidc-AbCdEf";
+
+/** Sign-in through gate, with the HTTPS it needs (settings of `settingsFrom`). */
+export const SIGN_IN = {
+  loadBalancer: {
+    certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+    hostname: "spinnaker.example.com",
+  },
+  spinnaker: {
+    auth: {
+      issuerUrl: "https://login.example.com/realms/spinnaker",
+      clientId: "spinnaker",
+      clientSecretArn: CLIENT_SECRET_ARN,
+      adminRoles: ["spinnaker-admins"],
+    },
+  },
+} satisfies Config;

@@ -3,6 +3,9 @@ import { armoryTagsDiffer, DEFAULT_OSS_VERSION, SPINNAKER_SERVICES } from "../..
 import { ConfigError } from "../../modules/errors";
 
 const STATE = "state:\n  bucket: example-terraform-state\n";
+/** `spinnaker.auth`, indented under `spinnaker:`. */
+const AUTH =
+  "  auth:\n    issuerUrl: https://login.example.com/realms/x\n    clientId: spinnaker\n    clientSecretArn: arn:aws:secretsmanager:us-west-2:123456789012:secret:oidc-AbCdEf\n";
 
 function load(yaml: string, env: Record<string, string> = {}) {
   return loadSettings(yaml, "test.yaml", env);
@@ -229,7 +232,31 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ["spinnaker:\n  distribution: armory", "spinnaker.version: required when spinnaker.distribution is armory"],
     [
       "spinnaker:\n  distribution: armory\n  version: 2.26.6\n  images: {gate: docker.io/armory/gate:2.26.5}",
-      "spinnaker.images: must give the image of deck, orca, clouddriver, front50, echo, igor, rosco, fiat: Armory 2.26.6 tags each service with its own version (one tag for all starts at 2.27.0)",
+      "spinnaker.images: must give the image of deck, orca, clouddriver, front50, echo, igor, rosco: Armory 2.26.6 tags each service with its own version (one tag for all starts at 2.27.0)",
+    ],
+    [
+      `spinnaker:\n  distribution: armory\n  version: 2.26.6\n  images: {gate: docker.io/armory/gate:2.26.5}\n${AUTH}`,
+      "spinnaker.images: must give the image of deck, orca, clouddriver, front50, echo, igor, rosco, fiat: Armory 2.26.6",
+    ],
+    [
+      `spinnaker:\n${AUTH}`,
+      "loadBalancer.certificateArn: required when spinnaker.auth is set: sign-in needs HTTPS (identity providers refuse http:// redirect URIs",
+    ],
+    [
+      `spinnaker:\n${AUTH.replace("https://login", "http://login")}`,
+      `spinnaker.auth.issuerUrl: expected the identity provider's issuer URL, https://, such as https://login.example.com/realms/spinnaker, got "http://login.example.com/realms/x"`,
+    ],
+    [
+      `spinnaker:\n${AUTH}    clientId: my client\n`.replace("    clientId: spinnaker\n", ""),
+      'spinnaker.auth.clientId: expected the OAuth2 client id: 1-255 printable characters without spaces or $, got "my client"',
+    ],
+    [
+      `spinnaker:\n${AUTH}    claims: { roles: "cognito groups" }\n`,
+      'spinnaker.auth.claims.roles: expected a claim name such as email or groups, got "cognito groups"',
+    ],
+    [
+      `spinnaker:\n${AUTH}    adminRoles: [admins, admins]\n`,
+      "spinnaker.auth.adminRoles: expected distinct roles: one is listed twice",
     ],
     [
       "spinnaker:\n  accounts:\n    aws: [{name: prod, accountId: 12345}]",

@@ -1,11 +1,11 @@
 /**
  * The policy matrix: the security rules of invariants.ts on every topology and every combination of
  * the choices that change what is created (TLS, scheme, SSH, created or existing Redis, kayenta,
- * managed accounts). A rule that breaks names the combination.
+ * managed accounts, sign-in). A rule that breaks names the combination.
  */
 import type { Config } from "../../modules/config/schema";
 import { withoutTokenStackTraces } from "../../modules/token-stack-traces";
-import { settingsFrom, synthTopology } from "../helpers";
+import { SIGN_IN, settingsFrom, synthTopology } from "../helpers";
 import { RULES, violations } from "./invariants";
 
 // Hundreds of syntheses: without cdktf's per-token stack traces, as the entry point runs (they only
@@ -13,7 +13,7 @@ import { RULES, violations } from "./invariants";
 withoutTokenStackTraces();
 
 const CERTIFICATE = "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555";
-const CHOICES = ["tls", "internet-facing", "ssh", "existing redis", "kayenta", "accounts"] as const;
+const CHOICES = ["tls", "internet-facing", "ssh", "existing redis", "kayenta", "accounts", "sign-in"] as const;
 type Choice = (typeof CHOICES)[number];
 
 function configOf(chosen: ReadonlySet<Choice>): Config {
@@ -32,6 +32,7 @@ function configOf(chosen: ReadonlySet<Choice>): Config {
     },
     spinnaker: {
       kayenta: chosen.has("kayenta"),
+      ...(chosen.has("sign-in") ? SIGN_IN.spinnaker : {}),
       accounts: chosen.has("accounts")
         ? {
             aws: [{ name: "home", accountId: "123456789012", createRole: true }],
@@ -55,10 +56,15 @@ function configOf(chosen: ReadonlySet<Choice>): Config {
   };
 }
 
-/** Every subset of the choices; stand-alone has no managed Redis, so no Redis choice. */
+/**
+ * Every subset of the choices; stand-alone has no managed Redis, so no Redis choice, and sign-in
+ * needs TLS.
+ */
 function combinations(topology: "standalone" | "ha"): Choice[][] {
   const choices = CHOICES.filter((c) => topology === "ha" || c !== "existing redis");
-  return Array.from({ length: 2 ** choices.length }, (_, mask) => choices.filter((_c, i) => mask & (2 ** i)));
+  return Array.from({ length: 2 ** choices.length }, (_, mask) => choices.filter((_c, i) => mask & (2 ** i))).filter(
+    (chosen) => !chosen.includes("sign-in") || chosen.includes("tls"),
+  );
 }
 
 describe.each(["standalone", "ha"] as const)("the %s topology", (topology) => {

@@ -9,7 +9,7 @@ import {
 import { imageReferences } from "../../modules/spinnaker/images";
 import { SERVICES } from "../../modules/spinnaker/services";
 
-const options: ComposeOptions = { role: "polling", kayenta: false, localRedis: true };
+const options: ComposeOptions = { role: "polling", kayenta: false, fiat: false, localRedis: true };
 
 interface Service {
   image: string;
@@ -27,11 +27,13 @@ function services(overrides: Partial<ComposeOptions> = {}): Record<string, Servi
   return parse(renderCompose({ ...options, ...overrides })).services;
 }
 
-test("runs every Spinnaker service of the table and Redis, without kayenta by default", () => {
+test("runs every Spinnaker service of the table and Redis, kayenta and fiat only when asked", () => {
   expect(Object.keys(services()).sort()).toEqual(
-    ["clouddriver", "deck", "echo", "fiat", "front50", "gate", "igor", "orca", "redis", "rosco"].sort(),
+    ["clouddriver", "deck", "echo", "front50", "gate", "igor", "orca", "redis", "rosco"].sort(),
   );
   expect(Object.keys(services({ kayenta: true }))).toContain("kayenta");
+  expect(Object.keys(services({ kayenta: true }))).not.toContain("fiat");
+  expect(Object.keys(services({ fiat: true }))).toContain("fiat");
 });
 
 test("HA instances use managed Redis: no Redis container", () => {
@@ -49,7 +51,7 @@ test("every container: host networking, restart always, rotated logs, a memory l
 });
 
 test("health checks probe each service's own port", () => {
-  const all = services({ kayenta: true });
+  const all = services({ kayenta: true, fiat: true });
   for (const spec of Object.values(SERVICES)) {
     const probe = all[spec.name].healthcheck.test.join(" ");
     expect(probe).toContain(String(spec.port));

@@ -26,6 +26,10 @@ loadBalancer:
   accessLogs: { bucket: example-logs }
 spinnaker:
   kayenta: true
+  auth:
+    issuerUrl: https://login.example.com
+    clientId: spinnaker
+    clientSecretArn: arn:aws:secretsmanager:us-west-2:123456789012:secret:oidc-AbCdEf
   accounts:
     aws:
       - { name: home, accountId: "123456789012", createRole: true }

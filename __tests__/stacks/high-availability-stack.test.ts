@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import { resourcesOf, type Synthesized, settingsFrom, synthStack } from "../helpers";
+import { resourcesOf, SIGN_IN, type Synthesized, settingsFrom, synthStack } from "../helpers";
 
 const json = synthStack(settingsFrom(), "ha");
 
@@ -50,7 +50,7 @@ test("the instances join the interservice target groups themselves, so those onl
   const interservice = Object.keys(resourcesOf(json, "aws_lb_target_group"))
     .filter((name) => name.startsWith("interservice_load_balancer"))
     .map((name) => `\${aws_lb_target_group.${name}.arn}`);
-  expect(interservice.length).toBeGreaterThanOrEqual(7);
+  expect(interservice.length).toBeGreaterThanOrEqual(6);
   // The list the boot script reads, one ARN per line.
   const objects = Object.values(resourcesOf(json, "aws_s3_object")) as { key: string; content: string }[];
   const list = objects.find((o) => o.key === "config/interservice-target-groups")?.content ?? "";
@@ -98,14 +98,37 @@ test("each launch template renders its role, and neither runs Redis on the insta
   for (const userData of [polling, nonPolling]) expect(userData).not.toContain("redis-server");
 });
 
-test("services reach each other through the interservice load balancer, one listener per backend port", () => {
-  const shared = parse(profile("config/spinnaker-local.yml"));
-  expect(shared.services.clouddriver.baseUrl).toBe("http://${aws_lb.interservice_load_balancer.dns_name}:7002");
-  const internal = Object.entries(resourcesOf(json, "aws_lb_listener"))
+const internalPorts = (j: Synthesized) =>
+  Object.entries(resourcesOf(j, "aws_lb_listener"))
     .filter(([name]) => name.startsWith("interservice_load_balancer_"))
     .map(([, l]) => l.port as number)
     .sort();
-  expect(internal).toEqual([7002, 7003, 8080, 8083, 8087, 8088, 8089]);
+
+test("services reach each other through the interservice load balancer, one listener per backend port", () => {
+  const shared = parse(profile("config/spinnaker-local.yml"));
+  expect(shared.services.clouddriver.baseUrl).toBe("http://${aws_lb.interservice_load_balancer.dns_name}:7002");
+  expect(internalPorts(json)).toEqual([7002, 8080, 8083, 8087, 8088, 8089]);
+});
+
+test("fiat runs, behind its own listener and in the member rules, only with sign-in", () => {
+  const signedIn = synthStack(settingsFrom(SIGN_IN), "ha");
+  expect(internalPorts(signedIn)).toEqual([7002, 7003, 8080, 8083, 8087, 8088, 8089]);
+  const members = Object.values(resourcesOf(signedIn, "aws_vpc_security_group_ingress_rule")).map((r) => r.from_port);
+  expect(members).toContain(7003);
+  // The URLs are Terraform expressions here, so the text is checked, not parsed.
+  expect(profile("config/spinnaker-local.yml", signedIn)).toMatch(
+    / {2}fiat:\n {4}baseUrl: .+:7003\n {4}enabled: true\n/,
+  );
+  const list = profile("config/interservice-target-groups", signedIn);
+  expect(list).toContain("${aws_lb_target_group.interservice_load_balancer_fiat_target_group.arn}");
+  for (const name of ["armoryspinnaker-preprod", "armoryspinnaker-preprod-polling"]) {
+    const template = Object.values(resourcesOf(signedIn, "aws_launch_template")).find((t) => t.name === name);
+    const compose = parse(userDataOf(template ?? {})).write_files.find(
+      (f: { path: string }) => f.path === "/opt/spinnaker/compose.yaml",
+    ).content;
+    expect(Object.keys(parse(compose).services)).toContain("fiat");
+  }
+  expect(userDataOf(templateNamed("armoryspinnaker-preprod"))).not.toContain("fiat:");
 });
 
 test("Redis is ElastiCache; its URL, token included, is a secret reference the instances may read", () => {
@@ -170,7 +193,7 @@ test("the internal group admits members on every backend service port", () => {
   const members = Object.values(resourcesOf(json, "aws_vpc_security_group_ingress_rule")).filter(
     (r) => r.referenced_security_group_id !== undefined && r.referenced_security_group_id === r.security_group_id,
   );
-  expect(members.map((r) => r.from_port).sort()).toEqual([7002, 7003, 8080, 8083, 8087, 8088, 8089]);
+  expect(members.map((r) => r.from_port).sort()).toEqual([7002, 8080, 8083, 8087, 8088, 8089]);
 });
 
 test("outputs name both server groups, the interservice load balancer and Redis", () => {
@@ -194,6 +217,6 @@ test("both launch templates check the instance type's memory at plan, without Re
   for (const lookup of lookups) {
     expect(lookup.instance_type).toBe("${var.instance_type}");
     // Eight JVM services, deck and the OS; no Redis on the instance.
-    expect(lookup.lifecycle.postcondition[0].condition).toBe("${(self.memory_size >= 9716)}");
+    expect(lookup.lifecycle.postcondition[0].condition).toBe("${(self.memory_size >= 8692)}");
   }
 });

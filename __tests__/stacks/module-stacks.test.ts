@@ -44,8 +44,9 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
       "aws_iam_role.managed_account_role",
       "aws_iam_role_policy.managed_account_role_pass_role_policy",
       "aws_iam_role_policy_attachment.managed_account_role_power_user",
-      // Only kayenta reads it: written whether or not kayenta runs.
+      // Only kayenta (fiat) reads it: written whether or not kayenta (fiat) runs.
       "aws_s3_object.configuration_file_kayenta_local_yml",
+      "aws_s3_object.configuration_file_fiat_local_yml",
       ...(stack === "ha-module"
         ? [
             "aws_vpc_security_group_egress_rule.to_existing_redis",
@@ -53,6 +54,10 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
             "aws_lb_target_group.interservice_load_balancer_kayenta_target_group",
             "aws_vpc_security_group_ingress_rule.security_groups_member_ingress_8090",
             "aws_vpc_security_group_egress_rule.security_groups_member_egress_8090",
+            "aws_lb_listener.interservice_load_balancer_fiat_listener",
+            "aws_lb_target_group.interservice_load_balancer_fiat_target_group",
+            "aws_vpc_security_group_ingress_rule.security_groups_member_ingress_7003",
+            "aws_vpc_security_group_egress_rule.security_groups_member_egress_7003",
           ]
         : []),
     ];
@@ -63,7 +68,18 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
     expect(Object.keys(json.variable ?? {}).sort()).toEqual(
       [
         ...Object.keys(full.variable ?? {}),
-        ...["accounts", "ci", "config_bucket", "environment", "load_balancer", "name", "os", "spinnaker", "tags"],
+        ...[
+          "accounts",
+          "auth",
+          "ci",
+          "config_bucket",
+          "environment",
+          "load_balancer",
+          "name",
+          "os",
+          "spinnaker",
+          "tags",
+        ],
         ...(stack === "ha-module" ? ["redis"] : []),
       ].sort(),
     );
@@ -82,22 +98,17 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
     for (const group of groups) expect(group.tags).toMatch(/^\$\{merge\(local\.tags, \{"Name" = /);
   });
 
-  test("chooses the user data and the official image by its os and kayenta inputs, from literals", () => {
+  test("chooses the user data and the official image by its os, kayenta and auth inputs, from literals", () => {
     const templates = Object.entries(json.resource?.aws_launch_template ?? {});
     expect(templates.length).toBeGreaterThan(0);
     const locals = (json as { locals?: Record<string, Record<string, string>> }).locals ?? {};
     for (const [name, template] of templates) {
       expect(template.user_data).toBe(
-        `\${local.${name}_user_data[join("", [var.os, var.spinnaker.kayenta ? "-kayenta" : ""])]}`,
+        `\${local.${name}_user_data[join("", [var.os, var.spinnaker.kayenta ? "-kayenta" : "", (var.auth != null) ? "-fiat" : ""])]}`,
       );
-      expect(Object.keys(locals[`${name}_user_data`]).sort()).toEqual([
-        "centos",
-        "centos-kayenta",
-        "rhel",
-        "rhel-kayenta",
-        "ubuntu",
-        "ubuntu-kayenta",
-      ]);
+      expect(Object.keys(locals[`${name}_user_data`]).sort()).toEqual(
+        ["centos", "rhel", "ubuntu"].flatMap((os) => [os, `${os}-fiat`, `${os}-kayenta`, `${os}-kayenta-fiat`]).sort(),
+      );
       for (const encoded of Object.values(locals[`${name}_user_data`])) expect(encoded).toMatch(/^[A-Za-z0-9+/=]+$/);
     }
     expect(JSON.stringify(json.data?.aws_ami)).toContain('\\"rhel\\" = \\"309956199498\\"');

@@ -2,7 +2,7 @@
  * No secret in anything the package writes: the synthesized JSON, the user data it carries, and the
  * configuration files it stores in S3. Secrets only ever appear as references resolved at start.
  */
-import { settingsFrom, synthStack } from "../helpers";
+import { CLIENT_SECRET_ARN, SIGN_IN, settingsFrom, synthStack } from "../helpers";
 
 const KUBECONFIG_SECRET = "arn:aws:secretsmanager:us-west-2:111111111111:secret:eks-kubeconfig-AbCdEf";
 
@@ -14,6 +14,8 @@ const SECRET_PATTERNS: [string, RegExp][] = [
   ["a password in a Redis URL", /rediss?:\/\/[^:@\s/]*:(?!\$\{)[^@\s]+@/],
   ["kubeconfig credentials", /client-key-data|client-certificate-data|^\s*token:\s*\S/m],
   ["a password setting with a value", /password["']?\s*[:=]\s*["']?[^\s"',}]+/i],
+  // gate's OAuth2 client secret is only ever a reference (encrypted:...).
+  ["an OAuth2 client secret with a value", /client-secret\\?["']?\s*[:=]\s*\\?["']?(?!encrypted:)[^\s"'\\,}]+/i],
 ];
 
 function everythingWritten(): string {
@@ -24,6 +26,7 @@ function everythingWritten(): string {
     },
     spinnaker: {
       kayenta: true,
+      auth: SIGN_IN.spinnaker.auth,
       accounts: {
         aws: [{ name: "prod", accountId: "012345678901" }],
         kubernetes: [
@@ -56,6 +59,10 @@ test("the kubeconfig is referenced, never inlined", () => {
   expect(written).toContain("encryptedFile:s3!r:${data.aws_region.current.name}!b:kubeconfigs!f:gke.yaml");
 });
 
+test("gate's client secret is referenced, never inlined", () => {
+  expect(written).toContain(`client-secret: encrypted:secrets-manager!r:us-west-2!s:${CLIENT_SECRET_ARN}`);
+});
+
 test("the patterns would catch a secret (the check can fail)", () => {
   const leaks = [
     "-----BEGIN RSA PRIVATE KEY-----",
@@ -64,6 +71,8 @@ test("the patterns would catch a secret (the check can fail)", () => {
     "client-key-data: LS0t",
     "    token: eyJhbGciOi",
     "password: hunter2",
+    "client-secret: s3cr3t-value",
+    '"client-secret": "s3cr3t-value"',
   ];
   for (const leak of leaks) {
     expect(SECRET_PATTERNS.some(([, pattern]) => pattern.test(leak))).toBe(true);

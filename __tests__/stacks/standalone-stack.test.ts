@@ -218,10 +218,10 @@ describe("state and provider", () => {
 describe("instance memory", () => {
   test("a known type below the containers' minimums is refused, with Redis and kayenta counted", () => {
     expect(() => synthStack(settingsFrom({ instance: { type: "m5.large" } }))).toThrow(
-      'instance.type "m5.large" has 8192 MiB of memory, less than the 9972 MiB Spinnaker needs here',
+      'instance.type "m5.large" has 8192 MiB of memory, less than the 8948 MiB Spinnaker needs here',
     );
     const kayenta = settingsFrom({ instance: { type: "m5.large" }, spinnaker: { kayenta: true } });
-    expect(() => synthStack(kayenta)).toThrow("less than the 10996 MiB");
+    expect(() => synthStack(kayenta)).toThrow("less than the 9972 MiB");
     expect(() => synthStack(settingsFrom({ instance: { type: "m5.xlarge" } }))).not.toThrow();
   });
 
@@ -229,8 +229,8 @@ describe("instance memory", () => {
     const lookup = Object.values(synthStack(settingsFrom()).data?.aws_ec2_instance_type ?? {})[0] as {
       lifecycle: { postcondition: { condition: string; error_message: string }[] };
     };
-    expect(lookup.lifecycle.postcondition[0].condition).toBe("${(self.memory_size >= 9972)}");
-    expect(lookup.lifecycle.postcondition[0].error_message).toContain("less than the 9972 MiB");
+    expect(lookup.lifecycle.postcondition[0].condition).toBe("${(self.memory_size >= 8948)}");
+    expect(lookup.lifecycle.postcondition[0].error_message).toContain("less than the 8948 MiB");
   });
 });
 

@@ -6,7 +6,8 @@
 import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { REGISTRY_NAME } from "../../modules/registry/layout";
-import { clouddriverProfile, igorProfile } from "../../modules/spinnaker/profiles";
+import { clouddriverProfile, igorProfile, secretsManagerReference } from "../../modules/spinnaker/profiles";
+import { gateSignIn } from "../../modules/spinnaker/sign-in";
 import { settingsFrom, synthStack } from "../helpers";
 import {
   expectSuccess,
@@ -267,7 +268,7 @@ run "memory_enough_without_kayenta" {
   }
   override_data {
     target = data.aws_ec2_instance_type.launch_template_instance_type
-    values = { memory_size = 10240, instance_type = "r6i.xlarge" }
+    values = { memory_size = 9216, instance_type = "r6i.xlarge" }
   }
 }
 
@@ -279,7 +280,7 @@ run "memory_too_little_with_kayenta" {
   }
   override_data {
     target = data.aws_ec2_instance_type.launch_template_instance_type
-    values = { memory_size = 10240, instance_type = "r6i.xlarge" }
+    values = { memory_size = 9216, instance_type = "r6i.xlarge" }
   }
   expect_failures = [data.aws_ec2_instance_type.launch_template_instance_type]
 }
@@ -382,6 +383,122 @@ run "refuses_no_token_and_no_redis" {
 }
 ${refused("{ snapshot_retention_days = 36 }", "snapshot_retention_days")}${refused('{ node_type = "r7g.large" }', "node_type")}${refused('{ engine_version = "5.0" }', "engine_version")}${refused("{ replicas = 0 }", "replicas")}`,
         9,
+      );
+    },
+    TIMEOUT,
+  );
+});
+
+describe("the modules' auth input", () => {
+  const CLIENT_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:oidc-client-AbCdEf";
+  const GATE_URL = "https://spinnaker.example.com:8084";
+  // What the stacks render in TypeScript for the same input: Terraform's yamlencode must match it.
+  const expectedGate = gateSignIn(
+    {
+      issuerUrl: "https://login.example.com/realms/spinnaker",
+      clientId: "spinnaker",
+      clientSecretReference: secretsManagerReference(CLIENT_SECRET, { jsonKey: "secret" }),
+      scopes: ["openid", "groups"],
+      claims: {
+        email: "email",
+        firstName: "given_name",
+        lastName: "family_name",
+        username: "preferred_username",
+        roles: "roles",
+      },
+    },
+    GATE_URL,
+  );
+  const AUTH = `{
+      issuer_url        = "https://login.example.com/realms/spinnaker"
+      client_id         = "spinnaker"
+      client_secret_arn = "${CLIENT_SECRET}"
+      client_secret_key = "secret"
+      scopes            = ["openid", "groups"]
+      claims            = { username = "preferred_username", roles = "roles" }
+      admin_roles       = ["Spinnaker-Admins"]
+    }`;
+  const HTTPS = `{ certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com" }`;
+  const statement = (sid: string) =>
+    `one([for s in data.aws_iam_policy_document.instance_role_permissions.statement : s.resources if s.sid == "${sid}"])`;
+  const refused = (auth: string, loadBalancer: string, name: string) => `
+run "refuses_${name}" {
+  command = plan
+  variables {
+    auth          = ${auth}
+    load_balancer = ${loadBalancer}
+  }
+  expect_failures = [var.auth]
+}
+`;
+
+  test(
+    "stand-alone: auth renders gate's sign-in as the stacks do, runs fiat with its administrators, and lets the instances read the client secret; null keeps all of it off",
+    () => {
+      const workdir = initialized(layout);
+      expectTerraformTest(
+        workdir,
+        "auth.tftest.hcl",
+        `${mockProvider()}
+variables {
+${NETWORK}}
+
+run "sign_in" {
+  command = apply
+  variables {
+    auth          = ${AUTH}
+    load_balancer = ${HTTPS}
+    instance_type = "m5.2xlarge"
+  }
+  assert {
+    condition     = jsonencode(yamldecode(aws_s3_object.configuration_file_gate_local_yml.content).spring) == jsonencode(jsondecode(${JSON.stringify(JSON.stringify(expectedGate.spring))}))
+    error_message = "Terraform's sign-in must equal the stacks' rendering: \${aws_s3_object.configuration_file_gate_local_yml.content}"
+  }
+  assert {
+    condition     = yamldecode(aws_s3_object.configuration_file_gate_local_yml.content).server.tomcat.remoteip["protocol-header"] == "X-Forwarded-Proto"
+    error_message = "gate's other settings must stay beside the sign-in"
+  }
+  assert {
+    condition     = yamldecode(aws_s3_object.configuration_file_spinnaker_local_yml.content).services.fiat.enabled == true && yamldecode(aws_s3_object.configuration_file_fiat_local_yml.content).fiat.admin.roles == ["Spinnaker-Admins"]
+    error_message = "with auth every service must ask fiat, which knows the administrators"
+  }
+  assert {
+    condition     = strcontains(base64decode(aws_launch_template.launch_template.user_data), "FIAT_MEMORY") && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "authEnabled = true;")
+    error_message = "with auth the instance must run fiat and deck must ask gate who is signed in"
+  }
+  assert {
+    condition     = contains(${statement("Secrets")}, "${CLIENT_SECRET}")
+    error_message = "the instance role must read the client secret"
+  }
+}
+
+run "off_by_default" {
+  command = plan
+  assert {
+    condition     = !can(yamldecode(aws_s3_object.configuration_file_gate_local_yml.content).spring) && yamldecode(aws_s3_object.configuration_file_spinnaker_local_yml.content).services.fiat.enabled == false
+    error_message = "without auth gate has no OAuth2 client and no service asks fiat"
+  }
+  assert {
+    condition     = !strcontains(base64decode(aws_launch_template.launch_template.user_data), "FIAT_MEMORY") && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "authEnabled = false;")
+    error_message = "without auth fiat does not run and deck does not ask for a user"
+  }
+}
+
+run "memory_too_little_with_sign_in" {
+  command = plan
+  variables {
+    auth          = ${AUTH}
+    load_balancer = ${HTTPS}
+    instance_type = "r6i.xlarge"
+  }
+  override_data {
+    target = data.aws_ec2_instance_type.launch_template_instance_type
+    values = { memory_size = 9216, instance_type = "r6i.xlarge" }
+  }
+  expect_failures = [data.aws_ec2_instance_type.launch_template_instance_type]
+}
+${refused(AUTH, "{}", "without_https")}${refused(AUTH.replace("https://login", "http://login"), HTTPS, "http_issuer")}${refused(AUTH.replace(`"${CLIENT_SECRET}"`, '"oidc-client"'), HTTPS, "secret_name")}${refused(AUTH.replace('"Spinnaker-Admins"', '"admins", "admins"'), HTTPS, "duplicate_admin_roles")}${refused(AUTH.replace('roles = "roles"', 'roles = "cognito groups"'), HTTPS, "claim_with_space")}`,
+        8,
       );
     },
     TIMEOUT,
@@ -634,7 +751,7 @@ ${refused("spinnaker", `{ bake = { account = "nowhere" } }`, "bake_account")}${r
   );
 
   test(
-    "HA: kayenta gets its interservice listener, target group and member rules only when asked",
+    "HA: kayenta and fiat get their interservice listener, target group and member rules only when asked (fiat with auth)",
     () => {
       const workdir = initialized(join(layout, "modules", "ha"));
       expectTerraformTest(
@@ -651,6 +768,26 @@ run "without_kayenta" {
   assert {
     condition     = length(aws_lb_target_group.interservice_load_balancer_kayenta_target_group) == 0 && length(aws_lb_listener.interservice_load_balancer_kayenta_listener) == 0 && length(aws_vpc_security_group_ingress_rule.security_groups_member_ingress_8090) == 0
     error_message = "kayenta is off by default: no listener, target group or rule for it"
+  }
+  assert {
+    condition     = length(aws_lb_target_group.interservice_load_balancer_fiat_target_group) == 0 && length(aws_lb_listener.interservice_load_balancer_fiat_listener) == 0 && length(aws_vpc_security_group_ingress_rule.security_groups_member_ingress_7003) == 0
+    error_message = "fiat runs only with auth: no listener, target group or rule for it by default"
+  }
+}
+
+run "with_sign_in" {
+  command = apply
+  variables {
+    auth          = { issuer_url = "https://login.example.com", client_id = "spinnaker", client_secret_arn = "arn:aws:secretsmanager:us-west-2:123456789012:secret:oidc-AbCdEf" }
+    load_balancer = { certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com" }
+  }
+  assert {
+    condition     = length(aws_lb_listener.interservice_load_balancer_fiat_listener) == 1 && aws_lb_listener.interservice_load_balancer_fiat_listener[0].port == 7003 && length(aws_vpc_security_group_ingress_rule.security_groups_member_ingress_7003) == 1
+    error_message = "auth must open fiat's port between members and behind the interservice load balancer"
+  }
+  assert {
+    condition     = length(compact(split("\\n", aws_s3_object.configuration_file_interservice_target_groups.content))) == 7
+    error_message = "the instances must join the seven interservice target groups, fiat's too: \${aws_s3_object.configuration_file_interservice_target_groups.content}"
   }
 }
 
@@ -681,12 +818,12 @@ run "with_kayenta" {
     error_message = "the instances must join kayenta's interservice target group themselves"
   }
   assert {
-    condition     = length(compact(split("\\n", aws_s3_object.configuration_file_interservice_target_groups.content))) == 8
-    error_message = "the instances must join all eight interservice target groups, kayenta's too: \${aws_s3_object.configuration_file_interservice_target_groups.content}"
+    condition     = length(compact(split("\\n", aws_s3_object.configuration_file_interservice_target_groups.content))) == 7
+    error_message = "the instances must join the seven interservice target groups, kayenta's too: \${aws_s3_object.configuration_file_interservice_target_groups.content}"
   }
 }
 `,
-        2,
+        3,
       );
     },
     TIMEOUT,

@@ -12,7 +12,7 @@ import { imageReferences } from "../../modules/spinnaker/images";
 import { memoryBudget, requiredMemoryMiB } from "../../modules/spinnaker/memory";
 import { ROLES } from "../../modules/spinnaker/roles";
 import { renderInstanceUserData } from "../../modules/topologies/instance-software";
-import { settingsFrom } from "../helpers";
+import { SIGN_IN, settingsFrom } from "../helpers";
 import { composeCommand, expectSuccess, requireTool, run, tempDir } from "./harness";
 
 interface WrittenFile {
@@ -29,6 +29,8 @@ const variants = OPERATING_SYSTEMS.flatMap((os) =>
       localRedis,
       interserviceTargets: !localRedis,
       kayenta: localRedis && role === "polling",
+      // Sign-in (fiat) on for HA's, off for stand-alone's, so each shape is checked on every OS.
+      signIn: !localRedis,
     })),
   ),
 );
@@ -44,9 +46,13 @@ beforeAll(() => {
 });
 
 describe.each(variants)(
-  "$os, $role, local Redis: $localRedis",
-  ({ os, role, localRedis, interserviceTargets, kayenta }) => {
-    const settings = settingsFrom({ instance: { os }, spinnaker: { kayenta } });
+  "$os, $role, local Redis: $localRedis, sign-in: $signIn",
+  ({ os, role, localRedis, interserviceTargets, kayenta, signIn }) => {
+    const settings = settingsFrom({
+      instance: { os },
+      ...(signIn ? SIGN_IN : {}),
+      spinnaker: { kayenta, ...(signIn ? SIGN_IN.spinnaker : {}) },
+    });
     const userData = renderInstanceUserData({ settings, role, localRedis, interserviceTargets });
     const files = (parse(userData) as { write_files: WrittenFile[] }).write_files;
     const dir = tempDir(`${os}-${role}`);
@@ -96,6 +102,7 @@ describe.each(variants)(
       const services = parse(result.stdout).services as Record<string, { image: string }>;
       expect(Object.keys(services).includes("redis")).toBe(localRedis);
       expect(Object.keys(services).includes("kayenta")).toBe(kayenta);
+      expect(Object.keys(services).includes("fiat")).toBe(signIn);
       expect(services.clouddriver.image).toBe(images.clouddriver);
       if (localRedis) expect(services.redis.image).toBe(settings.spinnaker.redisImage);
     });
@@ -127,10 +134,10 @@ test("compose-env keeps the synced images, gives each container its minimum and 
     }
   ).write_files;
   const dir = tempDir("compose-env");
-  const budget = memoryBudget({ kayenta: false, localRedis: true });
+  const budget = memoryBudget({ kayenta: false, fiat: false, localRedis: true });
   const totalWeight = Object.values(budget).reduce((sum, s) => sum + s.weight, 0);
   const memTotalKib = 32768000;
-  const spareKib = memTotalKib - requiredMemoryMiB({ kayenta: false, localRedis: true }) * 1024;
+  const spareKib = memTotalKib - requiredMemoryMiB({ kayenta: false, fiat: false, localRedis: true }) * 1024;
   expectSuccess(composeEnvFromScript(files, dir, "ORCA_IMAGE=example/orca:1\n", memTotalKib), "compose-env");
   const env = run("cat", [join(dir, "compose.env")]).stdout;
   expect(env).toContain("ORCA_IMAGE=example/orca:1\n");
@@ -143,10 +150,10 @@ test("compose-env keeps the synced images, gives each container its minimum and 
   for (const [name, share] of Object.entries(budget)) expect(limits[name]).toBeGreaterThan(share.minimumMiB * 1024);
   expect(Object.values(limits).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(memTotalKib - 1024 * 1024);
 
-  // 9.5 GiB: below the 9972 MiB the stand-alone containers and the OS need.
-  const small = composeEnvFromScript(files, dir, "ORCA_IMAGE=example/orca:1\n", 9728 * 1024);
+  // 8.5 GiB: below the 8948 MiB the stand-alone containers and the OS need.
+  const small = composeEnvFromScript(files, dir, "ORCA_IMAGE=example/orca:1\n", 8704 * 1024);
   expect(small.status).toBe(1);
-  expect(small.stderr).toContain(`too little for Spinnaker: its containers need ${(9972 - 1024) * 1024} KiB`);
+  expect(small.stderr).toContain(`too little for Spinnaker: its containers need ${(8948 - 1024) * 1024} KiB`);
 });
 
 test("interservice-targets puts the instance in every listed target group, retries, and takes it out again", () => {

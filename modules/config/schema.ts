@@ -118,6 +118,8 @@ export type SpinnakerService = (typeof SPINNAKER_SERVICES)[number];
 // ---------------------------------------------------------------------------------------------
 
 /** A server's URL (a build server, a metrics store), such as https://jenkins.example.com: no whitespace or `$`. */
+/** An OpenID Connect issuer: https only (OIDC Discovery 1.0, section 3). */
+export const ISSUER_URL_PATTERN = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[^\s$?#]*)?$/;
 export const SERVER_URL_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[^\s$]*)?$/;
 export const ACCOUNT_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
@@ -176,6 +178,56 @@ const kubernetesAccount = z
   .refine((a) => (a.kubeconfigSecretArn === undefined) !== (a.kubeconfigS3Uri === undefined), {
     message: "set exactly one of kubeconfigSecretArn (Secrets Manager) or kubeconfigS3Uri (S3)",
   });
+
+/** A claim of the identity provider's user info or ID token, such as `email` or `groups`. */
+export const CLAIM_PATTERN = /^[A-Za-z0-9_:.-]{1,128}$/;
+/** An OAuth2 client id: printable, no whitespace or `$` (it is written into gate's YAML). */
+export const CLIENT_ID_PATTERN = /^[!-#%-~]{1,255}$/;
+/** A key of a JSON secret in a secret reference (`!k:<key>`). */
+export const SECRET_KEY_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
+/** A role name of the identity provider that fiat treats as administrator. */
+export const ROLE_PATTERN = /^[^\s$]{1,255}$/;
+const claim = z.string().regex(CLAIM_PATTERN, { message: "expected a claim name such as email or groups" });
+
+/**
+ * Sign-in through gate with OpenID Connect (gate's OAuth2 client), and authorization by fiat with
+ * the roles the identity provider sends. Absent: no sign-in, fiat does not run, and everyone who
+ * reaches the load balancer is an administrator.
+ */
+const signIn = z.strictObject({
+  /** The provider's issuer; gate reads `<issuer>/.well-known/openid-configuration` when it starts. */
+  issuerUrl: z.string().regex(ISSUER_URL_PATTERN, {
+    message:
+      "expected the identity provider's issuer URL, https://, such as https://login.example.com/realms/spinnaker",
+  }),
+  clientId: z.string().regex(CLIENT_ID_PATTERN, {
+    message: "expected the OAuth2 client id: 1-255 printable characters without spaces or $",
+  }),
+  /** The client secret in Secrets Manager, resolved by gate at start with the instance role. */
+  clientSecretArn: z.string().regex(SECRET_ARN_PATTERN, { message: "expected a Secrets Manager secret ARN" }),
+  /** The key of the client secret when the secret's value is JSON. @default - the whole value */
+  clientSecretKey: z
+    .string()
+    .regex(SECRET_KEY_PATTERN, { message: "expected a JSON key of letters, digits and _ . -" })
+    .optional(),
+  scopes: z.array(claim).min(1).default(["openid", "profile", "email"]),
+  /** Which claims hold each user attribute (gate's user-info mapping). */
+  claims: z
+    .strictObject({
+      email: claim.default("email"),
+      firstName: claim.default("given_name"),
+      lastName: claim.default("family_name"),
+      username: claim.default("email"),
+      /** The list of the user's roles (groups); fiat authorizes with them. */
+      roles: claim.default("groups"),
+    })
+    .prefault({}),
+  /** Roles whose members administer everything in Spinnaker (fiat's admin roles). */
+  adminRoles: distinct(
+    z.string().regex(ROLE_PATTERN, { message: "expected a role name without spaces or $" }),
+    "roles",
+  ).default([]),
+});
 
 /** A Jenkins master of igor (igor's JenkinsProperties.JenkinsHost). */
 const jenkinsMaster = z
@@ -372,6 +424,8 @@ export const ConfigSchema = z
               .default({}),
           })
           .prefault({}),
+        /** Sign-in and authorization (fiat). @default - off: see `signIn` */
+        auth: signIn.optional(),
         /** Build servers igor polls for CI triggers. */
         ci: z
           .strictObject({
@@ -463,9 +517,11 @@ export const ConfigSchema = z
         message: "required when spinnaker.distribution is armory: Armory numbers its own releases (such as 2.36.3)",
       });
     }
-    const { version, images, kayenta } = c.spinnaker;
+    const { version, images, kayenta, auth } = c.spinnaker;
     if (c.spinnaker.distribution === "armory" && version !== undefined && armoryTagsDiffer(version)) {
-      const missing = SPINNAKER_SERVICES.filter((s) => (kayenta || s !== "kayenta") && images[s] === undefined);
+      // The services that run: kayenta with canary analysis, fiat with sign-in.
+      const runs = (s: SpinnakerService) => (s === "kayenta" ? kayenta : s === "fiat" ? auth !== undefined : true);
+      const missing = SPINNAKER_SERVICES.filter((s) => runs(s) && images[s] === undefined);
       if (missing.length > 0) {
         ctx.addIssue({
           code: "custom",
@@ -533,6 +589,14 @@ export const ConfigSchema = z
             message: "must be unique among the accounts: Spinnaker addresses accounts by name",
           });
         }
+      });
+    }
+    if (c.spinnaker.auth !== undefined && c.loadBalancer.certificateArn === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["loadBalancer", "certificateArn"],
+        message:
+          "required when spinnaker.auth is set: sign-in needs HTTPS (identity providers refuse http:// redirect URIs, and the session cookie and tokens must not cross in clear)",
       });
     }
     const bakeAccount = c.spinnaker.bake.account;
@@ -606,6 +670,8 @@ export function resolve(parsed: Parsed) {
       ...spinnaker,
       version: spinnaker.version ?? DEFAULT_OSS_VERSION,
       registry: spinnaker.registry ?? DEFAULT_REGISTRY[spinnaker.distribution],
+      /** fiat runs, and every service asks it, only with sign-in: authorization needs users. */
+      fiat: spinnaker.auth !== undefined,
     },
     state: { ...state, region: state.region ?? parsed.region },
     /** The ARN partition of the region: aws, aws-us-gov or aws-cn. */

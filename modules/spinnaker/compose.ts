@@ -7,15 +7,14 @@
 
 import type { SpinnakerService } from "../config/schema";
 import { type Role, roleEnvironment } from "./roles";
-import { enabledServices, REDIS_PORT, type ServiceSpec } from "./services";
+import { enabledServices, type OptionalServices, REDIS_PORT, type ServiceSpec } from "./services";
 import { toYaml } from "./yaml";
 
 export const CONFIG_DIR = "/opt/spinnaker/config";
 export const REDIS_DATA_DIR = "/var/lib/spinnaker/redis";
 
-export interface ComposeOptions {
+export interface ComposeOptions extends OptionalServices {
   readonly role: Role;
-  readonly kayenta: boolean;
   /** Run Redis in a container on the instance (stand-alone); otherwise a managed endpoint is used. */
   readonly localRedis: boolean;
 }
@@ -67,7 +66,7 @@ export function renderCompose(o: ComposeOptions): string {
     };
   }
 
-  for (const spec of enabledServices(o.kayenta)) {
+  for (const spec of enabledServices(o)) {
     services[spec.name] = serviceDefinition(spec, o, roleEnv[spec.name] ?? {});
   }
 

@@ -6,7 +6,7 @@
  */
 import { INSTANCE_MEMORY_MIB } from "../config/instance-memory";
 import { ConfigError } from "../errors";
-import { enabledServices, OS_MEMORY_MIB, REDIS_MEMORY, type ServiceSpec } from "./services";
+import { enabledServices, type OptionalServices, OS_MEMORY_MIB, REDIS_MEMORY, type ServiceSpec } from "./services";
 
 /** A container's memory: its minimum, and its weight in sharing what is above all minimums. */
 export interface MemoryShare {
@@ -15,8 +15,7 @@ export interface MemoryShare {
 }
 
 /** Which containers an instance runs. */
-export interface Containers {
-  readonly kayenta: boolean;
+export interface Containers extends OptionalServices {
   /** Redis in a container on the instance (stand-alone). */
   readonly localRedis: boolean;
 }
@@ -28,7 +27,7 @@ export function memoryBudget(o: Containers): Record<string, MemoryShare> {
     weight: s.memoryWeight,
   });
   const budget: Record<string, MemoryShare> = {};
-  for (const s of enabledServices(o.kayenta)) budget[s.name] = share(s);
+  for (const s of enabledServices(o)) budget[s.name] = share(s);
   if (o.localRedis) budget.redis = share(REDIS_MEMORY);
   return budget;
 }

@@ -10,6 +10,7 @@ import { KAYENTA_PREFIX, type SpinnakerService } from "../config/schema";
 import { type Condition, given, interpolate } from "../terraform-values";
 import { type BakeProfile, orcaBakeAccount, roscoProfile } from "./bakery";
 import { SERVICES } from "./services";
+import { fiatProfile } from "./sign-in";
 import { toYaml } from "./yaml";
 
 export interface AwsAccountProfile {
@@ -80,6 +81,18 @@ export interface ProfileOptions {
   readonly igorProfile?: string;
   /** rosco's AWS bakery and orca's bake account. @default - rosco's AWS bakery stays off */
   readonly bake?: BakeProfile;
+  /**
+   * Users sign in through gate and fiat authorizes them: a boolean, or a module's Terraform boolean.
+   * @default false
+   */
+  readonly signIn?: Condition;
+  /**
+   * gate's sign-in settings (`gateSignIn`), merged into `gate-local.yml`; or, from a module's input,
+   * that YAML as Terraform renders it (empty without sign-in). @default - none
+   */
+  readonly gateSignIn?: Record<string, unknown> | string;
+  /** fiat's administrator roles; may be a Terraform list. @default - none */
+  readonly adminRoles?: readonly string[];
 }
 
 /** File name -> contents, for /opt/spinnaker/config. */
@@ -105,6 +118,11 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
   // echo and orca igor.enabled with igor.base-url (their IgorConfig); gate, fiat and echo default
   // to off (orca.yml already has igor on).
   services.igor.enabled = true;
+  // Every service asks fiat (kork's FiatClientConfigurationProperties, `services.fiat.enabled`, read
+  // from this file by each one) only with sign-in; without it fiat does not run.
+  const signIn = o.signIn ?? false;
+  const fiat = typeof signIn === "boolean" ? signIn : Token.asString(signIn);
+  services.fiat.enabled = fiat;
 
   const files: Record<string, unknown> = {
     "spinnaker-local.yml": {
@@ -129,6 +147,7 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
       // ElastiCache blocks CONFIG, so gate must not try to set notify-keyspace-events itself; the
       // parameter group sets it instead.
       ...(o.managedRedis ? { redis: { configuration: { secure: true } } } : {}),
+      ...(typeof o.gateSignIn === "object" ? o.gateSignIn : {}),
     },
     "front50-local.yml": {
       spinnaker: {
@@ -157,14 +176,27 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
   };
   // Only kayenta reads this file: written whenever kayenta may run (a module's input decides at plan time).
   if (o.kayenta !== false) files["kayenta-local.yml"] = kayentaProfile(o);
+  // The same for fiat's; a module's roles are a Terraform list, which Terraform writes.
+  if (signIn !== false) {
+    const roles = o.adminRoles ?? [];
+    files["fiat-local.yml"] = Token.isUnresolved(roles)
+      ? Token.asString(Fn.yamlencode(fiatProfile(roles)))
+      : fiatProfile(roles);
+  }
 
   const rendered: ProfileFiles = {};
   for (const [name, body] of Object.entries(files)) {
     rendered[name] = HEADER + (typeof body === "string" ? body : isEmpty(body) ? "{}\n" : toYaml(body));
   }
+  // A module's sign-in: YAML of its own top-level key (spring), after the file's others.
+  if (typeof o.gateSignIn === "string") rendered["gate-local.yml"] += o.gateSignIn;
   rendered["settings-local.js"] = [
     "// Rendered by cdktf-spinnaker-aws: where the browser finds gate.",
     `window.spinnakerSettings.gateUrl = ${JSON.stringify(o.gateUrl)};`,
+    // deck asks gate who the user is, and sends the browser to gate's sign-in when no one is
+    // (deck's AuthenticationInitializer); settings.js fixed authEndpoint from the build's API host.
+    `window.spinnakerSettings.authEnabled = ${fiat};`,
+    `window.spinnakerSettings.authEndpoint = ${JSON.stringify(`${o.gateUrl}/auth/user`)};`,
     // deck-kayenta's switches (canary.settings.ts: featureDisabled, stagesEnabled, the storage and
     // metrics accounts); feature.canary would only register the retired Netflix ACA stage.
     `window.spinnakerSettings.canary = Object.assign({}, window.spinnakerSettings.canary, ${canarySettings(o, kayenta)});`,

@@ -111,7 +111,13 @@ export const REDIS_MEMORY = { minimumMemoryMiB: 256, memoryWeight: 2 } as const;
 /** Memory left to the OS, Docker and the agents, outside every container's limit. */
 export const OS_MEMORY_MIB = 1024;
 
-/** The services an instance runs, in start order, with or without kayenta. */
-export function enabledServices(kayenta: boolean): ServiceSpec[] {
-  return Object.values(SERVICES).filter((s) => kayenta || s.name !== "kayenta");
+/**
+ * The services that run only when a setting asks for them: kayenta with canary analysis
+ * (`spinnaker.kayenta`), fiat with sign-in (`spinnaker.auth`), as authorization needs users.
+ */
+export type OptionalServices = Readonly<Record<"kayenta" | "fiat", boolean>>;
+
+/** The services an instance runs, in start order. */
+export function enabledServices(optional: OptionalServices): ServiceSpec[] {
+  return Object.values(SERVICES).filter((s) => (s.name === "kayenta" || s.name === "fiat" ? optional[s.name] : true));
 }

@@ -32,7 +32,7 @@ export interface SpinnakerStackOptions {
    * brings both, and the region and partition are its provider's), with the inputs of
    * `defineModuleVariables`: `name`, `environment` and `tags`, which every resource name and tag
    * derives from (so a caller may use `count`, `depends_on`, and `for_each` over environments in one
-   * account), and `os`, `spinnaker`, `load_balancer`, `config_bucket`, `accounts`, `ci` and (HA) `redis`.
+   * account), and `os`, `spinnaker`, `load_balancer`, `config_bucket`, `accounts`, `ci`, `auth` and (HA) `redis`.
    * @default false
    */
   readonly module?: boolean;
@@ -93,13 +93,16 @@ export abstract class SpinnakerStack extends TerraformStack {
     // The instance type is a variable; its default (the configured type) must fit at the least.
     checkInstanceMemory(settings.instance.type, {
       kayenta: settings.spinnaker.kayenta,
+      fiat: settings.spinnaker.fiat,
       localRedis: topology.localRedis,
     });
     const v = defineVariables(this, settings, topology.minInstanceSubnets, inputs !== undefined);
     this.variables = v;
     this.deployment = {
       ...settings,
-      spinnaker: inputs ? { ...settings.spinnaker, ...spinnakerFromInput(this, inputs.spinnaker) } : settings.spinnaker,
+      spinnaker: inputs
+        ? { ...settings.spinnaker, ...spinnakerFromInput(this, inputs.spinnaker), ...authFromInput(inputs.auth) }
+        : settings.spinnaker,
       configBucket: inputs ? configBucketFromInput(inputs.configBucket) : settings.configBucket,
       accountsInput: inputs ? `var.${inputs.accounts.friendlyUniqueId}` : undefined,
       ciInput: inputs ? `var.${inputs.ci.friendlyUniqueId}` : undefined,
@@ -191,6 +194,34 @@ function spinnakerFromInput(stack: TerraformStack, input: TerraformVariable) {
       account: Token.asString(bake("account")),
       instanceType: Token.asString(bake("instance_type")),
       baseImages: Token.asStringMap(bake("base_images")),
+    },
+  };
+}
+
+/**
+ * Sign-in from a module's `auth` input: fiat runs when it is set. Its attributes are read only where
+ * Terraform has checked that it is (sign-in.ts).
+ */
+function authFromInput(input: TerraformVariable): Pick<Settings["spinnaker"], "auth" | "fiat"> {
+  const attribute = attributeOf(input);
+  const claim = (name: string) => Token.asString(Fn.lookupNested(input.value, ["claims", name]));
+  return {
+    // Like kayenta: an IResolvable where a boolean goes.
+    fiat: Op.neq(input.value, Token.nullValue()) as unknown as boolean,
+    auth: {
+      issuerUrl: Token.asString(attribute("issuer_url")),
+      clientId: Token.asString(attribute("client_id")),
+      clientSecretArn: Token.asString(attribute("client_secret_arn")),
+      clientSecretKey: Token.asString(attribute("client_secret_key")),
+      scopes: Token.asList(attribute("scopes")),
+      claims: {
+        email: claim("email"),
+        firstName: claim("first_name"),
+        lastName: claim("last_name"),
+        username: claim("username"),
+        roles: claim("roles"),
+      },
+      adminRoles: Token.asList(attribute("admin_roles")),
     },
   };
 }

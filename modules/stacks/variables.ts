@@ -14,6 +14,8 @@ import {
   AWS_REGION_NAMES,
   CACHE_NODE_TYPE_PATTERN,
   CERTIFICATE_ARN_PATTERN,
+  CLAIM_PATTERN,
+  CLIENT_ID_PATTERN,
   DEFAULT_OSS_VERSION,
   DEFAULT_REGISTRY,
   ENVIRONMENT_MAX,
@@ -22,6 +24,7 @@ import {
   IMAGE_REFERENCE_PATTERN,
   IMAGE_TAG_PATTERN,
   INSTANCE_TYPE_PATTERN,
+  ISSUER_URL_PATTERN,
   KMS_KEY_ARN_PATTERN,
   KUBECONFIG_S3_URI_PATTERN,
   NAME_MAX,
@@ -31,9 +34,11 @@ import {
   REGISTRY_PATTERN,
   RESERVED_PREFIXES,
   ROLE_NAME_PATTERN,
+  ROLE_PATTERN,
   ROOT_DEVICE_NAME_PATTERN,
   S3_BUCKET_NAME_PATTERN,
   SECRET_ARN_PATTERN,
+  SECRET_KEY_PATTERN,
   SECURITY_GROUP_ID_PATTERN,
   SERVER_URL_PATTERN,
   type Settings,
@@ -386,6 +391,8 @@ export interface ModuleVariables {
   readonly accounts: TerraformVariable;
   /** `{ jenkins = [...] }`: the build servers igor polls. */
   readonly ci: TerraformVariable;
+  /** `{ issuer_url, client_id, client_secret_arn, ... }` or null: sign-in and fiat. */
+  readonly auth: TerraformVariable;
   /** HA: `{ node_type, engine_version, replicas, snapshot_retention_days }` of ElastiCache. */
   readonly redis?: TerraformVariable;
 }
@@ -409,6 +416,7 @@ export function defineModuleVariables(scope: Construct, s: Settings, localRedis:
     configBucket: configBucketVariable(scope, s),
     accounts: accountsVariable(scope, s),
     ci: ciVariable(scope, s),
+    auth: authVariable(scope, s),
     redis: localRedis ? undefined : redisVariable(scope, s),
     name: variable(
       scope,
@@ -507,7 +515,7 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
       {
         // Armory before 2.27 tags each service differently (ARMORY_SHARED_TAGS_FROM): every image
         // must then be given. A version that is no release number passes, as in the schema.
-        condition: `\${${ref}.distribution != "armory" || !can(regex("${anchored(ARMORY_RELEASE_PATTERN)}", coalesce(${ref}.version, "-"))) || try(${armoryMinor(ref)} >= ${ARMORY_SHARED_TAGS_FROM.major * 1000 + ARMORY_SHARED_TAGS_FROM.minor}, true) || length(setsubtract(concat(${JSON.stringify(SPINNAKER_SERVICES.filter((s) => s !== "kayenta"))}, ${ref}.kayenta ? ["kayenta"] : []), keys(${ref}.images))) == 0}`,
+        condition: `\${${ref}.distribution != "armory" || !can(regex("${anchored(ARMORY_RELEASE_PATTERN)}", coalesce(${ref}.version, "-"))) || try(${armoryMinor(ref)} >= ${ARMORY_SHARED_TAGS_FROM.major * 1000 + ARMORY_SHARED_TAGS_FROM.minor}, true) || length(setsubtract(concat(${JSON.stringify(SPINNAKER_SERVICES.filter((s) => s !== "kayenta" && s !== "fiat"))}, ${ref}.kayenta ? ["kayenta"] : [], var.auth != null ? ["fiat"] : []), keys(${ref}.images))) == 0}`,
         errorMessage: `spinnaker.images must give every service's image for Armory releases before ${ARMORY_SHARED_TAGS_FROM.major}.${ARMORY_SHARED_TAGS_FROM.minor}.0, which tag each service with its own version (or use ${ARMORY_SHARED_TAGS_FROM.major}.${ARMORY_SHARED_TAGS_FROM.minor}.0 or later). Got version \${jsonencode(${ref}.version)} and images for \${jsonencode(keys(${ref}.images))}.`,
       },
       {
@@ -660,6 +668,76 @@ function ciVariable(scope: Construct, s: Settings): TerraformVariable {
       {
         condition: `\${length(distinct(${ref}[*].name)) == length(${ref})}`,
         errorMessage: `ci.jenkins names must be unique: pipelines name their master. Got \${jsonencode(${ref}[*].name)}.`,
+      },
+    ],
+  );
+}
+
+/**
+ * Sign-in through gate with OpenID Connect, and fiat: null (the default unless the configuration
+ * set `spinnaker.auth`) keeps both off.
+ */
+function authVariable(scope: Construct, s: Settings): TerraformVariable {
+  const a = s.spinnaker.auth;
+  const claims = `object({ email = optional(string, "email"), first_name = optional(string, "given_name"), last_name = optional(string, "family_name"), username = optional(string, "email"), roles = optional(string, "groups") })`;
+  const ref = "var.auth";
+  /** The rule holds, or sign-in is off. */
+  const whenSet = (condition: string) => `\${${ref} == null || try(${condition}, false)}`;
+  return variable(
+    scope,
+    "auth",
+    {
+      type: `object({ issuer_url = string, client_id = string, client_secret_arn = string, client_secret_key = optional(string), scopes = optional(list(string), ["openid", "profile", "email"]), claims = optional(${claims}, {}), admin_roles = optional(list(string), []) })`,
+      nullable: true,
+      description:
+        "Sign-in through gate with OpenID Connect, and authorization by fiat with the identity provider's roles; null keeps both off (everyone who reaches the load balancer is an administrator). issuer_url (https://, gate reads its discovery document at start), client_id, client_secret_arn (a Secrets Manager secret read by gate at start with the instance role) and client_secret_key (its JSON key, if any), scopes (default openid, profile, email), claims (the claims of email, first_name, last_name, username and roles; default email, given_name, family_name, email, groups), admin_roles (roles that administer everything). Needs load_balancer.certificate_arn and hostname; register <gate URL>/login/oauth2/code/oidc as the client's redirect URI.",
+      default: a
+        ? JSON.parse(
+            JSON.stringify({
+              issuer_url: a.issuerUrl,
+              client_id: a.clientId,
+              client_secret_arn: a.clientSecretArn,
+              client_secret_key: a.clientSecretKey,
+              scopes: a.scopes,
+              claims: {
+                email: a.claims.email,
+                first_name: a.claims.firstName,
+                last_name: a.claims.lastName,
+                username: a.claims.username,
+                roles: a.claims.roles,
+              },
+              admin_roles: a.adminRoles,
+            }),
+          )
+        : null,
+    },
+    () => [
+      {
+        condition: whenSet(`can(regex("${anchored(ISSUER_URL_PATTERN)}", ${ref}.issuer_url))`),
+        errorMessage: `auth.issuer_url must be the identity provider's https:// issuer URL, such as https://login.example.com/realms/spinnaker. Got \${jsonencode(try(${ref}.issuer_url, null))}.`,
+      },
+      {
+        condition: whenSet(
+          `can(regex("${anchored(CLIENT_ID_PATTERN)}", ${ref}.client_id)) && can(regex("${anchored(SECRET_ARN_PATTERN)}", ${ref}.client_secret_arn)) && (${ref}.client_secret_key == null || can(regex("${anchored(SECRET_KEY_PATTERN)}", coalesce(${ref}.client_secret_key, "-"))))`,
+        ),
+        errorMessage: `auth needs a client_id (1-255 printable characters without spaces or $), a client_secret_arn (a Secrets Manager secret ARN) and, if any, a client_secret_key of letters, digits and _ . -. Got client_id \${jsonencode(try(${ref}.client_id, null))}, client_secret_arn \${jsonencode(try(${ref}.client_secret_arn, null))} and client_secret_key \${jsonencode(try(${ref}.client_secret_key, null))}.`,
+      },
+      {
+        condition: whenSet(
+          `length(${ref}.scopes) > 0 && alltrue([for c in concat(${ref}.scopes, values(${ref}.claims)) : can(regex("${anchored(CLAIM_PATTERN)}", c))])`,
+        ),
+        errorMessage: `auth.scopes (at least one) and auth.claims must be names of letters, digits and _ : . -, such as openid or groups. Got scopes \${jsonencode(try(${ref}.scopes, null))} and claims \${jsonencode(try(${ref}.claims, null))}.`,
+      },
+      {
+        condition: whenSet(
+          `alltrue([for r in ${ref}.admin_roles : can(regex("${anchored(ROLE_PATTERN)}", r))]) && length(distinct(${ref}.admin_roles)) == length(${ref}.admin_roles)`,
+        ),
+        errorMessage: `auth.admin_roles must be distinct role names without spaces or $. Got \${jsonencode(try(${ref}.admin_roles, null))}.`,
+      },
+      {
+        // Sign-in needs HTTPS: identity providers refuse http:// redirect URIs.
+        condition: `\${${ref} == null || (var.load_balancer.certificate_arn != null && var.load_balancer.hostname != null)}`,
+        errorMessage: `auth needs load_balancer.certificate_arn and load_balancer.hostname: sign-in needs HTTPS (identity providers refuse http:// redirect URIs, and the session cookie and tokens must not cross in clear). Got certificate_arn \${jsonencode(var.load_balancer.certificate_arn)}.`,
       },
     ],
   );

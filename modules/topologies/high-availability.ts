@@ -12,7 +12,7 @@ import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer"
 import { invalidProp } from "../errors";
 import { secretsManagerReference } from "../spinnaker/profiles";
 import { enabledServices } from "../spinnaker/services";
-import { type Condition, countWhen, given, possible } from "../terraform-values";
+import { countWhen, given, possible } from "../terraform-values";
 import { managedAccounts } from "./accounts";
 import { bakery, bakeryPermissions } from "./bakery";
 import { continuousIntegration } from "./ci";
@@ -20,11 +20,13 @@ import {
   configBucket,
   instanceRole,
   machineImage,
+  optionalServices,
   roleGroup,
   spinnakerConfiguration,
   USER_FACING_TARGETS,
   userFacingLoadBalancer,
 } from "./parts";
+import { signIn } from "./sign-in";
 
 export interface HighAvailabilitySpinnakerProps {
   /** Validated settings; any value may be a Terraform token (a variable of the stack). */
@@ -55,12 +57,12 @@ export class HighAvailabilitySpinnaker extends Construct {
   constructor(scope: Construct, id: string, props: HighAvailabilitySpinnakerProps) {
     super(scope, id);
     const { settings } = props;
-    const { network, namePrefix, tags, spinnaker } = settings;
-    // kayenta runs when asked: known in a stack, a module's input at plan time.
-    const kayenta = spinnaker.kayenta as Condition;
-    const backendServices = enabledServices(possible(kayenta))
+    const { network, namePrefix, tags } = settings;
+    // kayenta and fiat run when asked: known in a stack, a module's inputs at plan time.
+    const optional = optionalServices(settings);
+    const backendServices = enabledServices({ kayenta: possible(optional.kayenta), fiat: possible(optional.fiat) })
       .filter((s) => s.name !== "deck" && s.name !== "gate")
-      .map((s) => ({ ...s, when: s.name === "kayenta" ? kayenta : undefined }));
+      .map((s) => ({ ...s, when: s.name === "kayenta" || s.name === "fiat" ? optional[s.name] : undefined }));
 
     // Security groups: user-facing on its load balancer; internal on the instances and on the
     // interservice load balancer, open between members on the services' ports.
@@ -140,7 +142,8 @@ export class HighAvailabilitySpinnaker extends Construct {
     const accounts = managedAccounts(this, settings);
     const ci = continuousIntegration(this, settings);
     const bake = bakery(this, settings);
-    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, ci, bake, {
+    const auth = signIn(settings, this.loadBalancer.gateUrl);
+    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, ci, bake, auth, {
       serviceHost: this.interserviceLoadBalancer.loadBalancer.dnsName,
       deckUrl: this.loadBalancer.deckUrl,
       gateUrl: this.loadBalancer.gateUrl,
@@ -154,7 +157,7 @@ export class HighAvailabilitySpinnaker extends Construct {
       managedRedis: true,
       interserviceTargetGroupArns: this.interserviceLoadBalancer.targetGroupArns,
     });
-    this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, ci, {
+    this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, ci, auth, {
       secretArns: [redisUrlSecretArn],
       targetGroupArns: this.interserviceLoadBalancer.targetGroupArns,
     });

@@ -26,7 +26,14 @@ const rendered = new Map<string, string>();
 
 export function renderInstanceUserData(o: InstanceSoftwareOptions): string {
   const { instance, spinnaker } = o.settings;
-  const key = JSON.stringify([instance.os, spinnaker.kayenta, o.role, o.localRedis, o.interserviceTargets === true]);
+  const key = JSON.stringify([
+    instance.os,
+    spinnaker.kayenta,
+    spinnaker.fiat,
+    o.role,
+    o.localRedis,
+    o.interserviceTargets === true,
+  ]);
   let userData = rendered.get(key);
   if (userData === undefined) {
     userData = render(o);
@@ -37,12 +44,13 @@ export function renderInstanceUserData(o: InstanceSoftwareOptions): string {
 
 function render(o: InstanceSoftwareOptions): string {
   const { spinnaker } = o.settings;
-  const compose = renderCompose({ role: o.role, kayenta: spinnaker.kayenta, localRedis: o.localRedis });
+  const containers = { kayenta: spinnaker.kayenta, fiat: spinnaker.fiat, localRedis: o.localRedis };
+  const compose = renderCompose({ role: o.role, ...containers });
   return renderUserData({
     os: o.settings.instance.os,
     role: o.role,
     compose,
-    memoryBudget: memoryBudget({ kayenta: spinnaker.kayenta, localRedis: o.localRedis }),
+    memoryBudget: memoryBudget(containers),
     configPrefix: CONFIG_PREFIX,
     interserviceTargets: o.interserviceTargets,
   });

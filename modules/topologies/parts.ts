@@ -24,6 +24,7 @@ import { type Condition, concatLists, pick, pickList } from "../terraform-values
 import { createManagedAccountRoles, type ManagedAccounts } from "./accounts";
 import type { ContinuousIntegration } from "./ci";
 import { renderInstanceUserData } from "./instance-software";
+import type { SignIn } from "./sign-in";
 
 /** deck and gate: what the user-facing load balancer forwards to, on the instances. */
 export const USER_FACING_TARGETS = [SERVICES.deck, SERVICES.gate].map((s) => ({
@@ -72,6 +73,7 @@ export function spinnakerConfiguration(
   accounts: ManagedAccounts,
   ci: ContinuousIntegration,
   bake: BakeProfile,
+  auth: SignIn,
   topology: Pick<ProfileOptions, "serviceHost" | "deckUrl" | "gateUrl" | "redisUrl" | "managedRedis"> & {
     /** The target groups the instances join themselves (HA's interservice ones). @default - none */
     readonly interserviceTargetGroupArns?: string[];
@@ -100,6 +102,9 @@ export function spinnakerConfiguration(
         jenkinsMasters: ci.jenkinsMasters,
         igorProfile: ci.igorProfile,
         bake,
+        signIn: auth.enabled,
+        gateSignIn: auth.gateSignIn,
+        adminRoles: auth.adminRoles,
       }),
       ...(targetGroups ? { [INTERSERVICE_TARGETS_FILE]: `${lines(targetGroups)}\n` } : {}),
       // Stand-alone runs Redis in a container beside the services.
@@ -124,6 +129,7 @@ export function instanceRole(
   bucket: SecureBucket,
   accounts: ManagedAccounts,
   ci: ContinuousIntegration,
+  auth: SignIn,
   extra: { secretArns?: readonly string[]; targetGroupArns?: string[] } = {},
 ): InstanceRole {
   const { spinnaker, partition } = settings;
@@ -134,7 +140,9 @@ export function instanceRole(
     writablePrefixes: concatLists([spinnaker.front50Prefix], pickList(kayenta, [KAYENTA_PREFIX], [])),
     configBucketKmsKeyArn: settings.configBucket.kmsKeyArn,
     managedAccountRoleArns: accounts.roleArns,
-    secretArns: concatLists(accounts.kubeconfigSecretArns, ci.secretArns, [...(extra.secretArns ?? [])]),
+    secretArns: concatLists(accounts.kubeconfigSecretArns, ci.secretArns, auth.secretArns, [
+      ...(extra.secretArns ?? []),
+    ]),
     targetGroupArns: extra.targetGroupArns,
     extraObjectArns: accounts.kubeconfigObjectArns,
     partition,
@@ -173,10 +181,11 @@ export interface RoleGroupOptions {
 /** A launch template rendering one role, and the server group that runs it. */
 export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOptions): ServerGroup {
   const { instance, tags } = settings;
-  const kayenta = settings.spinnaker.kayenta as Condition;
-  if (!Token.isUnresolved(instance.type) && typeof kayenta === "boolean") {
-    checkInstanceMemory(instance.type, { kayenta, localRedis: o.localRedis });
+  const { kayenta, fiat } = optionalServices(settings);
+  if (!Token.isUnresolved(instance.type) && typeof kayenta === "boolean" && typeof fiat === "boolean") {
+    checkInstanceMemory(instance.type, { kayenta, fiat, localRedis: o.localRedis });
   }
+  const required = (k: boolean, f: boolean) => requiredMemoryMiB({ kayenta: k, fiat: f, localRedis: o.localRedis });
   const launchTemplate = new SpinnakerLaunchTemplate(scope, `${o.id}LaunchTemplate`, {
     name: o.cluster,
     imageId: o.image.imageId,
@@ -184,8 +193,8 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
     instanceType: instance.type,
     minimumMemoryMiB: pick(
       kayenta,
-      requiredMemoryMiB({ kayenta: true, localRedis: o.localRedis }),
-      requiredMemoryMiB({ kayenta: false, localRedis: o.localRedis }),
+      pick(fiat, required(true, true), required(true, false)),
+      pick(fiat, required(false, true), required(false, false)),
     ),
     rootVolumeSizeGiB: instance.rootVolumeSizeGiB,
     keyName: instance.keyName,
@@ -215,30 +224,39 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
   });
 }
 
+/** kayenta and fiat run when asked: known in a stack, a module's inputs at plan time. */
+export function optionalServices(settings: Pick<Deployment, "spinnaker">): Record<"kayenta" | "fiat", Condition> {
+  return { kayenta: settings.spinnaker.kayenta as Condition, fiat: settings.spinnaker.fiat as Condition };
+}
+
 /**
- * The user data of a role: one text for the configured OS and kayenta choice, or (when either is a
+ * The user data of a role: one text for the configured OS and optional services, or (when any is a
  * module's input) one per possible combination, chosen by those inputs at plan time.
  */
 function userData(settings: Deployment, o: RoleGroupOptions): string | UserDataChoice {
   const { instance, spinnaker } = settings;
-  const kayenta = spinnaker.kayenta as Condition;
-  const render = (os: OperatingSystem, withKayenta: boolean) =>
+  const { kayenta, fiat } = optionalServices(settings);
+  const render = (os: OperatingSystem, k: boolean, f: boolean) =>
     renderInstanceUserData({
-      settings: { instance: { ...instance, os }, spinnaker: { ...spinnaker, kayenta: withKayenta } },
+      settings: { instance: { ...instance, os }, spinnaker: { ...spinnaker, kayenta: k, fiat: f } },
       role: o.role,
       localRedis: o.localRedis,
       interserviceTargets: o.interserviceTargets,
     });
-  const name = (os: string, withKayenta: boolean) => (withKayenta ? `${os}-kayenta` : os);
+  const name = (os: string, k: boolean, f: boolean) => `${os}${k ? "-kayenta" : ""}${f ? "-fiat" : ""}`;
+  const choices = (c: Condition) => (typeof c === "boolean" ? [c] : [false, true]);
   const systems = Token.isUnresolved(instance.os) ? OPERATING_SYSTEMS : [instance.os];
-  const kayentaChoices = typeof kayenta === "boolean" ? [kayenta] : [false, true];
-  if (systems.length === 1 && kayentaChoices.length === 1) return render(systems[0], kayentaChoices[0]);
   const texts: Record<string, string> = {};
-  for (const os of systems) for (const k of kayentaChoices) texts[name(os, k)] = render(os, k);
+  for (const os of systems)
+    for (const k of choices(kayenta)) for (const f of choices(fiat)) texts[name(os, k, f)] = render(os, k, f);
+  const names = Object.keys(texts);
+  if (names.length === 1) return texts[names[0]];
+  const suffix = (c: Condition, text: string) =>
+    typeof c === "boolean" ? (c ? text : "") : Token.asString(Fn.conditional(c, text, ""));
   const key =
-    typeof kayenta === "boolean"
-      ? name(instance.os, kayenta)
-      : Token.asString(Fn.join("", [instance.os, Token.asString(Fn.conditional(kayenta, "-kayenta", ""))]));
+    typeof kayenta === "boolean" && typeof fiat === "boolean"
+      ? name(instance.os, kayenta, fiat)
+      : Token.asString(Fn.join("", [instance.os, suffix(kayenta, "-kayenta"), suffix(fiat, "-fiat")]));
   return { texts, key };
 }
 

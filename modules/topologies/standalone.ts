@@ -18,6 +18,7 @@ import {
   USER_FACING_TARGETS,
   userFacingLoadBalancer,
 } from "./parts";
+import { signIn } from "./sign-in";
 
 export interface StandaloneSpinnakerProps {
   /** Validated settings; any value may be a Terraform token (a variable of the stack). */
@@ -63,14 +64,15 @@ export class StandaloneSpinnaker extends Construct {
     const accounts = managedAccounts(this, settings);
     const ci = continuousIntegration(this, settings);
     const bake = bakery(this, settings);
-    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, ci, bake, {
+    const auth = signIn(settings, this.loadBalancer.gateUrl);
+    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, ci, bake, auth, {
       serviceHost: "localhost",
       deckUrl: this.loadBalancer.deckUrl,
       gateUrl: this.loadBalancer.gateUrl,
       redisUrl: `redis://localhost:${REDIS_PORT}`,
       managedRedis: false,
     });
-    this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, ci);
+    this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, ci, auth);
     bakeryPermissions(this, settings, bake, this.instanceRole, this.securityGroups.internal.id);
 
     // One polling instance in the server group armoryspinnaker-preprod-v000.

@@ -1,0 +1,54 @@
+/**
+ * Sign-in through gate (OpenID Connect) and authorization by fiat: gate's and fiat's profiles and
+ * the client secret the instance role may read. A stack knows them from `spinnaker.auth`; in a
+ * module they are its `auth` input (null: off), and Terraform renders gate's part at plan time.
+ */
+import { Fn, Op, Token } from "cdktf";
+import type { Deployment } from "../config/schema";
+import { secretsManagerReference } from "../spinnaker/profiles";
+import { gateSignIn } from "../spinnaker/sign-in";
+import { type Condition, pickList } from "../terraform-values";
+
+export interface SignIn {
+  /** Users sign in and fiat runs. */
+  readonly enabled: Condition;
+  /** gate's sign-in: settings to merge, or a module's YAML (empty when off). @default - none */
+  readonly gateSignIn?: Record<string, unknown> | string;
+  readonly adminRoles: readonly string[];
+  /** The client secret, which gate reads at start with the instance role. */
+  readonly secretArns: string[];
+}
+
+type Auth = NonNullable<Deployment["spinnaker"]["auth"]>;
+
+export function signIn(settings: Pick<Deployment, "spinnaker">, gateUrl: string): SignIn {
+  const { auth } = settings.spinnaker;
+  const enabled = settings.spinnaker.fiat as Condition;
+  if (auth === undefined || enabled === false) return { enabled: false, adminRoles: [], secretArns: [] };
+  const settingsOfGate = gateSignIn({ ...auth, clientSecretReference: clientSecretReference(auth) }, gateUrl);
+  if (enabled === true) {
+    return {
+      enabled,
+      gateSignIn: settingsOfGate,
+      adminRoles: auth.adminRoles,
+      secretArns: [auth.clientSecretArn],
+    };
+  }
+  // A module's input: Terraform renders gate's part only when it is set (the branch not taken of a
+  // conditional is not evaluated, so a null input's attributes are never read).
+  return {
+    enabled,
+    gateSignIn: Token.asString(Fn.conditional(enabled, Fn.yamlencode(settingsOfGate), "")),
+    adminRoles: pickList(enabled, auth.adminRoles, []),
+    secretArns: pickList(enabled, [auth.clientSecretArn], []),
+  };
+}
+
+/** The secret reference gate resolves; a module's ARN gives its region and key at plan time. */
+function clientSecretReference(auth: Auth): string {
+  const { clientSecretArn: arn, clientSecretKey: key } = auth;
+  if (!Token.isUnresolved(arn)) return secretsManagerReference(arn, { jsonKey: key });
+  const region = Token.asString(Fn.element(Fn.split(":", arn), 3));
+  const keyPart = Token.asString(Fn.conditional(Op.eq(key, Token.nullValue()), "", Fn.join("", ["!k:", key ?? ""])));
+  return `${secretsManagerReference(arn, { region })}${keyPart}`;
+}
