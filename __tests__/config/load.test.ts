@@ -255,6 +255,10 @@ describe("invalid settings name the setting, the rule and the value", () => {
       'spinnaker.auth.claims.roles: expected a claim name such as email or groups, got "cognito groups"',
     ],
     [
+      'spinnaker:\n  accounts:\n    aws: [{name: prod, accountId: "123456789012", permissions: {write: [dev team]}}]',
+      'spinnaker.accounts.aws[0].permissions.write[0]: expected a role name without spaces or $, got "dev team"',
+    ],
+    [
       `spinnaker:\n${AUTH}    adminRoles: [admins, admins]\n`,
       "spinnaker.auth.adminRoles: expected distinct roles: one is listed twice",
     ],

@@ -57,6 +57,34 @@ test("deck's browser settings point at gate's external URL", () => {
   expect(settings).toContain('window.spinnakerSettings.gateUrl = "http://spin.example.com:8084";');
 });
 
+// clouddriver's CredentialsConfig.Account and the Kubernetes account take kork's Permissions.Builder.
+test("accounts with permissions name fiat's READ and WRITE roles; accounts without stay open", () => {
+  const profileOf = profile("clouddriver-local.yml", {
+    awsAccounts: [
+      {
+        name: "prod",
+        accountId: "012345678901",
+        roleName: "spinnakerManaged",
+        regions: [],
+        permissions: { read: ["dev", "ops"], write: ["ops"] },
+      },
+      { name: "sandbox", accountId: "111111111111", roleName: "spinnakerManaged", regions: [] },
+    ],
+    kubernetesAccounts: [
+      {
+        name: "eks",
+        namespaces: [],
+        onlySpinnakerManaged: true,
+        kubeconfigS3Uri: "s3://kubeconfigs/eks.yaml",
+        permissions: { read: [], write: ["ops"] },
+      },
+    ],
+  });
+  expect(profileOf.aws.accounts[0].permissions).toEqual({ READ: ["dev", "ops"], WRITE: ["ops"] });
+  expect(profileOf.aws.accounts[1]).not.toHaveProperty("permissions");
+  expect(profileOf.kubernetes.accounts[0].permissions).toEqual({ READ: [], WRITE: ["ops"] });
+});
+
 test("AWS accounts: assume the role's full ARN, with the partition, in the given or the home region", () => {
   const aws = profile("clouddriver-local.yml", {
     partition: "aws-us-gov",

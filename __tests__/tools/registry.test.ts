@@ -513,11 +513,23 @@ describe("the modules' accounts and Spinnaker inputs", () => {
     region: "us-west-2",
     partition: "aws",
     awsAccounts: [
-      { name: "prod", accountId: "012345678901", roleName: "spinnakerManaged", regions: ["eu-west-1", "us-east-1"] },
+      {
+        name: "prod",
+        accountId: "012345678901",
+        roleName: "spinnakerManaged",
+        regions: ["eu-west-1", "us-east-1"],
+        permissions: { read: ["dev", "ops"], write: ["ops"] },
+      },
       { name: "home", accountId: "123456789012", roleName: "spinnakerHome", regions: [] },
     ],
     kubernetesAccounts: [
-      { name: "eks", namespaces: ["apps"], onlySpinnakerManaged: true, kubeconfigSecretArn: KUBECONFIG_SECRET },
+      {
+        name: "eks",
+        namespaces: ["apps"],
+        onlySpinnakerManaged: true,
+        kubeconfigSecretArn: KUBECONFIG_SECRET,
+        permissions: { read: [], write: ["ops"] },
+      },
       {
         name: "gke",
         context: "gke-ctx",
@@ -541,11 +553,11 @@ describe("the modules' accounts and Spinnaker inputs", () => {
   ]);
   const ACCOUNTS = `{
       aws = [
-        { name = "prod", account_id = "012345678901", regions = ["eu-west-1", "us-east-1"] },
+        { name = "prod", account_id = "012345678901", regions = ["eu-west-1", "us-east-1"], permissions = { read = ["dev", "ops"], write = ["ops"] } },
         { name = "home", account_id = "123456789012", role_name = "spinnakerHome", create_role = true },
       ]
       kubernetes = [
-        { name = "eks", namespaces = ["apps"], kubeconfig_secret_arn = "${KUBECONFIG_SECRET}" },
+        { name = "eks", namespaces = ["apps"], kubeconfig_secret_arn = "${KUBECONFIG_SECRET}", permissions = { write = ["ops"] } },
         { name = "gke", context = "gke-ctx", only_spinnaker_managed = false, kubeconfig_s3_uri = "s3://kubeconfigs/teams/gke.yaml", kubeconfig_s3_region = "eu-central-1" },
       ]
     }`;
@@ -670,8 +682,8 @@ run "kayenta_and_prefixes" {
     error_message = "root_device_name must size the given AMI's root volume"
   }
 }
-${refused("accounts", `{ aws = [{ name = "a", account_id = "1234" }] }`, "short_account_id")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", create_role = true }, { name = "b", account_id = "123456789012", create_role = true }] }`, "two_create_role")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012" }, { name = "a", account_id = "210987654321" }] }`, "duplicate_names")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", regions = [] }] }`, "empty_regions")}${refused("accounts", `{ kubernetes = [{ name = "k", kubeconfig_secret_arn = "${KUBECONFIG_SECRET}", kubeconfig_s3_uri = "s3://b/k" }] }`, "two_kubeconfigs")}${refused("spinnaker", `{ front50_prefix = "config" }`, "front50_prefix_config")}${refused("spinnaker", `{ aws_cli_image = "aws cli" }`, "aws_cli_image")}${refused("root_device_name", `"sda1"`, "root_device_name")}${refused("ci", `{ jenkins = [{ name = "ci", address = "https://j.example.com", username = "spinnaker" }] }`, "ci_username_without_token")}${refused("ci", `{ jenkins = [{ name = "ci", address = "jenkins" }] }`, "ci_address")}`,
-        14,
+${refused("accounts", `{ aws = [{ name = "a", account_id = "1234" }] }`, "short_account_id")}${refused("accounts", `{ kubernetes = [{ name = "k", kubeconfig_s3_uri = "s3://b/k", permissions = { read = ["dev team"] } }] }`, "role_with_space")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", create_role = true }, { name = "b", account_id = "123456789012", create_role = true }] }`, "two_create_role")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012" }, { name = "a", account_id = "210987654321" }] }`, "duplicate_names")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", regions = [] }] }`, "empty_regions")}${refused("accounts", `{ kubernetes = [{ name = "k", kubeconfig_secret_arn = "${KUBECONFIG_SECRET}", kubeconfig_s3_uri = "s3://b/k" }] }`, "two_kubeconfigs")}${refused("spinnaker", `{ front50_prefix = "config" }`, "front50_prefix_config")}${refused("spinnaker", `{ aws_cli_image = "aws cli" }`, "aws_cli_image")}${refused("root_device_name", `"sda1"`, "root_device_name")}${refused("ci", `{ jenkins = [{ name = "ci", address = "https://j.example.com", username = "spinnaker" }] }`, "ci_username_without_token")}${refused("ci", `{ jenkins = [{ name = "ci", address = "jenkins" }] }`, "ci_address")}`,
+        15,
       );
     },
     TIMEOUT,

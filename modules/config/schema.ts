@@ -134,6 +134,21 @@ export const KAYENTA_PREFIX = "kayenta";
 /** Key prefixes of the config bucket that front50's prefix must not be. */
 export const RESERVED_PREFIXES = [CONFIG_PREFIX, KAYENTA_PREFIX] as const;
 
+/** A role of the identity provider, as fiat knows it (fiat lower-cases role names). */
+export const ROLE_PATTERN = /^[^\s$]{1,255}$/;
+const roles = distinct(
+  z.string().regex(ROLE_PATTERN, { message: "expected a role name without spaces or $" }),
+  "roles",
+);
+/**
+ * Who may use an account once sign-in is on: fiat's READ and WRITE roles (kork's
+ * `Permissions.Builder` on clouddriver's account). An account without them is open to every user.
+ */
+const accountPermissions = z.strictObject({
+  read: roles.default([]),
+  write: roles.default([]),
+});
+
 const awsAccount = z.strictObject({
   name: z.string().regex(ACCOUNT_NAME_PATTERN, {
     message: "expected a Spinnaker account name: lower-case letters, digits and hyphens",
@@ -152,6 +167,7 @@ const awsAccount = z.strictObject({
    */
   createRole: z.boolean().default(false),
   regions: z.array(awsRegion).min(1).optional(),
+  permissions: accountPermissions.optional(),
 });
 
 const kubernetesAccount = z
@@ -174,6 +190,7 @@ const kubernetesAccount = z
       .optional(),
     /** The region of kubeconfigS3Uri's bucket. Default: the deployment's region. */
     kubeconfigS3Region: awsRegion.optional(),
+    permissions: accountPermissions.optional(),
   })
   .refine((a) => (a.kubeconfigSecretArn === undefined) !== (a.kubeconfigS3Uri === undefined), {
     message: "set exactly one of kubeconfigSecretArn (Secrets Manager) or kubeconfigS3Uri (S3)",
@@ -185,8 +202,6 @@ export const CLAIM_PATTERN = /^[A-Za-z0-9_:.-]{1,128}$/;
 export const CLIENT_ID_PATTERN = /^[!-#%-~]{1,255}$/;
 /** A key of a JSON secret in a secret reference (`!k:<key>`). */
 export const SECRET_KEY_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
-/** A role name of the identity provider that fiat treats as administrator. */
-export const ROLE_PATTERN = /^[^\s$]{1,255}$/;
 const claim = z.string().regex(CLAIM_PATTERN, { message: "expected a claim name such as email or groups" });
 
 /**

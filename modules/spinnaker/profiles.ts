@@ -13,11 +13,19 @@ import { SERVICES } from "./services";
 import { fiatProfile } from "./sign-in";
 import { toYaml } from "./yaml";
 
+/** fiat's roles that may read and write an account. */
+export interface AccountPermissions {
+  readonly read: readonly string[];
+  readonly write: readonly string[];
+}
+
 export interface AwsAccountProfile {
   readonly name: string;
   readonly accountId: string;
   readonly roleName: string;
   readonly regions: readonly string[];
+  /** @default - open to every user */
+  readonly permissions?: AccountPermissions;
 }
 
 export interface KubernetesAccountProfile {
@@ -29,6 +37,8 @@ export interface KubernetesAccountProfile {
   readonly kubeconfigS3Uri?: string;
   /** The S3 bucket's region. @default - the deployment's */
   readonly kubeconfigS3Region?: string;
+  /** @default - open to every user */
+  readonly permissions?: AccountPermissions;
 }
 
 export interface JenkinsMasterProfile {
@@ -228,6 +238,7 @@ export function clouddriverProfile(
         // (AssumeRoleAmazonCredentials.java), wrong in aws-us-gov and aws-cn.
         assumeRole: managedRoleArn(o.partition, a.accountId, a.roleName),
         regions: (a.regions.length > 0 ? a.regions : [o.region]).map((name) => ({ name })),
+        ...permissionsOf(a),
       })),
     },
     kubernetes: {
@@ -242,9 +253,19 @@ export function clouddriverProfile(
         ...(k.kubeconfigSecretArn
           ? { kubeconfigContents: secretsManagerReference(k.kubeconfigSecretArn) }
           : { kubeconfigFile: s3UriReference(k.kubeconfigS3Uri ?? "", k.kubeconfigS3Region ?? o.region) }),
+        ...permissionsOf(k),
       })),
     },
   };
+}
+
+/**
+ * An account's fiat permissions as clouddriver reads them (`permissions` of its account, kork's
+ * `Permissions.Builder`: a map of READ, WRITE... to roles); none when the account is open to all.
+ */
+function permissionsOf(account: { permissions?: AccountPermissions }): Record<string, unknown> {
+  const p = account.permissions;
+  return p ? { permissions: { READ: [...p.read], WRITE: [...p.write] } } : {};
 }
 
 /**

@@ -566,10 +566,9 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
 /** The managed accounts, as one typed input; the default is the configuration's list. */
 function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
   const { aws, kubernetes } = s.spinnaker.accounts;
-  const awsAccount =
-    'object({ name = string, account_id = string, role_name = optional(string, "spinnakerManaged"), regions = optional(list(string)), create_role = optional(bool, false) })';
-  const kubernetesAccount =
-    "object({ name = string, context = optional(string), namespaces = optional(list(string), []), only_spinnaker_managed = optional(bool, true), kubeconfig_secret_arn = optional(string), kubeconfig_s3_uri = optional(string), kubeconfig_s3_region = optional(string) })";
+  const permissions = "object({ read = optional(list(string), []), write = optional(list(string), []) })";
+  const awsAccount = `object({ name = string, account_id = string, role_name = optional(string, "spinnakerManaged"), regions = optional(list(string)), create_role = optional(bool, false), permissions = optional(${permissions}) })`;
+  const kubernetesAccount = `object({ name = string, context = optional(string), namespaces = optional(list(string), []), only_spinnaker_managed = optional(bool, true), kubeconfig_secret_arn = optional(string), kubeconfig_s3_uri = optional(string), kubeconfig_s3_region = optional(string), permissions = optional(${permissions}) })`;
   const ref = "var.accounts";
   const every = (kind: "aws" | "kubernetes", test: string) => `alltrue([for a in ${ref}.${kind} : ${test}])`;
   const names = (kind: "aws" | "kubernetes") => `${ref}.${kind}[*].name`;
@@ -579,7 +578,7 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
     {
       type: `object({ aws = optional(list(${awsAccount}), []), kubernetes = optional(list(${kubernetesAccount}), []) })`,
       description:
-        "Accounts Spinnaker deploys to. aws: name, account_id, role_name (default spinnakerManaged, which must trust the instance role: see the managed_role_trust_policy output), regions (default the deployment's), create_role (create that role here; only for the account being deployed into, one account at most). kubernetes: name, context, namespaces, only_spinnaker_managed, and the kubeconfig as kubeconfig_secret_arn (Secrets Manager) or kubeconfig_s3_uri (s3://bucket/key, in kubeconfig_s3_region, default the deployment's), read by the services at start with the instance role. Only these snake_case attributes are read: Terraform drops any other (createRole is not create_role).",
+        "Accounts Spinnaker deploys to. aws: name, account_id, role_name (default spinnakerManaged, which must trust the instance role: see the managed_role_trust_policy output), regions (default the deployment's), create_role (create that role here; only for the account being deployed into, one account at most). kubernetes: name, context, namespaces, only_spinnaker_managed, and the kubeconfig as kubeconfig_secret_arn (Secrets Manager) or kubeconfig_s3_uri (s3://bucket/key, in kubeconfig_s3_region, default the deployment's), read by the services at start with the instance role. Both kinds take permissions: read and write, the roles that may use the account once auth is set (null: every user). Only these snake_case attributes are read: Terraform drops any other (createRole is not create_role).",
       // Unset attributes are left out: the type's optional() makes them null.
       default: JSON.parse(
         JSON.stringify({
@@ -589,6 +588,7 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
             role_name: a.roleName,
             regions: a.regions,
             create_role: a.createRole,
+            permissions: a.permissions,
           })),
           kubernetes: kubernetes.map((k) => ({
             name: k.name,
@@ -598,6 +598,7 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
             kubeconfig_secret_arn: k.kubeconfigSecretArn,
             kubeconfig_s3_uri: k.kubeconfigS3Uri,
             kubeconfig_s3_region: k.kubeconfigS3Region,
+            permissions: k.permissions,
           })),
         }),
       ),
@@ -610,6 +611,11 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
       {
         condition: `\${${every("aws", `a.regions == null || try(length(a.regions) >= 1 && alltrue([for r in a.regions : contains(${JSON.stringify(AWS_REGION_NAMES)}, r)]), false)`)}}`,
         errorMessage: `accounts.aws regions must be null (the deployment's region) or AWS regions such as us-west-2. Got \${jsonencode(${ref}.aws[*].regions)}.`,
+      },
+      {
+        // fiat's roles of each account; null: open to every user.
+        condition: `\${${(["aws", "kubernetes"] as const).map((kind) => every(kind, `a.permissions == null || try(alltrue([for r in concat(a.permissions.read, a.permissions.write) : can(regex("${anchored(ROLE_PATTERN)}", r))]), false)`)).join(" && ")}}`,
+        errorMessage: `accounts: permissions must list role names without spaces or $ in read and write. Got \${jsonencode(${ref}.aws[*].permissions)} and \${jsonencode(${ref}.kubernetes[*].permissions)}.`,
       },
       {
         condition: `\${length([for a in ${ref}.aws : a if a.create_role]) <= 1}`,

@@ -79,6 +79,10 @@ export function managedAccounts(scope: Construct, settings: AccountSettings): Ma
   };
 }
 
+/** What `permissionsOf` renders, from an account of the input (HCL). */
+const PERMISSIONS_HCL = (account: string) =>
+  `${account}.permissions == null ? null : { READ = ${account}.permissions.read, WRITE = ${account}.permissions.write }`;
+
 /**
  * The same values from a module's `accounts` input (`var.accounts`), as one local value. Terraform
  * writes the profile with yamlencode from the structure `clouddriverProfile` builds (a tools-tier
@@ -100,12 +104,13 @@ function fromInput(scope: Construct, accounts: string, previousIds: readonly str
     aws = {
       enabled = length(${accounts}.aws) > 0
       defaultRegions = [{ name = ${region} }]
-      accounts = [for a in ${accounts}.aws : {
+      accounts = [for a in ${accounts}.aws : ${withoutNullAttributes(`
         name = a.name
         accountId = a.account_id
         assumeRole = "${roleArn}"
         regions = [for r in (a.regions == null ? [${region}] : a.regions) : { name = r }]
-      }]
+        permissions = ${PERMISSIONS_HCL("a")}
+      `)}]
     }
     kubernetes = {
       enabled = length(${accounts}.kubernetes) > 0
@@ -120,6 +125,7 @@ function fromInput(scope: Construct, accounts: string, previousIds: readonly str
           interpolate('regex("^s3://[^/]+/(.+)$", k.kubeconfig_s3_uri)[0]'),
           interpolate(`coalesce(k.kubeconfig_s3_region, ${region})`),
         )}"
+        permissions = ${PERMISSIONS_HCL("k")}
       `)}]
     }
   })
