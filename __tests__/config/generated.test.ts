@@ -120,13 +120,31 @@ const instance = section({
   healthCheckGracePeriodSeconds: goodOrBad(fc.integer({ min: 60, max: 7200 }), 30),
 });
 
+const roles = fc.uniqueArray(fc.constantFrom("admins", "ops", "cognito:devs"), { maxLength: 2 });
 const awsAccount = fc.record({
   name: fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/),
   accountId: fc.stringMatching(/^\d{12}$/),
   regions: fc.option(fc.uniqueArray(fc.constantFrom(...AWS_REGION_NAMES), { minLength: 1, maxLength: 2 }), {
     nil: undefined,
   }),
+  permissions: fc.option(fc.record({ read: roles, write: roles }, { requiredKeys: [] }), { nil: undefined }),
 });
+/** Sign-in: refused without a certificate, whatever its own values. */
+const auth = fc.record(
+  {
+    issuerUrl: goodOrBad(
+      fc.constantFrom("https://login.example.com", "https://idp.example.org:8443/realms/spinnaker"),
+      "http://login.example.com",
+      "login.example.com",
+    ),
+    clientId: goodOrBad(fc.constantFrom("spinnaker", "0oa1b2c3d4"), "my client", ""),
+    clientSecretArn: goodOrBad(secretArn, "spinnaker-oidc"),
+    scopes: goodOrBad(fc.constantFrom(["openid"], ["openid", "groups"]), [], ["open id"]),
+    claims: section({ roles: goodOrBad(fc.constantFrom("groups", "cognito:groups"), "my groups") }),
+    adminRoles: goodOrBad(roles, ["a b"], ["ops", "ops"]),
+  },
+  { requiredKeys: ["issuerUrl", "clientId", "clientSecretArn"] },
+);
 const kubernetesAccount = fc.oneof(
   fc.record({ name: fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), kubeconfigSecretArn: secretArn }),
   fc.record({ name: fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), kubeconfigS3Uri: fc.constant("s3://kubes/k.yaml") }),
@@ -142,6 +160,7 @@ const spinnaker = section({
   redisImage: goodOrBad(imageRef, "has space"),
   awsCliImage: goodOrBad(imageRef, "$IMAGE"),
   kayenta: goodOrBad(fc.boolean(), "yes please"),
+  auth: goodOrBad(auth, "on"),
   front50Prefix: goodOrBad(fc.constantFrom("front50", "pipelines"), "config", "a/b"),
   accounts: section({
     aws: goodOrBad(
