@@ -6,7 +6,7 @@
  * values. The ha stack, because its instance_subnet_ids needs two subnets, as the configuration
  * does. Values of another type are left out: Terraform refuses them by type before any validation.
  * Left out by design: load_balancer_subnet_ids, whose [] means "the instance subnets" where the
- * configuration leaves the setting out; accounts, images and access logs have explicit cases in
+ * configuration leaves the setting out; accounts, auth, images and access logs have explicit cases in
  * registry.test.ts. `expect_failures` shows that the variable refused the value, not which rule.
  */
 

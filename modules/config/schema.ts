@@ -238,10 +238,7 @@ const signIn = z.strictObject({
     })
     .prefault({}),
   /** Roles whose members administer everything in Spinnaker (fiat's admin roles). */
-  adminRoles: distinct(
-    z.string().regex(ROLE_PATTERN, { message: "expected a role name without spaces or $" }),
-    "roles",
-  ).default([]),
+  adminRoles: roles.default([]),
 });
 
 /** A Jenkins master of igor (igor's JenkinsProperties.JenkinsHost). */
