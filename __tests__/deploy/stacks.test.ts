@@ -1,7 +1,8 @@
 /**
- * The deploy tier for the cdktf stacks: `state`, then `standalone` and `ha` on the S3 backend it
- * creates, each applied to the AWS emulator, planned again (which must propose nothing) and
- * destroyed the way the README tells users to. One test per stack and step, in order.
+ * The deploy tier for the cdktf stacks: `state`, then `standalone` (defaults: HTTP, no sign-in) and
+ * `ha` (HTTPS and sign-in) on the S3 backend it creates, each applied to the AWS emulator, planned
+ * again (which must propose nothing) and destroyed the way the README tells users to. One test per
+ * stack and step, in order.
  *
  * Not run here, because the emulator cannot: ElastiCache replication groups and parameter groups
  * (the `ha` stack uses its "existing Redis" path; `terraform test` with a mock provider applies the
@@ -53,10 +54,10 @@ describe("state", () => {
 });
 
 describe.each([
-  ["standalone", {}],
-  // The explicit AMI path: no image lookup at all.
-  ["ha", { ami_id: "ami-0a1b2c3d4e5f60003" }],
-])("%s on the S3 backend", (name, extraVars) => {
+  ["standalone", {}, "http://"],
+  // The explicit AMI path: no image lookup at all; HTTPS, as sign-in needs.
+  ["ha", { ami_id: "ami-0a1b2c3d4e5f60003" }, "https://spinnaker.example.com:8084"],
+])("%s on the S3 backend", (name, extraVars, gateUrl) => {
   const vars = () => ({ ...networkVars(tier.network), ...extraVars });
 
   test("apply", () => {
@@ -64,6 +65,7 @@ describe.each([
     r.init(S3);
     r.apply(vars());
     roots.add(name, r);
+    expect(String(r.outputs().gate_url)).toContain(gateUrl);
   });
 
   test("plan after apply is empty", () => {

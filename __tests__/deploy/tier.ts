@@ -15,9 +15,11 @@ import { Emulator } from "./emulator";
 
 /** The region of the stacks and the fixture network (the emulator's images and AZs are per region). */
 export const REGION = "us-west-2";
+/** The DNS name of the fixture's certificate, which the signed-in `ha` stack is reached by. */
+const HOSTNAME = "spinnaker.example.com";
 
 /** Every AWS service the stacks call. */
-const SERVICES = ["autoscaling", "ec2", "elasticache", "elbv2", "iam", "s3", "secretsmanager", "sts"];
+const SERVICES = ["acm", "autoscaling", "ec2", "elasticache", "elbv2", "iam", "s3", "secretsmanager", "sts"];
 
 /** The AWS provider pointed at the emulator; credentials are the emulator's placeholders. */
 export function emulatorProvider(emulator: Emulator, region = REGION): Record<string, unknown> {
@@ -262,7 +264,13 @@ function networkFixture(emulator: Emulator, region: string): EmulatedRoot {
         aws_security_group: {
           redis: { name: "existing-redis", description: "The deployer's own Redis", vpc_id: "${aws_vpc.this.id}" },
         },
-        aws_secretsmanager_secret: { redis_url: { name: "existing-redis-url" } },
+        aws_secretsmanager_secret: {
+          redis_url: { name: "existing-redis-url" },
+          // gate would read the OAuth2 client secret at start; only its ARN matters here.
+          oidc_client: { name: "spinnaker-oidc-client" },
+        },
+        // The certificate of the HTTPS listeners (with sign-in, which needs them).
+        aws_acm_certificate: { spinnaker: { domain_name: HOSTNAME, validation_method: "DNS" } },
         aws_secretsmanager_secret_version: {
           redis_url: {
             secret_id: "${aws_secretsmanager_secret.redis_url.id}",
@@ -276,6 +284,8 @@ function networkFixture(emulator: Emulator, region: string): EmulatedRoot {
         subnet_ids: { value: azs.map((az) => `\${aws_subnet.private_${az}.id}`) },
         redis_security_group_id: { value: "${aws_security_group.redis.id}" },
         redis_url_secret_arn: { value: "${aws_secretsmanager_secret.redis_url.arn}" },
+        oidc_client_secret_arn: { value: "${aws_secretsmanager_secret.oidc_client.arn}" },
+        certificate_arn: { value: "${aws_acm_certificate.spinnaker.arn}" },
       },
     },
   });
@@ -286,6 +296,8 @@ export interface Network {
   subnetIds: string[];
   redisSecurityGroupId: string;
   redisUrlSecretArn: string;
+  oidcClientSecretArn: string;
+  certificateArn: string;
 }
 
 export function applyNetwork(emulator: Emulator, region = REGION): Network {
@@ -298,6 +310,8 @@ export function applyNetwork(emulator: Emulator, region = REGION): Network {
     subnetIds: o.subnet_ids as string[],
     redisSecurityGroupId: o.redis_security_group_id as string,
     redisUrlSecretArn: o.redis_url_secret_arn as string,
+    oidcClientSecretArn: o.oidc_client_secret_arn as string,
+    certificateArn: o.certificate_arn as string,
   };
 }
 
@@ -317,30 +331,45 @@ export function expectRefused(result: Run, message: string | RegExp): void {
 export interface Tier {
   readonly emulator: Emulator;
   readonly network: Network;
-  /** Synthesized stack directories by name, for the default settings on the fixture network. */
+  /** Synthesized stack directories by name, for the settings `startTier` describes. */
   readonly stacks: Record<string, string>;
 }
 
 /**
  * What each deploy test file starts with: its own emulator, the fixture network, and every stack
- * synthesized for it (`ha` on its "existing Redis" path: the emulator has no ElastiCache).
+ * synthesized for it: the built-in defaults, but `ha` on its "existing Redis" path (the emulator has
+ * no ElastiCache) and with HTTPS and sign-in, so that both listener protocols and both fiat choices
+ * are applied.
  */
 export async function startTier(stateBucket: string): Promise<Tier> {
   const emulator = await Emulator.start();
   try {
     const network = applyNetwork(emulator);
-    const stacks = synthesize(
+    const config = {
+      state: { bucket: stateBucket },
+      ha: {
+        redis: {
+          existingUrlSecretArn: network.redisUrlSecretArn,
+          existingSecurityGroupId: network.redisSecurityGroupId,
+        },
+      },
+    };
+    const stacks = synthesize(settingsFrom(config));
+    const signedIn = synthesize(
       settingsFrom({
-        state: { bucket: stateBucket },
-        ha: {
-          redis: {
-            existingUrlSecretArn: network.redisUrlSecretArn,
-            existingSecurityGroupId: network.redisSecurityGroupId,
+        ...config,
+        loadBalancer: { certificateArn: network.certificateArn, hostname: HOSTNAME },
+        spinnaker: {
+          auth: {
+            issuerUrl: "https://login.example.com",
+            clientId: "spinnaker",
+            clientSecretArn: network.oidcClientSecretArn,
+            adminRoles: ["spinnaker-admins"],
           },
         },
       }),
     );
-    return { emulator, network, stacks };
+    return { emulator, network, stacks: { ...stacks, ha: signedIn.ha } };
   } catch (e) {
     await emulator.stop();
     throw e;
