@@ -133,9 +133,10 @@ const awsAccount = fc.record({
 const auth = fc.record(
   {
     issuerUrl: goodOrBad(
-      fc.constantFrom("https://login.example.com", "https://idp.example.org:8443/realms/spinnaker"),
+      fc.constantFrom("https://login.example.com", "https://idp.example.org:443/realms/spinnaker"),
       "http://login.example.com",
       "login.example.com",
+      "https://idp.example.org:8443",
     ),
     clientId: goodOrBad(fc.constantFrom("spinnaker", "0oa1b2c3d4"), "my client", ""),
     clientSecretArn: goodOrBad(secretArn, "spinnaker-oidc"),

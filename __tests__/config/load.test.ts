@@ -235,8 +235,12 @@ describe("invalid settings name the setting, the rule and the value", () => {
       "spinnaker.images: must give the image of deck, orca, clouddriver, front50, echo, igor, rosco: Armory 2.26.6 tags each service with its own version (one tag for all starts at 2.27.0)",
     ],
     [
-      `spinnaker:\n  distribution: armory\n  version: 2.26.6\n  images: {gate: docker.io/armory/gate:2.26.5}\n${AUTH}`,
-      "spinnaker.images: must give the image of deck, orca, clouddriver, front50, echo, igor, rosco, fiat: Armory 2.26.6",
+      `spinnaker:\n  distribution: armory\n  version: 2.36.3\n${AUTH}`,
+      "spinnaker.auth: needs the open-source distribution at 2025.2.0 or later, whose gate reads this sign-in (Spring Security's OAuth2 client); got armory 2.36.3",
+    ],
+    [
+      `spinnaker:\n  version: 2025.1.2\n${AUTH}`,
+      "spinnaker.auth: needs the open-source distribution at 2025.2.0 or later, whose gate reads this sign-in (Spring Security's OAuth2 client); got oss 2025.1.2",
     ],
     [
       `spinnaker:\n${AUTH}`,
@@ -244,7 +248,11 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ],
     [
       `spinnaker:\n${AUTH.replace("https://login", "http://login")}`,
-      `spinnaker.auth.issuerUrl: expected the identity provider's issuer URL, https://, such as https://login.example.com/realms/spinnaker, got "http://login.example.com/realms/x"`,
+      `spinnaker.auth.issuerUrl: expected the identity provider's issuer URL, https:// on port 443, such as https://login.example.com/realms/spinnaker, got "http://login.example.com/realms/x"`,
+    ],
+    [
+      `spinnaker:\n${AUTH.replace("login.example.com", "login.example.com:8443")}`,
+      'spinnaker.auth.issuerUrl: expected the identity provider\'s issuer URL, https:// on port 443, such as https://login.example.com/realms/spinnaker, got "https://login.example.com:8443/realms/x"',
     ],
     [
       `spinnaker:\n${AUTH}    clientId: my client\n`.replace("    clientId: spinnaker\n", ""),

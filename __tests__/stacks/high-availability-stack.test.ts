@@ -216,7 +216,7 @@ test("both launch templates check the instance type's memory at plan, without Re
   expect(lookups).toHaveLength(2);
   for (const lookup of lookups) {
     expect(lookup.instance_type).toBe("${var.instance_type}");
-    // Eight JVM services, deck and the OS; no Redis on the instance.
+    // Seven JVM services (fiat runs only with sign-in), deck and the OS; no Redis on the instance.
     expect(lookup.lifecycle.postcondition[0].condition).toBe("${(self.memory_size >= 8692)}");
   }
 });

@@ -497,8 +497,28 @@ run "memory_too_little_with_sign_in" {
   }
   expect_failures = [data.aws_ec2_instance_type.launch_template_instance_type]
 }
-${refused(AUTH, "{}", "without_https")}${refused(AUTH.replace("https://login", "http://login"), HTTPS, "http_issuer")}${refused(AUTH.replace(`"${CLIENT_SECRET}"`, '"oidc-client"'), HTTPS, "secret_name")}${refused(AUTH.replace('"Spinnaker-Admins"', '"admins", "admins"'), HTTPS, "duplicate_admin_roles")}${refused(AUTH.replace('roles = "roles"', 'roles = "cognito groups"'), HTTPS, "claim_with_space")}`,
-        8,
+
+run "refuses_armory" {
+  command = plan
+  variables {
+    auth          = ${AUTH}
+    load_balancer = ${HTTPS}
+    spinnaker     = { distribution = "armory", version = "2.36.3" }
+  }
+  expect_failures = [var.auth]
+}
+
+run "refuses_release_before_2025_2" {
+  command = plan
+  variables {
+    auth          = ${AUTH}
+    load_balancer = ${HTTPS}
+    spinnaker     = { version = "2025.1.2" }
+  }
+  expect_failures = [var.auth]
+}
+${refused(AUTH, "{}", "without_https")}${refused(AUTH.replace("https://login.example.com", "https://login.example.com:8443"), HTTPS, "issuer_port")}${refused(AUTH.replace("https://login", "http://login"), HTTPS, "http_issuer")}${refused(AUTH.replace(`"${CLIENT_SECRET}"`, '"oidc-client"'), HTTPS, "secret_name")}${refused(AUTH.replace('"Spinnaker-Admins"', '"admins", "admins"'), HTTPS, "duplicate_admin_roles")}${refused(AUTH.replace('roles = "roles"', 'roles = "cognito groups"'), HTTPS, "claim_with_space")}`,
+        11,
       );
     },
     TIMEOUT,
@@ -682,8 +702,8 @@ run "kayenta_and_prefixes" {
     error_message = "root_device_name must size the given AMI's root volume"
   }
 }
-${refused("accounts", `{ aws = [{ name = "a", account_id = "1234" }] }`, "short_account_id")}${refused("accounts", `{ kubernetes = [{ name = "k", kubeconfig_s3_uri = "s3://b/k", permissions = { read = ["dev team"] } }] }`, "role_with_space")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", create_role = true }, { name = "b", account_id = "123456789012", create_role = true }] }`, "two_create_role")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012" }, { name = "a", account_id = "210987654321" }] }`, "duplicate_names")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", regions = [] }] }`, "empty_regions")}${refused("accounts", `{ kubernetes = [{ name = "k", kubeconfig_secret_arn = "${KUBECONFIG_SECRET}", kubeconfig_s3_uri = "s3://b/k" }] }`, "two_kubeconfigs")}${refused("spinnaker", `{ front50_prefix = "config" }`, "front50_prefix_config")}${refused("spinnaker", `{ aws_cli_image = "aws cli" }`, "aws_cli_image")}${refused("root_device_name", `"sda1"`, "root_device_name")}${refused("ci", `{ jenkins = [{ name = "ci", address = "https://j.example.com", username = "spinnaker" }] }`, "ci_username_without_token")}${refused("ci", `{ jenkins = [{ name = "ci", address = "jenkins" }] }`, "ci_address")}`,
-        15,
+${refused("accounts", `{ aws = [{ name = "a", account_id = "1234" }] }`, "short_account_id")}${refused("accounts", `{ kubernetes = [{ name = "k", kubeconfig_s3_uri = "s3://b/k", permissions = { read = ["dev team"] } }] }`, "role_with_space")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", permissions = { write = ["ops", "ops"] } }] }`, "role_twice")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", create_role = true }, { name = "b", account_id = "123456789012", create_role = true }] }`, "two_create_role")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012" }, { name = "a", account_id = "210987654321" }] }`, "duplicate_names")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", regions = [] }] }`, "empty_regions")}${refused("accounts", `{ kubernetes = [{ name = "k", kubeconfig_secret_arn = "${KUBECONFIG_SECRET}", kubeconfig_s3_uri = "s3://b/k" }] }`, "two_kubeconfigs")}${refused("spinnaker", `{ front50_prefix = "config" }`, "front50_prefix_config")}${refused("spinnaker", `{ aws_cli_image = "aws cli" }`, "aws_cli_image")}${refused("root_device_name", `"sda1"`, "root_device_name")}${refused("ci", `{ jenkins = [{ name = "ci", address = "https://j.example.com", username = "spinnaker" }] }`, "ci_username_without_token")}${refused("ci", `{ jenkins = [{ name = "ci", address = "jenkins" }] }`, "ci_address")}`,
+        16,
       );
     },
     TIMEOUT,

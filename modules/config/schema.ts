@@ -117,9 +117,12 @@ export type SpinnakerService = (typeof SPINNAKER_SERVICES)[number];
 // The schema. Every optional setting documents its default with `.default()` or in `resolve`.
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * An OpenID Connect issuer: https only (OIDC Discovery 1.0, section 3), on 443, the port the
+ * instances' egress rules open.
+ */
+export const ISSUER_URL_PATTERN = /^https:\/\/[A-Za-z0-9.-]+(:443)?(\/[^\s$?#]*)?$/;
 /** A server's URL (a build server, a metrics store), such as https://jenkins.example.com: no whitespace or `$`. */
-/** An OpenID Connect issuer: https only (OIDC Discovery 1.0, section 3). */
-export const ISSUER_URL_PATTERN = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[^\s$?#]*)?$/;
 export const SERVER_URL_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[^\s$]*)?$/;
 export const ACCOUNT_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
@@ -213,7 +216,7 @@ const signIn = z.strictObject({
   /** The provider's issuer; gate reads `<issuer>/.well-known/openid-configuration` when it starts. */
   issuerUrl: z.string().regex(ISSUER_URL_PATTERN, {
     message:
-      "expected the identity provider's issuer URL, https://, such as https://login.example.com/realms/spinnaker",
+      "expected the identity provider's issuer URL, https:// on port 443, such as https://login.example.com/realms/spinnaker",
   }),
   clientId: z.string().regex(CLIENT_ID_PATTERN, {
     message: "expected the OAuth2 client id: 1-255 printable characters without spaces or $",
@@ -436,7 +439,7 @@ export const ConfigSchema = z
               .default({}),
           })
           .prefault({}),
-        /** Sign-in and authorization (fiat). @default - off: see `signIn` */
+        /** Sign-in and authorization (fiat). @default - off: no sign-in, and fiat does not run */
         auth: signIn.optional(),
         /** Build servers igor polls for CI triggers. */
         ci: z
@@ -531,8 +534,9 @@ export const ConfigSchema = z
     }
     const { version, images, kayenta, auth } = c.spinnaker;
     if (c.spinnaker.distribution === "armory" && version !== undefined && armoryTagsDiffer(version)) {
-      // The services that run: kayenta with canary analysis, fiat with sign-in.
-      const runs = (s: SpinnakerService) => (s === "kayenta" ? kayenta : s === "fiat" ? auth !== undefined : true);
+      // The services that run: kayenta with canary analysis; never fiat, which runs only with
+      // sign-in, which Armory's releases cannot have (signInSupported).
+      const runs = (s: SpinnakerService) => (s === "kayenta" ? kayenta : s !== "fiat");
       const missing = SPINNAKER_SERVICES.filter((s) => runs(s) && images[s] === undefined);
       if (missing.length > 0) {
         ctx.addIssue({
@@ -603,7 +607,14 @@ export const ConfigSchema = z
         }
       });
     }
-    if (c.spinnaker.auth !== undefined && c.loadBalancer.certificateArn === undefined) {
+    if (auth !== undefined && !signInSupported(c.spinnaker.distribution, version)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["spinnaker", "auth"],
+        message: `needs the open-source distribution at ${SIGN_IN_FROM.year}.${SIGN_IN_FROM.minor}.0 or later, whose gate reads this sign-in (Spring Security's OAuth2 client); got ${c.spinnaker.distribution} ${version ?? DEFAULT_OSS_VERSION}`,
+      });
+    }
+    if (auth !== undefined && c.loadBalancer.certificateArn === undefined) {
       ctx.addIssue({
         code: "custom",
         path: ["loadBalancer", "certificateArn"],
@@ -670,6 +681,28 @@ export function armoryTagsDiffer(version: string): boolean {
     major < ARMORY_SHARED_TAGS_FROM.major ||
     (major === ARMORY_SHARED_TAGS_FROM.major && minor < ARMORY_SHARED_TAGS_FROM.minor)
   );
+}
+
+/**
+ * The first open-source release whose gate reads its OAuth2 sign-in from Spring Security's client
+ * settings (`spring.security.oauth2.client`): the 2025.2.0 changelog's "Spring Security 5 Oauth2
+ * Migration". Armory's releases (2.x) and earlier open-source ones read another configuration.
+ */
+export const SIGN_IN_FROM = { year: 2025, minor: 2 } as const;
+
+/** `<major>.<minor>` of an open-source release, such as 2025 and 4 of 2025.4.1 (or 1 and 38 of 1.38.0). */
+export const OSS_RELEASE_PATTERN = /^(\d+)\.(\d+)(?:[.-]|$)/;
+
+/**
+ * Whether a release's gate reads the sign-in this package renders. A tag that is no release number
+ * (a build of your own) is taken as given.
+ */
+export function signInSupported(distribution: "oss" | "armory", version: string | undefined): boolean {
+  if (distribution === "armory") return false;
+  const release = OSS_RELEASE_PATTERN.exec(version ?? DEFAULT_OSS_VERSION);
+  if (!release) return true;
+  const [year, minor] = [Number(release[1]), Number(release[2])];
+  return year > SIGN_IN_FROM.year || (year === SIGN_IN_FROM.year && minor >= SIGN_IN_FROM.minor);
 }
 
 /** Defaults that depend on other settings; the only place besides the schema that sets one. */

@@ -5,7 +5,7 @@
  * and what differs per role is set in the compose project instead.
  */
 
-import { Fn, Token } from "cdktf";
+import { Fn, Op, Token } from "cdktf";
 import { KAYENTA_PREFIX, type SpinnakerService } from "../config/schema";
 import { type Condition, given, interpolate } from "../terraform-values";
 import { type BakeProfile, orcaBakeAccount, roscoProfile } from "./bakery";
@@ -365,9 +365,20 @@ export function secretsManagerReference(
   secretArn: string,
   options: { region?: string; jsonKey?: string } = {},
 ): string {
-  // An ARN Terraform only knows at apply time cannot be split here: its region must be given.
-  const region = options.region ?? secretArn.split(":")[3];
-  return `encrypted:secrets-manager!r:${region}!s:${secretArn}${options.jsonKey ? `!k:${options.jsonKey}` : ""}`;
+  // The secret's own region, its ARN's fourth field: read by Terraform when the ARN is a Terraform
+  // value (a created secret, a module's input).
+  const region =
+    options.region ??
+    (Token.isUnresolved(secretArn) ? Token.asString(Fn.element(Fn.split(":", secretArn), 3)) : secretArn.split(":")[3]);
+  const key = options.jsonKey;
+  const keyPart =
+    key === undefined
+      ? ""
+      : Token.isUnresolved(key)
+        ? // A module's optional input: no key part when it is null.
+          Token.asString(Fn.conditional(Op.eq(key, Token.nullValue()), "", Fn.join("", ["!k:", key])))
+        : `!k:${key}`;
+  return `encrypted:secrets-manager!r:${region}!s:${secretArn}${keyPart}`;
 }
 
 /**

@@ -8,10 +8,10 @@
  * The id of gate's one OAuth2 client registration: browsers start at `/oauth2/authorization/oidc`
  * and the provider sends them back to `/login/oauth2/code/oidc`, the redirect URI to register.
  */
-export const REGISTRATION_ID = "oidc";
+const REGISTRATION_ID = "oidc";
 
 /** Where the identity provider sends the browser back: gate's URL, as users reach it. */
-export function redirectUri(gateUrl: string): string {
+function redirectUri(gateUrl: string): string {
   return `${gateUrl}/login/oauth2/code/${REGISTRATION_ID}`;
 }
 

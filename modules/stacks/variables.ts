@@ -30,6 +30,7 @@ import {
   NAME_MAX,
   NAME_PART_PATTERN,
   OPERATING_SYSTEMS,
+  OSS_RELEASE_PATTERN,
   REDIS_ENGINE_VERSION_PATTERN,
   REGISTRY_PATTERN,
   RESERVED_PREFIXES,
@@ -42,6 +43,7 @@ import {
   SECURITY_GROUP_ID_PATTERN,
   SERVER_URL_PATTERN,
   type Settings,
+  SIGN_IN_FROM,
   SPINNAKER_SERVICES,
   SSH_MIN_PREFIX,
   SSL_POLICY_PATTERN,
@@ -514,8 +516,9 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
       },
       {
         // Armory before 2.27 tags each service differently (ARMORY_SHARED_TAGS_FROM): every image
-        // must then be given. A version that is no release number passes, as in the schema.
-        condition: `\${${ref}.distribution != "armory" || !can(regex("${anchored(ARMORY_RELEASE_PATTERN)}", coalesce(${ref}.version, "-"))) || try(${armoryMinor(ref)} >= ${ARMORY_SHARED_TAGS_FROM.major * 1000 + ARMORY_SHARED_TAGS_FROM.minor}, true) || length(setsubtract(concat(${JSON.stringify(SPINNAKER_SERVICES.filter((s) => s !== "kayenta" && s !== "fiat"))}, ${ref}.kayenta ? ["kayenta"] : [], var.auth != null ? ["fiat"] : []), keys(${ref}.images))) == 0}`,
+        // must then be given, fiat's aside (it runs only with auth, which Armory's releases cannot
+        // have). A version that is no release number passes, as in the schema.
+        condition: `\${${ref}.distribution != "armory" || !can(regex("${anchored(ARMORY_RELEASE_PATTERN)}", coalesce(${ref}.version, "-"))) || try(${armoryMinor(ref)} >= ${ARMORY_SHARED_TAGS_FROM.major * 1000 + ARMORY_SHARED_TAGS_FROM.minor}, true) || length(setsubtract(concat(${JSON.stringify(SPINNAKER_SERVICES.filter((s) => s !== "kayenta" && s !== "fiat"))}, ${ref}.kayenta ? ["kayenta"] : []), keys(${ref}.images))) == 0}`,
         errorMessage: `spinnaker.images must give every service's image for Armory releases before ${ARMORY_SHARED_TAGS_FROM.major}.${ARMORY_SHARED_TAGS_FROM.minor}.0, which tag each service with its own version (or use ${ARMORY_SHARED_TAGS_FROM.major}.${ARMORY_SHARED_TAGS_FROM.minor}.0 or later). Got version \${jsonencode(${ref}.version)} and images for \${jsonencode(keys(${ref}.images))}.`,
       },
       {
@@ -614,8 +617,8 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
       },
       {
         // fiat's roles of each account; null: open to every user.
-        condition: `\${${(["aws", "kubernetes"] as const).map((kind) => every(kind, `a.permissions == null || try(alltrue([for r in concat(a.permissions.read, a.permissions.write) : can(regex("${anchored(ROLE_PATTERN)}", r))]), false)`)).join(" && ")}}`,
-        errorMessage: `accounts: permissions must list role names without spaces or $ in read and write. Got \${jsonencode(${ref}.aws[*].permissions)} and \${jsonencode(${ref}.kubernetes[*].permissions)}.`,
+        condition: `\${${(["aws", "kubernetes"] as const).map((kind) => every(kind, `a.permissions == null || try(alltrue([for r in concat(a.permissions.read, a.permissions.write) : can(regex("${anchored(ROLE_PATTERN)}", r))]) && length(distinct(a.permissions.read)) == length(a.permissions.read) && length(distinct(a.permissions.write)) == length(a.permissions.write), false)`)).join(" && ")}}`,
+        errorMessage: `accounts: permissions must list distinct role names without spaces or $ in read and write. Got \${jsonencode(${ref}.aws[*].permissions)} and \${jsonencode(${ref}.kubernetes[*].permissions)}.`,
       },
       {
         condition: `\${length([for a in ${ref}.aws : a if a.create_role]) <= 1}`,
@@ -695,8 +698,7 @@ function authVariable(scope: Construct, s: Settings): TerraformVariable {
     {
       type: `object({ issuer_url = string, client_id = string, client_secret_arn = string, client_secret_key = optional(string), scopes = optional(list(string), ["openid", "profile", "email"]), claims = optional(${claims}, {}), admin_roles = optional(list(string), []) })`,
       nullable: true,
-      description:
-        "Sign-in through gate with OpenID Connect, and authorization by fiat with the identity provider's roles; null keeps both off (everyone who reaches the load balancer is an administrator). issuer_url (https://, gate reads its discovery document at start), client_id, client_secret_arn (a Secrets Manager secret read by gate at start with the instance role) and client_secret_key (its JSON key, if any), scopes (default openid, profile, email), claims (the claims of email, first_name, last_name, username and roles; default email, given_name, family_name, email, groups), admin_roles (roles that administer everything). Needs load_balancer.certificate_arn and hostname; register <gate URL>/login/oauth2/code/oidc as the client's redirect URI.",
+      description: `Sign-in through gate with OpenID Connect, and authorization by fiat with the identity provider's roles; null keeps both off (everyone who reaches the load balancer is an administrator). issuer_url (https:// on port 443, gate reads its discovery document at start), client_id, client_secret_arn (a Secrets Manager secret read by gate at start with the instance role) and client_secret_key (its JSON key, if any), scopes (default openid, profile, email), claims (the claims of email, first_name, last_name, username and roles; default email, given_name, family_name, email, groups), admin_roles (roles that administer everything). Needs the open-source distribution at ${SIGN_IN_FROM.year}.${SIGN_IN_FROM.minor}.0 or later, and load_balancer.certificate_arn and hostname; register <gate URL>/login/oauth2/code/oidc as the client's redirect URI.`,
       default: a
         ? JSON.parse(
             JSON.stringify({
@@ -720,7 +722,7 @@ function authVariable(scope: Construct, s: Settings): TerraformVariable {
     () => [
       {
         condition: whenSet(`can(regex("${anchored(ISSUER_URL_PATTERN)}", ${ref}.issuer_url))`),
-        errorMessage: `auth.issuer_url must be the identity provider's https:// issuer URL, such as https://login.example.com/realms/spinnaker. Got \${jsonencode(try(${ref}.issuer_url, null))}.`,
+        errorMessage: `auth.issuer_url must be the identity provider's https:// issuer URL on port 443, such as https://login.example.com/realms/spinnaker. Got \${jsonencode(try(${ref}.issuer_url, null))}.`,
       },
       {
         condition: whenSet(
@@ -739,6 +741,11 @@ function authVariable(scope: Construct, s: Settings): TerraformVariable {
           `alltrue([for r in ${ref}.admin_roles : can(regex("${anchored(ROLE_PATTERN)}", r))]) && length(distinct(${ref}.admin_roles)) == length(${ref}.admin_roles)`,
         ),
         errorMessage: `auth.admin_roles must be distinct role names without spaces or $. Got \${jsonencode(try(${ref}.admin_roles, null))}.`,
+      },
+      {
+        // gate reads this sign-in from SIGN_IN_FROM on; Armory's releases and older ones do not.
+        condition: `\${${ref} == null || (var.spinnaker.distribution == "oss" && (var.spinnaker.version == null || !can(regex("${anchored(OSS_RELEASE_PATTERN)}", coalesce(var.spinnaker.version, "-"))) || try(${releaseNumber("var.spinnaker.version")} >= ${SIGN_IN_FROM.year * 100 + SIGN_IN_FROM.minor}, false)))}`,
+        errorMessage: `auth needs the open-source distribution at ${SIGN_IN_FROM.year}.${SIGN_IN_FROM.minor}.0 or later, whose gate reads this sign-in (Spring Security's OAuth2 client). Got distribution \${jsonencode(var.spinnaker.distribution)} and version \${jsonencode(var.spinnaker.version)}.`,
       },
       {
         // Sign-in needs HTTPS: identity providers refuse http:// redirect URIs.
@@ -963,6 +970,12 @@ export function defineHighAvailabilityVariables(
 }
 
 /** `major * 1000 + minor` of an Armory release number in HCL, to compare with ARMORY_SHARED_TAGS_FROM. */
+/** `<major> * 100 + <minor>` of an open-source release number (HCL), such as 202504 for 2025.4.1. */
+function releaseNumber(version: string): string {
+  const parts = `regex("${anchored(OSS_RELEASE_PATTERN)}", ${version})`;
+  return `(tonumber(${parts}[0]) * 100 + tonumber(${parts}[1]))`;
+}
+
 function armoryMinor(ref: string): string {
   const part = (i: number) => `tonumber(regex("${anchored(ARMORY_RELEASE_PATTERN)}", ${ref}.version)[${i}])`;
   return `${part(0)} * 1000 + ${part(1)}`;

@@ -147,13 +147,8 @@ export class HighAvailabilitySpinnaker extends Construct {
       serviceHost: this.interserviceLoadBalancer.loadBalancer.dnsName,
       deckUrl: this.loadBalancer.deckUrl,
       gateUrl: this.loadBalancer.gateUrl,
-      // The URL holds the AUTH token: the services read it from Secrets Manager when they start, in
-      // the secret's own region (its ARN's fourth field, read by Terraform when the ARN is its value).
-      redisUrl: secretsManagerReference(redisUrlSecretArn, {
-        region: Token.isUnresolved(redisUrlSecretArn)
-          ? Token.asString(Fn.element(Fn.split(":", redisUrlSecretArn), 3))
-          : undefined,
-      }),
+      // The URL holds the AUTH token: the services read it from Secrets Manager when they start.
+      redisUrl: secretsManagerReference(redisUrlSecretArn),
       managedRedis: true,
       interserviceTargetGroupArns: this.interserviceLoadBalancer.targetGroupArns,
     });

@@ -3,7 +3,7 @@
  * the client secret the instance role may read. A stack knows them from `spinnaker.auth`; in a
  * module they are its `auth` input (null: off), and Terraform renders gate's part at plan time.
  */
-import { Fn, Op, Token } from "cdktf";
+import { Fn, Token } from "cdktf";
 import type { Deployment } from "../config/schema";
 import { secretsManagerReference } from "../spinnaker/profiles";
 import { gateSignIn } from "../spinnaker/sign-in";
@@ -19,13 +19,17 @@ export interface SignIn {
   readonly secretArns: string[];
 }
 
-type Auth = NonNullable<Deployment["spinnaker"]["auth"]>;
-
 export function signIn(settings: Pick<Deployment, "spinnaker">, gateUrl: string): SignIn {
   const { auth } = settings.spinnaker;
   const enabled = settings.spinnaker.fiat as Condition;
   if (auth === undefined || enabled === false) return { enabled: false, adminRoles: [], secretArns: [] };
-  const settingsOfGate = gateSignIn({ ...auth, clientSecretReference: clientSecretReference(auth) }, gateUrl);
+  const settingsOfGate = gateSignIn(
+    {
+      ...auth,
+      clientSecretReference: secretsManagerReference(auth.clientSecretArn, { jsonKey: auth.clientSecretKey }),
+    },
+    gateUrl,
+  );
   if (enabled === true) {
     return {
       enabled,
@@ -34,21 +38,13 @@ export function signIn(settings: Pick<Deployment, "spinnaker">, gateUrl: string)
       secretArns: [auth.clientSecretArn],
     };
   }
-  // A module's input: Terraform renders gate's part only when it is set (the branch not taken of a
-  // conditional is not evaluated, so a null input's attributes are never read).
+  // A module's input: Terraform renders gate's part only when it is set (it evaluates both branches
+  // of a conditional but discards the errors of the one not taken, so a null input's attributes
+  // cannot fail the plan).
   return {
     enabled,
     gateSignIn: Token.asString(Fn.conditional(enabled, Fn.yamlencode(settingsOfGate), "")),
     adminRoles: pickList(enabled, auth.adminRoles, []),
     secretArns: pickList(enabled, [auth.clientSecretArn], []),
   };
-}
-
-/** The secret reference gate resolves; a module's ARN gives its region and key at plan time. */
-function clientSecretReference(auth: Auth): string {
-  const { clientSecretArn: arn, clientSecretKey: key } = auth;
-  if (!Token.isUnresolved(arn)) return secretsManagerReference(arn, { jsonKey: key });
-  const region = Token.asString(Fn.element(Fn.split(":", arn), 3));
-  const keyPart = Token.asString(Fn.conditional(Op.eq(key, Token.nullValue()), "", Fn.join("", ["!k:", key ?? ""])));
-  return `${secretsManagerReference(arn, { region })}${keyPart}`;
 }
