@@ -1,6 +1,7 @@
 import { type App, Testing } from "cdktf";
 import { addStacks } from "../modules/app";
 import { type Config, ConfigSchema, resolve, type Settings } from "../modules/config/schema";
+import type { ProfileOptions } from "../modules/spinnaker/profiles";
 import { HighAvailabilityStack } from "../modules/stacks/high-availability-stack";
 import { StandaloneStack } from "../modules/stacks/standalone-stack";
 
@@ -67,3 +68,19 @@ export const SIGN_IN = {
     },
   },
 } satisfies Config;
+
+/** What `renderProfiles` takes for a stand-alone instance without options: tests override parts. */
+export const PROFILE_OPTIONS: ProfileOptions = {
+  region: "us-west-2",
+  partition: "aws",
+  configBucket: "spin-config",
+  front50Prefix: "front50",
+  serviceHost: "localhost",
+  deckUrl: "http://spin.example.com",
+  gateUrl: "http://spin.example.com:8084",
+  redisUrl: "redis://localhost:6379",
+  managedRedis: false,
+  kayenta: false,
+  awsAccounts: [],
+  kubernetesAccounts: [],
+};

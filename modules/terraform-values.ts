@@ -21,6 +21,14 @@ export function pick<T extends string | number>(condition: Condition, whenTrue: 
   return (typeof whenTrue === "number" ? Token.asNumber(chosen) : Token.asString(chosen)) as T;
 }
 
+/**
+ * A condition as a file's text takes it: the boolean, or the Terraform expression, which renders
+ * `true` or `false` where YAML and JavaScript read them.
+ */
+export function conditionText(condition: Condition): boolean | string {
+  return typeof condition === "boolean" ? condition : Token.asString(condition);
+}
+
 /** `a == b`. */
 export function equal(a: string | number, b: string | number): Condition {
   return known(a) && known(b) ? a === b : Op.eq(a, b);

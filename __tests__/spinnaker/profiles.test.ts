@@ -1,21 +1,9 @@
 import { runInNewContext } from "node:vm";
 import { parse } from "yaml";
 import { type ProfileOptions, renderProfiles, secretsManagerReference } from "../../modules/spinnaker/profiles";
+import { PROFILE_OPTIONS } from "../helpers";
 
-const options: ProfileOptions = {
-  region: "us-west-2",
-  partition: "aws",
-  configBucket: "spin-config",
-  front50Prefix: "front50",
-  serviceHost: "localhost",
-  deckUrl: "http://spin.example.com",
-  gateUrl: "http://spin.example.com:8084",
-  redisUrl: "redis://localhost:6379",
-  managedRedis: false,
-  kayenta: false,
-  awsAccounts: [],
-  kubernetesAccounts: [],
-};
+const options = PROFILE_OPTIONS;
 
 function profile(name: string, overrides: Partial<ProfileOptions> = {}) {
   return parse(renderProfiles({ ...options, ...overrides })[name]);

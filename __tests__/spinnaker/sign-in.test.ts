@@ -2,24 +2,12 @@ import { runInNewContext } from "node:vm";
 import { parse } from "yaml";
 import { type ProfileOptions, renderProfiles, secretsManagerReference } from "../../modules/spinnaker/profiles";
 import { gateSignIn } from "../../modules/spinnaker/sign-in";
+import { PROFILE_OPTIONS } from "../helpers";
 
 const SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:spinnaker-oidc-AbCdEf";
 const GATE_URL = "https://spinnaker.example.com:8084";
 
-const options: ProfileOptions = {
-  region: "us-west-2",
-  partition: "aws",
-  configBucket: "spin-config",
-  front50Prefix: "front50",
-  serviceHost: "localhost",
-  deckUrl: "https://spinnaker.example.com",
-  gateUrl: GATE_URL,
-  redisUrl: "redis://localhost:6379",
-  managedRedis: false,
-  kayenta: false,
-  awsAccounts: [],
-  kubernetesAccounts: [],
-};
+const options: ProfileOptions = { ...PROFILE_OPTIONS, deckUrl: "https://spinnaker.example.com", gateUrl: GATE_URL };
 
 const signedIn: Partial<ProfileOptions> = {
   signIn: true,

@@ -5,9 +5,8 @@
  * `RoscoAWSConfiguration.groovy` (its keys) and `AWSBakeHandler.groovy` (the packer variables), in
  * the spinnaker/spinnaker monorepo; orca's `default.bake.account` in `AmazonServerGroupCreator.groovy`.
  */
-import { Token } from "cdktf";
 import type { OperatingSystem } from "../constructs/machine-image";
-import type { Condition } from "../terraform-values";
+import { type Condition, conditionText } from "../terraform-values";
 
 /** How rosco names and logs in to a base image: its id in bake stages, package type and SSH user. */
 export const BASE_IMAGES: Readonly<
@@ -39,8 +38,7 @@ export interface BakeProfile {
 
 /** `rosco-local.yml`: the AWS bakery on, in the deployment's region, VPC and subnet. */
 export function roscoProfile(bake: BakeProfile, region: string): Record<string, unknown> {
-  // A Terraform boolean becomes `true` or `false` in the text.
-  const enabled = typeof bake.enabled === "boolean" ? bake.enabled : Token.asString(bake.enabled);
+  const enabled = conditionText(bake.enabled);
   return {
     // rosco's account for base images given by name (AWSBakeHandler); ours are AMI ids.
     ...(bake.account !== undefined ? { bakeAccount: bake.account } : {}),

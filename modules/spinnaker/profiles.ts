@@ -7,7 +7,7 @@
 
 import { Fn, Op, Token } from "cdktf";
 import { KAYENTA_PREFIX, type SpinnakerService } from "../config/schema";
-import { type Condition, given, interpolate } from "../terraform-values";
+import { type Condition, conditionText, given, interpolate } from "../terraform-values";
 import { type BakeProfile, orcaBakeAccount, roscoProfile } from "./bakery";
 import { SERVICES } from "./services";
 import { fiatProfile } from "./sign-in";
@@ -119,8 +119,7 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
     Exclude<SpinnakerService, "deck" | "gate">,
     { baseUrl: string; enabled?: boolean | string; canaryConfigStore?: boolean | string }
   >;
-  // A Terraform boolean becomes `true` or `false` in the text, as YAML and JavaScript write them.
-  const kayenta = typeof o.kayenta === "boolean" ? o.kayenta : Token.asString(o.kayenta);
+  const kayenta = conditionText(o.kayenta);
   services.kayenta.enabled = kayenta;
   // gate proxies canary configurations to kayenta only with this (deck-kayenta's README).
   services.kayenta.canaryConfigStore = kayenta;
@@ -131,7 +130,7 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
   // Every service asks fiat (kork's FiatClientConfigurationProperties, `services.fiat.enabled`, read
   // from this file by each one) only with sign-in; without it fiat does not run.
   const signIn = o.signIn ?? false;
-  const fiat = typeof signIn === "boolean" ? signIn : Token.asString(signIn);
+  const fiat = conditionText(signIn);
   services.fiat.enabled = fiat;
 
   const files: Record<string, unknown> = {
@@ -311,8 +310,7 @@ const METRICS_ACCOUNT = "metrics";
 
 /** Whether kayenta has a metrics account: a boolean, or a Terraform condition as text. */
 function hasMetricsAccount(o: ProfileOptions): boolean | string {
-  const url = given(o.prometheusUrl);
-  return typeof url === "boolean" ? url : Token.asString(url);
+  return conditionText(given(o.prometheusUrl));
 }
 
 function kayentaProfile(o: ProfileOptions): Record<string, unknown> {
