@@ -1,6 +1,9 @@
-import { type App, Testing } from "cdktf";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type App, type TerraformStack, Testing } from "cdktf";
 import { addStacks } from "../modules/app";
 import { type Config, ConfigSchema, resolve, type Settings } from "../modules/config/schema";
+import { TEMPLATES_DIR, TemplateFiles } from "../modules/constructs/template-file";
 import type { ProfileOptions } from "../modules/spinnaker/profiles";
 import { HighAvailabilityStack } from "../modules/stacks/high-availability-stack";
 import { StandaloneStack } from "../modules/stacks/standalone-stack";
@@ -19,13 +22,55 @@ export interface Synthesized {
   provider?: Record<string, unknown[]>;
 }
 
+/** The files each synthesized JSON's stack writes to its templates/ folder (`templateOf`). */
+const templateFiles = new WeakMap<object, ReadonlyMap<string, string>>();
+
+/** A stack's JSON, remembering the texts of its template files. */
+function synthesized(stack: TerraformStack): Synthesized {
+  const json = JSON.parse(Testing.synth(stack)) as Synthesized;
+  templateFiles.set(json, new Map(TemplateFiles.of(stack).contents));
+  return json;
+}
+
+/**
+ * The text of a file the stack writes to its templates/ folder, by the expression that reads it
+ * (`${file("${path.module}/templates/<name>")}`, or `filebase64`) or by its name.
+ */
+export function templateOf(json: Synthesized, reference: unknown): string {
+  const name = /templates\/([^"]+)"\)\}$/.exec(String(reference))?.[1] ?? String(reference);
+  const text = templateFiles.get(json)?.get(name);
+  if (text === undefined) throw new Error(`the stack writes no templates/${name} (from ${String(reference)})`);
+  return text;
+}
+
+/** Remembers the template files of a configuration read from a synthesized stack's folder. */
+export function rememberTemplates(json: object, files: ReadonlyMap<string, string>): void {
+  templateFiles.set(json, files);
+}
+
+/**
+ * Writes the configuration's template files to `dir/templates/`, where its `file()` calls read them:
+ * a copy of a synthesized configuration takes its folder along.
+ */
+export function writeTemplates(json: object, dir: string): void {
+  const files = templateFiles.get(json);
+  if (files === undefined) throw new Error("no template files are known for this configuration");
+  mkdirSync(join(dir, TEMPLATES_DIR), { recursive: true });
+  for (const [name, text] of files) writeFileSync(join(dir, TEMPLATES_DIR, name), text);
+}
+
+/** Whether template files are known for this configuration. */
+export function hasTemplates(json: object): boolean {
+  return templateFiles.has(json);
+}
+
 /** The synthesized JSON of one stack of the app. */
 export function synthStack(settings: Settings, stack = "standalone"): Synthesized {
   const app = Testing.app();
   const stacks = addStacks(app as App, settings);
   const chosen = stacks[stack];
   if (!chosen) throw new Error(`no ${stack} stack was added`);
-  return JSON.parse(Testing.synth(chosen)) as Synthesized;
+  return synthesized(chosen);
 }
 
 /** All resources of one Terraform type, by name. */
@@ -47,7 +92,7 @@ export function synthTopology(settings: Settings, topology: "standalone" | "ha")
     topology === "standalone"
       ? new StandaloneStack(app, topology, settings)
       : new HighAvailabilityStack(app, topology, settings);
-  return JSON.parse(Testing.synth(stack)) as Synthesized;
+  return synthesized(stack);
 }
 
 /** The client secret of `SIGN_IN`. */

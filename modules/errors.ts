@@ -17,3 +17,17 @@ export class ConfigError extends Error {
 export function invalidProp(construct: string, setting: string, rule: string, value: unknown): ConfigError {
   return new ConfigError(`${construct}: ${setting} ${rule}, got ${JSON.stringify(value)}`);
 }
+
+/**
+ * A broken invariant of this package, not of the configuration: no setting can fix it, so the
+ * message asks for a report instead of naming one.
+ */
+export class InternalError extends Error {
+  override readonly name = "InternalError";
+
+  constructor(what: string) {
+    super(
+      `${what}. This is a bug in cdktf-spinnaker-aws, not in your configuration: please report it with the configuration file and the command that failed.`,
+    );
+  }
+}

@@ -22,11 +22,7 @@ export {
 // The building blocks the topologies are made of.
 export { InstanceRole, type InstanceRoleProps } from "./constructs/instance-role";
 export { InterserviceLoadBalancer, type InterserviceLoadBalancerProps } from "./constructs/interservice-load-balancer";
-export {
-  SpinnakerLaunchTemplate,
-  type SpinnakerLaunchTemplateProps,
-  type UserDataChoice,
-} from "./constructs/launch-template";
+export { SpinnakerLaunchTemplate, type SpinnakerLaunchTemplateProps } from "./constructs/launch-template";
 export {
   ARCHITECTURES,
   type Architecture,

@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { TerraformVariable, Testing } from "cdktf";
+import { App, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import {
   SpinnakerLaunchTemplate,
   type SpinnakerLaunchTemplateProps,
@@ -57,9 +60,31 @@ test("encrypted gp3 root volume of the configured size on the image's root devic
   });
 });
 
-test("user data is base64 of the rendered text, readable in every plan", () => {
+test("user data is a file beside the configuration, templates/cloud-init.yaml, that Terraform encodes", () => {
   const template = Object.values(JSON.parse(synth()).resource.aws_launch_template)[0] as { user_data: string };
-  expect(Buffer.from(template.user_data, "base64").toString()).toBe(props.userData);
+  expect(template.user_data).toBe('${filebase64("${path.module}/templates/cloud-init.yaml")}');
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), "spinnaker-launch-template-")), skipValidation: true });
+  const stack = new TerraformStack(app, "lt");
+  new SpinnakerLaunchTemplate(stack, "One", props);
+  // A second template with the same text shares the file.
+  new SpinnakerLaunchTemplate(stack, "Two", { ...props, name: "armoryspinnaker-preprod-polling" });
+  app.synth();
+  try {
+    expect(readFileSync(join(app.outdir, "stacks", "lt", "templates", "cloud-init.yaml"), "utf8")).toBe(props.userData);
+  } finally {
+    rmSync(app.outdir, { recursive: true, force: true });
+  }
+});
+
+test("two texts under one file name in a stack are this package's bug, said as such", () => {
+  expect(() =>
+    Testing.synthScope((scope) => {
+      new SpinnakerLaunchTemplate(scope, "One", props);
+      new SpinnakerLaunchTemplate(scope, "Two", { ...props, userData: "#cloud-config\n" });
+    }),
+  ).toThrow(
+    "Two different texts were given for templates/cloud-init.yaml of one stack. This is a bug in cdktf-spinnaker-aws",
+  );
 });
 
 test("instance tags carry the boot-time values, only on the instance", () => {

@@ -4,11 +4,12 @@
  * that must be empty, destroy. Only the copies here are changed, never the synthesized output.
  */
 import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { addStacks } from "../../modules/app";
 import type { Settings } from "../../modules/config/schema";
+import { TEMPLATES_DIR } from "../../modules/constructs/template-file";
 import { settingsFrom } from "../helpers";
 import { expectSuccess, type Run, run, tempDir, terraformEnvironment } from "../tools/harness";
 import { Emulator } from "./emulator";
@@ -90,6 +91,7 @@ export class EmulatedRoot {
     for (const [module, source] of Object.entries(modules)) {
       mkdirSync(join(this.dir, module));
       cpSync(join(source, "cdk.tf.json"), join(this.dir, module, "main.tf.json"));
+      cpSync(join(source, TEMPLATES_DIR), join(this.dir, module, TEMPLATES_DIR), { recursive: true });
     }
   }
 
@@ -98,6 +100,10 @@ export class EmulatedRoot {
     const override: Record<string, unknown> = { provider: { aws: emulatorProvider(emulator) } };
     const root = new EmulatedRoot(name, emulator, { "emulator_override.tf.json": override });
     cpSync(join(stackDir, "cdk.tf.json"), join(root.dir, "main.tf.json"));
+    // The state stack has no template files.
+    if (existsSync(join(stackDir, TEMPLATES_DIR))) {
+      cpSync(join(stackDir, TEMPLATES_DIR), join(root.dir, TEMPLATES_DIR), { recursive: true });
+    }
     if (backend.kind === "local") {
       // cdktf's local backend path is absolute to the synthesis directory; keep state here instead.
       override.terraform = { backend: { local: { path: join(root.dir, "terraform.tfstate") } } };

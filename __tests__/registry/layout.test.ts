@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { buildRegistryLayout } from "../../modules/registry/build";
 import { REGISTRY_NAME } from "../../modules/registry/layout";
+import { userDataText } from "../../modules/spinnaker/cloud-init";
 
 const ROOT = join(__dirname, "..", "..");
 const COMMITTED = join(ROOT, REGISTRY_NAME);
@@ -38,14 +39,26 @@ test("the committed terraform-aws-spinnaker/ is what `npm run registry` writes (
 test("follows the Registry's standard structure for terraform-<provider>-<name>", () => {
   expect(REGISTRY_NAME).toMatch(/^terraform-aws-[a-z0-9-]+$/);
   const module = ["README.md", "main.tf.json", "outputs.tf.json", "variables.tf.json", "versions.tf.json"];
+  const templates = ["cloud-init.yaml", "compose-polling.yaml", "memory-budget"].map((f) => `templates/${f}`);
   expect(Object.keys(files).sort()).toEqual(
     [
       "LICENSE",
       ...module,
+      ...templates,
       ...module.map((f) => `modules/ha/${f}`),
+      ...[...templates, "templates/compose-nonpolling.yaml"].map((f) => `modules/ha/${f}`),
       ...["environments", "ha", "standalone"].flatMap((e) => [`examples/${e}/README.md`, `examples/${e}/main.tf`]),
     ].sort(),
   );
+});
+
+test.each(["", "modules/ha/"])("module %s: one user data, a readable file, and no encoded text", (dir) => {
+  expect(files[`${dir}templates/cloud-init.yaml`]).toBe(userDataText());
+  const main = files[`${dir}main.tf.json`];
+  expect(main).toContain('filebase64(\\"${path.module}/templates/cloud-init.yaml\\")');
+  for (const [path, text] of Object.entries(files).filter(([p]) => p.startsWith(dir))) {
+    expect([path, /[A-Za-z0-9+/]{200,}/.test(text)]).toEqual([path, false]);
+  }
 });
 
 test.each(["", "modules/ha/"])("module %s: versions, variables, outputs and resources in their own files", (dir) => {

@@ -9,9 +9,10 @@ import {
 import { imageReferences } from "../../modules/spinnaker/images";
 import { SERVICES } from "../../modules/spinnaker/services";
 
-const options: ComposeOptions = { role: "polling", kayenta: false, fiat: false, localRedis: true };
+const options: ComposeOptions = { role: "polling", localRedis: true };
 
 interface Service {
+  profiles?: string[];
   image: string;
   network_mode: string;
   restart: string;
@@ -27,13 +28,26 @@ function services(overrides: Partial<ComposeOptions> = {}): Record<string, Servi
   return parse(renderCompose({ ...options, ...overrides })).services;
 }
 
-test("runs every Spinnaker service of the table and Redis, kayenta and fiat only when asked", () => {
-  expect(Object.keys(services()).sort()).toEqual(
-    ["clouddriver", "deck", "echo", "front50", "gate", "igor", "orca", "redis", "rosco"].sort(),
+test("holds every Spinnaker service of the table and Redis; kayenta and fiat are profiles of their own name", () => {
+  const all = services();
+  expect(Object.keys(all).sort()).toEqual(
+    ["clouddriver", "deck", "echo", "fiat", "front50", "gate", "igor", "kayenta", "orca", "redis", "rosco"].sort(),
   );
-  expect(Object.keys(services({ kayenta: true }))).toContain("kayenta");
-  expect(Object.keys(services({ kayenta: true }))).not.toContain("fiat");
-  expect(Object.keys(services({ fiat: true }))).toContain("fiat");
+  expect(all.kayenta.profiles).toEqual(["kayenta"]);
+  expect(all.fiat.profiles).toEqual(["fiat"]);
+  // Everything else always runs.
+  expect(
+    Object.entries(all)
+      .filter(([, s]) => s.profiles !== undefined)
+      .map(([name]) => name),
+  ).toEqual(["fiat", "kayenta"]);
+});
+
+test("one text per role and Redis, whatever is switched on: it opens with what it is", () => {
+  expect(renderCompose(options)).toMatch(
+    /^# Rendered by cdktf-spinnaker-aws: the compose project of a polling instance, with Redis\./,
+  );
+  expect(renderCompose({ role: "nonpolling", localRedis: false })).toMatch(/^# .* a nonpolling instance\.\n/);
 });
 
 test("HA instances use managed Redis: no Redis container", () => {
@@ -42,7 +56,7 @@ test("HA instances use managed Redis: no Redis container", () => {
 });
 
 test("every container: host networking, restart always, rotated logs, a memory limit sized at boot", () => {
-  for (const [name, service] of Object.entries(services({ kayenta: true }))) {
+  for (const [name, service] of Object.entries(services())) {
     expect(service.network_mode).toBe("host");
     expect(service.restart).toBe("always");
     expect(service.logging).toEqual({ driver: "json-file", options: { "max-size": "50m", "max-file": "5" } });
@@ -51,7 +65,7 @@ test("every container: host networking, restart always, rotated logs, a memory l
 });
 
 test("health checks probe each service's own port", () => {
-  const all = services({ kayenta: true, fiat: true });
+  const all = services();
   for (const spec of Object.values(SERVICES)) {
     const probe = all[spec.name].healthcheck.test.join(" ");
     expect(probe).toContain(String(spec.port));
@@ -60,7 +74,7 @@ test("health checks probe each service's own port", () => {
 });
 
 test("every container's image is a variable of compose.env, never a literal of the user data", () => {
-  for (const [name, service] of Object.entries(services({ kayenta: true }))) {
+  for (const [name, service] of Object.entries(services())) {
     expect(service.image).toBe(`$${imageVariable(name)}`);
   }
 });
@@ -71,11 +85,17 @@ test("compose.env: registry/service:version unless one is overridden, and Redis'
     version: "1.2.3",
     images: { gate: "registry.example.com/gate-custom:7" },
   });
-  const env = composeEnvironment(custom, "docker.io/library/redis:7.4-alpine");
+  const env = composeEnvironment(custom, "kayenta", "docker.io/library/redis:7.4-alpine");
   expect(env).toContain("\nORCA_IMAGE=registry.example.com/spin/orca:1.2.3\n");
   expect(env).toContain("\nGATE_IMAGE=registry.example.com/gate-custom:7\n");
   expect(env).toContain("\nREDIS_IMAGE=docker.io/library/redis:7.4-alpine\n");
-  expect(composeEnvironment(custom)).not.toContain("REDIS_IMAGE");
+  expect(composeEnvironment(custom, "")).not.toContain("REDIS_IMAGE");
+});
+
+test("compose.env switches the optional services on through COMPOSE_PROFILES", () => {
+  const images = imageReferences({ registry: "r.example.com", version: "1", images: {} });
+  expect(composeEnvironment(images, "kayenta,fiat")).toMatch(/\nCOMPOSE_PROFILES=kayenta,fiat\n$/);
+  expect(composeEnvironment(images, "")).toMatch(/\nCOMPOSE_PROFILES=\n$/);
 });
 
 test("the polling role runs igor's polling, echo's scheduler and clouddriver's caching agents", () => {

@@ -1,5 +1,6 @@
 import { parse } from "yaml";
-import { resourcesOf, SIGN_IN, type Synthesized, settingsFrom, synthStack } from "../helpers";
+import { userDataText } from "../../modules/spinnaker/cloud-init";
+import { resourcesOf, SIGN_IN, type Synthesized, settingsFrom, synthStack, templateOf } from "../helpers";
 
 const json = synthStack(settingsFrom(), "ha");
 
@@ -9,8 +10,13 @@ function groups(j: Synthesized = json): Resource[] {
   return Object.values(resourcesOf(j, "aws_autoscaling_group"));
 }
 
-function userDataOf(template: Resource): string {
-  return Buffer.from(String(template.user_data), "base64").toString();
+function userDataOf(template: Resource, j: Synthesized = json): string {
+  return templateOf(j, template.user_data);
+}
+
+function instanceTagsOf(template: Resource): Record<string, string> {
+  const specifications = template.tag_specifications as { resource_type: string; tags: Record<string, string> }[];
+  return specifications.find((t) => t.resource_type === "instance")?.tags ?? {};
 }
 
 function templateNamed(name: string): Resource {
@@ -19,9 +25,11 @@ function templateNamed(name: string): Resource {
   return template;
 }
 
+/** A file of the configuration: its text, read from the templates/ folder where it is one. */
 function profile(key: string, j: Synthesized = json): string {
   const object = Object.values(resourcesOf(j, "aws_s3_object")).find((o) => o.key === key);
-  return String(object?.content);
+  const content = String(object?.content);
+  return content.startsWith('${file("') ? templateOf(j, content) : content;
 }
 
 test("a polling group of exactly one and a non-polling group of three by default", () => {
@@ -71,9 +79,7 @@ test("the instances join the interservice target groups themselves, so those onl
       (f: { path: string }) => f.path === "/etc/systemd/system/spinnaker.service",
     ).content as string;
     expect(unit).toContain("ExecStartPost=/opt/spinnaker/bin/interservice-targets register\n");
-    expect(unit.indexOf("interservice-targets deregister")).toBeLessThan(
-      unit.indexOf("compose --env-file /opt/spinnaker/compose.env down"),
-    );
+    expect(unit.indexOf("interservice-targets deregister")).toBeLessThan(unit.indexOf("bin/compose down"));
   }
 });
 
@@ -87,15 +93,23 @@ test("the polling group terminates before it launches; the non-polling group kee
   });
 });
 
-test("each launch template renders its role, and neither runs Redis on the instance", () => {
-  const polling = userDataOf(templateNamed("armoryspinnaker-preprod-polling"));
-  const nonPolling = userDataOf(templateNamed("armoryspinnaker-preprod"));
+test("both launch templates boot the one user data; each instance's role tag picks its compose project", () => {
+  const pollingTemplate = templateNamed("armoryspinnaker-preprod-polling");
+  const nonPollingTemplate = templateNamed("armoryspinnaker-preprod");
+  expect(pollingTemplate.user_data).toBe(nonPollingTemplate.user_data);
+  expect(userDataOf(pollingTemplate)).toBe(userDataText());
+  expect(instanceTagsOf(pollingTemplate).SpinnakerRole).toBe("polling");
+  expect(instanceTagsOf(nonPollingTemplate).SpinnakerRole).toBe("nonpolling");
+  const polling = profile("config/compose-polling.yaml");
+  const nonPolling = profile("config/compose-nonpolling.yaml");
   expect(polling).toContain('SPINNAKER_BUILD_POLLINGENABLED: "true"');
   expect(polling).toContain('SCHEDULER_ENABLED: "true"');
   expect(nonPolling).toContain('SPINNAKER_BUILD_POLLINGENABLED: "false"');
   expect(nonPolling).toContain('SCHEDULER_ENABLED: "false"');
   expect(nonPolling).toContain('CACHING_WRITEENABLED: "false"');
-  for (const userData of [polling, nonPolling]) expect(userData).not.toContain("redis-server");
+  // Neither runs Redis on the instance.
+  for (const project of [polling, nonPolling]) expect(project).not.toContain("redis-server");
+  expect(profile("config/memory-budget")).not.toMatch(/^redis /m);
 });
 
 const internalPorts = (j: Synthesized) =>
@@ -121,14 +135,13 @@ test("fiat runs, behind its own listener and in the member rules, only with sign
   );
   const list = profile("config/interservice-target-groups", signedIn);
   expect(list).toContain("${aws_lb_target_group.interservice_load_balancer_fiat_target_group.arn}");
-  for (const name of ["armoryspinnaker-preprod", "armoryspinnaker-preprod-polling"]) {
-    const template = Object.values(resourcesOf(signedIn, "aws_launch_template")).find((t) => t.name === name);
-    const compose = parse(userDataOf(template ?? {})).write_files.find(
-      (f: { path: string }) => f.path === "/opt/spinnaker/compose.yaml",
-    ).content;
-    expect(Object.keys(parse(compose).services)).toContain("fiat");
+  // The projects are the same texts with and without sign-in; compose.env switches fiat's profile on.
+  for (const role of ["polling", "nonpolling"]) {
+    expect(profile(`config/compose-${role}.yaml`, signedIn)).toBe(profile(`config/compose-${role}.yaml`));
+    expect(parse(profile(`config/compose-${role}.yaml`)).services.fiat.profiles).toEqual(["fiat"]);
   }
-  expect(userDataOf(templateNamed("armoryspinnaker-preprod"))).not.toContain("fiat:");
+  expect(profile("config/compose.env", signedIn)).toMatch(/\nCOMPOSE_PROFILES=fiat\n/);
+  expect(profile("config/compose.env")).toMatch(/\nCOMPOSE_PROFILES=\n/);
 });
 
 test("Redis is ElastiCache; its URL, token included, is a secret reference the instances may read", () => {

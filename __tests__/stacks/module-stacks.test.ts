@@ -1,4 +1,5 @@
-import { settingsFrom, synthStack } from "../helpers";
+import { userDataText } from "../../modules/spinnaker/cloud-init";
+import { settingsFrom, synthStack, templateOf } from "../helpers";
 
 describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
   const json = synthStack(settingsFrom(), stack);
@@ -98,20 +99,23 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
     for (const group of groups) expect(group.tags).toMatch(/^\$\{merge\(local\.tags, \{"Name" = /);
   });
 
-  test("chooses the user data and the official image by its os, kayenta and auth inputs, from literals", () => {
-    const templates = Object.entries(json.resource?.aws_launch_template ?? {});
+  test("boots one user data file whatever its os, kayenta and auth inputs; the official image follows os", () => {
+    const templates = Object.values(json.resource?.aws_launch_template ?? {});
     expect(templates.length).toBeGreaterThan(0);
-    const locals = (json as { locals?: Record<string, Record<string, string>> }).locals ?? {};
-    for (const [name, template] of templates) {
-      expect(template.user_data).toBe(
-        `\${local.${name}_user_data[join("", [var.os, var.spinnaker.kayenta ? "-kayenta" : "", (var.auth != null) ? "-fiat" : ""])]}`,
-      );
-      expect(Object.keys(locals[`${name}_user_data`]).sort()).toEqual(
-        ["centos", "rhel", "ubuntu"].flatMap((os) => [os, `${os}-fiat`, `${os}-kayenta`, `${os}-kayenta-fiat`]).sort(),
-      );
-      for (const encoded of Object.values(locals[`${name}_user_data`])) expect(encoded).toMatch(/^[A-Za-z0-9+/=]+$/);
+    for (const template of templates) {
+      expect(template.user_data).toBe('${filebase64("${path.module}/templates/cloud-init.yaml")}');
     }
+    expect(templateOf(json, "cloud-init.yaml")).toBe(userDataText());
+    // No map of encoded variants, nor any other local holding one.
+    expect(JSON.stringify((json as { locals?: object }).locals ?? {})).not.toMatch(/[A-Za-z0-9+/]{200,}/);
     expect(JSON.stringify(json.data?.aws_ami)).toContain('\\"rhel\\" = \\"309956199498\\"');
+  });
+
+  test("kayenta and fiat are switched on by compose.env's COMPOSE_PROFILES, built by Terraform from the inputs", () => {
+    const env = Object.values(json.resource?.aws_s3_object ?? {}).find((o) => o.key === "config/compose.env");
+    expect(env?.content).toContain(
+      'COMPOSE_PROFILES=${join(",", compact([var.spinnaker.kayenta ? "kayenta" : "", (var.auth != null) ? "fiat" : ""]))}\n',
+    );
   });
 
   test("images follow the spinnaker input: compose.env is built by Terraform from it", () => {

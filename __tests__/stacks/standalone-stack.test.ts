@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { parse } from "yaml";
 import type { Config } from "../../modules/config/schema";
-import { onlyResource, resourcesOf, settingsFrom, synthStack } from "../helpers";
+import { userDataText } from "../../modules/spinnaker/cloud-init";
+import { onlyResource, resourcesOf, settingsFrom, synthStack, templateOf } from "../helpers";
 
 const configured = settingsFrom({
   network: {
@@ -84,11 +85,20 @@ describe("the stand-alone topology", () => {
   });
 
   test("the instance runs the polling role with Redis on it", () => {
-    const template = onlyResource(json, "aws_launch_template") as { user_data: string };
-    const userData = Buffer.from(template.user_data, "base64").toString();
-    expect(userData).toContain("redis-server");
-    expect(userData).toContain('SPINNAKER_BUILD_POLLINGENABLED: "true"');
-    expect(userData).toContain("SPINNAKER_ROLE=polling");
+    const template = onlyResource(json, "aws_launch_template") as {
+      user_data: string;
+      tag_specifications: { resource_type: string; tags: Record<string, string> }[];
+    };
+    expect(templateOf(json, template.user_data)).toBe(userDataText());
+    const tags = template.tag_specifications.find((t) => t.resource_type === "instance")?.tags ?? {};
+    expect(tags.SpinnakerRole).toBe("polling");
+    const objects = Object.values(resourcesOf(json, "aws_s3_object")) as { key: string; content: string }[];
+    const project = templateOf(json, objects.find((o) => o.key === "config/compose-polling.yaml")?.content);
+    expect(project).toContain("redis-server");
+    expect(project).toContain('SPINNAKER_BUILD_POLLINGENABLED: "true"');
+    expect(templateOf(json, objects.find((o) => o.key === "config/memory-budget")?.content)).toMatch(
+      /^redis +256 2 -$/m,
+    );
   });
 
   test("the instance finds its config bucket and version through its tags", () => {
@@ -106,10 +116,12 @@ describe("the stand-alone topology", () => {
       [
         "config/clouddriver-local.yml",
         "config/clouddriver-nonpolling.yml",
+        "config/compose-polling.yaml",
         "config/compose.env",
         "config/front50-local.yml",
         "config/gate-local.yml",
         "config/igor-local.yml",
+        "config/memory-budget",
         "config/orca-local.yml",
         "config/rosco-local.yml",
         "config/settings-local.js",

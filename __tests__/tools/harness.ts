@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { hasTemplates, writeTemplates } from "../helpers";
 
 export const PROVIDER_VERSION = "5.100.0";
 export const MIRROR = process.env.TF_PLUGIN_MIRROR ?? "/opt/tf-plugins";
@@ -95,9 +96,10 @@ export function terraformEnvironment(dir: string): NodeJS.ProcessEnv {
  * A working directory with the synthesized configuration, a local backend instead of S3 and a
  * provider that makes no AWS call during plan. Only this copy is changed, never the synthesized one.
  */
-export function terraformWorkdir(name: string, configuration: unknown): { dir: string; env: NodeJS.ProcessEnv } {
+export function terraformWorkdir(name: string, configuration: object): { dir: string; env: NodeJS.ProcessEnv } {
   const dir = tempDir(name);
   writeFileSync(join(dir, "main.tf.json"), JSON.stringify(configuration, null, 2));
+  if (hasTemplates(configuration)) writeTemplates(configuration, dir);
   writeFileSync(
     join(dir, "offline_override.tf.json"),
     JSON.stringify({

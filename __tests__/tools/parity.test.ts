@@ -16,7 +16,7 @@ import * as fc from "fast-check";
 import { loadConfiguration } from "../../modules/config/load";
 import { ConfigError } from "../../modules/errors";
 import { REGISTRY_NAME } from "../../modules/registry/layout";
-import { settingsFrom, synthTopology } from "../helpers";
+import { settingsFrom, synthTopology, writeTemplates } from "../helpers";
 import {
   expectSuccess,
   expectTerraformTest,
@@ -178,6 +178,7 @@ test(
     const json = synthTopology(settingsFrom(), "ha");
     delete json.terraform?.backend;
     writeFileSync(join(dir, "main.tf.json"), JSON.stringify(json));
+    writeTemplates(json, dir);
     expectParity(dir, VARIABLES, BASE);
   },
   TIMEOUT,

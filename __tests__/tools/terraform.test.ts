@@ -4,15 +4,16 @@
  * resource and exercises the variables' validation blocks.
  */
 
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { parse as parseYaml } from "yaml";
 import { addStacks } from "../../modules/app";
 import { loadConfiguration } from "../../modules/config/load";
 import type { Config, Settings } from "../../modules/config/schema";
-import { renderInstanceUserData } from "../../modules/topologies/instance-software";
-import { settingsFrom } from "../helpers";
+import { TEMPLATES_DIR } from "../../modules/constructs/template-file";
+import { userDataText } from "../../modules/spinnaker/cloud-init";
+import { rememberTemplates, settingsFrom, writeTemplates } from "../helpers";
 import {
   expectSuccess,
   expectTerraformTest,
@@ -50,7 +51,14 @@ function synthesize(settings: Settings | Parameters<typeof addStacks>[1], stack:
   const app = new App({ outdir });
   addStacks(app, settings);
   app.synth();
-  return JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+  const dir = join(outdir, "stacks", stack);
+  const configuration = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
+  const templates = join(dir, TEMPLATES_DIR);
+  rememberTemplates(
+    configuration,
+    new Map(readdirSync(templates).map((name) => [name, readFileSync(join(templates, name), "utf8")])),
+  );
+  return configuration;
 }
 
 function initialized(name: string, configuration: Configuration) {
@@ -125,9 +133,7 @@ describe("standalone stack", () => {
       }
       const template = resources.find((r) => r.type === "aws_launch_template");
       const userData = Buffer.from(String(template?.values.user_data), "base64").toString();
-      expect(userData).toBe(
-        renderInstanceUserData({ settings: settingsFrom(config), role: "polling", localRedis: true }),
-      );
+      expect(userData).toBe(userDataText());
       expect(template?.values.image_id).toBe("ami-0123456789abcdef0");
     },
     TIMEOUT,
@@ -292,15 +298,16 @@ describe("ha stack", () => {
         expect([type, types.has(type)]).toEqual([type, true]);
       }
       expect(resources.filter((r) => r.type === "aws_lb")).toHaveLength(2);
-      const settings = settingsFrom();
+      // Both roles boot the one user data; the role is an instance tag.
       for (const [name, role] of [
         ["armoryspinnaker-preprod-polling", "polling"],
         ["armoryspinnaker-preprod", "nonpolling"],
       ] as const) {
         const template = resources.find((r) => r.type === "aws_launch_template" && r.values.name === name);
-        expect(Buffer.from(String(template?.values.user_data), "base64").toString()).toBe(
-          renderInstanceUserData({ settings, role, localRedis: false, interserviceTargets: true }),
-        );
+        expect(Buffer.from(String(template?.values.user_data), "base64").toString()).toBe(userDataText());
+        const specifications = template?.values.tag_specifications as { resource_type: string; tags: object }[];
+        const instance = specifications.find((t) => t.resource_type === "instance");
+        expect(instance?.tags).toMatchObject({ SpinnakerRole: role });
       }
     },
     TIMEOUT,
@@ -454,6 +461,7 @@ describe.each([
       mkdirSync(moduleDir);
       const module = synthesize(settingsFrom(), stack);
       writeFileSync(join(moduleDir, "main.tf.json"), JSON.stringify(module));
+      writeTemplates(module, moduleDir);
       writeLookupsOverride(moduleDir, module);
       // GovCloud: another region and another partition than the module's defaults know of.
       writeFileSync(

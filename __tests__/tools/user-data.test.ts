@@ -1,18 +1,17 @@
 /**
- * What each instance boots, checked by the tools that will read it: `cloud-init schema` on the user
- * data, `shellcheck` on every script it writes, `docker-compose config` on the compose project, for
- * every OS, role and Redis variant.
+ * What each instance boots, checked by the tools that will read it: `cloud-init schema` on the one
+ * user data, `shellcheck` on every script it writes, the scripts themselves run against stand-ins for
+ * the OS, the metadata service and Docker, and `docker-compose config` on each role's compose project
+ * with every set of optional services, as the boot scripts prepare it.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { OPERATING_SYSTEMS } from "../../modules/config/schema";
-import { composeEnvironment } from "../../modules/spinnaker/compose";
-import { imageReferences } from "../../modules/spinnaker/images";
-import { memoryBudget, requiredMemoryMiB } from "../../modules/spinnaker/memory";
-import { ROLES } from "../../modules/spinnaker/roles";
-import { renderInstanceUserData } from "../../modules/topologies/instance-software";
-import { SIGN_IN, settingsFrom } from "../helpers";
+import { BOOT_FILES, userDataText } from "../../modules/spinnaker/cloud-init";
+import { requiredMemoryMiB } from "../../modules/spinnaker/memory";
+import { OPTIONAL_SERVICES, SERVICES } from "../../modules/spinnaker/services";
+import { instanceEnvironment, instanceSoftwareFiles } from "../../modules/topologies/instance-software";
+import { settingsFrom } from "../helpers";
 import { composeCommand, expectSuccess, requireTool, run, tempDir } from "./harness";
 
 interface WrittenFile {
@@ -20,20 +19,28 @@ interface WrittenFile {
   content: string;
 }
 
-const variants = OPERATING_SYSTEMS.flatMap((os) =>
-  ROLES.flatMap((role) =>
-    // As the topologies combine them: stand-alone has Redis on the instance; HA joins the interservice target groups.
-    [true, false].map((localRedis) => ({
-      os,
-      role,
-      localRedis,
-      interserviceTargets: !localRedis,
-      kayenta: localRedis && role === "polling",
-      // Sign-in (fiat) on for HA's, off for stand-alone's, so each shape is checked on every OS.
-      signIn: !localRedis,
-    })),
-  ),
-);
+const files = (parse(userDataText()) as { write_files: WrittenFile[] }).write_files;
+
+function script(name: string): string {
+  const file = files.find((f) => f.path === `/opt/spinnaker/bin/${name}`);
+  if (!file) throw new Error(`the user data writes no /opt/spinnaker/bin/${name}`);
+  return file.content;
+}
+
+/** Stand-in commands in `dir/bin`, each logging its arguments to `dir/calls` before its own body. */
+function standIns(dir: string, commands: Record<string, string>): NodeJS.ProcessEnv {
+  mkdirSync(join(dir, "bin"), { recursive: true });
+  for (const [name, body] of Object.entries(commands)) {
+    writeFileSync(join(dir, "bin", name), `#!/bin/bash\necho "${name} $*" >> ${join(dir, "calls")}\n${body}\n`, {
+      mode: 0o755,
+    });
+  }
+  return { PATH: `${join(dir, "bin")}:${process.env.PATH}` };
+}
+
+function calls(dir: string): string[] {
+  return readFileSync(join(dir, "calls"), "utf8").trim().split("\n");
+}
 
 beforeAll(() => {
   requireTool("cloud-init", ["--version"], "apt-get install -y cloud-init");
@@ -45,169 +52,276 @@ beforeAll(() => {
   }
 });
 
-describe.each(variants)(
-  "$os, $role, local Redis: $localRedis, sign-in: $signIn",
-  ({ os, role, localRedis, interserviceTargets, kayenta, signIn }) => {
-    const settings = settingsFrom({
-      instance: { os },
-      ...(signIn ? SIGN_IN : {}),
-      spinnaker: { kayenta, ...(signIn ? SIGN_IN.spinnaker : {}) },
-    });
-    const userData = renderInstanceUserData({ settings, role, localRedis, interserviceTargets });
-    const files = (parse(userData) as { write_files: WrittenFile[] }).write_files;
-    const dir = tempDir(`${os}-${role}`);
+test("cloud-init accepts the user data", () => {
+  const file = join(tempDir("user-data"), "user-data.yaml");
+  writeFileSync(file, userDataText());
+  const result = run("cloud-init", ["schema", "--config-file", file]);
+  expectSuccess(result, "cloud-init schema");
+  expect(result.stdout).toContain("Valid cloud-config");
+});
 
-    test("cloud-init accepts the user data", () => {
-      const file = join(dir, "user-data.yaml");
-      writeFileSync(file, userData);
-      const result = run("cloud-init", ["schema", "--config-file", file]);
-      expectSuccess(result, "cloud-init schema");
-      expect(result.stdout).toContain("Valid cloud-config");
-    });
+test("shellcheck passes every script", () => {
+  const scripts = files.filter((f) => f.content.startsWith("#!/bin/bash"));
+  expect(scripts.map((f) => f.path.split("/").pop()).sort()).toEqual([
+    "compose",
+    "compose-env",
+    "install-packages",
+    "interservice-targets",
+    "metadata",
+    "sync-config",
+  ]);
+  const dir = tempDir("shellcheck");
+  for (const s of scripts) {
+    const file = join(dir, s.path.split("/").pop() as string);
+    writeFileSync(file, s.content);
+    expectSuccess(run("shellcheck", ["--severity=style", file]), `shellcheck ${s.path}`);
+  }
+});
 
-    test("shellcheck passes every script", () => {
-      const scripts = files.filter((f) => f.content.startsWith("#!/bin/bash"));
-      expect(scripts.map((f) => f.path).sort()).toEqual([
-        "/opt/spinnaker/bin/compose-env",
-        ...(os === "ubuntu" ? [] : ["/opt/spinnaker/bin/install-ssm-agent"]),
-        ...(interserviceTargets ? ["/opt/spinnaker/bin/interservice-targets"] : []),
-        "/opt/spinnaker/bin/metadata",
-        "/opt/spinnaker/bin/sync-config",
-      ]);
-      for (const script of scripts) {
-        const file = join(dir, script.path.split("/").pop() as string);
-        writeFileSync(file, script.content);
-        expectSuccess(run("shellcheck", ["--severity=style", file]), `shellcheck ${script.path}`);
-      }
+describe("one install script for every operating system", () => {
+  /** Runs install-packages with /etc/os-release, the package managers and the metadata service faked. */
+  function install(osRelease: string, machine = "x86_64") {
+    const dir = tempDir("install-packages");
+    writeFileSync(join(dir, "os-release"), osRelease);
+    const env = standIns(dir, {
+      "apt-get": "exit 0",
+      dnf: "exit 0",
+      systemctl: "exit 0",
+      uname: `echo ${machine}`,
+      metadata: "echo eu-west-1",
     });
+    const portable = script("install-packages")
+      .replace(". /etc/os-release", `. ${join(dir, "os-release")}`)
+      .replace("/etc/yum.repos.d/docker-ce.repo", join(dir, "docker-ce.repo"))
+      .replaceAll("/opt/spinnaker/bin/metadata", "metadata");
+    writeFileSync(join(dir, "install-packages"), portable);
+    const result = run("bash", [join(dir, "install-packages")], { env });
+    return { dir, result };
+  }
 
-    test("docker-compose accepts the project with the variables the boot script writes", () => {
-      const compose = files.find((f) => f.path === "/opt/spinnaker/compose.yaml");
-      expect(compose).toBeDefined();
-      writeFileSync(join(dir, "compose.yaml"), compose?.content ?? "");
-      const images = imageReferences(settings.spinnaker);
-      const env = composeEnvFromScript(
-        files,
-        dir,
-        composeEnvironment(images, localRedis ? settings.spinnaker.redisImage : undefined),
-        32768000,
-      );
-      expect(env.status).toBe(0);
-      const [command, ...subcommand] = composeCommand() as string[];
-      const result = run(command, [...subcommand, "--file", "compose.yaml", "--env-file", "compose.env", "config"], {
-        cwd: dir,
-      });
-      expectSuccess(result, "docker-compose config");
-      expect(result.stderr).not.toContain("is not set");
-      const services = parse(result.stdout).services as Record<string, { image: string }>;
-      expect(Object.keys(services).includes("redis")).toBe(localRedis);
-      expect(Object.keys(services).includes("kayenta")).toBe(kayenta);
-      expect(Object.keys(services).includes("fiat")).toBe(signIn);
-      expect(services.clouddriver.image).toBe(images.clouddriver);
-      if (localRedis) expect(services.redis.image).toBe(settings.spinnaker.redisImage);
+  test("Ubuntu: Docker and Compose v2 from its own archive, nothing else", () => {
+    const { dir, result } = install('ID=ubuntu\nVERSION_ID="24.04"\nPRETTY_NAME="Ubuntu 24.04.1 LTS"\n');
+    expectSuccess(result, "install-packages on Ubuntu");
+    expect(calls(dir)).toEqual(["apt-get -o DPkg::Lock::Timeout=300 install -y docker.io docker-compose-v2"]);
+  });
+
+  test.each([
+    ["rhel", 'ID="rhel"\nVERSION_ID="9.4"\nPRETTY_NAME="Red Hat Enterprise Linux 9.4 (Plow)"\n', "x86_64", "amd64"],
+    ["centos", 'ID="centos"\nVERSION_ID="9"\nPRETTY_NAME="CentOS Stream 9"\n', "aarch64", "arm64"],
+  ])("%s: Docker CE from Docker's signed repository for that OS, and the SSM agent", (id, osRelease, machine, arch) => {
+    const { dir, result } = install(osRelease, machine);
+    expectSuccess(result, `install-packages on ${id}`);
+    const repo = readFileSync(join(dir, "docker-ce.repo"), "utf8");
+    expect(repo).toContain(`baseurl=https://download.docker.com/linux/${id}/$releasever/$basearch/stable\n`);
+    expect(repo).toContain(`gpgkey=https://download.docker.com/linux/${id}/gpg\n`);
+    expect(repo).toContain("gpgcheck=1\n");
+    expect(calls(dir)).toEqual([
+      "dnf install -y docker-ce docker-ce-cli containerd.io docker-compose-plugin",
+      "metadata placement/region",
+      "uname -m",
+      `dnf install -y https://s3.eu-west-1.amazonaws.com/amazon-ssm-eu-west-1/latest/linux_${arch}/amazon-ssm-agent.rpm`,
+      "systemctl enable --now amazon-ssm-agent.service",
+    ]);
+  });
+
+  test("another OS stops the boot with its name", () => {
+    const { result } = install('ID=debian\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      "install-packages: Debian GNU/Linux 12 (bookworm) is not supported: use Ubuntu, RHEL or CentOS Stream",
+    );
+  });
+});
+
+describe("sync-config", () => {
+  /** Runs sync-config with the metadata service and Docker faked; the "bucket" is `dir/bucket`. */
+  function sync(role: string, bucketFiles: Record<string, string>) {
+    const dir = tempDir("sync-config");
+    mkdirSync(join(dir, "bucket"));
+    for (const [name, content] of Object.entries(bucketFiles)) writeFileSync(join(dir, "bucket", name), content);
+    const env = standIns(dir, {
+      metadata: `case "$1" in\n  tags/instance/SpinnakerRole) echo ${role} ;;\n  *) echo value ;;\nesac`,
+      // `docker run ... s3 sync s3://bucket/config/ /config ...`: copy the fake bucket into the config dir.
+      docker: `cp -r ${join(dir, "bucket")}/. ${join(dir, "config")}/`,
     });
-  },
-);
+    const portable = script("sync-config")
+      .replaceAll("/opt/spinnaker/bin/metadata", "metadata")
+      .replaceAll("/opt/spinnaker/config", join(dir, "config"))
+      .replace("/opt/spinnaker/compose.yaml", join(dir, "compose.yaml"))
+      .replace("sleep $((attempt * 10))", "true");
+    writeFileSync(join(dir, "sync-config"), portable);
+    return { dir, result: run("bash", [join(dir, "sync-config")], { env }) };
+  }
+
+  test("puts the project of the instance's role (its tag) in place", () => {
+    const { dir, result } = sync("nonpolling", {
+      [BOOT_FILES.compose("polling")]: "# polling\n",
+      [BOOT_FILES.compose("nonpolling")]: "# nonpolling\n",
+    });
+    expectSuccess(result, "sync-config");
+    expect(readFileSync(join(dir, "compose.yaml"), "utf8")).toBe("# nonpolling\n");
+  });
+
+  test("stops with the role's name when the configuration has no project for it", () => {
+    const { result } = sync("nonpolling", { [BOOT_FILES.compose("polling")]: "# polling\n" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('sync-config: the configuration has no compose project for the role "nonpolling"');
+  });
+});
 
 /**
- * Runs the user data's compose-env script against a fake /proc/meminfo and a synced compose.env in
- * `dir`: the script's logic, not the machine's. Leaves `dir/compose.env` as the instance would.
+ * Runs the user data's compose-env against a fake /proc/meminfo and the configuration files in
+ * `dir/config`: the script's logic, not the machine's. Leaves `dir/compose.env` as the instance would.
  */
-function composeEnvFromScript(files: WrittenFile[], dir: string, synced: string, memTotalKib: number) {
-  const script = files.find((f) => f.path.endsWith("/bin/compose-env"))?.content ?? "";
-  mkdirSync(join(dir, "config"), { recursive: true });
-  writeFileSync(join(dir, "config", "compose.env"), synced);
+function composeEnv(dir: string, memTotalKib: number) {
   writeFileSync(join(dir, "meminfo"), `MemTotal:       ${memTotalKib} kB\n`);
-  const portable = script
+  const portable = script("compose-env")
     .replace("/proc/meminfo", join(dir, "meminfo"))
-    .replace("/opt/spinnaker/config/compose.env", join(dir, "config", "compose.env"))
-    .replace("> /opt/spinnaker/compose.env", `> ${join(dir, "compose.env")}`);
+    .replace("config=/opt/spinnaker/config", `config=${join(dir, "config")}`)
+    .replaceAll("/opt/spinnaker/compose.env", join(dir, "compose.env"));
   writeFileSync(join(dir, "compose-env"), portable);
   return run("bash", [join(dir, "compose-env")]);
 }
 
-test("compose-env keeps the synced images, gives each container its minimum and shares the rest by weight", () => {
+/** The configuration files a topology writes, with these optional services on, in `dir/config`. */
+function configuration(dir: string, localRedis: boolean, on: readonly string[]) {
   const settings = settingsFrom();
-  const files = (
-    parse(renderInstanceUserData({ settings, role: "polling", localRedis: true })) as {
-      write_files: WrittenFile[];
-    }
-  ).write_files;
-  const dir = tempDir("compose-env");
-  const budget = memoryBudget({ kayenta: false, fiat: false, localRedis: true });
-  const totalWeight = Object.values(budget).reduce((sum, s) => sum + s.weight, 0);
-  const memTotalKib = 32768000;
-  const spareKib = memTotalKib - requiredMemoryMiB({ kayenta: false, fiat: false, localRedis: true }) * 1024;
-  expectSuccess(composeEnvFromScript(files, dir, "ORCA_IMAGE=example/orca:1\n", memTotalKib), "compose-env");
-  const env = run("cat", [join(dir, "compose.env")]).stdout;
-  expect(env).toContain("ORCA_IMAGE=example/orca:1\n");
-  const limits = Object.fromEntries(
-    [...env.matchAll(/^([A-Z0-9]+)_MEMORY=(\d+)k$/gm)].map(([, name, kib]) => [name.toLowerCase(), Number(kib)]),
+  mkdirSync(join(dir, "config"), { recursive: true });
+  const software = instanceSoftwareFiles({ roles: ["polling", "nonpolling"], localRedis });
+  for (const [name, content] of Object.entries(software)) writeFileSync(join(dir, "config", name), content);
+  const optional = { kayenta: on.includes("kayenta"), fiat: on.includes("fiat") };
+  writeFileSync(
+    join(dir, "config", BOOT_FILES.composeEnvironment),
+    instanceEnvironment(settings.spinnaker, optional, localRedis),
   );
-  expect(Object.keys(limits).sort()).toEqual(Object.keys(budget).sort());
-  expect(limits.clouddriver).toBe(1024 * 1024 + Math.floor((spareKib * 8) / totalWeight));
-  // No container gets less than its minimum, and together they leave the OS its share.
-  for (const [name, share] of Object.entries(budget)) expect(limits[name]).toBeGreaterThan(share.minimumMiB * 1024);
-  expect(Object.values(limits).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(memTotalKib - 1024 * 1024);
+  return settings;
+}
 
-  // 8.5 GiB: below the 8948 MiB the stand-alone containers and the OS need.
-  const small = composeEnvFromScript(files, dir, "ORCA_IMAGE=example/orca:1\n", 8704 * 1024);
-  expect(small.status).toBe(1);
-  expect(small.stderr).toContain(`too little for Spinnaker: its containers need ${(8948 - 1024) * 1024} KiB`);
+const shapes = [
+  // As the topologies combine them: stand-alone has one polling instance with Redis on it.
+  { topology: "stand-alone", role: "polling", localRedis: true },
+  { topology: "HA", role: "polling", localRedis: false },
+  { topology: "HA", role: "nonpolling", localRedis: false },
+] as const;
+
+/**
+ * docker-compose 1.29's `config` validates a project and prints every service, whatever profiles
+ * are on; which services `up` starts is Compose's documented rule (a service with `profiles` only
+ * when one of them is in COMPOSE_PROFILES). So this checks both sides of that rule: the project
+ * gives exactly kayenta and fiat a profile of their own name, and compose.env lists what is on.
+ */
+describe.each(shapes)("$topology, $role", ({ role, localRedis }) => {
+  test.each([[[]], [["kayenta", "fiat"]]] as const)("docker-compose accepts the project with %j on", (on) => {
+    const dir = tempDir(`compose-${role}`);
+    const settings = configuration(dir, localRedis, on);
+    expectSuccess(composeEnv(dir, 32768000), "compose-env");
+    expect(readFileSync(join(dir, "compose.env"), "utf8")).toContain(`\nCOMPOSE_PROFILES=${on.join(",")}\n`);
+    writeFileSync(join(dir, "compose.yaml"), readFileSync(join(dir, "config", BOOT_FILES.compose(role)), "utf8"));
+    // As bin/compose runs it: the variables exported, and the same file as --env-file.
+    const [command, ...subcommand] = composeCommand() as string[];
+    const shell = `set -a; . ./compose.env; set +a; exec ${[command, ...subcommand].join(" ")} --file compose.yaml --env-file compose.env config`;
+    const result = run("bash", ["-c", shell], { cwd: dir });
+    expectSuccess(result, "docker-compose config");
+    expect(result.stderr).not.toContain("is not set");
+    const services = parse(result.stdout).services as Record<string, { image: string; profiles?: string[] }>;
+    expect(Object.keys(services).sort()).toEqual([...Object.keys(SERVICES), ...(localRedis ? ["redis"] : [])].sort());
+    const profiles = Object.entries(services).filter(([, s]) => s.profiles !== undefined);
+    expect(profiles.map(([name, s]) => [name, s.profiles])).toEqual(OPTIONAL_SERVICES.map((n) => [n, [n]]).sort());
+    expect(services.clouddriver.image).toBe(`ghcr.io/spinnaker/clouddriver:${settings.spinnaker.version}`);
+    if (localRedis) expect(services.redis.image).toBe(settings.spinnaker.redisImage);
+  });
 });
 
-test("interservice-targets puts the instance in every listed target group, retries, and takes it out again", () => {
-  const files = (
-    parse(
-      renderInstanceUserData({
-        settings: settingsFrom(),
-        role: "nonpolling",
-        localRedis: false,
-        interserviceTargets: true,
-      }),
-    ) as { write_files: WrittenFile[] }
-  ).write_files;
-  const script = files.find((f) => f.path === "/opt/spinnaker/bin/interservice-targets")?.content ?? "";
-  const dir = tempDir("interservice-targets");
-  mkdirSync(join(dir, "bin"));
-  // Stand-ins for the metadata service and Docker: docker logs its arguments and fails once per target group.
-  writeFileSync(
-    join(dir, "bin", "metadata"),
-    '#!/bin/bash\ncase "$1" in\n  instance-id) echo i-0123456789abcdef0 ;;\n  placement/region) echo eu-west-1 ;;\n  *) echo example/aws-cli:2 ;;\nesac\n',
-    { mode: 0o755 },
-  );
-  writeFileSync(
-    join(dir, "bin", "docker"),
-    `#!/bin/bash\necho "$*" >> ${join(dir, "calls")}\nkey=$(echo "$*" | md5sum | cut -c1-8)\n[ -e ${dir}/seen-$key ] && exit 0\ntouch ${dir}/seen-$key\nexit 1\n`,
-    { mode: 0o755 },
-  );
+describe("compose-env", () => {
+  const memTotalKib = 32768000;
+  const limitsOf = (dir: string) =>
+    Object.fromEntries(
+      [...readFileSync(join(dir, "compose.env"), "utf8").matchAll(/^([A-Z0-9]+)_MEMORY=(\d+)k$/gm)].map(
+        ([, name, kib]) => [name.toLowerCase(), Number(kib)],
+      ),
+    );
+
+  test.each([
+    ["no optional service", [] as string[]],
+    ["kayenta", ["kayenta"]],
+  ])("with %s: each container running gets its minimum and a share of the rest by weight", (_, on) => {
+    const dir = tempDir("compose-env");
+    configuration(dir, true, on);
+    expectSuccess(composeEnv(dir, memTotalKib), "compose-env");
+    const env = readFileSync(join(dir, "compose.env"), "utf8");
+    expect(env).toContain(`COMPOSE_PROFILES=${on.join(",")}\n`);
+    expect(env).toMatch(/^ORCA_IMAGE=ghcr\.io\/spinnaker\/orca:/m);
+    const limits = limitsOf(dir);
+    const running = Object.values(SERVICES).filter((s) => !["kayenta", "fiat"].includes(s.name) || on.includes(s.name));
+    const weights = running.reduce((sum, s) => sum + s.memoryWeight, 0) + 2; // Redis weighs 2.
+    const optional = { kayenta: on.includes("kayenta"), fiat: false, localRedis: true };
+    const spareKib = memTotalKib - requiredMemoryMiB(optional) * 1024;
+    expect(limits.clouddriver).toBe(1024 * 1024 + Math.floor((spareKib * 8) / weights));
+    // A service that does not run gets its minimum, unused, so the project's variables are all set.
+    expect(limits.fiat).toBe(1024 * 1024);
+    expect(limits.kayenta > 1024 * 1024).toBe(on.includes("kayenta"));
+    // Together the running containers leave the OS its share.
+    const used = running.map((s) => limits[s.name]).reduce((a, b) => a + b, limits.redis);
+    expect(used).toBeLessThanOrEqual(memTotalKib - 1024 * 1024);
+  });
+
+  test("refuses an instance with less memory than the running containers and the OS need", () => {
+    const dir = tempDir("compose-env-small");
+    configuration(dir, true, []);
+    // 8.5 GiB: below the 8948 MiB the stand-alone containers and the OS need.
+    const small = composeEnv(dir, 8704 * 1024);
+    expect(small.status).toBe(1);
+    expect(small.stderr).toContain(
+      `too little for Spinnaker: its containers need ${(8948 - 1024) * 1024} KiB and the OS ${1024 * 1024} KiB`,
+    );
+    // The same instance with kayenta on needs 1 GiB more.
+    expect(composeEnv(dir, 9000 * 1024).status).toBe(0);
+    configuration(dir, true, ["kayenta"]);
+    expect(composeEnv(dir, 9000 * 1024).status).toBe(1);
+  });
+});
+
+describe("interservice-targets", () => {
   const arns = [
     "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/spin-orca/0123456789abcdef",
     "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/spin-echo/0123456789abcdef",
   ];
-  writeFileSync(join(dir, "interservice-target-groups"), `${arns.join("\n")}\n`);
-  const portable = script
-    .replaceAll("/opt/spinnaker/bin/metadata", join(dir, "bin", "metadata"))
-    .replaceAll("/opt/spinnaker/config/interservice-target-groups", join(dir, "interservice-target-groups"))
-    .replaceAll("sleep $((attempt * 5))", "true");
-  writeFileSync(join(dir, "interservice-targets"), portable);
-  const env = { PATH: `${join(dir, "bin")}:${process.env.PATH}` };
 
-  expectSuccess(run("bash", [join(dir, "interservice-targets"), "register"], { env }), "interservice-targets register");
-  const calls = run("cat", [join(dir, "calls")])
-    .stdout.trim()
-    .split("\n");
-  // Each target group: one failed attempt, then success.
-  expect(calls).toHaveLength(4);
-  expect(calls[1]).toBe(
-    `run --rm --network host example/aws-cli:2 elbv2 register-targets --target-group-arn ${arns[0]} --targets Id=i-0123456789abcdef0 --region eu-west-1`,
-  );
-  expect(calls[3]).toContain(`register-targets --target-group-arn ${arns[1]} `);
+  function setUp(targets?: string) {
+    const dir = tempDir("interservice-targets");
+    // Stand-ins for the metadata service and Docker: docker fails once per target group.
+    const env = standIns(dir, {
+      metadata:
+        'case "$1" in\n  instance-id) echo i-0123456789abcdef0 ;;\n  placement/region) echo eu-west-1 ;;\n  *) echo example/aws-cli:2 ;;\nesac',
+      docker: `key=$(echo "$*" | md5sum | cut -c1-8)\n[ -e ${dir}/seen-$key ] && exit 0\ntouch ${dir}/seen-$key\nexit 1`,
+    });
+    if (targets !== undefined) writeFileSync(join(dir, BOOT_FILES.interserviceTargets), targets);
+    const portable = script("interservice-targets")
+      .replaceAll("/opt/spinnaker/bin/metadata", "metadata")
+      .replaceAll(`/opt/spinnaker/config/${BOOT_FILES.interserviceTargets}`, join(dir, BOOT_FILES.interserviceTargets))
+      .replaceAll("sleep $((attempt * 5))", "true");
+    writeFileSync(join(dir, "interservice-targets"), portable);
+    return { dir, env, command: join(dir, "interservice-targets") };
+  }
 
-  expectSuccess(
-    run("bash", [join(dir, "interservice-targets"), "deregister"], { env }),
-    "interservice-targets deregister",
-  );
-  expect(run("cat", [join(dir, "calls")]).stdout).toContain(`elbv2 deregister-targets --target-group-arn ${arns[1]} `);
-  expect(run("bash", [join(dir, "interservice-targets"), "join"], { env }).status).toBe(2);
+  test("puts the instance in every listed target group, retries, and takes it out again", () => {
+    const { dir, env, command } = setUp(`${arns.join("\n")}\n`);
+    expectSuccess(run("bash", [command, "register"], { env }), "interservice-targets register");
+    const docker = calls(dir).filter((c) => c.startsWith("docker "));
+    // Each target group: one failed attempt, then success.
+    expect(docker).toHaveLength(4);
+    expect(docker[1]).toBe(
+      `docker run --rm --network host example/aws-cli:2 elbv2 register-targets --target-group-arn ${arns[0]} --targets Id=i-0123456789abcdef0 --region eu-west-1`,
+    );
+    expect(docker[3]).toContain(`register-targets --target-group-arn ${arns[1]} `);
+    expectSuccess(run("bash", [command, "deregister"], { env }), "interservice-targets deregister");
+    expect(calls(dir).join("\n")).toContain(`elbv2 deregister-targets --target-group-arn ${arns[1]} `);
+    expect(run("bash", [command, "join"], { env }).status).toBe(2);
+  });
+
+  test("does nothing where the configuration lists no target group (stand-alone)", () => {
+    const { dir, env, command } = setUp();
+    expectSuccess(run("bash", [command, "register"], { env }), "interservice-targets register");
+    expect(() => calls(dir)).toThrow(/ENOENT/);
+  });
 });

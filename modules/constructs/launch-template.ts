@@ -1,10 +1,11 @@
 import { DataAwsEc2InstanceType } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { Fn, ref, TerraformLocal, Token } from "cdktf";
+import { Fn, ref, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import { atLeast } from "../terraform-values";
 import { withTags } from "./tags";
+import { TemplateFiles } from "./template-file";
 
 /** EC2 refuses user data over 16 KiB (before base64). */
 export const USER_DATA_LIMIT = 16384;
@@ -29,12 +30,17 @@ export interface SpinnakerLaunchTemplateProps {
   readonly instanceProfileArn: string;
   readonly securityGroupIds: string[];
   /**
-   * Cloud-init user data. It must be known at synthesis (no Terraform tokens): it is encoded here,
-   * so every plan shows it in full and no Terraform function has to escape shell or YAML. A choice
-   * between several texts by a Terraform value (a module's `os` input) is a lookup in a map of
-   * encoded literals, so Terraform still only selects, never builds, the text.
+   * Cloud-init user data, known at synthesis (no Terraform tokens): written to the stack's
+   * `templates/` folder as `userDataFile` and read from there with `filebase64()`, so the
+   * configuration names a file a reviewer reads and a plan changes it only when the file changes.
+   * Values known only to Terraform reach the instance as `instanceTags`.
    */
-  readonly userData: string | UserDataChoice;
+  readonly userData: string;
+  /**
+   * The user data's file name in `templates/`; launch templates of one stack that share a name
+   * share the file, so they must share the text. @default "cloud-init.yaml"
+   */
+  readonly userDataFile?: string;
   /**
    * Values the instance reads at boot from its own tags through the metadata service (bucket name,
    * configuration version). They may be Terraform tokens; a change makes a new template version and
@@ -42,12 +48,6 @@ export interface SpinnakerLaunchTemplateProps {
    */
   readonly instanceTags?: Record<string, string>;
   readonly tags?: Record<string, string>;
-}
-
-/** User data chosen at plan time: `texts[key]`, where `key` is a Terraform string. */
-export interface UserDataChoice {
-  readonly texts: Readonly<Record<string, string>>;
-  readonly key: string;
 }
 
 /**
@@ -60,7 +60,7 @@ export class SpinnakerLaunchTemplate extends Construct {
 
   constructor(scope: Construct, id: string, props: SpinnakerLaunchTemplateProps) {
     super(scope, id);
-    const userData = typeof props.userData === "string" ? this.encoded(props.userData) : this.choice(props.userData);
+    const userData = this.userDataFromFile(props.userData, props.userDataFile ?? "cloud-init.yaml");
     if (!Token.isUnresolved(props.rootVolumeSizeGiB) && props.rootVolumeSizeGiB < 30) {
       // Nine JVM images and their layers need about 15 GiB before any logs or bakes.
       throw invalidProp(this.node.path, "rootVolumeSizeGiB", "must be at least 30 GiB", props.rootVolumeSizeGiB);
@@ -127,22 +127,8 @@ export class SpinnakerLaunchTemplate extends Construct {
     ]);
   }
 
-  /**
-   * The encoded texts as a local value (`local.<template>_user_data`, one entry per key) and a lookup
-   * in it. Kept out of the lookup's own expression, where cdktf would re-scan every long literal
-   * while it renders (it was most of synthesizing a module).
-   */
-  private choice(choice: UserDataChoice): string {
-    const texts = new TerraformLocal(
-      this,
-      "UserData",
-      Object.fromEntries(Object.entries(choice.texts).map(([key, text]) => [key, this.encoded(text)])),
-    );
-    return Token.asString(Fn.lookup(texts.expression, choice.key));
-  }
-
-  /** Checks one user data text and encodes it as EC2 expects. */
-  private encoded(text: string): string {
+  /** Checks the user data and writes it as a template file; `filebase64()` encodes it as EC2 expects. */
+  private userDataFromFile(text: string, name: string): string {
     if (Token.isUnresolved(text)) {
       throw invalidProp(
         this.node.path,
@@ -159,6 +145,6 @@ export class SpinnakerLaunchTemplate extends Construct {
         `${Buffer.byteLength(text)} bytes`,
       );
     }
-    return Buffer.from(text, "utf8").toString("base64");
+    return Token.asString(Fn.filebase64(TemplateFiles.of(this).add(name, text)));
   }
 }

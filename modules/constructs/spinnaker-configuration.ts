@@ -49,6 +49,6 @@ export class SpinnakerConfiguration extends Construct {
 
 function contentType(name: string): string {
   if (name.endsWith(".js")) return "application/javascript";
-  if (name.endsWith(".env")) return "text/plain";
-  return "application/yaml";
+  if (name.endsWith(".yml") || name.endsWith(".yaml")) return "application/yaml";
+  return "text/plain";
 }

@@ -2,12 +2,13 @@
  * Builds the Registry layout from the built-in defaults: the published modules' defaults are the
  * package's, never one deployer's `spinnaker.config.yaml` (callers change them through the inputs).
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { addStacks } from "../app";
 import { loadConfiguration } from "../config/load";
+import { TEMPLATES_DIR } from "../constructs/template-file";
 import { registryLayout } from "./layout";
 
 /** The modules keep no state of their own; a local backend keeps the defaults free of a bucket. */
@@ -19,7 +20,16 @@ export function buildRegistryLayout(license: string, version: string): Record<st
     const app = new App({ outdir });
     addStacks(app, loadConfiguration(BUILT_IN_DEFAULTS, "built-in defaults", {}));
     app.synth();
-    const stack = (name: string) => JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8"));
+    const stack = (name: string) => {
+      const dir = join(outdir, "stacks", name);
+      const templates = join(dir, TEMPLATES_DIR);
+      return {
+        configuration: JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")),
+        templates: Object.fromEntries(
+          readdirSync(templates).map((file) => [file, readFileSync(join(templates, file), "utf8")]),
+        ),
+      };
+    };
     return registryLayout({ standalone: stack("standalone-module"), ha: stack("ha-module"), license, version });
   } finally {
     rmSync(outdir, { recursive: true, force: true });

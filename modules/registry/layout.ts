@@ -15,10 +15,16 @@ interface ModuleJson {
   [block: string]: unknown;
 }
 
+/** A synthesized module: its JSON and the files of its `templates/` folder, by name. */
+export interface SynthesizedModule {
+  readonly configuration: object;
+  readonly templates: Readonly<Record<string, string>>;
+}
+
 export interface RegistryInputs {
-  /** The synthesized JSON of `standalone-module` and `ha-module`, from the built-in defaults. */
-  readonly standalone: object;
-  readonly ha: object;
+  /** `standalone-module` and `ha-module`, synthesized from the built-in defaults. */
+  readonly standalone: SynthesizedModule;
+  readonly ha: SynthesizedModule;
   readonly license: string;
   readonly version: string;
 }
@@ -69,10 +75,10 @@ const DESTROY_EXAMPLE =
   "To remove it, apply once with `-var deletion_protection=false` (the load balancers refuse deletion otherwise), then `terraform destroy` with the same variables.";
 
 export function registryLayout(inputs: RegistryInputs): Record<string, string> {
-  const standalone = withoutCdktfMetadata(inputs.standalone);
-  const ha = withoutCdktfMetadata(inputs.ha);
+  const standalone = withoutCdktfMetadata(inputs.standalone.configuration);
+  const ha = withoutCdktfMetadata(inputs.ha.configuration);
   return {
-    ...moduleFiles("", standalone),
+    ...moduleFiles("", standalone, inputs.standalone.templates),
     "README.md": moduleReadme({
       title: "Spinnaker on AWS EC2: stand-alone",
       summary:
@@ -81,7 +87,7 @@ export function registryLayout(inputs: RegistryInputs): Record<string, string> {
       module: standalone,
     }),
     LICENSE: inputs.license,
-    ...moduleFiles("modules/ha/", ha),
+    ...moduleFiles("modules/ha/", ha, inputs.ha.templates),
     "modules/ha/README.md": moduleReadme({
       title: "Spinnaker on AWS EC2: high availability",
       summary:
@@ -163,13 +169,19 @@ output "server_groups" {
 }
 
 /** A module split the conventional way: versions, variables, outputs, and the rest in main. */
-function moduleFiles(dir: string, module: ModuleJson): Record<string, string> {
+function moduleFiles(
+  dir: string,
+  module: ModuleJson,
+  templates: Readonly<Record<string, string>>,
+): Record<string, string> {
   const { terraform, variable, output, ...main } = module;
   return {
     [`${dir}versions.tf.json`]: json({ terraform }),
     [`${dir}variables.tf.json`]: json({ variable }),
     [`${dir}outputs.tf.json`]: json({ output }),
     [`${dir}main.tf.json`]: json(main),
+    // The user data and the files fixed by the topology, which main.tf.json reads from here.
+    ...Object.fromEntries(Object.entries(templates).map(([name, text]) => [`${dir}templates/${name}`, text])),
   };
 }
 

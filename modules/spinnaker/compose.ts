@@ -1,19 +1,21 @@
 /**
- * The Docker Compose project an instance runs: every Spinnaker service on host networking (no
- * bridge network whose CIDR could clash with the VPC, and the metadata service stays one hop away),
- * each with its health check, restart policy, log rotation and a memory limit that the instance
- * sizes from its own RAM at boot: its minimum, and a weighted share of what is above all minimums.
+ * The Docker Compose project of a role: every Spinnaker service on host networking (no bridge
+ * network whose CIDR could clash with the VPC, and the metadata service stays one hop away), each
+ * with its health check, restart policy, log rotation and a memory limit that the instance sizes
+ * from its own RAM at boot: its minimum, and a weighted share of what is above all minimums. The
+ * optional services are compose profiles of their own name, switched on by `COMPOSE_PROFILES` in
+ * `compose.env`: so the project is one text per topology and role, whatever is switched on.
  */
 
 import type { SpinnakerService } from "../config/schema";
 import { type Role, roleEnvironment } from "./roles";
-import { enabledServices, type OptionalServices, REDIS_PORT, type ServiceSpec } from "./services";
+import { isOptional, REDIS_PORT, SERVICES, type ServiceSpec } from "./services";
 import { toYaml } from "./yaml";
 
 export const CONFIG_DIR = "/opt/spinnaker/config";
 export const REDIS_DATA_DIR = "/var/lib/spinnaker/redis";
 
-export interface ComposeOptions extends OptionalServices {
+export interface ComposeOptions {
   readonly role: Role;
   /** Run Redis in a container on the instance (stand-alone); otherwise a managed endpoint is used. */
   readonly localRedis: boolean;
@@ -30,15 +32,21 @@ export function imageVariable(container: string): string {
 }
 
 /**
- * `compose.env` in the configuration: the image of every container. The compose project in the
- * user data names only the variables, so a new release or registry changes this file (and rolls
- * the instances like any configuration change), never the user data. Values may be Terraform
- * strings (a module's inputs); their validation keeps whitespace and `$` out of them.
+ * `compose.env` in the configuration: the image of every container and the optional services that
+ * run (`COMPOSE_PROFILES`, comma-separated). The compose project names only the variables, so a new
+ * release, registry or option changes this file (and rolls the instances like any configuration
+ * change), never the project or the user data. Values may be Terraform strings (a module's inputs);
+ * their validation keeps whitespace and `$` out of them.
  */
-export function composeEnvironment(images: Readonly<Record<SpinnakerService, string>>, redisImage?: string): string {
+export function composeEnvironment(
+  images: Readonly<Record<SpinnakerService, string>>,
+  profiles: string,
+  redisImage?: string,
+): string {
   const lines = Object.entries(images).map(([name, image]) => `${imageVariable(name)}=${image}`);
   if (redisImage !== undefined) lines.push(`${imageVariable("redis")}=${redisImage}`);
-  return `# Rendered by cdktf-spinnaker-aws: the image of each container, for docker compose.\n${lines.join("\n")}\n`;
+  lines.push(`COMPOSE_PROFILES=${profiles}`);
+  return `# Rendered by cdktf-spinnaker-aws: the image of each container and the optional services, for docker compose.\n${lines.join("\n")}\n`;
 }
 
 const LOGGING = { driver: "json-file", options: { "max-size": "50m", "max-file": "5" } };
@@ -66,16 +74,19 @@ export function renderCompose(o: ComposeOptions): string {
     };
   }
 
-  for (const spec of enabledServices(o)) {
+  for (const spec of Object.values(SERVICES)) {
     services[spec.name] = serviceDefinition(spec, o, roleEnv[spec.name] ?? {});
   }
 
-  return toYaml({ services });
+  return `# Rendered by cdktf-spinnaker-aws: the compose project of a ${o.role} instance${o.localRedis ? ", with Redis" : ""}.
+# The optional services are profiles, switched on by COMPOSE_PROFILES in compose.env.
+${toYaml({ services })}`;
 }
 
 function serviceDefinition(spec: ServiceSpec, o: ComposeOptions, roleEnv: Record<string, string>) {
   const isDeck = spec.name === "deck";
   return {
+    ...(isOptional(spec.name) ? { profiles: [spec.name] } : {}),
     image: `$${imageVariable(spec.name)}`,
     network_mode: "host",
     restart: "always",

@@ -6,7 +6,15 @@
  */
 import { INSTANCE_MEMORY_MIB } from "../config/instance-memory";
 import { ConfigError } from "../errors";
-import { enabledServices, type OptionalServices, OS_MEMORY_MIB, REDIS_MEMORY, type ServiceSpec } from "./services";
+import {
+  enabledServices,
+  isOptional,
+  type OptionalServices,
+  OS_MEMORY_MIB,
+  REDIS_MEMORY,
+  SERVICES,
+  type ServiceSpec,
+} from "./services";
 
 /** A container's memory: its minimum, and its weight in sharing what is above all minimums. */
 export interface MemoryShare {
@@ -30,6 +38,27 @@ export function memoryBudget(o: Containers): Record<string, MemoryShare> {
   for (const s of enabledServices(o)) budget[s.name] = share(s);
   if (o.localRedis) budget.redis = share(REDIS_MEMORY);
   return budget;
+}
+
+/**
+ * `memory-budget` in the configuration, which the boot script compose-env reads: one line per
+ * container of the topology with its minimum (MiB), its weight and its compose profile (`-` for a
+ * container that always runs), and the OS's reserve as `os`. Every optional service is listed; the
+ * script counts those whose profile is in `COMPOSE_PROFILES`. The same text whatever is switched on.
+ */
+export function renderMemoryBudget(o: { readonly localRedis: boolean }): string {
+  const rows: string[][] = [["os", String(OS_MEMORY_MIB), "0", "-"]];
+  for (const s of Object.values(SERVICES)) {
+    rows.push([s.name, String(s.minimumMemoryMiB), String(s.memoryWeight), isOptional(s.name) ? s.name : "-"]);
+  }
+  if (o.localRedis) rows.push(["redis", String(REDIS_MEMORY.minimumMemoryMiB), String(REDIS_MEMORY.memoryWeight), "-"]);
+  const width = Math.max(...rows.map((r) => r[0].length));
+  return [
+    "# Rendered by cdktf-spinnaker-aws: each container's memory on a Spinnaker instance, for compose-env.",
+    "# container, minimum MiB, weight of its share of the rest, compose profile (-: always runs)",
+    ...rows.map(([name, ...rest]) => [name.padEnd(width), ...rest].join(" ")),
+    "",
+  ].join("\n");
 }
 
 /** The least memory an instance needs: every container's minimum and the OS's share (MiB). */

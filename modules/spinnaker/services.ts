@@ -115,9 +115,16 @@ export const OS_MEMORY_MIB = 1024;
  * The services that run only when a setting asks for them: kayenta with canary analysis
  * (`spinnaker.kayenta`), fiat with sign-in (`spinnaker.auth`), as authorization needs users.
  */
-export type OptionalServices = Readonly<Record<"kayenta" | "fiat", boolean>>;
+export const OPTIONAL_SERVICES = ["kayenta", "fiat"] as const;
+export type OptionalService = (typeof OPTIONAL_SERVICES)[number];
+export type OptionalServices = Readonly<Record<OptionalService, boolean>>;
 
 /** The services an instance runs, in start order. */
 export function enabledServices(optional: OptionalServices): ServiceSpec[] {
-  return Object.values(SERVICES).filter((s) => (s.name === "kayenta" || s.name === "fiat" ? optional[s.name] : true));
+  return Object.values(SERVICES).filter((s) => !isOptional(s.name) || optional[s.name]);
+}
+
+/** A service that runs only when a setting asks for it: a compose profile of its own name. */
+export function isOptional(name: string): name is OptionalService {
+  return (OPTIONAL_SERVICES as readonly string[]).includes(name);
 }

@@ -150,6 +150,7 @@ export class HighAvailabilitySpinnaker extends Construct {
       // The URL holds the AUTH token: the services read it from Secrets Manager when they start.
       redisUrl: secretsManagerReference(redisUrlSecretArn),
       managedRedis: true,
+      roles: ["polling", "nonpolling"],
       interserviceTargetGroupArns: this.interserviceLoadBalancer.targetGroupArns,
     });
     this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, ci, auth, {
@@ -170,7 +171,6 @@ export class HighAvailabilitySpinnaker extends Construct {
       bucket: this.configBucket,
       configuration,
       targetGroupArns: [this.loadBalancer.deckTargetGroup.arn, this.loadBalancer.gateTargetGroup.arn],
-      interserviceTargets: true,
       // A new Redis endpoint or token rolls the instances, and none boots before Redis exists.
       restartOn: this.redis
         ? [

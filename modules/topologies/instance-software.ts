@@ -1,57 +1,68 @@
 /**
- * What a Spinnaker instance runs, rendered once per role for a topology: the compose project and
- * the cloud-init user data around it. Both topologies call this; only its inputs differ. The images
- * are not here: they are the configuration's `compose.env`.
+ * What a topology's instances run, beside Spinnaker's own profiles in the configuration: the compose
+ * project of each role and the memory budget, the same text whatever options are switched on, and
+ * `compose.env`, which carries the images and the options. Both topologies call this; only their
+ * roles and Redis differ. The user data around it is one file for every instance
+ * (`templates/cloud-init.yaml`, cloud-init.ts).
  */
-import { CONFIG_PREFIX, type Settings } from "../config/schema";
-import { renderUserData } from "../spinnaker/cloud-init";
-import { renderCompose } from "../spinnaker/compose";
-import { memoryBudget } from "../spinnaker/memory";
+import { Fn, Token } from "cdktf";
+import type { Settings } from "../config/schema";
+import { BOOT_FILES } from "../spinnaker/cloud-init";
+import { composeEnvironment, renderCompose } from "../spinnaker/compose";
+import { imageReferences } from "../spinnaker/images";
+import { renderMemoryBudget } from "../spinnaker/memory";
 import type { Role } from "../spinnaker/roles";
+import { OPTIONAL_SERVICES, type OptionalService } from "../spinnaker/services";
+import { type Condition, pick } from "../terraform-values";
 
 export interface InstanceSoftwareOptions {
-  readonly settings: Pick<Settings, "instance" | "spinnaker">;
-  readonly role: Role;
+  /** The roles the topology's instances take. */
+  readonly roles: readonly Role[];
+  /** Redis runs in a container on the instance (stand-alone). */
   readonly localRedis: boolean;
-  /** The instance joins the interservice target groups itself (HA). @default false */
-  readonly interserviceTargets?: boolean;
 }
 
 /**
- * Rendered user data by its inputs: every environment (and each topology's module) with the same
- * instance and Spinnaker settings boots the same text, and rendering its YAML was about half of
- * constructing a stack (`--cpu-prof` with 21 environments).
+ * Rendered files by their inputs: every environment (and each topology's module) boots the same
+ * texts, and rendering their YAML is most of what this costs.
  */
-const rendered = new Map<string, string>();
+const rendered = new Map<string, Readonly<Record<string, string>>>();
 
-export function renderInstanceUserData(o: InstanceSoftwareOptions): string {
-  const { instance, spinnaker } = o.settings;
-  const key = JSON.stringify([
-    instance.os,
-    spinnaker.kayenta,
-    spinnaker.fiat,
-    o.role,
-    o.localRedis,
-    o.interserviceTargets === true,
-  ]);
-  let userData = rendered.get(key);
-  if (userData === undefined) {
-    userData = render(o);
-    rendered.set(key, userData);
+/** The files of the configuration that are fixed by the topology: stacks write them as template files. */
+export function instanceSoftwareFiles(o: InstanceSoftwareOptions): Readonly<Record<string, string>> {
+  const key = JSON.stringify([o.roles, o.localRedis]);
+  let files = rendered.get(key);
+  if (files === undefined) {
+    files = {
+      ...Object.fromEntries(
+        o.roles.map((role) => [BOOT_FILES.compose(role), renderCompose({ role, localRedis: o.localRedis })]),
+      ),
+      [BOOT_FILES.memoryBudget]: renderMemoryBudget(o),
+    };
+    rendered.set(key, files);
   }
-  return userData;
+  return files;
 }
 
-function render(o: InstanceSoftwareOptions): string {
-  const { spinnaker } = o.settings;
-  const containers = { kayenta: spinnaker.kayenta, fiat: spinnaker.fiat, localRedis: o.localRedis };
-  const compose = renderCompose({ role: o.role, ...containers });
-  return renderUserData({
-    os: o.settings.instance.os,
-    role: o.role,
-    compose,
-    memoryBudget: memoryBudget(containers),
-    configPrefix: CONFIG_PREFIX,
-    interserviceTargets: o.interserviceTargets,
-  });
+/**
+ * `compose.env`: every container's image and the optional services that run. Its values may be a
+ * module's inputs, so it is rendered per deployment, not as a template file.
+ */
+export function instanceEnvironment(
+  spinnaker: Pick<Settings["spinnaker"], "registry" | "version" | "images" | "redisImage">,
+  optional: Readonly<Record<OptionalService, Condition>>,
+  localRedis: boolean,
+): string {
+  return composeEnvironment(
+    imageReferences(spinnaker),
+    composeProfiles(optional),
+    localRedis ? spinnaker.redisImage : undefined,
+  );
+}
+
+/** `COMPOSE_PROFILES`: the optional services that run, comma-separated. */
+function composeProfiles(optional: Readonly<Record<OptionalService, Condition>>): string {
+  const names = OPTIONAL_SERVICES.map((name) => pick(optional[name], name, ""));
+  if (names.some((name) => Token.isUnresolved(name))) return Token.asString(Fn.join(",", Fn.compact(names)));
+  return names.filter((name) => name !== "").join(",");
 }

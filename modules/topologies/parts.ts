@@ -4,18 +4,17 @@
  */
 import { Fn, type ITerraformDependable, Token } from "cdktf";
 import type { Construct } from "constructs";
-import { CONFIG_PREFIX, type Deployment, KAYENTA_PREFIX, OPERATING_SYSTEMS } from "../config/schema";
+import { CONFIG_PREFIX, type Deployment, KAYENTA_PREFIX } from "../config/schema";
 import { InstanceRole } from "../constructs/instance-role";
-import { SpinnakerLaunchTemplate, type UserDataChoice } from "../constructs/launch-template";
-import { architectureOf, MachineImage, type OperatingSystem } from "../constructs/machine-image";
+import { SpinnakerLaunchTemplate } from "../constructs/launch-template";
+import { architectureOf, MachineImage } from "../constructs/machine-image";
 import { SecureBucket } from "../constructs/secure-bucket";
 import { ServerGroup } from "../constructs/server-group";
 import { SpinnakerConfiguration } from "../constructs/spinnaker-configuration";
+import { fileText, TemplateFiles } from "../constructs/template-file";
 import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer";
 import type { BakeProfile } from "../spinnaker/bakery";
-import { INSTANCE_TAGS, INTERSERVICE_TARGETS_FILE } from "../spinnaker/cloud-init";
-import { composeEnvironment } from "../spinnaker/compose";
-import { imageReferences } from "../spinnaker/images";
+import { BOOT_FILES, INSTANCE_TAGS, USER_DATA_FILE, userDataText } from "../spinnaker/cloud-init";
 import { checkInstanceMemory, requiredMemoryMiB } from "../spinnaker/memory";
 import { type ProfileOptions, renderProfiles } from "../spinnaker/profiles";
 import type { Role } from "../spinnaker/roles";
@@ -23,7 +22,7 @@ import { SERVICES } from "../spinnaker/services";
 import { type Condition, concatLists, pick, pickList } from "../terraform-values";
 import { createManagedAccountRoles, type ManagedAccounts } from "./accounts";
 import type { ContinuousIntegration } from "./ci";
-import { renderInstanceUserData } from "./instance-software";
+import { instanceEnvironment, instanceSoftwareFiles } from "./instance-software";
 import type { SignIn } from "./sign-in";
 
 /** deck and gate: what the user-facing load balancer forwards to, on the instances. */
@@ -75,12 +74,18 @@ export function spinnakerConfiguration(
   bake: BakeProfile,
   auth: SignIn,
   topology: Pick<ProfileOptions, "serviceHost" | "deckUrl" | "gateUrl" | "redisUrl" | "managedRedis"> & {
+    /** The roles of the topology's instances: each has its compose project. */
+    readonly roles: readonly Role[];
     /** The target groups the instances join themselves (HA's interservice ones). @default - none */
     readonly interserviceTargetGroupArns?: string[];
   },
 ): SpinnakerConfiguration {
   const { spinnaker } = settings;
   const targetGroups = topology.interserviceTargetGroupArns;
+  // Stand-alone runs Redis in a container beside the services.
+  const localRedis = !topology.managedRedis;
+  const templates = TemplateFiles.of(scope);
+  const software = instanceSoftwareFiles({ roles: topology.roles, localRedis });
   return new SpinnakerConfiguration(scope, "Configuration", {
     bucket: bucket.bucketName,
     prefix: CONFIG_PREFIX,
@@ -106,12 +111,12 @@ export function spinnakerConfiguration(
         gateSignIn: auth.gateSignIn,
         adminRoles: auth.adminRoles,
       }),
-      ...(targetGroups ? { [INTERSERVICE_TARGETS_FILE]: `${lines(targetGroups)}\n` } : {}),
-      // Stand-alone runs Redis in a container beside the services.
-      "compose.env": composeEnvironment(
-        imageReferences(spinnaker),
-        topology.managedRedis ? undefined : spinnaker.redisImage,
+      ...(targetGroups ? { [BOOT_FILES.interserviceTargets]: `${lines(targetGroups)}\n` } : {}),
+      // Fixed by the topology: read from the module's templates/ folder, where a reviewer finds them.
+      ...Object.fromEntries(
+        Object.entries(software).map(([name, text]) => [name, fileText(templates.add(name, text))]),
       ),
+      [BOOT_FILES.composeEnvironment]: instanceEnvironment(spinnaker, optionalServices(settings), localRedis),
     },
     tags: settings.tags,
   });
@@ -167,8 +172,6 @@ export interface RoleGroupOptions {
   readonly configuration: SpinnakerConfiguration;
   /** Target groups the server group registers its instances in; ELB health counts each of them. */
   readonly targetGroupArns: string[];
-  /** The instances join the interservice target groups themselves (HA). @default false */
-  readonly interserviceTargets?: boolean;
   /**
    * Values outside the bucket the services read at start (the Redis URL secret's version): a change
    * rolls the instances like a configuration change. @default - none
@@ -200,9 +203,11 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
     keyName: instance.keyName,
     instanceProfileArn: o.instanceRole.instanceProfile.arn,
     securityGroupIds: o.securityGroupIds,
-    userData: userData(settings, o),
+    userData: userDataText(),
+    userDataFile: USER_DATA_FILE,
     instanceTags: {
       [INSTANCE_TAGS.configBucket]: o.bucket.bucketName,
+      [INSTANCE_TAGS.role]: o.role,
       [INSTANCE_TAGS.awsCliImage]: settings.spinnaker.awsCliImage,
       [INSTANCE_TAGS.configVersion]: o.restartOn?.length
         ? Fn.sha256(Fn.join(",", [o.configuration.version, ...o.restartOn]))
@@ -227,37 +232,6 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
 /** kayenta and fiat run when asked: known in a stack, a module's inputs at plan time. */
 export function optionalServices(settings: Pick<Deployment, "spinnaker">): Record<"kayenta" | "fiat", Condition> {
   return { kayenta: settings.spinnaker.kayenta as Condition, fiat: settings.spinnaker.fiat as Condition };
-}
-
-/**
- * The user data of a role: one text for the configured OS and optional services, or (when any is a
- * module's input) one per possible combination, chosen by those inputs at plan time.
- */
-function userData(settings: Deployment, o: RoleGroupOptions): string | UserDataChoice {
-  const { instance, spinnaker } = settings;
-  const { kayenta, fiat } = optionalServices(settings);
-  const render = (os: OperatingSystem, k: boolean, f: boolean) =>
-    renderInstanceUserData({
-      settings: { instance: { ...instance, os }, spinnaker: { ...spinnaker, kayenta: k, fiat: f } },
-      role: o.role,
-      localRedis: o.localRedis,
-      interserviceTargets: o.interserviceTargets,
-    });
-  const name = (os: string, k: boolean, f: boolean) => `${os}${k ? "-kayenta" : ""}${f ? "-fiat" : ""}`;
-  const choices = (c: Condition) => (typeof c === "boolean" ? [c] : [false, true]);
-  const systems = Token.isUnresolved(instance.os) ? OPERATING_SYSTEMS : [instance.os];
-  const texts: Record<string, string> = {};
-  for (const os of systems)
-    for (const k of choices(kayenta)) for (const f of choices(fiat)) texts[name(os, k, f)] = render(os, k, f);
-  const names = Object.keys(texts);
-  if (names.length === 1) return texts[names[0]];
-  const suffix = (c: Condition, text: string) =>
-    typeof c === "boolean" ? (c ? text : "") : Token.asString(Fn.conditional(c, text, ""));
-  const key =
-    typeof kayenta === "boolean" && typeof fiat === "boolean"
-      ? name(instance.os, kayenta, fiat)
-      : Token.asString(Fn.join("", [instance.os, suffix(kayenta, "-kayenta"), suffix(fiat, "-fiat")]));
-  return { texts, key };
 }
 
 /** The image of the instances: the official one of the OS, or the deployer's own. */

@@ -71,6 +71,7 @@ export class StandaloneSpinnaker extends Construct {
       gateUrl: this.loadBalancer.gateUrl,
       redisUrl: `redis://localhost:${REDIS_PORT}`,
       managedRedis: false,
+      roles: ["polling"],
     });
     this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, ci, auth);
     bakeryPermissions(this, settings, bake, this.instanceRole, this.securityGroups.internal.id);
