@@ -14,6 +14,14 @@ import { defineModuleVariables, defineVariables, type StackVariables } from "./v
 export const REQUIRED_TERRAFORM = ">= 1.10";
 export const REQUIRED_AWS_PROVIDER = ">= 5.100.0, < 6.0.0";
 
+/**
+ * The provider's region, as `data.aws_region.current` reports it: `id` is the region's name in
+ * 5.100 and in 6.x alike. `name` is deprecated from 6.0, and `region`, its replacement, does not exist
+ * before 6.0; a 6.x release with hashicorp/terraform-provider-aws#48036 deprecates `id` too (a
+ * warning at plan, not an error).
+ */
+export const CURRENT_REGION = "data.aws_region.current.id";
+
 /** What a topology asks of the stack around it. */
 export interface TopologyRequirements {
   /** Tag value of `spinnaker:topology`. */
@@ -81,7 +89,7 @@ export abstract class SpinnakerStack extends TerraformStack {
     // Terraform's own idiom for these: data.aws_region.current, data.aws_partition.current.
     currentRegion.overrideLogicalId("current");
     currentPartition.overrideLogicalId("current");
-    const region = currentRegion.name;
+    const region = currentRegion.id; // the address CURRENT_REGION names
     const partition = currentPartition.partition;
     // A module names and tags its resources from its inputs; a stack from the configuration, like its
     // state key, so that one state never holds two environments.
