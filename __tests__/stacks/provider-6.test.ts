@@ -406,6 +406,10 @@ describe.each(STACKS)("%s", (name) => {
       `accepted deprecations: ${six.accepted.map((d) => `${d} (${ACCEPTED_DEPRECATIONS[d]})`).join(", ") || "none"}\n`,
   );
 
+  test("declares the range this check stands for", () => {
+    expect(json.terraform?.required_providers).toMatchObject({ aws: { version: ">= 5.100.0, < 7.0.0" } });
+  });
+
   test(`every type, argument and referenced attribute exists in 6.x (${figures})`, () => {
     expect(six.types).toBeGreaterThan(MODULES.includes(name) ? 20 : 0);
     expect(six.missingTypes).toEqual([]);

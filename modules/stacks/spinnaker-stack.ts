@@ -12,7 +12,11 @@ import { defineModuleVariables, defineVariables, type StackVariables } from "./v
 
 /** The Terraform and provider versions the synthesized configuration needs. */
 export const REQUIRED_TERRAFORM = ">= 1.10";
-export const REQUIRED_AWS_PROVIDER = ">= 5.100.0, < 6.0.0";
+/**
+ * hashicorp/aws 5.100.0 is the version the tests run (validate, plan, `terraform test`, the
+ * emulator); 6.x is checked statically, against the cdktf bindings of 6.x.
+ */
+export const REQUIRED_AWS_PROVIDER = ">= 5.100.0, < 7.0.0";
 
 /**
  * The provider's region, as `data.aws_region.current` reports it: `id` is the region's name in
