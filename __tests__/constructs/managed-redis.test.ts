@@ -33,6 +33,13 @@ test("a Multi-AZ replication group with automatic failover, encrypted in transit
   });
 });
 
+test("a changed AUTH token is rotated, as 5.x does by default: 6.x requires the strategy with the token", () => {
+  expect(synth()).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
+    auth_token: "${var.redis_auth_token}",
+    auth_token_update_strategy: "ROTATE",
+  });
+});
+
 test("keyspace notifications gxE come from the parameter group, since ElastiCache blocks CONFIG", () => {
   expect(synth()).toHaveResourceWithProperties(ElasticacheParameterGroup, {
     family: "redis7",

@@ -65,7 +65,7 @@ test.each(["", "modules/ha/"])("module %s: versions, variables, outputs and reso
   expect(parsed(`${dir}versions.tf.json`)).toEqual({
     terraform: {
       required_version: ">= 1.10",
-      required_providers: { aws: { source: "hashicorp/aws", version: ">= 5.100.0, < 6.0.0" } },
+      required_providers: { aws: { source: "hashicorp/aws", version: ">= 5.100.0, < 7.0.0" } },
     },
   });
   expect(Object.keys(parsed(`${dir}variables.tf.json`).variable)).toEqual(

@@ -9,7 +9,7 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
     expect(json.provider).toBeUndefined();
     expect(json.terraform?.backend).toBeUndefined();
     expect(json.terraform?.required_providers).toEqual({
-      aws: { source: "hashicorp/aws", version: ">= 5.100.0, < 6.0.0" },
+      aws: { source: "hashicorp/aws", version: ">= 5.100.0, < 7.0.0" },
     });
     expect(json.terraform?.required_version).toBe(">= 1.10");
   });

@@ -56,7 +56,7 @@ test.each(SECRET_PATTERNS)("nothing written contains %s", (_what, pattern) => {
 test("the kubeconfig is referenced, never inlined", () => {
   expect(written).toContain(`encrypted:secrets-manager!r:us-west-2!s:${KUBECONFIG_SECRET}`);
   // The instances read it in their own region (the provider's).
-  expect(written).toContain("encryptedFile:s3!r:${data.aws_region.current.name}!b:kubeconfigs!f:gke.yaml");
+  expect(written).toContain("encryptedFile:s3!r:${data.aws_region.current.id}!b:kubeconfigs!f:gke.yaml");
 });
 
 test("gate's client secret is referenced, never inlined", () => {

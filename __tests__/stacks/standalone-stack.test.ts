@@ -282,7 +282,7 @@ describe("baking AMIs", () => {
       ["centos-stream-9", "rpm", "ec2-user"],
     ]);
     expect(images[0].virtualizationSettings[0]).toMatchObject({
-      region: "${data.aws_region.current.name}",
+      region: "${data.aws_region.current.id}",
       instanceType: "m5.large",
       sourceAmi: '${try(data.aws_ami_ids.bakery_ubuntu["0"].ids["0"], "")}',
     });
@@ -306,11 +306,11 @@ describe("baking AMIs", () => {
     expect(inRegion.actions).toEqual(expect.arrayContaining(["ec2:CreateImage", "ec2:TerminateInstances"]));
     expect(inRegion.actions).not.toContain("ec2:RunInstances");
     expect(inRegion.condition).toEqual([
-      expect.objectContaining({ variable: "aws:RequestedRegion", values: ["${data.aws_region.current.name}"] }),
+      expect.objectContaining({ variable: "aws:RequestedRegion", values: ["${data.aws_region.current.id}"] }),
     ]);
     expect(launch.actions).toEqual(["ec2:RunInstances"]);
     expect(launch.resources[0]).toBe(
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.name}:*:subnet/${element(var.instance_subnet_ids, 0)}",
+      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:subnet/${element(var.instance_subnet_ids, 0)}",
     );
     expect(resourcesOf(j, "aws_iam_role_policy").bakery_role_policy.name).toBe("packer-bake");
     expect(resourcesOf(j, "aws_vpc_security_group_egress_rule").bakery_ssh_egress).toMatchObject({

@@ -162,7 +162,7 @@ ${extra}  mock_data "aws_iam_policy_document" {
   }
   # What a real provider reports for its own region; random strings would not make ARNs.
   mock_data "aws_region" {
-    defaults = { name = "${place.region}" }
+    defaults = { id = "${place.region}", name = "${place.region}" }
   }
   mock_data "aws_partition" {
     defaults = { partition = "${place.partition}" }

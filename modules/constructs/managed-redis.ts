@@ -153,6 +153,10 @@ export class ManagedRedis extends Construct {
       transitEncryptionEnabled: true,
       atRestEncryptionEnabled: "true",
       authToken: props.authToken,
+      // How a changed token is applied: ROTATE, ElastiCache's change without interrupting clients (the
+      // old token stays accepted beside the new one). It is what 5.x does when unset; 6.x has no default
+      // and requires the argument with `auth_token`.
+      authTokenUpdateStrategy: "ROTATE",
       subnetGroupName: attribute(subnets, "name", subnets.name),
       parameterGroupName: attribute(parameters, "name", parameters.name),
       securityGroupIds: [attribute(this.securityGroup, "id", this.securityGroup.id)],

@@ -12,7 +12,19 @@ import { defineModuleVariables, defineVariables, type StackVariables } from "./v
 
 /** The Terraform and provider versions the synthesized configuration needs. */
 export const REQUIRED_TERRAFORM = ">= 1.10";
-export const REQUIRED_AWS_PROVIDER = ">= 5.100.0, < 6.0.0";
+/**
+ * hashicorp/aws 5.100.0 is the version the tests run (validate, plan, `terraform test`, the
+ * emulator); 6.x is checked statically, against the cdktf bindings of 6.x.
+ */
+export const REQUIRED_AWS_PROVIDER = ">= 5.100.0, < 7.0.0";
+
+/**
+ * The provider's region, as `data.aws_region.current` reports it: `id` is the region's name in
+ * 5.100 and in 6.x alike. `name` is deprecated from 6.0, and `region`, its replacement, does not exist
+ * before 6.0; a 6.x release with hashicorp/terraform-provider-aws#48036 deprecates `id` too (a
+ * warning at plan, not an error).
+ */
+export const CURRENT_REGION = "data.aws_region.current.id";
 
 /** What a topology asks of the stack around it. */
 export interface TopologyRequirements {
@@ -81,7 +93,7 @@ export abstract class SpinnakerStack extends TerraformStack {
     // Terraform's own idiom for these: data.aws_region.current, data.aws_partition.current.
     currentRegion.overrideLogicalId("current");
     currentPartition.overrideLogicalId("current");
-    const region = currentRegion.name;
+    const region = currentRegion.id; // the address CURRENT_REGION names
     const partition = currentPartition.partition;
     // A module names and tags its resources from its inputs; a stack from the configuration, like its
     // state key, so that one state never holds two environments.

@@ -11,6 +11,7 @@ import type { InstanceRole } from "../constructs/instance-role";
 import { ManagedAccountRole } from "../constructs/managed-account-role";
 import { managedRoleArn, s3FileReference, secretsManagerReferenceHcl } from "../spinnaker/profiles";
 import { renamedAddress, TOPOLOGY_IDS } from "../stacks/addresses";
+import { CURRENT_REGION } from "../stacks/spinnaker-stack";
 import { hclLocal, interpolate, withoutNullAttributes } from "../terraform-values";
 
 /** The managed role to create in the account being deployed into. */
@@ -91,7 +92,7 @@ const PERMISSIONS_HCL = (account: string) =>
  */
 function fromInput(scope: Construct, accounts: string, previousIds: readonly string[]): ManagedAccounts {
   const partition = interpolate("data.aws_partition.current.partition");
-  const region = "data.aws_region.current.name";
+  const region = CURRENT_REGION;
   const roleArn = managedRoleArn(partition, interpolate("a.account_id"), interpolate("a.role_name"));
   const hcl = `{
   role_arns = [for a in ${accounts}.aws : "${roleArn}"]
