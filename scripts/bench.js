@@ -27,14 +27,18 @@ const synth = (config) => ({
   args: ["--require", rss, main],
   env: () => ({ CDKTF_OUTDIR: mkdtempSync(join(scratch, "out-")), SPINNAKER_CONFIG: config }),
 });
+const defaultConfig = join(root, "spinnaker.config.yaml");
 const cases = [
   { name: "floor: require cdktf", args: ["--require", rss, "-e", "require('cdktf')"] },
-  { name: "default configuration (5 stacks)", ...synth(join(root, "spinnaker.config.yaml")) },
+  { name: "default configuration (5 stacks)", ...synth(defaultConfig) },
+  // The same synthesis in-process, timing its phases (bench-split.js); not in the table.
+  { name: "split", args: [join(__dirname, "bench-split.js")], env: synth(defaultConfig).env },
   { name: "1 environment (5 stacks)", ...synth(environmentsConfig(1)) },
   { name: "21 environments (45 stacks)", ...synth(environmentsConfig(21)) },
 ];
 
 const samples = new Map(cases.map((c) => [c.name, { ms: [], mib: [] }]));
+const splits = [];
 for (let i = 0; i < runs; i++) {
   for (const c of cases) {
     const start = process.hrtime.bigint();
@@ -45,6 +49,8 @@ for (let i = 0; i < runs; i++) {
     });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (result.status !== 0) throw new Error(`${c.name} failed:\n${result.stderr}`);
+    const split = /split-ms load=([\d.]+) construct=([\d.]+) synthesize=([\d.]+)/.exec(result.stderr);
+    if (split) splits.push(split.slice(1).map(Number));
     const peak = /peak-rss-kib=(\d+)/.exec(result.stderr);
     samples.get(c.name).ms.push(ms);
     samples.get(c.name).mib.push(peak ? Number(peak[1]) / 1024 : Number.NaN);
@@ -59,19 +65,26 @@ const m = (name) => ({ ms: median(samples.get(name).ms), mib: median(samples.get
 const floor = m(cases[0].name);
 console.log(`${runs} interleaved runs each, node ${process.version}, compiled JavaScript`);
 console.table(
-  cases.map((c) => {
-    const s = m(c.name);
-    return {
-      case: c.name,
-      "median ms": s.ms.toFixed(0),
-      "x floor (time)": (s.ms / floor.ms).toFixed(2),
-      "median peak MiB": s.mib.toFixed(0),
-      "x floor (memory)": (s.mib / floor.mib).toFixed(2),
-    };
-  }),
+  cases
+    .filter((c) => c.name !== "split")
+    .map((c) => {
+      const s = m(c.name);
+      return {
+        case: c.name,
+        "median ms": s.ms.toFixed(0),
+        "x floor (time)": (s.ms / floor.ms).toFixed(2),
+        "median peak MiB": s.mib.toFixed(0),
+        "x floor (memory)": (s.mib / floor.mib).toFixed(2),
+      };
+    }),
 );
-const one = m(cases[2].name);
-const many = m(cases[3].name);
+const one = m("1 environment (5 stacks)");
+const many = m("21 environments (45 stacks)");
+const perEnvironment = (many.ms - one.ms) / 20;
 console.log(
-  `per added environment (standalone + ha): ${((many.ms - one.ms) / 20).toFixed(1)} ms, ${((many.mib - one.mib) / 20).toFixed(2)} MiB (medians of 21 and 1 environments, difference / 20)`,
+  `per added environment (standalone + ha): ${perEnvironment.toFixed(1)} ms (${(perEnvironment / floor.ms).toFixed(2)}x floor), ${((many.mib - one.mib) / 20).toFixed(2)} MiB (medians of 21 and 1 environments, difference / 20)`,
+);
+const phase = (i) => median(splits.map((s) => s[i])).toFixed(0);
+console.log(
+  `default configuration in-process, medians: load ${phase(0)} ms, construct ${phase(1)} ms, synthesize ${phase(2)} ms`,
 );
