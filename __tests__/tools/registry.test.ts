@@ -154,8 +154,8 @@ run "os_picks_image_and_user_data" {
     error_message = "os = rhel must look up Red Hat's images"
   }
   assert {
-    condition     = strcontains(base64decode(aws_launch_template.launch_template.user_data), "https://download.docker.com/linux/rhel/")
-    error_message = "os = rhel must boot the RHEL user data"
+    condition     = base64decode(aws_launch_template.launch_template.user_data) == file("\${path.module}/templates/cloud-init.yaml") && strcontains(base64decode(aws_launch_template.launch_template.user_data), "rhel | centos)")
+    error_message = "os = rhel must boot the one user data, which installs Docker on RHEL"
   }
 }
 
@@ -463,7 +463,7 @@ run "sign_in" {
     error_message = "with auth every service must ask fiat, which knows the administrators"
   }
   assert {
-    condition     = strcontains(base64decode(aws_launch_template.launch_template.user_data), "FIAT_MEMORY") && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "authEnabled = true;")
+    condition     = strcontains(aws_s3_object.configuration_file_compose_env.content, "COMPOSE_PROFILES=fiat\\n") && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "authEnabled = true;")
     error_message = "with auth the instance must run fiat and deck must ask gate who is signed in"
   }
   assert {
@@ -479,7 +479,7 @@ run "off_by_default" {
     error_message = "without auth gate has no OAuth2 client and no service asks fiat"
   }
   assert {
-    condition     = !strcontains(base64decode(aws_launch_template.launch_template.user_data), "FIAT_MEMORY") && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "authEnabled = false;")
+    condition     = strcontains(aws_s3_object.configuration_file_compose_env.content, "COMPOSE_PROFILES=\\n") && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "authEnabled = false;")
     error_message = "without auth fiat does not run and deck does not ask for a user"
   }
 }
@@ -669,7 +669,7 @@ run "no_accounts" {
     error_message = "without accounts deck keeps its own AWS defaults"
   }
   assert {
-    condition     = !strcontains(base64decode(aws_launch_template.launch_template.user_data), "kayenta") && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "featureDisabled: !false,") && !yamldecode(aws_s3_object.configuration_file_kayenta_local_yml.content).kayenta.prometheus.enabled
+    condition     = strcontains(aws_s3_object.configuration_file_compose_env.content, "COMPOSE_PROFILES=\\n") && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "featureDisabled: !false,") && !yamldecode(aws_s3_object.configuration_file_kayenta_local_yml.content).kayenta.prometheus.enabled
     error_message = "kayenta is off by default"
   }
 }
@@ -682,7 +682,7 @@ run "kayenta_and_prefixes" {
     root_device_name = "/dev/xvda"
   }
   assert {
-    condition     = strcontains(base64decode(aws_launch_template.launch_template.user_data), "KAYENTA_MEMORY") && yamldecode(aws_s3_object.configuration_file_spinnaker_local_yml.content).services.kayenta.enabled == true && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "featureDisabled: !true,")
+    condition     = strcontains(aws_s3_object.configuration_file_compose_env.content, "COMPOSE_PROFILES=kayenta\\n") && yamldecode(aws_s3_object.configuration_file_spinnaker_local_yml.content).services.kayenta.enabled == true && strcontains(aws_s3_object.configuration_file_settings_local_js.content, "featureDisabled: !true,")
     error_message = "kayenta = true must run kayenta and switch it on in the profiles"
   }
   assert {
