@@ -53,7 +53,10 @@ test(
       "README.md",
       "package.json",
     ]);
-    expect(paths.filter((p) => p.startsWith("dist/modules/") && !/\.(js|d\.ts)$/.test(p))).toEqual([]);
+    // Beside them, only the user data file the launch templates read (modules/templates/).
+    expect(paths.filter((p) => p.startsWith("dist/modules/") && !/\.(js|d\.ts)$/.test(p))).toEqual([
+      "dist/modules/templates/cloud-init.yaml",
+    ]);
 
     const modules = join(scratch, "node_modules");
     const unpacked = join(modules, "cdktf-spinnaker-aws");
