@@ -14,6 +14,14 @@ function known(value: unknown): boolean {
   return !Token.isUnresolved(value);
 }
 
+/**
+ * Whether a value that is a literal or a Terraform value is the latter (a token, such as a module's
+ * input), narrowing its type.
+ */
+export function isExpression<T>(value: T | IResolvable): value is IResolvable {
+  return Token.isUnresolved(value);
+}
+
 /** `condition ? whenTrue : whenFalse`. */
 export function pick<T extends string | number>(condition: Condition, whenTrue: T, whenFalse: T): T {
   if (typeof condition === "boolean") return condition ? whenTrue : whenFalse;

@@ -6,7 +6,9 @@
 // The region table of aws-cdk's region-info (maintained by AWS; pinned). This file alone, not the
 // package's index, which loads every service fact for about 60 ms at every synthesis.
 import { AWS_REGIONS, partitionInformation } from "@aws-cdk/region-info/lib/aws-entities";
+import type { IResolvable } from "cdktf";
 import { z } from "zod";
+import type { Condition } from "../terraform-values";
 
 // ---------------------------------------------------------------------------------------------
 // Value types, with messages that say what a good value looks like
@@ -734,9 +736,23 @@ export function partitionOf(region: string): string {
 
 /**
  * Settings as a topology receives them: the network values a stack may leave to Terraform variables
- * are always present (as tokens when the configuration did not give them).
+ * are always present (as tokens when the configuration did not give them), and the switches a
+ * module takes as inputs are `Condition`s: a boolean in a stack, a Terraform expression in a module,
+ * so that every consumer handles both.
  */
-export type Deployment = Omit<Settings, "network"> & {
+export type Deployment = Omit<Settings, "network" | "spinnaker" | "loadBalancer" | "configBucket"> & {
+  readonly spinnaker: Omit<Settings["spinnaker"], "kayenta" | "fiat" | "bake"> & {
+    readonly kayenta: Condition;
+    /** fiat runs: with sign-in (a stack's `spinnaker.auth`, a module's `auth` input not null). */
+    readonly fiat: Condition;
+    readonly bake: Omit<Settings["spinnaker"]["bake"], "enabled"> & { readonly enabled: Condition };
+  };
+  readonly loadBalancer: Omit<Settings["loadBalancer"], "deletionProtection" | "accessLogs"> & {
+    readonly deletionProtection: Condition;
+    /** The configured object, or a module's `load_balancer.access_logs`, which may be null at plan. */
+    readonly accessLogs?: Settings["loadBalancer"]["accessLogs"] | IResolvable;
+  };
+  readonly configBucket: Omit<Settings["configBucket"], "forceDestroy"> & { readonly forceDestroy: Condition };
   /**
    * The HCL reference to a module's `accounts` input (`var.accounts`), which stands for
    * `spinnaker.accounts` there: the profile, permissions and managed role follow it at plan time.

@@ -1,11 +1,21 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { Fn, Op, Token } from "cdktf";
+import { Fn, type IResolvable, Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import { SERVICES } from "../spinnaker/services";
-import { both, type Condition, countWhen, differ, equal, given, pick, possible } from "../terraform-values";
+import {
+  both,
+  type Condition,
+  countWhen,
+  differ,
+  equal,
+  given,
+  isExpression,
+  pick,
+  possible,
+} from "../terraform-values";
 import type { ListenerRule } from "./security-groups";
 import { serviceTargetGroup } from "./service-target-group";
 import { withTags } from "./tags";
@@ -34,15 +44,15 @@ export interface UserFacingLoadBalancerProps {
   readonly certificateArn?: string;
   /** @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
   readonly sslPolicy?: string;
-  /** @default true */
-  readonly deletionProtection?: boolean;
+  /** A boolean, or a module's Terraform boolean. @default true */
+  readonly deletionProtection?: boolean | IResolvable;
   /** @default 60 */
   readonly idleTimeoutSeconds?: number;
   /**
    * Access logs: an S3 bucket that grants the ELB log delivery service write access; may be a
    * Terraform object that is null (off then). @default - off
    */
-  readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
+  readonly accessLogs?: { readonly bucket: string; readonly prefix: string } | IResolvable;
   readonly tags?: Record<string, string>;
 }
 
@@ -75,18 +85,18 @@ export class UserFacingLoadBalancer extends Construct {
     this.loadBalancer = new Lb(this, "LoadBalancer", {
       name: props.name,
       loadBalancerType: "application",
-      internal: equal(props.scheme, "internal") as boolean,
+      internal: equal(props.scheme, "internal"),
       securityGroups: [props.securityGroupId],
       subnets: props.subnetIds,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.deletionProtection ?? true,
       idleTimeout: props.idleTimeoutSeconds ?? 60,
       accessLogs:
-        props.accessLogs && !Token.isUnresolved(props.accessLogs) ? { enabled: true, ...props.accessLogs } : undefined,
+        props.accessLogs && !isExpression(props.accessLogs) ? { enabled: true, ...props.accessLogs } : undefined,
       tags: withTags(props.tags, { Name: props.name }),
     });
 
-    if (props.accessLogs && Token.isUnresolved(props.accessLogs)) {
+    if (props.accessLogs && isExpression(props.accessLogs)) {
       // A Terraform object that may be null: one dynamic block while it is not. cdktf drops an
       // iterator's dynamic block on a single-block attribute, so the JSON is written directly.
       this.loadBalancer.addOverride("dynamic.access_logs", {

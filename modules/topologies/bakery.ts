@@ -66,7 +66,7 @@ const LAUNCH_RESOURCES = ["instance", "volume", "network-interface", "security-g
 /** The bake settings and base image lookups; `bakeryPermissions` adds what packer may do. */
 export function bakery(scope: Construct, settings: Deployment): BakeProfile {
   const { bake } = settings.spinnaker;
-  const enabled = bake.enabled as Condition;
+  const enabled = bake.enabled;
   const construct = new Construct(scope, "Bakery");
   const architecture = architectureOf(bake.instanceType);
   const baseImages = Object.fromEntries(

@@ -10,7 +10,11 @@ import { memoryBudget } from "../spinnaker/memory";
 import type { Role } from "../spinnaker/roles";
 
 export interface InstanceSoftwareOptions {
-  readonly settings: Pick<Settings, "instance" | "spinnaker">;
+  /** What the user data follows: the OS and which optional services run, known for each text. */
+  readonly settings: {
+    readonly instance: Pick<Settings["instance"], "os">;
+    readonly spinnaker: Pick<Settings["spinnaker"], "kayenta" | "fiat">;
+  };
   readonly role: Role;
   readonly localRedis: boolean;
   /** The instance joins the interservice target groups itself (HA). @default false */

@@ -133,7 +133,7 @@ export function instanceRole(
   extra: { secretArns?: readonly string[]; targetGroupArns?: string[] } = {},
 ): InstanceRole {
   const { spinnaker, partition } = settings;
-  const kayenta = spinnaker.kayenta as Condition;
+  const kayenta = spinnaker.kayenta;
   const role = new InstanceRole(scope, "InstanceRole", {
     namePrefix: settings.namePrefix,
     configBucketArn: bucket.bucketArn,
@@ -226,7 +226,7 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
 
 /** kayenta and fiat run when asked: known in a stack, a module's inputs at plan time. */
 export function optionalServices(settings: Pick<Deployment, "spinnaker">): Record<"kayenta" | "fiat", Condition> {
-  return { kayenta: settings.spinnaker.kayenta as Condition, fiat: settings.spinnaker.fiat as Condition };
+  return { kayenta: settings.spinnaker.kayenta, fiat: settings.spinnaker.fiat };
 }
 
 /**
