@@ -47,6 +47,11 @@ export function differ(a: string | number, b: string | number): Condition {
   return known(a) && known(b) ? a !== b : Op.neq(a, b);
 }
 
+/** `!condition`. */
+export function not(condition: Condition): Condition {
+  return typeof condition === "boolean" ? !condition : Op.not(condition);
+}
+
 /** `a && b`. */
 export function both(a: Condition, b: Condition): Condition {
   if (typeof a === "boolean") return a ? b : false;

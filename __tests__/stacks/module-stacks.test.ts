@@ -114,6 +114,30 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
     expect(JSON.stringify(json.data?.aws_ami)).toContain('\\"rhel\\" = \\"309956199498\\"');
   });
 
+  if (stack === "ha-module") {
+    test("creates ElastiCache or uses the caller's Redis as redis.create says, never by an ARN's nullness", () => {
+      expect(String(json.variable?.redis.type)).toContain("create = optional(bool, true)");
+      const managed = [
+        json.resource?.aws_elasticache_replication_group,
+        json.resource?.aws_elasticache_parameter_group,
+        json.resource?.aws_elasticache_subnet_group,
+        json.resource?.aws_secretsmanager_secret,
+        json.resource?.aws_secretsmanager_secret_version,
+      ].flatMap((byName) => Object.values(byName ?? {}));
+      expect(managed.length).toBe(5);
+      for (const resource of managed) expect(resource.count).toBe("${var.redis.create ? 1 : 0}");
+      expect(json.resource?.aws_vpc_security_group_egress_rule?.to_existing_redis.count).toBe(
+        "${!var.redis.create ? 1 : 0}",
+      );
+      const spinnakerLocal = Object.values(json.resource?.aws_s3_object ?? {}).find(
+        (o) => o.key === "config/spinnaker-local.yml",
+      );
+      expect(spinnakerLocal?.content).toContain(
+        "!s:${var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn}",
+      );
+    });
+  }
+
   test("images follow the spinnaker input: compose.env is built by Terraform from it", () => {
     const env = Object.values(json.resource?.aws_s3_object ?? {}).find((o) => o.key === "config/compose.env");
     expect(env?.content).toContain(

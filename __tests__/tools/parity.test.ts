@@ -229,6 +229,8 @@ const MODULE_INPUTS: Record<string, Case> = {
     values: wholeOrNot(1, 3650),
   },
   "redis.replicas": { setting: ["ha", "redis", "replicas"], values: wholeOrNot(1, 5) },
+  // Alone: false without the caller's own Redis is refused by both.
+  "redis.create": { setting: ["ha", "redis", "create"], values: fc.constantFrom(true, false) },
   "redis.snapshot_retention_days": { setting: ["ha", "redis", "snapshotRetentionDays"], values: wholeOrNot(0, 35) },
   "redis.node_type": {
     setting: ["ha", "redis", "nodeType"],

@@ -306,7 +306,7 @@ ${refused("load_balancer", '{ hostname = "Spinnaker.Example.com" }')}${refused("
 
 describe("the HA module's own inputs", () => {
   test(
-    "size ElastiCache from redis, or use the deployer's own Redis; refuse bad values",
+    "size ElastiCache from redis, or use the deployer's own Redis with create = false; refuse bad values",
     () => {
       const workdir = initialized(join(layout, "modules", "ha"));
       const refused = (value: string, name: string) => `
@@ -353,7 +353,7 @@ run "redis_7_digest_matches_the_stack" {
 run "bring_your_own" {
   command = apply
   variables {
-    redis            = { existing_url_secret_arn = "${OWN_REDIS_SECRET}", existing_security_group_id = "sg-0123456789abcdef0", existing_port = 6380 }
+    redis            = { create = false, existing_url_secret_arn = "${OWN_REDIS_SECRET}", existing_security_group_id = "sg-0123456789abcdef0", existing_port = 6380 }
     redis_auth_token = null
   }
   assert {
@@ -373,7 +373,7 @@ run "bring_your_own" {
     error_message = "there is no managed endpoint with the deployer's Redis"
   }
 }
-${refused(`{ existing_url_secret_arn = "${OWN_REDIS_SECRET}" }`, "existing_without_group")}
+${refused(`{ create = false, existing_url_secret_arn = "${OWN_REDIS_SECRET}" }`, "existing_without_group")}${refused(`{ existing_url_secret_arn = "${OWN_REDIS_SECRET}", existing_security_group_id = "sg-0123456789abcdef0" }`, "existing_while_create_is_true")}${refused("{ create = false }", "create_false_without_existing")}
 run "refuses_no_token_and_no_redis" {
   command = plan
   variables {
@@ -382,7 +382,7 @@ run "refuses_no_token_and_no_redis" {
   expect_failures = [var.redis]
 }
 ${refused("{ snapshot_retention_days = 36 }", "snapshot_retention_days")}${refused('{ node_type = "r7g.large" }', "node_type")}${refused('{ engine_version = "5.0" }', "engine_version")}${refused("{ replicas = 0 }", "replicas")}`,
-        9,
+        11,
       );
     },
     TIMEOUT,

@@ -640,3 +640,72 @@ run "other_account" {
     TIMEOUT,
   );
 });
+
+/**
+ * A Terraform user's root that creates, in the same configuration, what it passes to a module: each
+ * value is unknown until apply. Every choice the module makes with `count` or `for_each` must then
+ * rest on values the root writes itself (such as `redis.create`), or the plan fails with "Invalid
+ * count argument". Planned with the real provider offline, as a user plans.
+ */
+describe("a root that creates what it passes to the module", () => {
+  const ROOTS = {
+    "ha-module": {
+      resources: `resource "aws_secretsmanager_secret" "redis_url" {
+  name_prefix = "spinnaker-redis-url-"
+}
+
+resource "aws_security_group" "redis" {
+  name_prefix = "spinnaker-redis-"
+  vpc_id      = "vpc-0123456789abcdef0"
+}
+`,
+      inputs: `  redis = {
+    create                     = false
+    existing_url_secret_arn    = aws_secretsmanager_secret.redis_url.arn
+    existing_security_group_id = aws_security_group.redis.id
+  }
+`,
+    },
+  } as const;
+
+  test.each(Object.keys(ROOTS) as (keyof typeof ROOTS)[])(
+    "%s: plans, each choice following what the root writes",
+    (stack) => {
+      const dir = tempDir(`${stack}-same-root`);
+      const moduleDir = join(dir, "spinnaker");
+      mkdirSync(moduleDir);
+      const module = synthesize(settingsFrom(), stack);
+      writeFileSync(join(moduleDir, "main.tf.json"), JSON.stringify(module));
+      writeLookupsOverride(moduleDir, module);
+      writeFileSync(
+        join(dir, "main.tf"),
+        `provider "aws" {
+  region                      = "us-west-2"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+
+${ROOTS[stack].resources}
+module "spinnaker" {
+  source = "./spinnaker"
+
+${NETWORK_TFVARS}  ami_id = "ami-0123456789abcdef0"
+${ROOTS[stack].inputs}}
+`,
+      );
+      const workdir = { dir, env: terraformEnvironment(dir) };
+      expectSuccess(terraform(workdir, ["init", "-input=false"]), "terraform init");
+      const plan = planJson(workdir, []) as {
+        planned_values: { root_module: { child_modules: { resources: PlannedResource[] }[] } };
+      };
+      const addresses = plan.planned_values.root_module.child_modules[0].resources.map((r) => r.address);
+      if (stack === "ha-module") {
+        // The caller's Redis: no ElastiCache, a way through to its group.
+        expect(addresses.filter((a) => a.includes("aws_elasticache_"))).toEqual([]);
+        expect(addresses).toContain("module.spinnaker.aws_vpc_security_group_egress_rule.to_existing_redis[0]");
+      }
+    },
+    TIMEOUT,
+  );
+});

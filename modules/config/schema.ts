@@ -471,6 +471,13 @@ export const ConfigSchema = z
             replicas: wholeNumber(1, 5).default(1),
             snapshotRetentionDays: wholeNumber(0, 35, " days").default(7),
             /**
+             * Create ElastiCache (true), or use your own Redis (false: `existingUrlSecretArn` and
+             * `existingSecurityGroupId`). A module takes it as its `redis.create` input, a value the
+             * caller writes, because a count must be known at plan and the caller's secret may not
+             * be. @default - true, false when existingUrlSecretArn is set
+             */
+            create: z.boolean().optional(),
+            /**
              * Bring your own Redis: a Secrets Manager secret whose value is the full URL
              * (`rediss://:<token>@<host>:6379`). No ElastiCache is created then.
              */
@@ -583,6 +590,24 @@ export const ConfigSchema = z
         ],
         message:
           "ha.redis.existingUrlSecretArn and ha.redis.existingSecurityGroupId go together: the instances need both the URL and a way through to it",
+      });
+    }
+    if (redis.create === true && redis.existingUrlSecretArn !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ha", "redis", "create"],
+        input: redis.create,
+        message:
+          "must be false with ha.redis.existingUrlSecretArn: true creates ElastiCache, false uses your own Redis (set create to false, or leave out existingUrlSecretArn and existingSecurityGroupId)",
+      });
+    }
+    if (redis.create === false && redis.existingUrlSecretArn === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ha", "redis", "create"],
+        input: redis.create,
+        message:
+          "needs ha.redis.existingUrlSecretArn and ha.redis.existingSecurityGroupId when false: they are your own Redis (set both, or set create to true to create ElastiCache)",
       });
     }
     const masters = c.spinnaker.ci.jenkins.map((m) => m.name);
@@ -709,7 +734,7 @@ export function signInSupported(distribution: "oss" | "armory", version: string 
 
 /** Defaults that depend on other settings; the only place besides the schema that sets one. */
 export function resolve(parsed: Parsed) {
-  const { loadBalancer, spinnaker, state } = parsed;
+  const { loadBalancer, spinnaker, state, ha } = parsed;
   return {
     ...parsed,
     loadBalancer: { ...loadBalancer, deckPort: loadBalancer.deckPort ?? (loadBalancer.certificateArn ? 443 : 80) },
@@ -720,6 +745,7 @@ export function resolve(parsed: Parsed) {
       /** fiat runs, and every service asks it, only with sign-in: authorization needs users. */
       fiat: spinnaker.auth !== undefined,
     },
+    ha: { ...ha, redis: { ...ha.redis, create: ha.redis.create ?? ha.redis.existingUrlSecretArn === undefined } },
     state: { ...state, region: state.region ?? parsed.region },
     /** The ARN partition of the region: aws, aws-us-gov or aws-cn. */
     partition: partitionOf(parsed.region),
@@ -740,7 +766,7 @@ export function partitionOf(region: string): string {
  * module takes as inputs are `Condition`s: a boolean in a stack, a Terraform expression in a module,
  * so that every consumer handles both.
  */
-export type Deployment = Omit<Settings, "network" | "spinnaker" | "loadBalancer" | "configBucket"> & {
+export type Deployment = Omit<Settings, "network" | "spinnaker" | "loadBalancer" | "configBucket" | "ha"> & {
   readonly spinnaker: Omit<Settings["spinnaker"], "kayenta" | "fiat" | "bake"> & {
     readonly kayenta: Condition;
     /** fiat runs: with sign-in (a stack's `spinnaker.auth`, a module's `auth` input not null). */
@@ -753,6 +779,10 @@ export type Deployment = Omit<Settings, "network" | "spinnaker" | "loadBalancer"
     readonly accessLogs?: Settings["loadBalancer"]["accessLogs"] | IResolvable;
   };
   readonly configBucket: Omit<Settings["configBucket"], "forceDestroy"> & { readonly forceDestroy: Condition };
+  readonly ha: Omit<Settings["ha"], "redis"> & {
+    /** `create`: a stack's setting, or a module's `redis.create` input. */
+    readonly redis: Omit<Settings["ha"]["redis"], "create"> & { readonly create: Condition };
+  };
   /**
    * The HCL reference to a module's `accounts` input (`var.accounts`), which stands for
    * `spinnaker.accounts` there: the profile, permissions and managed role follow it at plan time.

@@ -241,9 +241,10 @@ function loadBalancerFromInput(input: TerraformVariable): Partial<Deployment["lo
 }
 
 /** HA's Redis from a module's `redis` input: the ElastiCache to create, or the deployer's own. */
-function redisFromInput(input: TerraformVariable): Partial<Settings["ha"]["redis"]> {
+function redisFromInput(input: TerraformVariable): Partial<Deployment["ha"]["redis"]> {
   const attribute = attributeOf(input);
   return {
+    create: attribute("create"),
     nodeType: Token.asString(attribute("node_type")),
     engineVersion: Token.asString(attribute("engine_version")),
     replicas: Token.asNumber(attribute("replicas")),

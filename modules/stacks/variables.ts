@@ -395,7 +395,7 @@ export interface ModuleVariables {
   readonly ci: TerraformVariable;
   /** `{ issuer_url, client_id, client_secret_arn, ... }` or null: sign-in and fiat. */
   readonly auth: TerraformVariable;
-  /** HA: `{ node_type, engine_version, replicas, snapshot_retention_days }` of ElastiCache. */
+  /** HA: `{ node_type, engine_version, replicas, snapshot_retention_days }` of ElastiCache, or `create = false` and the deployer's own Redis. */
   readonly redis?: TerraformVariable;
 }
 
@@ -764,6 +764,7 @@ function redisVariable(scope: Construct, s: Settings): TerraformVariable {
     `engine_version = optional(string, ${hcl(r.engineVersion)})`,
     `replicas = optional(number, ${hcl(r.replicas)})`,
     `snapshot_retention_days = optional(number, ${hcl(r.snapshotRetentionDays)})`,
+    `create = optional(bool, ${hcl(r.create)})`,
     `existing_url_secret_arn = optional(string, ${hcl(r.existingUrlSecretArn)})`,
     `existing_security_group_id = optional(string, ${hcl(r.existingSecurityGroupId)})`,
     `existing_port = optional(number, ${hcl(r.existingPort)})`,
@@ -777,8 +778,7 @@ function redisVariable(scope: Construct, s: Settings): TerraformVariable {
     "redis",
     {
       type: `object({ ${attributes.join(", ")} })`,
-      description:
-        "Redis: the ElastiCache Spinnaker creates (Multi-AZ, encrypted, AUTH token from redis_auth_token): node_type; engine_version (6.x or 7.x); replicas beside the primary (1 to 5); snapshot_retention_days (0 to 35). Or your own: existing_url_secret_arn, a Secrets Manager secret holding the full URL (rediss://:<token>@<host>:<port>), with existing_security_group_id, the group the instances get an egress rule to on existing_port; no ElastiCache is created then.",
+      description: `Redis: create (default ${r.create}) the ElastiCache Spinnaker runs on (Multi-AZ, encrypted, AUTH token from redis_auth_token): node_type; engine_version (6.x or 7.x); replicas beside the primary (1 to 5); snapshot_retention_days (0 to 35). Or, with create = false, your own: existing_url_secret_arn, a Secrets Manager secret holding the full URL (rediss://:<token>@<host>:<port>), with existing_security_group_id, the group the instances get an egress rule to on existing_port. create is a value you write, not derived from existing_url_secret_arn, so that the module's counts are known at plan even when that secret is created in the same configuration.`,
       default: {},
     },
     (ref) => [
@@ -806,9 +806,18 @@ function redisVariable(scope: Construct, s: Settings): TerraformVariable {
       },
       whole("existing_port", 1, 65535, " (a TCP port)"),
       {
-        // The token is never printed: only whether the deployer brings Redis is.
-        condition: `\${${ref}.existing_url_secret_arn != null || var.redis_auth_token != null}`,
-        errorMessage: `redis_auth_token is required unless redis.existing_url_secret_arn is set: the ElastiCache Spinnaker creates needs an AUTH token. Got existing_url_secret_arn \${jsonencode(${ref}.existing_url_secret_arn)}.`,
+        // Unknown at plan when the secret is created beside the module: Terraform then checks at apply.
+        condition: `\${!${ref}.create || ${ref}.existing_url_secret_arn == null}`,
+        errorMessage: `redis.create must be false with redis.existing_url_secret_arn: true creates ElastiCache, false uses your own Redis (set create = false, or leave out existing_url_secret_arn and existing_security_group_id). Got \${jsonencode({ create = ${ref}.create, existing_url_secret_arn = ${ref}.existing_url_secret_arn })}.`,
+      },
+      {
+        condition: `\${${ref}.create || ${ref}.existing_url_secret_arn != null}`,
+        errorMessage: `redis.create = false needs redis.existing_url_secret_arn and redis.existing_security_group_id: they are your own Redis (set both, or set create = true to create ElastiCache). Got \${jsonencode({ create = ${ref}.create, existing_url_secret_arn = ${ref}.existing_url_secret_arn })}.`,
+      },
+      {
+        // The token is never printed: only whether the module creates Redis is.
+        condition: `\${!${ref}.create || var.redis_auth_token != null}`,
+        errorMessage: `redis_auth_token is required unless redis.create is false: the ElastiCache Spinnaker creates needs an AUTH token. Got create \${jsonencode(${ref}.create)}.`,
       },
     ],
   );
@@ -949,7 +958,7 @@ export function defineHighAvailabilityVariables(
       ],
     ),
     redisAuthToken:
-      !moduleInputs && s.ha.redis.existingUrlSecretArn !== undefined
+      !moduleInputs && !s.ha.redis.create
         ? undefined
         : variable(
             scope,
@@ -958,7 +967,7 @@ export function defineHighAvailabilityVariables(
               type: "string",
               sensitive: true,
               description: moduleInputs
-                ? "AUTH token of the ElastiCache Redis (16 to 128 characters); required unless redis.existing_url_secret_arn is set. Kept in Terraform state and in a Secrets Manager secret the services read; never in user data."
+                ? "AUTH token of the ElastiCache Redis (16 to 128 characters); required unless redis.create is false. Kept in Terraform state and in a Secrets Manager secret the services read; never in user data."
                 : "AUTH token of the ElastiCache Redis (16 to 128 characters). Kept in Terraform state and in a Secrets Manager secret the services read; never in user data.",
               // A module may bring its own Redis instead (the redis input's rule requires one or the other).
               ...(moduleInputs ? { nullable: true, default: null } : {}),
