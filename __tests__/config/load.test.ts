@@ -69,6 +69,14 @@ describe("defaults", () => {
     expect(old.spinnaker.images.clouddriver).toBe("docker.io/armory/clouddriver:2.26.1");
   });
 
+  test("HTTPS follows the certificate unless written", () => {
+    expect(settings.loadBalancer.https).toBe(false);
+    const tls = load(
+      `${STATE}loadBalancer:\n  hostname: spinnaker.example.com\n  certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/abc-123\n`,
+    );
+    expect(tls.loadBalancer).toMatchObject({ https: true, deckPort: 443 });
+  });
+
   test("Redis is created unless the configuration names an existing one", () => {
     expect(settings.ha.redis.create).toBe(true);
     const own = load(
@@ -331,6 +339,14 @@ describe("invalid settings name the setting, the rule and the value", () => {
     [
       "ha:\n  redis:\n    create: true\n    existingUrlSecretArn: arn:aws:secretsmanager:us-west-2:111111111111:secret:r-AbCdEf\n    existingSecurityGroupId: sg-0123456789abcdef0",
       "ha.redis.create: must be false with ha.redis.existingUrlSecretArn: true creates ElastiCache, false uses your own Redis (set create to false, or leave out existingUrlSecretArn and existingSecurityGroupId), got true",
+    ],
+    [
+      "loadBalancer:\n  https: true",
+      "loadBalancer.https: needs loadBalancer.certificateArn when true: HTTPS listeners need an ACM certificate (set it, or leave https out), got true",
+    ],
+    [
+      "loadBalancer:\n  https: false\n  hostname: spinnaker.example.com\n  certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/abc-123",
+      "loadBalancer.https: must be true with loadBalancer.certificateArn: the certificate makes both listeners HTTPS (set https to true, or leave out certificateArn for HTTP), got false",
     ],
     [
       "ha:\n  redis:\n    create: false",

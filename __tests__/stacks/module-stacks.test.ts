@@ -63,7 +63,7 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
     ];
     expect(addresses(json)).toEqual([...addresses(full), ...switched].sort());
     expect(json.resource?.aws_lb_listener?.user_facing_load_balancer_http_redirect.count).toBe(
-      "${((var.load_balancer.certificate_arn != null) && ((coalesce(var.load_balancer.deck_port, (var.load_balancer.certificate_arn == null) ? 80 : 443) != 80) && (var.load_balancer.gate_port != 80))) ? 1 : 0}",
+      "${(var.load_balancer.https && ((coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) != 80) && (var.load_balancer.gate_port != 80))) ? 1 : 0}",
     );
     expect(Object.keys(json.variable ?? {}).sort()).toEqual(
       [

@@ -203,6 +203,8 @@ const MODULE_INPUTS: Record<string, Case> = {
       },
     ),
   },
+  // Alone: true without a certificate is refused by both.
+  "load_balancer.https": { setting: ["loadBalancer", "https"], values: fc.constantFrom(true, false) },
   "load_balancer.idle_timeout": { setting: ["loadBalancer", "idleTimeoutSeconds"], values: wholeOrNot(1, 4000) },
   "load_balancer.gate_port": {
     setting: ["loadBalancer", "gatePort"],

@@ -209,7 +209,7 @@ run "plain_http_by_default" {
 run "tls_from_its_inputs" {
   command = plan
   variables {
-    load_balancer = { certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com", scheme = "internet-facing", access_logs = { bucket = "example-logs" } }
+    load_balancer = { https = true, certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com", scheme = "internet-facing", access_logs = { bucket = "example-logs" } }
     load_balancer_subnet_ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
   }
   assert {
@@ -296,8 +296,8 @@ run "null_takes_the_default" {
     error_message = "a null input must take the module's default, not reach the validation"
   }
 }
-${refused("load_balancer", '{ hostname = "Spinnaker.Example.com" }')}${refused("load_balancer", "{ deck_port = 70000 }")}${refused("load_balancer", '{ access_logs = { bucket = "Logs" } }')}${refused("spinnaker", '{ version = "2025.4.1 beta" }')}${refused("spinnaker", '{ registry = "https://ghcr.io" }')}${refused("spinnaker", '{ redis_image = "redis latest" }')}${refused("config_bucket", "{ noncurrent_version_expiration_days = 0 }")}${refused("config_bucket", '{ name = "Team_Bucket" }')}${refused("config_bucket", '{ kms_key_arn = "my-key" }')}${refused("load_balancer", '{ scheme = "public" }')}${refused("load_balancer", `{ certificate_arn = "${CERTIFICATE}" }`)}${refused("load_balancer", "{ gate_port = 80 }")}${refused("load_balancer", '{ ssl_policy = "ELBSecurityPolicy-2016-08" }')}${refused("load_balancer", "{ idle_timeout = 0 }")}${refused("spinnaker", '{ distribution = "armory" }')}${refused("spinnaker", '{ distribution = "armory", version = "2.26.6", images = { gate = "docker.io/armory/gate:2.26.5" } }')}${refused("spinnaker", '{ images = { gate = "gate image" } }')}${refused("spinnaker", '{ images = { jenkins = "jenkins:2" } }')}${refused("os", '"windows"')}${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
-        37,
+${refused("load_balancer", '{ hostname = "Spinnaker.Example.com" }')}${refused("load_balancer", "{ deck_port = 70000 }")}${refused("load_balancer", '{ access_logs = { bucket = "Logs" } }')}${refused("spinnaker", '{ version = "2025.4.1 beta" }')}${refused("spinnaker", '{ registry = "https://ghcr.io" }')}${refused("spinnaker", '{ redis_image = "redis latest" }')}${refused("config_bucket", "{ noncurrent_version_expiration_days = 0 }")}${refused("config_bucket", '{ name = "Team_Bucket" }')}${refused("config_bucket", '{ kms_key_arn = "my-key" }')}${refused("load_balancer", '{ scheme = "public" }')}${refused("load_balancer", `{ https = true, certificate_arn = "${CERTIFICATE}" }`)}${refused("load_balancer", `{ certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com" }`)}${refused("load_balancer", "{ https = true }")}${refused("load_balancer", "{ gate_port = 80 }")}${refused("load_balancer", '{ ssl_policy = "ELBSecurityPolicy-2016-08" }')}${refused("load_balancer", "{ idle_timeout = 0 }")}${refused("spinnaker", '{ distribution = "armory" }')}${refused("spinnaker", '{ distribution = "armory", version = "2.26.6", images = { gate = "docker.io/armory/gate:2.26.5" } }')}${refused("spinnaker", '{ images = { gate = "gate image" } }')}${refused("spinnaker", '{ images = { jenkins = "jenkins:2" } }')}${refused("os", '"windows"')}${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
+        39,
       );
     },
     TIMEOUT,
@@ -418,7 +418,7 @@ describe("the modules' auth input", () => {
       claims            = { username = "preferred_username", roles = "roles" }
       admin_roles       = ["Spinnaker-Admins"]
     }`;
-  const HTTPS = `{ certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com" }`;
+  const HTTPS = `{ https = true, certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com" }`;
   const statement = (sid: string) =>
     `one([for s in data.aws_iam_policy_document.instance_role_permissions.statement : s.resources if s.sid == "${sid}"])`;
   const refused = (auth: string, loadBalancer: string, name: string) => `
@@ -811,7 +811,7 @@ run "with_sign_in" {
   command = apply
   variables {
     auth          = { issuer_url = "https://login.example.com", client_id = "spinnaker", client_secret_arn = "arn:aws:secretsmanager:us-west-2:123456789012:secret:oidc-AbCdEf" }
-    load_balancer = { certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com" }
+    load_balancer = { https = true, certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com" }
   }
   assert {
     condition     = length(aws_lb_listener.interservice_load_balancer_fiat_listener) == 1 && aws_lb_listener.interservice_load_balancer_fiat_listener[0].port == 7003 && length(aws_vpc_security_group_ingress_rule.security_groups_member_ingress_7003) == 1

@@ -648,7 +648,22 @@ run "other_account" {
  * count argument". Planned with the real provider offline, as a user plans.
  */
 describe("a root that creates what it passes to the module", () => {
+  // Both modules: the certificate of their HTTPS listeners.
+  const SHARED = {
+    resources: `resource "aws_acm_certificate" "spinnaker" {
+  domain_name       = "spinnaker.example.com"
+  validation_method = "DNS"
+}
+`,
+    inputs: `  load_balancer = {
+    https           = true
+    certificate_arn = aws_acm_certificate.spinnaker.arn
+    hostname        = "spinnaker.example.com"
+  }
+`,
+  };
   const ROOTS = {
+    "standalone-module": { resources: "", inputs: "" },
     "ha-module": {
       resources: `resource "aws_secretsmanager_secret" "redis_url" {
   name_prefix = "spinnaker-redis-url-"
@@ -686,12 +701,13 @@ resource "aws_security_group" "redis" {
   skip_metadata_api_check     = true
 }
 
+${SHARED.resources}
 ${ROOTS[stack].resources}
 module "spinnaker" {
   source = "./spinnaker"
 
 ${NETWORK_TFVARS}  ami_id = "ami-0123456789abcdef0"
-${ROOTS[stack].inputs}}
+${SHARED.inputs}${ROOTS[stack].inputs}}
 `,
       );
       const workdir = { dir, env: terraformEnvironment(dir) };
@@ -699,7 +715,19 @@ ${ROOTS[stack].inputs}}
       const plan = planJson(workdir, []) as {
         planned_values: { root_module: { child_modules: { resources: PlannedResource[] }[] } };
       };
-      const addresses = plan.planned_values.root_module.child_modules[0].resources.map((r) => r.address);
+      const resources = plan.planned_values.root_module.child_modules[0].resources;
+      const addresses = resources.map((r) => r.address);
+      // HTTPS: both listeners, and port 80 redirected.
+      const listener = (name: string) =>
+        resources.find((r) => r.address === `module.spinnaker.aws_lb_listener.${name}`);
+      expect(listener("user_facing_load_balancer_deck_listener")?.values).toMatchObject({
+        protocol: "HTTPS",
+        port: 443,
+      });
+      expect(listener("user_facing_load_balancer_http_redirect[0]")?.values).toMatchObject({
+        protocol: "HTTP",
+        port: 80,
+      });
       if (stack === "ha-module") {
         // The caller's Redis: no ElastiCache, a way through to its group.
         expect(addresses.filter((a) => a.includes("aws_elasticache_"))).toEqual([]);

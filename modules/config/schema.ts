@@ -338,13 +338,19 @@ export const ConfigSchema = z
           .string()
           .regex(CERTIFICATE_ARN_PATTERN, { message: "expected an ACM certificate ARN" })
           .optional(),
+        /**
+         * HTTPS listeners (with `certificateArn`) or HTTP. A module takes it as its
+         * `load_balancer.https` input, a value the caller writes, because the listeners' counts
+         * must be known at plan and the caller's certificate may not be. @default - true with certificateArn
+         */
+        https: z.boolean().optional(),
         sslPolicy: z
           .string()
           .regex(SSL_POLICY_PATTERN, {
             message: "expected a TLS 1.3 policy that allows at least TLS 1.2 (ELBSecurityPolicy-TLS13-1-2-* or -1-3-*)",
           })
           .default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
-        /** Listener for deck. Default: 443 with a certificate, 80 without. */
+        /** Listener for deck. Default: 443 with HTTPS, 80 without. */
         deckPort: port.optional(),
         gatePort: port.default(8084),
         deletionProtection: z.boolean().default(true),
@@ -570,7 +576,26 @@ export const ConfigSchema = z
           "required when loadBalancer.certificateArn is set: browsers check the certificate against your DNS name, never the load balancer's own",
       });
     }
-    const deckPort = c.loadBalancer.deckPort ?? (c.loadBalancer.certificateArn ? 443 : 80);
+    const { https, certificateArn } = c.loadBalancer;
+    if (https === true && certificateArn === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["loadBalancer", "https"],
+        input: https,
+        message:
+          "needs loadBalancer.certificateArn when true: HTTPS listeners need an ACM certificate (set it, or leave https out)",
+      });
+    }
+    if (https === false && certificateArn !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["loadBalancer", "https"],
+        input: https,
+        message:
+          "must be true with loadBalancer.certificateArn: the certificate makes both listeners HTTPS (set https to true, or leave out certificateArn for HTTP)",
+      });
+    }
+    const deckPort = c.loadBalancer.deckPort ?? ((https ?? certificateArn !== undefined) ? 443 : 80);
     if (deckPort === c.loadBalancer.gatePort) {
       ctx.addIssue({
         code: "custom",
@@ -735,9 +760,10 @@ export function signInSupported(distribution: "oss" | "armory", version: string 
 /** Defaults that depend on other settings; the only place besides the schema that sets one. */
 export function resolve(parsed: Parsed) {
   const { loadBalancer, spinnaker, state, ha } = parsed;
+  const https = loadBalancer.https ?? loadBalancer.certificateArn !== undefined;
   return {
     ...parsed,
-    loadBalancer: { ...loadBalancer, deckPort: loadBalancer.deckPort ?? (loadBalancer.certificateArn ? 443 : 80) },
+    loadBalancer: { ...loadBalancer, https, deckPort: loadBalancer.deckPort ?? (https ? 443 : 80) },
     spinnaker: {
       ...spinnaker,
       version: spinnaker.version ?? DEFAULT_OSS_VERSION,
@@ -773,7 +799,9 @@ export type Deployment = Omit<Settings, "network" | "spinnaker" | "loadBalancer"
     readonly fiat: Condition;
     readonly bake: Omit<Settings["spinnaker"]["bake"], "enabled"> & { readonly enabled: Condition };
   };
-  readonly loadBalancer: Omit<Settings["loadBalancer"], "deletionProtection" | "accessLogs"> & {
+  readonly loadBalancer: Omit<Settings["loadBalancer"], "https" | "deletionProtection" | "accessLogs"> & {
+    /** HTTPS listeners: a stack's setting, or a module's `load_balancer.https` input. */
+    readonly https: Condition;
     readonly deletionProtection: Condition;
     /** The configured object, or a module's `load_balancer.access_logs`, which may be null at plan. */
     readonly accessLogs?: Settings["loadBalancer"]["accessLogs"] | IResolvable;

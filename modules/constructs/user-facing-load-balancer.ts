@@ -42,6 +42,13 @@ export interface UserFacingLoadBalancerProps {
    * that is null (plain HTTP then). @default - plain HTTP
    */
   readonly certificateArn?: string;
+  /**
+   * HTTPS listeners with `certificateArn`, or HTTP: a boolean, or a Terraform boolean the caller of
+   * a module writes. Pass it whenever the certificate may be unknown at plan (another resource's
+   * ARN): the redirect listener's count follows it, and a count must be known at plan.
+   * @default - whether certificateArn is given
+   */
+  readonly https?: boolean | IResolvable;
   /** @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
   readonly sslPolicy?: string;
   /** A boolean, or a module's Terraform boolean. @default true */
@@ -80,7 +87,18 @@ export class UserFacingLoadBalancer extends Construct {
     if (props.deckPort === props.gatePort) {
       throw invalidProp(this.node.path, "gatePort", `must differ from deckPort (${props.deckPort})`, props.gatePort);
     }
-    const tls = given(props.certificateArn);
+    if (props.https === true && props.certificateArn === undefined) {
+      throw invalidProp(this.node.path, "https", "needs certificateArn (HTTPS listeners need a certificate)", true);
+    }
+    if (props.https === false && props.certificateArn !== undefined) {
+      throw invalidProp(
+        this.node.path,
+        "https",
+        "must be true with certificateArn (or leave certificateArn out)",
+        false,
+      );
+    }
+    const tls = UserFacingLoadBalancer.tls(props);
 
     this.loadBalancer = new Lb(this, "LoadBalancer", {
       name: props.name,
@@ -173,16 +191,21 @@ export class UserFacingLoadBalancer extends Construct {
     this.gateUrl = url(props.gatePort);
   }
 
-  /** Port 80 redirects to HTTPS with a certificate, unless a listener already uses it. */
+  /** The listeners speak HTTPS. */
+  private static tls(props: Pick<UserFacingLoadBalancerProps, "certificateArn" | "https">): Condition {
+    return props.https ?? given(props.certificateArn);
+  }
+
+  /** Port 80 redirects to HTTPS, unless a listener already uses it. */
   private static redirectCondition(
-    props: Pick<UserFacingLoadBalancerProps, "deckPort" | "gatePort" | "certificateArn">,
+    props: Pick<UserFacingLoadBalancerProps, "deckPort" | "gatePort" | "certificateArn" | "https">,
   ) {
-    return both(given(props.certificateArn), both(differ(props.deckPort, 80), differ(props.gatePort, 80)));
+    return both(UserFacingLoadBalancer.tls(props), both(differ(props.deckPort, 80), differ(props.gatePort, 80)));
   }
 
   /** Listener ports, for the user-facing security group. */
   static listenerPorts(
-    props: Pick<UserFacingLoadBalancerProps, "deckPort" | "gatePort" | "certificateArn">,
+    props: Pick<UserFacingLoadBalancerProps, "deckPort" | "gatePort" | "certificateArn" | "https">,
   ): ListenerRule[] {
     const ports: ListenerRule[] = [
       { id: "Deck", port: props.deckPort, purpose: "deck (UI) listener" },

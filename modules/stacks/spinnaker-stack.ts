@@ -222,18 +222,17 @@ function authFromInput(input: TerraformVariable): Pick<Deployment["spinnaker"], 
   };
 }
 
-/** The user-facing load balancer from a module's `load_balancer` input; deck's port follows the certificate. */
+/** The user-facing load balancer from a module's `load_balancer` input; deck's port follows `https`. */
 function loadBalancerFromInput(input: TerraformVariable): Partial<Deployment["loadBalancer"]> {
   const attribute = attributeOf(input);
-  const certificateArn = Token.asString(attribute("certificate_arn"));
+  const https = attribute("https");
   return {
     scheme: Token.asString(attribute("scheme")) as Settings["loadBalancer"]["scheme"],
     hostname: Token.asString(attribute("hostname")),
-    certificateArn,
+    certificateArn: Token.asString(attribute("certificate_arn")),
+    https,
     sslPolicy: Token.asString(attribute("ssl_policy")),
-    deckPort: Token.asNumber(
-      Fn.coalesce([attribute("deck_port"), Fn.conditional(Op.eq(certificateArn, Token.nullValue()), 80, 443)]),
-    ),
+    deckPort: Token.asNumber(Fn.coalesce([attribute("deck_port"), Fn.conditional(https, 443, 80)])),
     gatePort: Token.asNumber(attribute("gate_port")),
     idleTimeoutSeconds: Token.asNumber(attribute("idle_timeout")),
     accessLogs: attribute("access_logs"),

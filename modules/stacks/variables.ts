@@ -861,12 +861,13 @@ function configBucketVariable(scope: Construct, s: Settings): TerraformVariable 
 /** The user-facing load balancer, as one typed input; defaults are the configuration's. */
 function loadBalancerVariable(scope: Construct, s: Settings): TerraformVariable {
   const lb = s.loadBalancer;
-  // deck_port stays null unless configured apart from its default, so that it follows the certificate.
-  const deckPort = lb.deckPort === (lb.certificateArn ? 443 : 80) ? undefined : lb.deckPort;
+  // deck_port stays null unless configured apart from its default, so that it follows https.
+  const deckPort = lb.deckPort === (lb.https ? 443 : 80) ? undefined : lb.deckPort;
   const attributes = [
     `scheme = optional(string, ${hcl(lb.scheme)})`,
     `hostname = optional(string, ${hcl(lb.hostname)})`,
     `certificate_arn = optional(string, ${hcl(lb.certificateArn)})`,
+    `https = optional(bool, ${hcl(lb.https)})`,
     `ssl_policy = optional(string, ${hcl(lb.sslPolicy)})`,
     `deck_port = optional(number, ${hcl(deckPort)})`,
     `gate_port = optional(number, ${hcl(lb.gatePort)})`,
@@ -886,8 +887,7 @@ function loadBalancerVariable(scope: Construct, s: Settings): TerraformVariable 
     "load_balancer",
     {
       type: `object({ ${attributes.join(", ")} })`,
-      description:
-        "The user-facing load balancer: scheme (internal or internet-facing); hostname, the DNS name users open (required with a certificate); certificate_arn, an ACM certificate that makes both listeners HTTPS and redirects port 80; ssl_policy; deck_port (default 443 with a certificate, 80 without) and gate_port; idle_timeout in seconds; access_logs, an S3 bucket and prefix.",
+      description: `The user-facing load balancer: scheme (internal or internet-facing); hostname, the DNS name users open (required with a certificate); certificate_arn, an ACM certificate, with https = true (default ${lb.https}): both listeners HTTPS and port 80 redirected; https is a value you write, not derived from certificate_arn, so that the listeners' counts are known at plan even when the certificate is created in the same configuration; ssl_policy; deck_port (default 443 with https, 80 without) and gate_port; idle_timeout in seconds; access_logs, an S3 bucket and prefix.`,
       default: {},
     },
     (ref) => [
@@ -904,6 +904,15 @@ function loadBalancerVariable(scope: Construct, s: Settings): TerraformVariable 
         errorMessage: `load_balancer.certificate_arn must be an ACM certificate ARN. Got \${jsonencode(${ref}.certificate_arn)}.`,
       },
       {
+        // Unknown at plan when the certificate is created beside the module: Terraform then checks at apply.
+        condition: `\${!${ref}.https || ${ref}.certificate_arn != null}`,
+        errorMessage: `load_balancer.https = true needs load_balancer.certificate_arn: HTTPS listeners need an ACM certificate (set it, or set https = false). Got https true and certificate_arn null.`,
+      },
+      {
+        condition: `\${${ref}.https || ${ref}.certificate_arn == null}`,
+        errorMessage: `load_balancer.https must be true with load_balancer.certificate_arn: the certificate makes both listeners HTTPS (set https = true, or leave out certificate_arn for HTTP). Got https false and certificate_arn \${jsonencode(${ref}.certificate_arn)}.`,
+      },
+      {
         condition: `\${${ref}.certificate_arn == null || ${ref}.hostname != null}`,
         errorMessage: `load_balancer.hostname is required with load_balancer.certificate_arn: browsers check the certificate against your DNS name, never the load balancer's own. Got certificate_arn \${jsonencode(${ref}.certificate_arn)} and hostname null.`,
       },
@@ -914,8 +923,8 @@ function loadBalancerVariable(scope: Construct, s: Settings): TerraformVariable 
       port("deck_port"),
       port("gate_port"),
       {
-        condition: `\${coalesce(${ref}.deck_port, ${ref}.certificate_arn == null ? 80 : 443) != ${ref}.gate_port}`,
-        errorMessage: `load_balancer.gate_port must differ from deck's port (deck_port, or 443 with a certificate and 80 without): deck and gate need their own listeners. Got gate_port \${jsonencode(${ref}.gate_port)} and deck's port \${coalesce(${ref}.deck_port, ${ref}.certificate_arn == null ? 80 : 443)}.`,
+        condition: `\${coalesce(${ref}.deck_port, ${ref}.https ? 443 : 80) != ${ref}.gate_port}`,
+        errorMessage: `load_balancer.gate_port must differ from deck's port (deck_port, or 443 with https and 80 without): deck and gate need their own listeners. Got gate_port \${jsonencode(${ref}.gate_port)} and deck's port \${coalesce(${ref}.deck_port, ${ref}.https ? 443 : 80)}.`,
       },
       {
         condition: `\${${wholeIn(`${ref}.idle_timeout`, 1, 4000)}}`,

@@ -44,6 +44,7 @@ export function userFacingLoadBalancer(scope: Construct, settings: Deployment, s
     gatePort: loadBalancer.gatePort,
     hostname: loadBalancer.hostname,
     certificateArn: loadBalancer.certificateArn,
+    https: loadBalancer.https,
     sslPolicy: loadBalancer.sslPolicy,
     deletionProtection: loadBalancer.deletionProtection,
     idleTimeoutSeconds: loadBalancer.idleTimeoutSeconds,
