@@ -76,6 +76,7 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
           "environment",
           "load_balancer",
           "name",
+          "official_image",
           "os",
           "spinnaker",
           "tags",

@@ -130,13 +130,18 @@ ${NETWORK}}
 run "named_by_its_inputs" {
   command = plan
   variables {
-    name        = "team2"
-    environment = "qa"
-    ami_id      = "ami-0123456789abcdef0"
+    name           = "team2"
+    environment    = "qa"
+    ami_id         = "ami-0123456789abcdef0"
+    official_image = false
   }
   assert {
     condition     = aws_autoscaling_group.server_group.name == "team2-qa-v000"
     error_message = "the server group must be <name>-<environment>-v000"
+  }
+  assert {
+    condition     = length(data.aws_ami.machine_image_official) == 0 && aws_launch_template.launch_template.image_id == "ami-0123456789abcdef0"
+    error_message = "official_image = false must run ami_id without looking up an image"
   }
   assert {
     condition     = aws_lb.user_facing_load_balancer.name == "team2-qa"
@@ -157,6 +162,14 @@ run "os_picks_image_and_user_data" {
     condition     = strcontains(base64decode(aws_launch_template.launch_template.user_data), "https://download.docker.com/linux/rhel/")
     error_message = "os = rhel must boot the RHEL user data"
   }
+}
+
+run "refuses_ami_id_while_official_image_is_true" {
+  command = plan
+  variables {
+    ami_id = "ami-0123456789abcdef0"
+  }
+  expect_failures = [var.official_image]
 }
 
 run "graviton_picks_the_arm64_image" {
@@ -296,8 +309,8 @@ run "null_takes_the_default" {
     error_message = "a null input must take the module's default, not reach the validation"
   }
 }
-${refused("load_balancer", '{ hostname = "Spinnaker.Example.com" }')}${refused("load_balancer", "{ deck_port = 70000 }")}${refused("load_balancer", '{ access_logs = { bucket = "Logs" } }')}${refused("spinnaker", '{ version = "2025.4.1 beta" }')}${refused("spinnaker", '{ registry = "https://ghcr.io" }')}${refused("spinnaker", '{ redis_image = "redis latest" }')}${refused("config_bucket", "{ noncurrent_version_expiration_days = 0 }")}${refused("config_bucket", '{ name = "Team_Bucket" }')}${refused("config_bucket", '{ kms_key_arn = "my-key" }')}${refused("load_balancer", '{ scheme = "public" }')}${refused("load_balancer", `{ https = true, certificate_arn = "${CERTIFICATE}" }`)}${refused("load_balancer", `{ certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com" }`)}${refused("load_balancer", "{ https = true }")}${refused("load_balancer", "{ gate_port = 80 }")}${refused("load_balancer", '{ ssl_policy = "ELBSecurityPolicy-2016-08" }')}${refused("load_balancer", "{ idle_timeout = 0 }")}${refused("spinnaker", '{ distribution = "armory" }')}${refused("spinnaker", '{ distribution = "armory", version = "2.26.6", images = { gate = "docker.io/armory/gate:2.26.5" } }')}${refused("spinnaker", '{ images = { gate = "gate image" } }')}${refused("spinnaker", '{ images = { jenkins = "jenkins:2" } }')}${refused("os", '"windows"')}${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
-        39,
+${refused("load_balancer", '{ hostname = "Spinnaker.Example.com" }')}${refused("load_balancer", "{ deck_port = 70000 }")}${refused("load_balancer", '{ access_logs = { bucket = "Logs" } }')}${refused("spinnaker", '{ version = "2025.4.1 beta" }')}${refused("spinnaker", '{ registry = "https://ghcr.io" }')}${refused("spinnaker", '{ redis_image = "redis latest" }')}${refused("config_bucket", "{ noncurrent_version_expiration_days = 0 }")}${refused("config_bucket", '{ name = "Team_Bucket" }')}${refused("config_bucket", '{ kms_key_arn = "my-key" }')}${refused("load_balancer", '{ scheme = "public" }')}${refused("load_balancer", `{ https = true, certificate_arn = "${CERTIFICATE}" }`)}${refused("load_balancer", `{ certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com" }`)}${refused("load_balancer", "{ https = true }")}${refused("load_balancer", "{ gate_port = 80 }")}${refused("load_balancer", '{ ssl_policy = "ELBSecurityPolicy-2016-08" }')}${refused("load_balancer", "{ idle_timeout = 0 }")}${refused("spinnaker", '{ distribution = "armory" }')}${refused("spinnaker", '{ distribution = "armory", version = "2.26.6", images = { gate = "docker.io/armory/gate:2.26.5" } }')}${refused("spinnaker", '{ images = { gate = "gate image" } }')}${refused("spinnaker", '{ images = { jenkins = "jenkins:2" } }')}${refused("os", '"windows"')}${refused("official_image", "false")}${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
+        41,
       );
     },
     TIMEOUT,
@@ -325,6 +338,7 @@ run "refuses_${name}" {
 variables {
 ${NETWORK}  redis_auth_token    = "placeholder-token-0123456789"
   ami_id              = "ami-0123456789abcdef0"
+  official_image      = false
 }
 
 run "redis_6" {
@@ -679,6 +693,7 @@ run "kayenta_and_prefixes" {
   variables {
     spinnaker        = { kayenta = true, front50_prefix = "pipelines", aws_cli_image = "registry.example.com/aws-cli:2", prometheus_url = "http://prometheus.example.com:9090" }
     ami_id           = "ami-0123456789abcdef0"
+    official_image   = false
     root_device_name = "/dev/xvda"
   }
   assert {
@@ -793,6 +808,7 @@ ${refused("spinnaker", `{ bake = { account = "nowhere" } }`, "bake_account")}${r
 variables {
 ${NETWORK}  redis_auth_token    = "placeholder-token-0123456789"
   ami_id              = "ami-0123456789abcdef0"
+  official_image      = false
 }
 
 run "without_kayenta" {

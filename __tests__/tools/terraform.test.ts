@@ -471,7 +471,8 @@ module "spinnaker" {
 
   environment = each.key
   tags        = { team = "platform" }
-${NETWORK_TFVARS}${extraInputs}  ami_id = "ami-0123456789abcdef0"
+${NETWORK_TFVARS}${extraInputs}  ami_id         = "ami-0123456789abcdef0"
+  official_image = false
 }
 
 output "deck_urls" {
@@ -648,14 +649,22 @@ run "other_account" {
  * count argument". Planned with the real provider offline, as a user plans.
  */
 describe("a root that creates what it passes to the module", () => {
-  // Both modules: the certificate of their HTTPS listeners.
+  // Both modules: the certificate of their HTTPS listeners, and the image the instances run.
   const SHARED = {
     resources: `resource "aws_acm_certificate" "spinnaker" {
   domain_name       = "spinnaker.example.com"
   validation_method = "DNS"
 }
+
+resource "aws_ami_copy" "golden" {
+  name              = "spinnaker-golden"
+  source_ami_id     = "ami-0123456789abcdef0"
+  source_ami_region = "us-west-2"
+}
 `,
-    inputs: `  load_balancer = {
+    inputs: `  ami_id         = aws_ami_copy.golden.id
+  official_image = false
+  load_balancer = {
     https           = true
     certificate_arn = aws_acm_certificate.spinnaker.arn
     hostname        = "spinnaker.example.com"
@@ -706,8 +715,7 @@ ${ROOTS[stack].resources}
 module "spinnaker" {
   source = "./spinnaker"
 
-${NETWORK_TFVARS}  ami_id = "ami-0123456789abcdef0"
-${SHARED.inputs}${ROOTS[stack].inputs}}
+${NETWORK_TFVARS}${SHARED.inputs}${ROOTS[stack].inputs}}
 `,
       );
       const workdir = { dir, env: terraformEnvironment(dir) };
@@ -728,6 +736,9 @@ ${SHARED.inputs}${ROOTS[stack].inputs}}
         protocol: "HTTP",
         port: 80,
       });
+      // The root's own image: no lookup of the official one.
+      expect(addresses.filter((a) => a.includes("data.aws_ami.machine_image_official"))).toEqual([]);
+      expect(addresses.filter((a) => a.startsWith("module.spinnaker.aws_launch_template.")).length).toBeGreaterThan(0);
       if (stack === "ha-module") {
         // The caller's Redis: no ElastiCache, a way through to its group.
         expect(addresses.filter((a) => a.includes("aws_elasticache_"))).toEqual([]);

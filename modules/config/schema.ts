@@ -792,7 +792,17 @@ export function partitionOf(region: string): string {
  * module takes as inputs are `Condition`s: a boolean in a stack, a Terraform expression in a module,
  * so that every consumer handles both.
  */
-export type Deployment = Omit<Settings, "network" | "spinnaker" | "loadBalancer" | "configBucket" | "ha"> & {
+export type Deployment = Omit<
+  Settings,
+  "network" | "instance" | "spinnaker" | "loadBalancer" | "configBucket" | "ha"
+> & {
+  readonly instance: Settings["instance"] & {
+    /**
+     * A module's `official_image` input: the newest official image of `os`, or `ami_id`.
+     * @default - a stack's: whether the `ami_id` variable is null
+     */
+    readonly officialImage?: IResolvable;
+  };
   readonly spinnaker: Omit<Settings["spinnaker"], "kayenta" | "fiat" | "bake"> & {
     readonly kayenta: Condition;
     /** fiat runs: with sign-in (a stack's `spinnaker.auth`, a module's `auth` input not null). */

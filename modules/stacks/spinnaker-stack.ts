@@ -129,6 +129,7 @@ export abstract class SpinnakerStack extends TerraformStack {
         os: inputs ? (inputs.os.stringValue as OperatingSystem) : settings.instance.os,
         type: v.instanceType.stringValue,
         amiId: v.amiId.stringValue,
+        officialImage: inputs?.officialImage.booleanValue,
         rootDeviceName: v.rootDeviceName.stringValue,
         rootVolumeSizeGiB: v.rootVolumeSize.numberValue,
         keyName: v.keyName.stringValue,

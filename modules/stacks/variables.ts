@@ -278,7 +278,9 @@ export function defineVariables(
       {
         type: "string",
         nullable: true,
-        description: `AMI of the instances; null uses the newest official ${moduleInputs ? "image of `os`" : `${s.instance.os} image`}.`,
+        description: moduleInputs
+          ? "AMI of the instances, with official_image = false; null (with official_image = true) uses the newest official image of `os`."
+          : `AMI of the instances; null uses the newest official ${s.instance.os} image.`,
         default: s.instance.amiId ?? null,
       },
       (ref) => [
@@ -383,6 +385,8 @@ export interface ModuleVariables {
   readonly environment: TerraformVariable;
   readonly tags: TerraformVariable;
   readonly os: TerraformVariable;
+  /** Whether the instances run the newest official image of `os`, or `ami_id`. */
+  readonly officialImage: TerraformVariable;
   /** `{ distribution, version, registry, images, redis_image, aws_cli_image, kayenta, front50_prefix }`; redis_image with Redis on the instance. */
   readonly spinnaker: TerraformVariable;
   /** `{ scheme, hostname, certificate_arn, ssl_policy, deck_port, gate_port, idle_timeout, access_logs }`. */
@@ -453,6 +457,27 @@ export function defineModuleVariables(scope: Construct, s: Settings, localRedis:
         {
           condition: `\${alltrue([for k, v in ${ref} : can(regex("${anchored(TAG_KEY_CHARACTERS)}", k)) && !startswith(k, "aws:") && try(length(v) <= 256, false)])}`,
           errorMessage: `tags keys must be letters, digits and + - = . _ , : @ (no spaces or "/", not starting with aws:), values at most 256 characters. Got ${got(ref)}.`,
+        },
+      ],
+    ),
+    officialImage: variable(
+      scope,
+      "official_image",
+      {
+        type: "bool",
+        description: `Run the newest official image of \`os\` (true), or ami_id (false); default ${s.instance.amiId === undefined}. A value you write, not derived from ami_id, so that the image lookup's count is known at plan even when the AMI is created in the same configuration.`,
+        default: s.instance.amiId === undefined,
+      },
+      (ref) => [
+        {
+          // Unknown at plan when the AMI is created beside the module: Terraform then checks at apply.
+          condition: `\${!${ref} || var.ami_id == null}`,
+          errorMessage: `official_image must be false with ami_id: true runs the newest official image of os (set official_image = false to run ami_id, or leave ami_id null). Got ami_id ${got("var.ami_id")}.`,
+        },
+        {
+          condition: `\${${ref} || var.ami_id != null}`,
+          errorMessage:
+            "official_image = false needs ami_id: the AMI the instances run instead of the official image (set it, or set official_image = true). Got ami_id null.",
         },
       ],
     ),

@@ -268,6 +268,7 @@ export function machineImage(scope: Construct, settings: Deployment): MachineIma
     os: instance.os,
     architecture: architectureOf(instance.type),
     amiId: instance.amiId,
+    official: instance.officialImage,
     rootDeviceName: instance.rootDeviceName,
   });
 }
