@@ -86,6 +86,20 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
     );
   });
 
+  test("decides every count and for_each on values its caller writes, never on whether a string or an attribute is null", () => {
+    const choices = [...Object.values(json.resource ?? {}), ...Object.values(json.data ?? {})]
+      .flatMap((byName) => Object.values(byName))
+      .flatMap((body) => [body.count, body.for_each])
+      .filter((expression): expression is string => typeof expression === "string");
+    expect(choices.length).toBeGreaterThan(10);
+    // A root may pass another resource's ARN or id, unknown until apply: a count reading its
+    // nullness (or comparing it) cannot be planned. Whole objects are another matter: the caller
+    // writes `auth = { ... }` or null, known at plan whatever their attributes hold.
+    const nullTested = choices.flatMap((e) => [...e.matchAll(/(var\.[\w.]+) [!=]= null/g)].map((m) => m[1]));
+    expect([...new Set(nullTested)].filter((reference) => reference !== "var.auth")).toEqual([]);
+    expect(choices.filter((e) => /lookup\(var\./.test(e))).toEqual([]);
+  });
+
   test("its resources carry the caller's tags and the ones a provider's default_tags would have added", () => {
     expect((json as { locals?: Record<string, unknown> }).locals?.tags).toBe(
       '${merge(var.tags, {"spinnaker:topology" = "' +

@@ -649,7 +649,9 @@ run "other_account" {
  * count argument". Planned with the real provider offline, as a user plans.
  */
 describe("a root that creates what it passes to the module", () => {
-  // Both modules: the certificate of their HTTPS listeners, and the image the instances run.
+  // Both modules: the certificate of their HTTPS listeners, the image the instances run (and bake
+  // on), and what choices without a count read: the bucket's key, the sign-in client's secret, the
+  // access logs' bucket.
   const SHARED = {
     resources: `resource "aws_acm_certificate" "spinnaker" {
   domain_name       = "spinnaker.example.com"
@@ -661,13 +663,33 @@ resource "aws_ami_copy" "golden" {
   source_ami_id     = "ami-0123456789abcdef0"
   source_ami_region = "us-west-2"
 }
+
+resource "aws_kms_key" "config" {}
+
+resource "aws_secretsmanager_secret" "oidc_client" {
+  name_prefix = "spinnaker-oidc-"
+}
+
+resource "aws_s3_bucket" "logs" {
+  bucket_prefix = "spinnaker-logs-"
+}
 `,
     inputs: `  ami_id         = aws_ami_copy.golden.id
   official_image = false
+  spinnaker = {
+    bake = { base_images = { ubuntu = aws_ami_copy.golden.id, rhel = aws_ami_copy.golden.id, centos = aws_ami_copy.golden.id } }
+  }
+  config_bucket = { kms_key_arn = aws_kms_key.config.arn }
+  auth = {
+    issuer_url        = "https://login.example.com/realms/spinnaker"
+    client_id         = "spinnaker"
+    client_secret_arn = aws_secretsmanager_secret.oidc_client.arn
+  }
   load_balancer = {
     https           = true
     certificate_arn = aws_acm_certificate.spinnaker.arn
     hostname        = "spinnaker.example.com"
+    access_logs     = { bucket = aws_s3_bucket.logs.bucket }
   }
 `,
   };
@@ -700,7 +722,15 @@ resource "aws_security_group" "redis" {
       mkdirSync(moduleDir);
       const module = synthesize(settingsFrom(), stack);
       writeFileSync(join(moduleDir, "main.tf.json"), JSON.stringify(module));
-      writeLookupsOverride(moduleDir, module);
+      // Only the memory check's lookups are left out: the bakery's must follow base_images' keys.
+      const instanceTypes = Object.keys(module.data?.aws_ec2_instance_type ?? {});
+      expect(instanceTypes.length).toBeGreaterThan(0);
+      writeFileSync(
+        join(moduleDir, "offline_instance_types_override.tf.json"),
+        JSON.stringify({
+          data: { aws_ec2_instance_type: Object.fromEntries(instanceTypes.map((name) => [name, { count: 0 }])) },
+        }),
+      );
       writeFileSync(
         join(dir, "main.tf"),
         `provider "aws" {
@@ -736,13 +766,15 @@ ${NETWORK_TFVARS}${SHARED.inputs}${ROOTS[stack].inputs}}
         protocol: "HTTP",
         port: 80,
       });
-      // The root's own image: no lookup of the official one.
-      expect(addresses.filter((a) => a.includes("data.aws_ami.machine_image_official"))).toEqual([]);
+      // The root's own images: no lookup of the official ones, for the instances or the bakery.
+      expect(addresses.filter((a) => a.includes("data.aws_ami"))).toEqual([]);
       expect(addresses.filter((a) => a.startsWith("module.spinnaker.aws_launch_template.")).length).toBeGreaterThan(0);
       if (stack === "ha-module") {
         // The caller's Redis: no ElastiCache, a way through to its group.
         expect(addresses.filter((a) => a.includes("aws_elasticache_"))).toEqual([]);
         expect(addresses).toContain("module.spinnaker.aws_vpc_security_group_egress_rule.to_existing_redis[0]");
+        // Sign-in: fiat behind the interservice load balancer, counted on the auth object.
+        expect(addresses).toContain("module.spinnaker.aws_lb_listener.interservice_load_balancer_fiat_listener[0]");
       }
     },
     TIMEOUT,

@@ -182,7 +182,9 @@ function baseImage(
   // "none" for none: cdktf writes neither a null nor an empty default for lookup(), and no AMI id is "none".
   const explicit = Token.isUnresolved(given) ? Token.asString(Fn.lookup(given, os, "none")) : given[os];
   if (explicit !== undefined && !Token.isUnresolved(explicit)) return explicit;
-  const noneGiven: Condition = explicit === undefined ? true : Op.eq(explicit, "none");
+  // Whether the map has the OS, not whether its AMI id is "none": the keys are what the caller
+  // writes, known at plan even when an id is another resource's attribute, and this is a count.
+  const noneGiven: Condition = explicit === undefined ? true : Op.not(Fn.contains(Fn.keys(given), os));
   const lookup = new DataAwsAmiIds(scope, os, {
     // Always a count, so that an offline plan can leave the lookup out.
     count: countWhen(both(enabled, noneGiven)) ?? 1,
