@@ -14,6 +14,14 @@ function known(value: unknown): boolean {
   return !Token.isUnresolved(value);
 }
 
+/**
+ * Whether a value that is a literal or a Terraform value is the latter (a token, such as a module's
+ * input), narrowing its type.
+ */
+export function isExpression<T>(value: T | IResolvable): value is IResolvable {
+  return Token.isUnresolved(value);
+}
+
 /** `condition ? whenTrue : whenFalse`. */
 export function pick<T extends string | number>(condition: Condition, whenTrue: T, whenFalse: T): T {
   if (typeof condition === "boolean") return condition ? whenTrue : whenFalse;
@@ -37,6 +45,11 @@ export function equal(a: string | number, b: string | number): Condition {
 /** `a != b`. */
 export function differ(a: string | number, b: string | number): Condition {
   return known(a) && known(b) ? a !== b : Op.neq(a, b);
+}
+
+/** `!condition`. */
+export function not(condition: Condition): Condition {
+  return typeof condition === "boolean" ? !condition : Op.not(condition);
 }
 
 /** `a && b`. */

@@ -69,6 +69,22 @@ describe("defaults", () => {
     expect(old.spinnaker.images.clouddriver).toBe("docker.io/armory/clouddriver:2.26.1");
   });
 
+  test("HTTPS follows the certificate unless written", () => {
+    expect(settings.loadBalancer.https).toBe(false);
+    const tls = load(
+      `${STATE}loadBalancer:\n  hostname: spinnaker.example.com\n  certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/abc-123\n`,
+    );
+    expect(tls.loadBalancer).toMatchObject({ https: true, deckPort: 443 });
+  });
+
+  test("Redis is created unless the configuration names an existing one", () => {
+    expect(settings.ha.redis.create).toBe(true);
+    const own = load(
+      `${STATE}ha:\n  redis:\n    existingUrlSecretArn: arn:aws:secretsmanager:us-west-2:111111111111:secret:r-AbCdEf\n    existingSecurityGroupId: sg-0123456789abcdef0\n`,
+    );
+    expect(own.ha.redis.create).toBe(false);
+  });
+
   test("the state region follows the region, and the partition follows the region", () => {
     const gov = load(`${STATE}region: us-gov-west-1\n`);
     expect(gov.state.region).toBe("us-gov-west-1");
@@ -319,6 +335,22 @@ describe("invalid settings name the setting, the rule and the value", () => {
     [
       "ha:\n  redis:\n    existingUrlSecretArn: arn:aws:secretsmanager:us-west-2:111111111111:secret:r-AbCdEf",
       "ha.redis.existingSecurityGroupId: ha.redis.existingUrlSecretArn and ha.redis.existingSecurityGroupId go together",
+    ],
+    [
+      "ha:\n  redis:\n    create: true\n    existingUrlSecretArn: arn:aws:secretsmanager:us-west-2:111111111111:secret:r-AbCdEf\n    existingSecurityGroupId: sg-0123456789abcdef0",
+      "ha.redis.create: must be false with ha.redis.existingUrlSecretArn: true creates ElastiCache, false uses your own Redis (set create to false, or leave out existingUrlSecretArn and existingSecurityGroupId), got true",
+    ],
+    [
+      "loadBalancer:\n  https: true",
+      "loadBalancer.https: needs loadBalancer.certificateArn when true: HTTPS listeners need an ACM certificate (set it, or leave https out), got true",
+    ],
+    [
+      "loadBalancer:\n  https: false\n  hostname: spinnaker.example.com\n  certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/abc-123",
+      "loadBalancer.https: must be true with loadBalancer.certificateArn: the certificate makes both listeners HTTPS (set https to true, or leave out certificateArn for HTTP), got false",
+    ],
+    [
+      "ha:\n  redis:\n    create: false",
+      "ha.redis.create: needs ha.redis.existingUrlSecretArn and ha.redis.existingSecurityGroupId when false: they are your own Redis (set both, or set create to true to create ElastiCache), got false",
     ],
     [
       "spinnaker:\n  accounts:\n    aws: [{name: prod, accountId: '111111111111', regions: [everywhere]}]",

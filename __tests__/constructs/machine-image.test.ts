@@ -89,3 +89,21 @@ test("a variable AMI id looks up the official image only when the variable is nu
   const lookup = Object.values(json.data.aws_ami)[0] as { count: string };
   expect(lookup.count).toBe("${(var.ami_id == null) ? 1 : 0}");
 });
+
+test("with official, the lookup and the image follow that boolean, not the AMI id's nullness (unknown at plan)", () => {
+  const json = JSON.parse(
+    Testing.synthScope((scope) => {
+      const amiId = new TerraformVariable(scope, "ami_id", { type: "string", nullable: true });
+      const official = new TerraformVariable(scope, "official_image", { type: "bool" });
+      const image = new MachineImage(scope, "image", {
+        os: "ubuntu",
+        amiId: amiId.stringValue,
+        official: official.booleanValue,
+      });
+      new TerraformVariable(scope, "image_id", { type: "string", default: image.imageId });
+    }),
+  );
+  const lookup = Object.values(json.data.aws_ami)[0] as { count: string };
+  expect(lookup.count).toBe("${var.official_image ? 1 : 0}");
+  expect(JSON.stringify(json)).not.toContain("var.ami_id == null");
+});

@@ -1,7 +1,7 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { Testing } from "cdktf";
+import { TerraformVariable, Testing } from "cdktf";
 import {
   UserFacingLoadBalancer,
   type UserFacingLoadBalancerProps,
@@ -99,6 +99,34 @@ test("listener ports for the security group follow the listeners", () => {
   expect(
     UserFacingLoadBalancer.listenerPorts({ ...props, deckPort: 443, certificateArn: CERT }).map((p) => p.port),
   ).toEqual([443, 8084, 80]);
+});
+
+test("https, when a Terraform value, decides the protocol and the redirect's count: the certificate may be unknown at plan", () => {
+  const json = JSON.parse(
+    Testing.synthScope((scope) => {
+      const https = new TerraformVariable(scope, "https", { type: "bool" });
+      const certificate = new TerraformVariable(scope, "certificate_arn", { type: "string" });
+      new UserFacingLoadBalancer(scope, "lb", {
+        ...props,
+        deckPort: 443,
+        certificateArn: certificate.stringValue,
+        https: https.booleanValue,
+      });
+    }),
+  );
+  const all = Object.values(json.resource.aws_lb_listener) as Record<string, unknown>[];
+  const redirect = all.find((l) => l.port === 80);
+  expect(redirect?.count).toBe("${var.https ? 1 : 0}");
+  expect(all.filter((l) => l.port !== 80).map((l) => l.protocol)).toEqual([
+    '${var.https ? "HTTPS" : "HTTP"}',
+    '${var.https ? "HTTPS" : "HTTP"}',
+  ]);
+  expect(JSON.stringify(json)).not.toContain("var.certificate_arn != null");
+});
+
+test("refuses https without a certificate, and HTTP with one", () => {
+  expect(() => build({ https: true })).toThrow("https needs certificateArn (HTTPS listeners need a certificate)");
+  expect(() => build({ https: false, certificateArn: CERT })).toThrow("https must be true with certificateArn");
 });
 
 test("refuses a name AWS would refuse", () => {

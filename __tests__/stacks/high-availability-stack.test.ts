@@ -190,6 +190,17 @@ test("an existing Redis: no ElastiCache, no token variable, its secret reference
   expect(toRedis).toEqual([expect.objectContaining({ from_port: 6380, to_port: 6380 })]);
 });
 
+test("create: false is what an existing Redis implies, written or not", () => {
+  const redis = {
+    existingUrlSecretArn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:spin-redis-url-AbCdEf",
+    existingSecurityGroupId: "sg-0aaaaaaaaaaaaaaaa",
+  };
+  const implied = synthStack(settingsFrom({ ha: { redis } }), "ha");
+  expect(synthStack(settingsFrom({ ha: { redis: { ...redis, create: false } } }), "ha")).toEqual(implied);
+  expect(resourcesOf(implied, "aws_elasticache_replication_group")).toEqual({});
+  expect(synthStack(settingsFrom({ ha: { redis: { create: true } } }), "ha")).toEqual(json);
+});
+
 test("a new Redis URL (endpoint or token) rolls the instances, and none boots before it exists", () => {
   for (const name of ["armoryspinnaker-preprod-polling", "armoryspinnaker-preprod"]) {
     const tags = (

@@ -64,7 +64,7 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
     ];
     expect(addresses(json)).toEqual([...addresses(full), ...switched].sort());
     expect(json.resource?.aws_lb_listener?.user_facing_load_balancer_http_redirect.count).toBe(
-      "${((var.load_balancer.certificate_arn != null) && ((coalesce(var.load_balancer.deck_port, (var.load_balancer.certificate_arn == null) ? 80 : 443) != 80) && (var.load_balancer.gate_port != 80))) ? 1 : 0}",
+      "${(var.load_balancer.https && ((coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) != 80) && (var.load_balancer.gate_port != 80))) ? 1 : 0}",
     );
     expect(Object.keys(json.variable ?? {}).sort()).toEqual(
       [
@@ -77,6 +77,7 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
           "environment",
           "load_balancer",
           "name",
+          "official_image",
           "os",
           "spinnaker",
           "tags",
@@ -84,6 +85,20 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
         ...(stack === "ha-module" ? ["redis"] : []),
       ].sort(),
     );
+  });
+
+  test("decides every count and for_each on values its caller writes, never on whether a string or an attribute is null", () => {
+    const choices = [...Object.values(json.resource ?? {}), ...Object.values(json.data ?? {})]
+      .flatMap((byName) => Object.values(byName))
+      .flatMap((body) => [body.count, body.for_each])
+      .filter((expression): expression is string => typeof expression === "string");
+    expect(choices.length).toBeGreaterThan(10);
+    // A root may pass another resource's ARN or id, unknown until apply: a count reading its
+    // nullness (or comparing it) cannot be planned. Whole objects are another matter: the caller
+    // writes `auth = { ... }` or null, known at plan whatever their attributes hold.
+    const nullTested = choices.flatMap((e) => [...e.matchAll(/(var\.[\w.]+) [!=]= null/g)].map((m) => m[1]));
+    expect([...new Set(nullTested)].filter((reference) => reference !== "var.auth")).toEqual([]);
+    expect(choices.filter((e) => /lookup\(var\./.test(e))).toEqual([]);
   });
 
   test("its resources carry the caller's tags and the ones a provider's default_tags would have added", () => {
@@ -117,6 +132,30 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
       'COMPOSE_PROFILES=${join(",", compact([var.spinnaker.kayenta ? "kayenta" : "", (var.auth != null) ? "fiat" : ""]))}\n',
     );
   });
+
+  if (stack === "ha-module") {
+    test("creates ElastiCache or uses the caller's Redis as redis.create says, never by an ARN's nullness", () => {
+      expect(String(json.variable?.redis.type)).toContain("create = optional(bool, true)");
+      const managed = [
+        json.resource?.aws_elasticache_replication_group,
+        json.resource?.aws_elasticache_parameter_group,
+        json.resource?.aws_elasticache_subnet_group,
+        json.resource?.aws_secretsmanager_secret,
+        json.resource?.aws_secretsmanager_secret_version,
+      ].flatMap((byName) => Object.values(byName ?? {}));
+      expect(managed.length).toBe(5);
+      for (const resource of managed) expect(resource.count).toBe("${var.redis.create ? 1 : 0}");
+      expect(json.resource?.aws_vpc_security_group_egress_rule?.to_existing_redis.count).toBe(
+        "${!var.redis.create ? 1 : 0}",
+      );
+      const spinnakerLocal = Object.values(json.resource?.aws_s3_object ?? {}).find(
+        (o) => o.key === "config/spinnaker-local.yml",
+      );
+      expect(spinnakerLocal?.content).toContain(
+        "!s:${var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn}",
+      );
+    });
+  }
 
   test("images follow the spinnaker input: compose.env is built by Terraform from it", () => {
     const env = Object.values(json.resource?.aws_s3_object ?? {}).find((o) => o.key === "config/compose.env");

@@ -61,6 +61,10 @@ describe("Terraform variables", () => {
       }),
     );
     expect(tls.variable?.certificate_arn.default).toBe("arn:aws:acm:us-west-2:123456789012:certificate/abc");
+    // HTTPS is the configuration's: the listeners are literally HTTPS, the redirect has no count.
+    const byPort = Object.fromEntries(Object.values(resourcesOf(tls, "aws_lb_listener")).map((l) => [l.port, l]));
+    expect(byPort[443]).toMatchObject({ protocol: "HTTPS", certificate_arn: "${var.certificate_arn}" });
+    expect(byPort[80]).not.toHaveProperty("count");
   });
 
   test("the resources read the variables, not the configured values", () => {

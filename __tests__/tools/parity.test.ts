@@ -166,6 +166,9 @@ const BASE = `  vpc_id              = "vpc-0123456789abcdef0"
   redis_auth_token    = "placeholder-token-0123456789"
   ami_id              = "ami-0123456789abcdef0"
 `;
+/** A module runs ami_id only when told so (its official_image input). */
+const MODULE_BASE = `${BASE}  official_image      = false
+`;
 
 beforeAll(() => {
   requireTool("terraform", ["version"], "install Terraform 1.10 or newer");
@@ -204,6 +207,8 @@ const MODULE_INPUTS: Record<string, Case> = {
       },
     ),
   },
+  // Alone: true without a certificate is refused by both.
+  "load_balancer.https": { setting: ["loadBalancer", "https"], values: fc.constantFrom(true, false) },
   "load_balancer.idle_timeout": { setting: ["loadBalancer", "idleTimeoutSeconds"], values: wholeOrNot(1, 4000) },
   "load_balancer.gate_port": {
     setting: ["loadBalancer", "gatePort"],
@@ -230,6 +235,8 @@ const MODULE_INPUTS: Record<string, Case> = {
     values: wholeOrNot(1, 3650),
   },
   "redis.replicas": { setting: ["ha", "redis", "replicas"], values: wholeOrNot(1, 5) },
+  // Alone: false without the caller's own Redis is refused by both.
+  "redis.create": { setting: ["ha", "redis", "create"], values: fc.constantFrom(true, false) },
   "redis.snapshot_retention_days": { setting: ["ha", "redis", "snapshotRetentionDays"], values: wholeOrNot(0, 35) },
   "redis.node_type": {
     setting: ["ha", "redis", "nodeType"],
@@ -262,7 +269,7 @@ test(
   () => {
     const dir = join(tempDir("parity-module"), "ha");
     cpSync(join(__dirname, "..", "..", REGISTRY_NAME, "modules", "ha"), dir, { recursive: true });
-    expectParity(dir, MODULE_INPUTS, BASE);
+    expectParity(dir, MODULE_INPUTS, MODULE_BASE);
   },
   TIMEOUT,
 );

@@ -130,13 +130,18 @@ ${NETWORK}}
 run "named_by_its_inputs" {
   command = plan
   variables {
-    name        = "team2"
-    environment = "qa"
-    ami_id      = "ami-0123456789abcdef0"
+    name           = "team2"
+    environment    = "qa"
+    ami_id         = "ami-0123456789abcdef0"
+    official_image = false
   }
   assert {
     condition     = aws_autoscaling_group.server_group.name == "team2-qa-v000"
     error_message = "the server group must be <name>-<environment>-v000"
+  }
+  assert {
+    condition     = length(data.aws_ami.machine_image_official) == 0 && aws_launch_template.launch_template.image_id == "ami-0123456789abcdef0"
+    error_message = "official_image = false must run ami_id without looking up an image"
   }
   assert {
     condition     = aws_lb.user_facing_load_balancer.name == "team2-qa"
@@ -157,6 +162,14 @@ run "os_picks_image_and_user_data" {
     condition     = base64decode(aws_launch_template.launch_template.user_data) == file("\${path.module}/templates/cloud-init.yaml") && strcontains(base64decode(aws_launch_template.launch_template.user_data), "rhel | centos)")
     error_message = "os = rhel must boot the one user data, which installs Docker on RHEL"
   }
+}
+
+run "refuses_ami_id_while_official_image_is_true" {
+  command = plan
+  variables {
+    ami_id = "ami-0123456789abcdef0"
+  }
+  expect_failures = [var.official_image]
 }
 
 run "graviton_picks_the_arm64_image" {
@@ -209,7 +222,7 @@ run "plain_http_by_default" {
 run "tls_from_its_inputs" {
   command = plan
   variables {
-    load_balancer = { certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com", scheme = "internet-facing", access_logs = { bucket = "example-logs" } }
+    load_balancer = { https = true, certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com", scheme = "internet-facing", access_logs = { bucket = "example-logs" } }
     load_balancer_subnet_ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
   }
   assert {
@@ -296,8 +309,8 @@ run "null_takes_the_default" {
     error_message = "a null input must take the module's default, not reach the validation"
   }
 }
-${refused("load_balancer", '{ hostname = "Spinnaker.Example.com" }')}${refused("load_balancer", "{ deck_port = 70000 }")}${refused("load_balancer", '{ access_logs = { bucket = "Logs" } }')}${refused("spinnaker", '{ version = "2025.4.1 beta" }')}${refused("spinnaker", '{ registry = "https://ghcr.io" }')}${refused("spinnaker", '{ redis_image = "redis latest" }')}${refused("config_bucket", "{ noncurrent_version_expiration_days = 0 }")}${refused("config_bucket", '{ name = "Team_Bucket" }')}${refused("config_bucket", '{ kms_key_arn = "my-key" }')}${refused("load_balancer", '{ scheme = "public" }')}${refused("load_balancer", `{ certificate_arn = "${CERTIFICATE}" }`)}${refused("load_balancer", "{ gate_port = 80 }")}${refused("load_balancer", '{ ssl_policy = "ELBSecurityPolicy-2016-08" }')}${refused("load_balancer", "{ idle_timeout = 0 }")}${refused("spinnaker", '{ distribution = "armory" }')}${refused("spinnaker", '{ distribution = "armory", version = "2.26.6", images = { gate = "docker.io/armory/gate:2.26.5" } }')}${refused("spinnaker", '{ images = { gate = "gate image" } }')}${refused("spinnaker", '{ images = { jenkins = "jenkins:2" } }')}${refused("os", '"windows"')}${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
-        37,
+${refused("load_balancer", '{ hostname = "Spinnaker.Example.com" }')}${refused("load_balancer", "{ deck_port = 70000 }")}${refused("load_balancer", '{ access_logs = { bucket = "Logs" } }')}${refused("spinnaker", '{ version = "2025.4.1 beta" }')}${refused("spinnaker", '{ registry = "https://ghcr.io" }')}${refused("spinnaker", '{ redis_image = "redis latest" }')}${refused("config_bucket", "{ noncurrent_version_expiration_days = 0 }")}${refused("config_bucket", '{ name = "Team_Bucket" }')}${refused("config_bucket", '{ kms_key_arn = "my-key" }')}${refused("load_balancer", '{ scheme = "public" }')}${refused("load_balancer", `{ https = true, certificate_arn = "${CERTIFICATE}" }`)}${refused("load_balancer", `{ certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com" }`)}${refused("load_balancer", "{ https = true }")}${refused("load_balancer", "{ gate_port = 80 }")}${refused("load_balancer", '{ ssl_policy = "ELBSecurityPolicy-2016-08" }')}${refused("load_balancer", "{ idle_timeout = 0 }")}${refused("spinnaker", '{ distribution = "armory" }')}${refused("spinnaker", '{ distribution = "armory", version = "2.26.6", images = { gate = "docker.io/armory/gate:2.26.5" } }')}${refused("spinnaker", '{ images = { gate = "gate image" } }')}${refused("spinnaker", '{ images = { jenkins = "jenkins:2" } }')}${refused("os", '"windows"')}${refused("official_image", "false")}${refused("name", '"Spin-Naker"')}${refused("name", '"averyveryverylongname"')}${refused("environment", '"pre-prod"')}${refused("environment", '"elevenchars"')}${refused("tags", '{ "aws:owner" = "me" }')}${refused("tags", '{ "cost center" = "42" }')}`,
+        41,
       );
     },
     TIMEOUT,
@@ -306,7 +319,7 @@ ${refused("load_balancer", '{ hostname = "Spinnaker.Example.com" }')}${refused("
 
 describe("the HA module's own inputs", () => {
   test(
-    "size ElastiCache from redis, or use the deployer's own Redis; refuse bad values",
+    "size ElastiCache from redis, or use the deployer's own Redis with create = false; refuse bad values",
     () => {
       const workdir = initialized(join(layout, "modules", "ha"));
       const refused = (value: string, name: string) => `
@@ -325,6 +338,7 @@ run "refuses_${name}" {
 variables {
 ${NETWORK}  redis_auth_token    = "placeholder-token-0123456789"
   ami_id              = "ami-0123456789abcdef0"
+  official_image      = false
 }
 
 run "redis_6" {
@@ -353,7 +367,7 @@ run "redis_7_digest_matches_the_stack" {
 run "bring_your_own" {
   command = apply
   variables {
-    redis            = { existing_url_secret_arn = "${OWN_REDIS_SECRET}", existing_security_group_id = "sg-0123456789abcdef0", existing_port = 6380 }
+    redis            = { create = false, existing_url_secret_arn = "${OWN_REDIS_SECRET}", existing_security_group_id = "sg-0123456789abcdef0", existing_port = 6380 }
     redis_auth_token = null
   }
   assert {
@@ -373,7 +387,7 @@ run "bring_your_own" {
     error_message = "there is no managed endpoint with the deployer's Redis"
   }
 }
-${refused(`{ existing_url_secret_arn = "${OWN_REDIS_SECRET}" }`, "existing_without_group")}
+${refused(`{ create = false, existing_url_secret_arn = "${OWN_REDIS_SECRET}" }`, "existing_without_group")}${refused(`{ existing_url_secret_arn = "${OWN_REDIS_SECRET}", existing_security_group_id = "sg-0123456789abcdef0" }`, "existing_while_create_is_true")}${refused("{ create = false }", "create_false_without_existing")}
 run "refuses_no_token_and_no_redis" {
   command = plan
   variables {
@@ -382,7 +396,7 @@ run "refuses_no_token_and_no_redis" {
   expect_failures = [var.redis]
 }
 ${refused("{ snapshot_retention_days = 36 }", "snapshot_retention_days")}${refused('{ node_type = "r7g.large" }', "node_type")}${refused('{ engine_version = "5.0" }', "engine_version")}${refused("{ replicas = 0 }", "replicas")}`,
-        9,
+        11,
       );
     },
     TIMEOUT,
@@ -418,7 +432,7 @@ describe("the modules' auth input", () => {
       claims            = { username = "preferred_username", roles = "roles" }
       admin_roles       = ["Spinnaker-Admins"]
     }`;
-  const HTTPS = `{ certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com" }`;
+  const HTTPS = `{ https = true, certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com" }`;
   const statement = (sid: string) =>
     `one([for s in data.aws_iam_policy_document.instance_role_permissions.statement : s.resources if s.sid == "${sid}"])`;
   const refused = (auth: string, loadBalancer: string, name: string) => `
@@ -679,6 +693,7 @@ run "kayenta_and_prefixes" {
   variables {
     spinnaker        = { kayenta = true, front50_prefix = "pipelines", aws_cli_image = "registry.example.com/aws-cli:2", prometheus_url = "http://prometheus.example.com:9090" }
     ami_id           = "ami-0123456789abcdef0"
+    official_image   = false
     root_device_name = "/dev/xvda"
   }
   assert {
@@ -793,6 +808,7 @@ ${refused("spinnaker", `{ bake = { account = "nowhere" } }`, "bake_account")}${r
 variables {
 ${NETWORK}  redis_auth_token    = "placeholder-token-0123456789"
   ami_id              = "ami-0123456789abcdef0"
+  official_image      = false
 }
 
 run "without_kayenta" {
@@ -811,7 +827,7 @@ run "with_sign_in" {
   command = apply
   variables {
     auth          = { issuer_url = "https://login.example.com", client_id = "spinnaker", client_secret_arn = "arn:aws:secretsmanager:us-west-2:123456789012:secret:oidc-AbCdEf" }
-    load_balancer = { certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com" }
+    load_balancer = { https = true, certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com" }
   }
   assert {
     condition     = length(aws_lb_listener.interservice_load_balancer_fiat_listener) == 1 && aws_lb_listener.interservice_load_balancer_fiat_listener[0].port == 7003 && length(aws_vpc_security_group_ingress_rule.security_groups_member_ingress_7003) == 1

@@ -473,7 +473,8 @@ module "spinnaker" {
 
   environment = each.key
   tags        = { team = "platform" }
-${NETWORK_TFVARS}${extraInputs}  ami_id = "ami-0123456789abcdef0"
+${NETWORK_TFVARS}${extraInputs}  ami_id         = "ami-0123456789abcdef0"
+  official_image = false
 }
 
 output "deck_urls" {
@@ -638,6 +639,145 @@ run "other_account" {
 `,
         2,
       );
+    },
+    TIMEOUT,
+  );
+});
+
+/**
+ * A Terraform user's root that creates, in the same configuration, what it passes to a module: each
+ * value is unknown until apply. Every choice the module makes with `count` or `for_each` must then
+ * rest on values the root writes itself (such as `redis.create`), or the plan fails with "Invalid
+ * count argument". Planned with the real provider offline, as a user plans.
+ */
+describe("a root that creates what it passes to the module", () => {
+  // Both modules: the certificate of their HTTPS listeners, the image the instances run (and bake
+  // on), and what choices without a count read: the bucket's key, the sign-in client's secret, the
+  // access logs' bucket.
+  const SHARED = {
+    resources: `resource "aws_acm_certificate" "spinnaker" {
+  domain_name       = "spinnaker.example.com"
+  validation_method = "DNS"
+}
+
+resource "aws_ami_copy" "golden" {
+  name              = "spinnaker-golden"
+  source_ami_id     = "ami-0123456789abcdef0"
+  source_ami_region = "us-west-2"
+}
+
+resource "aws_kms_key" "config" {}
+
+resource "aws_secretsmanager_secret" "oidc_client" {
+  name_prefix = "spinnaker-oidc-"
+}
+
+resource "aws_s3_bucket" "logs" {
+  bucket_prefix = "spinnaker-logs-"
+}
+`,
+    inputs: `  ami_id         = aws_ami_copy.golden.id
+  official_image = false
+  spinnaker = {
+    bake = { base_images = { ubuntu = aws_ami_copy.golden.id, rhel = aws_ami_copy.golden.id, centos = aws_ami_copy.golden.id } }
+  }
+  config_bucket = { kms_key_arn = aws_kms_key.config.arn }
+  auth = {
+    issuer_url        = "https://login.example.com/realms/spinnaker"
+    client_id         = "spinnaker"
+    client_secret_arn = aws_secretsmanager_secret.oidc_client.arn
+  }
+  load_balancer = {
+    https           = true
+    certificate_arn = aws_acm_certificate.spinnaker.arn
+    hostname        = "spinnaker.example.com"
+    access_logs     = { bucket = aws_s3_bucket.logs.bucket }
+  }
+`,
+  };
+  const ROOTS = {
+    "standalone-module": { resources: "", inputs: "" },
+    "ha-module": {
+      resources: `resource "aws_secretsmanager_secret" "redis_url" {
+  name_prefix = "spinnaker-redis-url-"
+}
+
+resource "aws_security_group" "redis" {
+  name_prefix = "spinnaker-redis-"
+  vpc_id      = "vpc-0123456789abcdef0"
+}
+`,
+      inputs: `  redis = {
+    create                     = false
+    existing_url_secret_arn    = aws_secretsmanager_secret.redis_url.arn
+    existing_security_group_id = aws_security_group.redis.id
+  }
+`,
+    },
+  } as const;
+
+  test.each(Object.keys(ROOTS) as (keyof typeof ROOTS)[])(
+    "%s: plans, each choice following what the root writes",
+    (stack) => {
+      const dir = tempDir(`${stack}-same-root`);
+      const moduleDir = join(dir, "spinnaker");
+      mkdirSync(moduleDir);
+      const module = synthesize(settingsFrom(), stack);
+      writeFileSync(join(moduleDir, "main.tf.json"), JSON.stringify(module));
+      // Only the memory check's lookups are left out: the bakery's must follow base_images' keys.
+      const instanceTypes = Object.keys(module.data?.aws_ec2_instance_type ?? {});
+      expect(instanceTypes.length).toBeGreaterThan(0);
+      writeFileSync(
+        join(moduleDir, "offline_instance_types_override.tf.json"),
+        JSON.stringify({
+          data: { aws_ec2_instance_type: Object.fromEntries(instanceTypes.map((name) => [name, { count: 0 }])) },
+        }),
+      );
+      writeFileSync(
+        join(dir, "main.tf"),
+        `provider "aws" {
+  region                      = "us-west-2"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+
+${SHARED.resources}
+${ROOTS[stack].resources}
+module "spinnaker" {
+  source = "./spinnaker"
+
+${NETWORK_TFVARS}${SHARED.inputs}${ROOTS[stack].inputs}}
+`,
+      );
+      const workdir = { dir, env: terraformEnvironment(dir) };
+      expectSuccess(terraform(workdir, ["init", "-input=false"]), "terraform init");
+      const plan = planJson(workdir, []) as {
+        planned_values: { root_module: { child_modules: { resources: PlannedResource[] }[] } };
+      };
+      const resources = plan.planned_values.root_module.child_modules[0].resources;
+      const addresses = resources.map((r) => r.address);
+      // HTTPS: both listeners, and port 80 redirected.
+      const listener = (name: string) =>
+        resources.find((r) => r.address === `module.spinnaker.aws_lb_listener.${name}`);
+      expect(listener("user_facing_load_balancer_deck_listener")?.values).toMatchObject({
+        protocol: "HTTPS",
+        port: 443,
+      });
+      expect(listener("user_facing_load_balancer_http_redirect[0]")?.values).toMatchObject({
+        protocol: "HTTP",
+        port: 80,
+      });
+      // The root's own images: no lookup of the official ones, for the instances or the bakery.
+      expect(addresses.filter((a) => a.includes("data.aws_ami"))).toEqual([]);
+      expect(addresses.filter((a) => a.startsWith("module.spinnaker.aws_launch_template.")).length).toBeGreaterThan(0);
+      if (stack === "ha-module") {
+        // The caller's Redis: no ElastiCache, a way through to its group.
+        expect(addresses.filter((a) => a.includes("aws_elasticache_"))).toEqual([]);
+        expect(addresses).toContain("module.spinnaker.aws_vpc_security_group_egress_rule.to_existing_redis[0]");
+        // Sign-in: fiat behind the interservice load balancer, counted on the auth object.
+        expect(addresses).toContain("module.spinnaker.aws_lb_listener.interservice_load_balancer_fiat_listener[0]");
+      }
     },
     TIMEOUT,
   );

@@ -6,7 +6,9 @@
 // The region table of aws-cdk's region-info (maintained by AWS; pinned). This file alone, not the
 // package's index, which loads every service fact for about 60 ms at every synthesis.
 import { AWS_REGIONS, partitionInformation } from "@aws-cdk/region-info/lib/aws-entities";
+import type { IResolvable } from "cdktf";
 import { z } from "zod";
+import type { Condition } from "../terraform-values";
 
 // ---------------------------------------------------------------------------------------------
 // Value types, with messages that say what a good value looks like
@@ -336,13 +338,19 @@ export const ConfigSchema = z
           .string()
           .regex(CERTIFICATE_ARN_PATTERN, { message: "expected an ACM certificate ARN" })
           .optional(),
+        /**
+         * HTTPS listeners (with `certificateArn`) or HTTP. A module takes it as its
+         * `load_balancer.https` input, a value the caller writes, because the listeners' counts
+         * must be known at plan and the caller's certificate may not be. @default - true with certificateArn
+         */
+        https: z.boolean().optional(),
         sslPolicy: z
           .string()
           .regex(SSL_POLICY_PATTERN, {
             message: "expected a TLS 1.3 policy that allows at least TLS 1.2 (ELBSecurityPolicy-TLS13-1-2-* or -1-3-*)",
           })
           .default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
-        /** Listener for deck. Default: 443 with a certificate, 80 without. */
+        /** Listener for deck. Default: 443 with HTTPS, 80 without. */
         deckPort: port.optional(),
         gatePort: port.default(8084),
         deletionProtection: z.boolean().default(true),
@@ -469,6 +477,13 @@ export const ConfigSchema = z
             replicas: wholeNumber(1, 5).default(1),
             snapshotRetentionDays: wholeNumber(0, 35, " days").default(7),
             /**
+             * Create ElastiCache (true), or use your own Redis (false: `existingUrlSecretArn` and
+             * `existingSecurityGroupId`). A module takes it as its `redis.create` input, a value the
+             * caller writes, because a count must be known at plan and the caller's secret may not
+             * be. @default - true, false when existingUrlSecretArn is set
+             */
+            create: z.boolean().optional(),
+            /**
              * Bring your own Redis: a Secrets Manager secret whose value is the full URL
              * (`rediss://:<token>@<host>:6379`). No ElastiCache is created then.
              */
@@ -561,7 +576,26 @@ export const ConfigSchema = z
           "required when loadBalancer.certificateArn is set: browsers check the certificate against your DNS name, never the load balancer's own",
       });
     }
-    const deckPort = c.loadBalancer.deckPort ?? (c.loadBalancer.certificateArn ? 443 : 80);
+    const { https, certificateArn } = c.loadBalancer;
+    if (https === true && certificateArn === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["loadBalancer", "https"],
+        input: https,
+        message:
+          "needs loadBalancer.certificateArn when true: HTTPS listeners need an ACM certificate (set it, or leave https out)",
+      });
+    }
+    if (https === false && certificateArn !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["loadBalancer", "https"],
+        input: https,
+        message:
+          "must be true with loadBalancer.certificateArn: the certificate makes both listeners HTTPS (set https to true, or leave out certificateArn for HTTP)",
+      });
+    }
+    const deckPort = c.loadBalancer.deckPort ?? ((https ?? certificateArn !== undefined) ? 443 : 80);
     if (deckPort === c.loadBalancer.gatePort) {
       ctx.addIssue({
         code: "custom",
@@ -581,6 +615,24 @@ export const ConfigSchema = z
         ],
         message:
           "ha.redis.existingUrlSecretArn and ha.redis.existingSecurityGroupId go together: the instances need both the URL and a way through to it",
+      });
+    }
+    if (redis.create === true && redis.existingUrlSecretArn !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ha", "redis", "create"],
+        input: redis.create,
+        message:
+          "must be false with ha.redis.existingUrlSecretArn: true creates ElastiCache, false uses your own Redis (set create to false, or leave out existingUrlSecretArn and existingSecurityGroupId)",
+      });
+    }
+    if (redis.create === false && redis.existingUrlSecretArn === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ha", "redis", "create"],
+        input: redis.create,
+        message:
+          "needs ha.redis.existingUrlSecretArn and ha.redis.existingSecurityGroupId when false: they are your own Redis (set both, or set create to true to create ElastiCache)",
       });
     }
     const masters = c.spinnaker.ci.jenkins.map((m) => m.name);
@@ -707,10 +759,11 @@ export function signInSupported(distribution: "oss" | "armory", version: string 
 
 /** Defaults that depend on other settings; the only place besides the schema that sets one. */
 export function resolve(parsed: Parsed) {
-  const { loadBalancer, spinnaker, state } = parsed;
+  const { loadBalancer, spinnaker, state, ha } = parsed;
+  const https = loadBalancer.https ?? loadBalancer.certificateArn !== undefined;
   return {
     ...parsed,
-    loadBalancer: { ...loadBalancer, deckPort: loadBalancer.deckPort ?? (loadBalancer.certificateArn ? 443 : 80) },
+    loadBalancer: { ...loadBalancer, https, deckPort: loadBalancer.deckPort ?? (https ? 443 : 80) },
     spinnaker: {
       ...spinnaker,
       version: spinnaker.version ?? DEFAULT_OSS_VERSION,
@@ -718,6 +771,7 @@ export function resolve(parsed: Parsed) {
       /** fiat runs, and every service asks it, only with sign-in: authorization needs users. */
       fiat: spinnaker.auth !== undefined,
     },
+    ha: { ...ha, redis: { ...ha.redis, create: ha.redis.create ?? ha.redis.existingUrlSecretArn === undefined } },
     state: { ...state, region: state.region ?? parsed.region },
     /** The ARN partition of the region: aws, aws-us-gov or aws-cn. */
     partition: partitionOf(parsed.region),
@@ -734,9 +788,39 @@ export function partitionOf(region: string): string {
 
 /**
  * Settings as a topology receives them: the network values a stack may leave to Terraform variables
- * are always present (as tokens when the configuration did not give them).
+ * are always present (as tokens when the configuration did not give them), and the switches a
+ * module takes as inputs are `Condition`s: a boolean in a stack, a Terraform expression in a module,
+ * so that every consumer handles both.
  */
-export type Deployment = Omit<Settings, "network"> & {
+export type Deployment = Omit<
+  Settings,
+  "network" | "instance" | "spinnaker" | "loadBalancer" | "configBucket" | "ha"
+> & {
+  readonly instance: Settings["instance"] & {
+    /**
+     * A module's `official_image` input: the newest official image of `os`, or `ami_id`.
+     * @default - a stack's: whether the `ami_id` variable is null
+     */
+    readonly officialImage?: IResolvable;
+  };
+  readonly spinnaker: Omit<Settings["spinnaker"], "kayenta" | "fiat" | "bake"> & {
+    readonly kayenta: Condition;
+    /** fiat runs: with sign-in (a stack's `spinnaker.auth`, a module's `auth` input not null). */
+    readonly fiat: Condition;
+    readonly bake: Omit<Settings["spinnaker"]["bake"], "enabled"> & { readonly enabled: Condition };
+  };
+  readonly loadBalancer: Omit<Settings["loadBalancer"], "https" | "deletionProtection" | "accessLogs"> & {
+    /** HTTPS listeners: a stack's setting, or a module's `load_balancer.https` input. */
+    readonly https: Condition;
+    readonly deletionProtection: Condition;
+    /** The configured object, or a module's `load_balancer.access_logs`, which may be null at plan. */
+    readonly accessLogs?: Settings["loadBalancer"]["accessLogs"] | IResolvable;
+  };
+  readonly configBucket: Omit<Settings["configBucket"], "forceDestroy"> & { readonly forceDestroy: Condition };
+  readonly ha: Omit<Settings["ha"], "redis"> & {
+    /** `create`: a stack's setting, or a module's `redis.create` input. */
+    readonly redis: Omit<Settings["ha"]["redis"], "create"> & { readonly create: Condition };
+  };
   /**
    * The HCL reference to a module's `accounts` input (`var.accounts`), which stands for
    * `spinnaker.accounts` there: the profile, permissions and managed role follow it at plan time.

@@ -1,7 +1,7 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { Fn, Token } from "cdktf";
+import { Fn, type IResolvable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import type { ServiceSpec } from "../spinnaker/services";
@@ -21,8 +21,8 @@ export interface InterserviceLoadBalancerProps {
    * whether a service runs, when a module's input decides it at plan time.
    */
   readonly services: readonly (ServiceSpec & { readonly when?: Condition })[];
-  /** @default true */
-  readonly deletionProtection?: boolean;
+  /** A boolean, or a module's Terraform boolean. @default true */
+  readonly deletionProtection?: boolean | IResolvable;
   /** Long clouddriver calls pass through it. @default 60 */
   readonly idleTimeoutSeconds?: number;
   readonly tags?: Record<string, string>;

@@ -1,5 +1,5 @@
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
-import { Fn, Op, Token } from "cdktf";
+import { Fn, type IResolvable, Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { OPERATING_SYSTEMS } from "../config/schema";
 
@@ -70,6 +70,13 @@ export interface MachineImageProps {
    * @default - the OS's usual one, /dev/sda1
    */
   readonly rootDeviceName?: string;
+  /**
+   * Whether to use the newest official image of `os` (true) or `amiId` (false): a Terraform boolean
+   * the caller of a module writes, read only when `amiId` is a Terraform value. Pass it whenever
+   * the AMI id may be unknown at plan (another resource's attribute): the lookup's count follows
+   * it, and a count must be known at plan. @default - whether amiId is null
+   */
+  readonly official?: IResolvable;
 }
 
 /**
@@ -106,12 +113,12 @@ export class MachineImage extends Construct {
       this.rootDeviceName = lookup.rootDeviceName;
       return;
     }
-    const noAmiGiven = Op.eq(explicit, Token.nullValue());
-    lookup.count = Token.asNumber(Fn.conditional(noAmiGiven, 1, 0));
-    // With count set, the lookup is a list: element 0 exists only when no AMI id was given.
-    this.imageId = Fn.conditional(noAmiGiven, Fn.lookupNested(lookup, ["0", "id"]), explicit);
+    const official = props.official ?? Op.eq(explicit, Token.nullValue());
+    lookup.count = Token.asNumber(Fn.conditional(official, 1, 0));
+    // With count set, the lookup is a list: element 0 exists only for the official image.
+    this.imageId = Fn.conditional(official, Fn.lookupNested(lookup, ["0", "id"]), explicit);
     this.rootDeviceName = Fn.conditional(
-      noAmiGiven,
+      official,
       Fn.lookupNested(lookup, ["0", "root_device_name"]),
       explicitRootDevice,
     );

@@ -6,7 +6,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { Fn, type ITerraformDependable, Op, Token } from "cdktf";
+import { Fn, type IResolvable, type ITerraformDependable, Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import { given, pick } from "../terraform-values";
@@ -20,8 +20,8 @@ export interface SecureBucketProps {
   readonly kmsKeyArn?: string;
   /** Days before an overwritten or deleted object version is removed. @default - kept forever */
   readonly noncurrentVersionExpirationDays?: number;
-  /** Allow `terraform destroy` to empty the bucket. @default false */
-  readonly forceDestroy?: boolean;
+  /** Allow `terraform destroy` to empty the bucket: a boolean, or a module's Terraform boolean. @default false */
+  readonly forceDestroy?: boolean | IResolvable;
   /** Refuse any plan that destroys the bucket (for Terraform state). @default false */
   readonly preventDestroy?: boolean;
   readonly tags?: Record<string, string>;
@@ -71,7 +71,7 @@ export class SecureBucket extends Construct {
             ...(kms === false ? {} : { kmsMasterKeyId: props.kmsKeyArn }),
           },
           // S3 Bucket Keys cut KMS request costs; they do nothing for SSE-S3.
-          bucketKeyEnabled: kms as boolean,
+          bucketKeyEnabled: kms,
         },
       ],
     });

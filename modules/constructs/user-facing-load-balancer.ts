@@ -1,11 +1,21 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { Fn, Op, Token } from "cdktf";
+import { Fn, type IResolvable, Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import { SERVICES } from "../spinnaker/services";
-import { both, type Condition, countWhen, differ, equal, given, pick, possible } from "../terraform-values";
+import {
+  both,
+  type Condition,
+  countWhen,
+  differ,
+  equal,
+  given,
+  isExpression,
+  pick,
+  possible,
+} from "../terraform-values";
 import type { ListenerRule } from "./security-groups";
 import { serviceTargetGroup } from "./service-target-group";
 import { withTags } from "./tags";
@@ -32,17 +42,24 @@ export interface UserFacingLoadBalancerProps {
    * that is null (plain HTTP then). @default - plain HTTP
    */
   readonly certificateArn?: string;
+  /**
+   * HTTPS listeners with `certificateArn`, or HTTP: a boolean, or a Terraform boolean the caller of
+   * a module writes. Pass it whenever the certificate may be unknown at plan (another resource's
+   * ARN): the redirect listener's count follows it, and a count must be known at plan.
+   * @default - whether certificateArn is given
+   */
+  readonly https?: boolean | IResolvable;
   /** @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
   readonly sslPolicy?: string;
-  /** @default true */
-  readonly deletionProtection?: boolean;
+  /** A boolean, or a module's Terraform boolean. @default true */
+  readonly deletionProtection?: boolean | IResolvable;
   /** @default 60 */
   readonly idleTimeoutSeconds?: number;
   /**
    * Access logs: an S3 bucket that grants the ELB log delivery service write access; may be a
    * Terraform object that is null (off then). @default - off
    */
-  readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
+  readonly accessLogs?: { readonly bucket: string; readonly prefix: string } | IResolvable;
   readonly tags?: Record<string, string>;
 }
 
@@ -70,23 +87,34 @@ export class UserFacingLoadBalancer extends Construct {
     if (props.deckPort === props.gatePort) {
       throw invalidProp(this.node.path, "gatePort", `must differ from deckPort (${props.deckPort})`, props.gatePort);
     }
-    const tls = given(props.certificateArn);
+    if (props.https === true && props.certificateArn === undefined) {
+      throw invalidProp(this.node.path, "https", "needs certificateArn (HTTPS listeners need a certificate)", true);
+    }
+    if (props.https === false && props.certificateArn !== undefined) {
+      throw invalidProp(
+        this.node.path,
+        "https",
+        "must be true with certificateArn (or leave certificateArn out)",
+        false,
+      );
+    }
+    const tls = UserFacingLoadBalancer.tls(props);
 
     this.loadBalancer = new Lb(this, "LoadBalancer", {
       name: props.name,
       loadBalancerType: "application",
-      internal: equal(props.scheme, "internal") as boolean,
+      internal: equal(props.scheme, "internal"),
       securityGroups: [props.securityGroupId],
       subnets: props.subnetIds,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.deletionProtection ?? true,
       idleTimeout: props.idleTimeoutSeconds ?? 60,
       accessLogs:
-        props.accessLogs && !Token.isUnresolved(props.accessLogs) ? { enabled: true, ...props.accessLogs } : undefined,
+        props.accessLogs && !isExpression(props.accessLogs) ? { enabled: true, ...props.accessLogs } : undefined,
       tags: withTags(props.tags, { Name: props.name }),
     });
 
-    if (props.accessLogs && Token.isUnresolved(props.accessLogs)) {
+    if (props.accessLogs && isExpression(props.accessLogs)) {
       // A Terraform object that may be null: one dynamic block while it is not. cdktf drops an
       // iterator's dynamic block on a single-block attribute, so the JSON is written directly.
       this.loadBalancer.addOverride("dynamic.access_logs", {
@@ -163,16 +191,21 @@ export class UserFacingLoadBalancer extends Construct {
     this.gateUrl = url(props.gatePort);
   }
 
-  /** Port 80 redirects to HTTPS with a certificate, unless a listener already uses it. */
+  /** The listeners speak HTTPS. */
+  private static tls(props: Pick<UserFacingLoadBalancerProps, "certificateArn" | "https">): Condition {
+    return props.https ?? given(props.certificateArn);
+  }
+
+  /** Port 80 redirects to HTTPS, unless a listener already uses it. */
   private static redirectCondition(
-    props: Pick<UserFacingLoadBalancerProps, "deckPort" | "gatePort" | "certificateArn">,
+    props: Pick<UserFacingLoadBalancerProps, "deckPort" | "gatePort" | "certificateArn" | "https">,
   ) {
-    return both(given(props.certificateArn), both(differ(props.deckPort, 80), differ(props.gatePort, 80)));
+    return both(UserFacingLoadBalancer.tls(props), both(differ(props.deckPort, 80), differ(props.gatePort, 80)));
   }
 
   /** Listener ports, for the user-facing security group. */
   static listenerPorts(
-    props: Pick<UserFacingLoadBalancerProps, "deckPort" | "gatePort" | "certificateArn">,
+    props: Pick<UserFacingLoadBalancerProps, "deckPort" | "gatePort" | "certificateArn" | "https">,
   ): ListenerRule[] {
     const ports: ListenerRule[] = [
       { id: "Deck", port: props.deckPort, purpose: "deck (UI) listener" },

@@ -141,6 +141,7 @@ export abstract class SpinnakerStack extends TerraformStack {
         os: inputs ? (inputs.os.stringValue as OperatingSystem) : settings.instance.os,
         type: v.instanceType.stringValue,
         amiId: v.amiId.stringValue,
+        officialImage: inputs?.officialImage.booleanValue,
         rootDeviceName: v.rootDeviceName.stringValue,
         rootVolumeSizeGiB: v.rootVolumeSize.numberValue,
         keyName: v.keyName.stringValue,
@@ -149,9 +150,7 @@ export abstract class SpinnakerStack extends TerraformStack {
       loadBalancer: {
         ...settings.loadBalancer,
         ...(inputs ? loadBalancerFromInput(inputs.loadBalancer) : { certificateArn: v.certificateArn?.stringValue }),
-        // cdktf has no Token.asBoolean: this IResolvable stands where a boolean goes and resolves to
-        // var.deletion_protection.
-        deletionProtection: v.deletionProtection.booleanValue as unknown as boolean,
+        deletionProtection: v.deletionProtection.booleanValue,
       },
     };
   }
@@ -197,12 +196,11 @@ function spinnakerFromInput(stack: TerraformStack, input: TerraformVariable) {
     images: Token.asStringMap(attribute("images")),
     redisImage: Token.asString(attribute("redis_image")),
     awsCliImage: Token.asString(attribute("aws_cli_image")),
-    // Like deletion_protection: an IResolvable where a boolean goes (terraform-values.ts decides on it).
-    kayenta: attribute("kayenta") as unknown as boolean,
+    kayenta: attribute("kayenta"),
     front50Prefix: Token.asString(attribute("front50_prefix")),
     prometheusUrl: Token.asString(attribute("prometheus_url")),
     bake: {
-      enabled: bake("enabled") as unknown as boolean,
+      enabled: bake("enabled"),
       account: Token.asString(bake("account")),
       instanceType: Token.asString(bake("instance_type")),
       baseImages: Token.asStringMap(bake("base_images")),
@@ -214,12 +212,11 @@ function spinnakerFromInput(stack: TerraformStack, input: TerraformVariable) {
  * Sign-in from a module's `auth` input: fiat runs when it is set. Its attributes are read only where
  * Terraform has checked that it is (sign-in.ts).
  */
-function authFromInput(input: TerraformVariable): Pick<Settings["spinnaker"], "auth" | "fiat"> {
+function authFromInput(input: TerraformVariable): Pick<Deployment["spinnaker"], "auth" | "fiat"> {
   const attribute = attributeOf(input);
   const claim = (name: string) => Token.asString(Fn.lookupNested(input.value, ["claims", name]));
   return {
-    // Like kayenta: an IResolvable where a boolean goes.
-    fiat: Op.neq(input.value, Token.nullValue()) as unknown as boolean,
+    fiat: Op.neq(input.value, Token.nullValue()),
     auth: {
       issuerUrl: Token.asString(attribute("issuer_url")),
       clientId: Token.asString(attribute("client_id")),
@@ -238,28 +235,28 @@ function authFromInput(input: TerraformVariable): Pick<Settings["spinnaker"], "a
   };
 }
 
-/** The user-facing load balancer from a module's `load_balancer` input; deck's port follows the certificate. */
-function loadBalancerFromInput(input: TerraformVariable): Partial<Settings["loadBalancer"]> {
+/** The user-facing load balancer from a module's `load_balancer` input; deck's port follows `https`. */
+function loadBalancerFromInput(input: TerraformVariable): Partial<Deployment["loadBalancer"]> {
   const attribute = attributeOf(input);
-  const certificateArn = Token.asString(attribute("certificate_arn"));
+  const https = attribute("https");
   return {
     scheme: Token.asString(attribute("scheme")) as Settings["loadBalancer"]["scheme"],
     hostname: Token.asString(attribute("hostname")),
-    certificateArn,
+    certificateArn: Token.asString(attribute("certificate_arn")),
+    https,
     sslPolicy: Token.asString(attribute("ssl_policy")),
-    deckPort: Token.asNumber(
-      Fn.coalesce([attribute("deck_port"), Fn.conditional(Op.eq(certificateArn, Token.nullValue()), 80, 443)]),
-    ),
+    deckPort: Token.asNumber(Fn.coalesce([attribute("deck_port"), Fn.conditional(https, 443, 80)])),
     gatePort: Token.asNumber(attribute("gate_port")),
     idleTimeoutSeconds: Token.asNumber(attribute("idle_timeout")),
-    accessLogs: attribute("access_logs") as unknown as Settings["loadBalancer"]["accessLogs"],
+    accessLogs: attribute("access_logs"),
   };
 }
 
 /** HA's Redis from a module's `redis` input: the ElastiCache to create, or the deployer's own. */
-function redisFromInput(input: TerraformVariable): Partial<Settings["ha"]["redis"]> {
+function redisFromInput(input: TerraformVariable): Partial<Deployment["ha"]["redis"]> {
   const attribute = attributeOf(input);
   return {
+    create: attribute("create"),
     nodeType: Token.asString(attribute("node_type")),
     engineVersion: Token.asString(attribute("engine_version")),
     replicas: Token.asNumber(attribute("replicas")),
@@ -271,13 +268,13 @@ function redisFromInput(input: TerraformVariable): Partial<Settings["ha"]["redis
 }
 
 /** The config bucket from a module's `config_bucket` input. */
-function configBucketFromInput(input: TerraformVariable): Settings["configBucket"] {
+function configBucketFromInput(input: TerraformVariable): Deployment["configBucket"] {
   const attribute = attributeOf(input);
   return {
     name: Token.asString(attribute("name")),
     kmsKeyArn: Token.asString(attribute("kms_key_arn")),
     noncurrentVersionExpirationDays: Token.asNumber(attribute("noncurrent_version_expiration_days")),
-    forceDestroy: attribute("force_destroy") as unknown as boolean,
+    forceDestroy: attribute("force_destroy"),
   };
 }
 

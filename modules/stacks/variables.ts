@@ -278,7 +278,9 @@ export function defineVariables(
       {
         type: "string",
         nullable: true,
-        description: `AMI of the instances; null uses the newest official ${moduleInputs ? "image of `os`" : `${s.instance.os} image`}.`,
+        description: moduleInputs
+          ? "AMI of the instances, with official_image = false; null (with official_image = true) uses the newest official image of `os`."
+          : `AMI of the instances; null uses the newest official ${s.instance.os} image.`,
         default: s.instance.amiId ?? null,
       },
       (ref) => [
@@ -383,6 +385,8 @@ export interface ModuleVariables {
   readonly environment: TerraformVariable;
   readonly tags: TerraformVariable;
   readonly os: TerraformVariable;
+  /** Whether the instances run the newest official image of `os`, or `ami_id`. */
+  readonly officialImage: TerraformVariable;
   /** `{ distribution, version, registry, images, redis_image, aws_cli_image, kayenta, front50_prefix }`; redis_image with Redis on the instance. */
   readonly spinnaker: TerraformVariable;
   /** `{ scheme, hostname, certificate_arn, ssl_policy, deck_port, gate_port, idle_timeout, access_logs }`. */
@@ -395,7 +399,7 @@ export interface ModuleVariables {
   readonly ci: TerraformVariable;
   /** `{ issuer_url, client_id, client_secret_arn, ... }` or null: sign-in and fiat. */
   readonly auth: TerraformVariable;
-  /** HA: `{ node_type, engine_version, replicas, snapshot_retention_days }` of ElastiCache. */
+  /** HA: `{ node_type, engine_version, replicas, snapshot_retention_days }` of ElastiCache, or `create = false` and the deployer's own Redis. */
   readonly redis?: TerraformVariable;
 }
 
@@ -453,6 +457,27 @@ export function defineModuleVariables(scope: Construct, s: Settings, localRedis:
         {
           condition: `\${alltrue([for k, v in ${ref} : can(regex("${anchored(TAG_KEY_CHARACTERS)}", k)) && !startswith(k, "aws:") && try(length(v) <= 256, false)])}`,
           errorMessage: `tags keys must be letters, digits and + - = . _ , : @ (no spaces or "/", not starting with aws:), values at most 256 characters. Got ${got(ref)}.`,
+        },
+      ],
+    ),
+    officialImage: variable(
+      scope,
+      "official_image",
+      {
+        type: "bool",
+        description: `Run the newest official image of \`os\` (true), or ami_id (false); default ${s.instance.amiId === undefined}. A value you write, not derived from ami_id, so that the image lookup's count is known at plan even when the AMI is created in the same configuration.`,
+        default: s.instance.amiId === undefined,
+      },
+      (ref) => [
+        {
+          // Unknown at plan when the AMI is created beside the module: Terraform then checks at apply.
+          condition: `\${!${ref} || var.ami_id == null}`,
+          errorMessage: `official_image must be false with ami_id: true runs the newest official image of os (set official_image = false to run ami_id, or leave ami_id null). Got ami_id ${got("var.ami_id")}.`,
+        },
+        {
+          condition: `\${${ref} || var.ami_id != null}`,
+          errorMessage:
+            "official_image = false needs ami_id: the AMI the instances run instead of the official image (set it, or set official_image = true). Got ami_id null.",
         },
       ],
     ),
@@ -764,6 +789,7 @@ function redisVariable(scope: Construct, s: Settings): TerraformVariable {
     `engine_version = optional(string, ${hcl(r.engineVersion)})`,
     `replicas = optional(number, ${hcl(r.replicas)})`,
     `snapshot_retention_days = optional(number, ${hcl(r.snapshotRetentionDays)})`,
+    `create = optional(bool, ${hcl(r.create)})`,
     `existing_url_secret_arn = optional(string, ${hcl(r.existingUrlSecretArn)})`,
     `existing_security_group_id = optional(string, ${hcl(r.existingSecurityGroupId)})`,
     `existing_port = optional(number, ${hcl(r.existingPort)})`,
@@ -777,8 +803,7 @@ function redisVariable(scope: Construct, s: Settings): TerraformVariable {
     "redis",
     {
       type: `object({ ${attributes.join(", ")} })`,
-      description:
-        "Redis: the ElastiCache Spinnaker creates (Multi-AZ, encrypted, AUTH token from redis_auth_token): node_type; engine_version (6.x or 7.x); replicas beside the primary (1 to 5); snapshot_retention_days (0 to 35). Or your own: existing_url_secret_arn, a Secrets Manager secret holding the full URL (rediss://:<token>@<host>:<port>), with existing_security_group_id, the group the instances get an egress rule to on existing_port; no ElastiCache is created then.",
+      description: `Redis: create (default ${r.create}) the ElastiCache Spinnaker runs on (Multi-AZ, encrypted, AUTH token from redis_auth_token): node_type; engine_version (6.x or 7.x); replicas beside the primary (1 to 5); snapshot_retention_days (0 to 35). Or, with create = false, your own: existing_url_secret_arn, a Secrets Manager secret holding the full URL (rediss://:<token>@<host>:<port>), with existing_security_group_id, the group the instances get an egress rule to on existing_port. create is a value you write, not derived from existing_url_secret_arn, so that the module's counts are known at plan even when that secret is created in the same configuration.`,
       default: {},
     },
     (ref) => [
@@ -806,9 +831,18 @@ function redisVariable(scope: Construct, s: Settings): TerraformVariable {
       },
       whole("existing_port", 1, 65535, " (a TCP port)"),
       {
-        // The token is never printed: only whether the deployer brings Redis is.
-        condition: `\${${ref}.existing_url_secret_arn != null || var.redis_auth_token != null}`,
-        errorMessage: `redis_auth_token is required unless redis.existing_url_secret_arn is set: the ElastiCache Spinnaker creates needs an AUTH token. Got existing_url_secret_arn \${jsonencode(${ref}.existing_url_secret_arn)}.`,
+        // Unknown at plan when the secret is created beside the module: Terraform then checks at apply.
+        condition: `\${!${ref}.create || ${ref}.existing_url_secret_arn == null}`,
+        errorMessage: `redis.create must be false with redis.existing_url_secret_arn: true creates ElastiCache, false uses your own Redis (set create = false, or leave out existing_url_secret_arn and existing_security_group_id). Got \${jsonencode({ create = ${ref}.create, existing_url_secret_arn = ${ref}.existing_url_secret_arn })}.`,
+      },
+      {
+        condition: `\${${ref}.create || ${ref}.existing_url_secret_arn != null}`,
+        errorMessage: `redis.create = false needs redis.existing_url_secret_arn and redis.existing_security_group_id: they are your own Redis (set both, or set create = true to create ElastiCache). Got \${jsonencode({ create = ${ref}.create, existing_url_secret_arn = ${ref}.existing_url_secret_arn })}.`,
+      },
+      {
+        // The token is never printed: only whether the module creates Redis is.
+        condition: `\${!${ref}.create || var.redis_auth_token != null}`,
+        errorMessage: `redis_auth_token is required unless redis.create is false: the ElastiCache Spinnaker creates needs an AUTH token. Got create \${jsonencode(${ref}.create)}.`,
       },
     ],
   );
@@ -852,12 +886,13 @@ function configBucketVariable(scope: Construct, s: Settings): TerraformVariable 
 /** The user-facing load balancer, as one typed input; defaults are the configuration's. */
 function loadBalancerVariable(scope: Construct, s: Settings): TerraformVariable {
   const lb = s.loadBalancer;
-  // deck_port stays null unless configured apart from its default, so that it follows the certificate.
-  const deckPort = lb.deckPort === (lb.certificateArn ? 443 : 80) ? undefined : lb.deckPort;
+  // deck_port stays null unless configured apart from its default, so that it follows https.
+  const deckPort = lb.deckPort === (lb.https ? 443 : 80) ? undefined : lb.deckPort;
   const attributes = [
     `scheme = optional(string, ${hcl(lb.scheme)})`,
     `hostname = optional(string, ${hcl(lb.hostname)})`,
     `certificate_arn = optional(string, ${hcl(lb.certificateArn)})`,
+    `https = optional(bool, ${hcl(lb.https)})`,
     `ssl_policy = optional(string, ${hcl(lb.sslPolicy)})`,
     `deck_port = optional(number, ${hcl(deckPort)})`,
     `gate_port = optional(number, ${hcl(lb.gatePort)})`,
@@ -877,8 +912,7 @@ function loadBalancerVariable(scope: Construct, s: Settings): TerraformVariable 
     "load_balancer",
     {
       type: `object({ ${attributes.join(", ")} })`,
-      description:
-        "The user-facing load balancer: scheme (internal or internet-facing); hostname, the DNS name users open (required with a certificate); certificate_arn, an ACM certificate that makes both listeners HTTPS and redirects port 80; ssl_policy; deck_port (default 443 with a certificate, 80 without) and gate_port; idle_timeout in seconds; access_logs, an S3 bucket and prefix.",
+      description: `The user-facing load balancer: scheme (internal or internet-facing); hostname, the DNS name users open (required with a certificate); certificate_arn, an ACM certificate, with https = true (default ${lb.https}): both listeners HTTPS and port 80 redirected; https is a value you write, not derived from certificate_arn, so that the listeners' counts are known at plan even when the certificate is created in the same configuration; ssl_policy; deck_port (default 443 with https, 80 without) and gate_port; idle_timeout in seconds; access_logs, an S3 bucket and prefix.`,
       default: {},
     },
     (ref) => [
@@ -895,6 +929,15 @@ function loadBalancerVariable(scope: Construct, s: Settings): TerraformVariable 
         errorMessage: `load_balancer.certificate_arn must be an ACM certificate ARN. Got \${jsonencode(${ref}.certificate_arn)}.`,
       },
       {
+        // Unknown at plan when the certificate is created beside the module: Terraform then checks at apply.
+        condition: `\${!${ref}.https || ${ref}.certificate_arn != null}`,
+        errorMessage: `load_balancer.https = true needs load_balancer.certificate_arn: HTTPS listeners need an ACM certificate (set it, or set https = false). Got https true and certificate_arn null.`,
+      },
+      {
+        condition: `\${${ref}.https || ${ref}.certificate_arn == null}`,
+        errorMessage: `load_balancer.https must be true with load_balancer.certificate_arn: the certificate makes both listeners HTTPS (set https = true, or leave out certificate_arn for HTTP). Got https false and certificate_arn \${jsonencode(${ref}.certificate_arn)}.`,
+      },
+      {
         condition: `\${${ref}.certificate_arn == null || ${ref}.hostname != null}`,
         errorMessage: `load_balancer.hostname is required with load_balancer.certificate_arn: browsers check the certificate against your DNS name, never the load balancer's own. Got certificate_arn \${jsonencode(${ref}.certificate_arn)} and hostname null.`,
       },
@@ -905,8 +948,8 @@ function loadBalancerVariable(scope: Construct, s: Settings): TerraformVariable 
       port("deck_port"),
       port("gate_port"),
       {
-        condition: `\${coalesce(${ref}.deck_port, ${ref}.certificate_arn == null ? 80 : 443) != ${ref}.gate_port}`,
-        errorMessage: `load_balancer.gate_port must differ from deck's port (deck_port, or 443 with a certificate and 80 without): deck and gate need their own listeners. Got gate_port \${jsonencode(${ref}.gate_port)} and deck's port \${coalesce(${ref}.deck_port, ${ref}.certificate_arn == null ? 80 : 443)}.`,
+        condition: `\${coalesce(${ref}.deck_port, ${ref}.https ? 443 : 80) != ${ref}.gate_port}`,
+        errorMessage: `load_balancer.gate_port must differ from deck's port (deck_port, or 443 with https and 80 without): deck and gate need their own listeners. Got gate_port \${jsonencode(${ref}.gate_port)} and deck's port \${coalesce(${ref}.deck_port, ${ref}.https ? 443 : 80)}.`,
       },
       {
         condition: `\${${wholeIn(`${ref}.idle_timeout`, 1, 4000)}}`,
@@ -949,7 +992,7 @@ export function defineHighAvailabilityVariables(
       ],
     ),
     redisAuthToken:
-      !moduleInputs && s.ha.redis.existingUrlSecretArn !== undefined
+      !moduleInputs && !s.ha.redis.create
         ? undefined
         : variable(
             scope,
@@ -958,7 +1001,7 @@ export function defineHighAvailabilityVariables(
               type: "string",
               sensitive: true,
               description: moduleInputs
-                ? "AUTH token of the ElastiCache Redis (16 to 128 characters); required unless redis.existing_url_secret_arn is set. Kept in Terraform state and in a Secrets Manager secret the services read; never in user data."
+                ? "AUTH token of the ElastiCache Redis (16 to 128 characters); required unless redis.create is false. Kept in Terraform state and in a Secrets Manager secret the services read; never in user data."
                 : "AUTH token of the ElastiCache Redis (16 to 128 characters). Kept in Terraform state and in a Secrets Manager secret the services read; never in user data.",
               // A module may bring its own Redis instead (the redis input's rule requires one or the other).
               ...(moduleInputs ? { nullable: true, default: null } : {}),

@@ -66,7 +66,7 @@ const LAUNCH_RESOURCES = ["instance", "volume", "network-interface", "security-g
 /** The bake settings and base image lookups; `bakeryPermissions` adds what packer may do. */
 export function bakery(scope: Construct, settings: Deployment): BakeProfile {
   const { bake } = settings.spinnaker;
-  const enabled = bake.enabled as Condition;
+  const enabled = bake.enabled;
   const construct = new Construct(scope, "Bakery");
   const architecture = architectureOf(bake.instanceType);
   const baseImages = Object.fromEntries(
@@ -182,7 +182,9 @@ function baseImage(
   // "none" for none: cdktf writes neither a null nor an empty default for lookup(), and no AMI id is "none".
   const explicit = Token.isUnresolved(given) ? Token.asString(Fn.lookup(given, os, "none")) : given[os];
   if (explicit !== undefined && !Token.isUnresolved(explicit)) return explicit;
-  const noneGiven: Condition = explicit === undefined ? true : Op.eq(explicit, "none");
+  // Whether the map has the OS, not whether its AMI id is "none": the keys are what the caller
+  // writes, known at plan even when an id is another resource's attribute, and this is a count.
+  const noneGiven: Condition = explicit === undefined ? true : Op.not(Fn.contains(Fn.keys(given), os));
   const lookup = new DataAwsAmiIds(scope, os, {
     // Always a count, so that an offline plan can leave the lookup out.
     count: countWhen(both(enabled, noneGiven)) ?? 1,

@@ -12,7 +12,7 @@ import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer"
 import { invalidProp } from "../errors";
 import { secretsManagerReference } from "../spinnaker/profiles";
 import { enabledServices } from "../spinnaker/services";
-import { countWhen, given, possible } from "../terraform-values";
+import { type Condition, countWhen, not, pick, possible } from "../terraform-values";
 import { managedAccounts } from "./accounts";
 import { bakery, bakeryPermissions } from "./bakery";
 import { continuousIntegration } from "./ci";
@@ -91,10 +91,12 @@ export class HighAvailabilitySpinnaker extends Construct {
       tags,
     });
 
-    // Redis as an AWS service, or the deployer's own: known from the configuration, or (a module's
-    // input) only at plan time, when both paths are written with counts.
+    // Redis as an AWS service, or the deployer's own: `create` is known from the configuration, or
+    // (a module's input) only at plan time, when both paths are written with counts. It is a value
+    // the deployer writes, never whether the existing URL's ARN is null: that ARN may be another
+    // resource's attribute, unknown until apply, and Terraform needs every count at plan.
     const { redis } = settings.ha;
-    const existing = given(redis.existingUrlSecretArn);
+    const existing = not(redis.create);
     if (possible(existing)) {
       new VpcSecurityGroupEgressRule(this, "ToExistingRedis", {
         count: countWhen(existing),
@@ -109,12 +111,7 @@ export class HighAvailabilitySpinnaker extends Construct {
     }
     if (existing !== true) {
       if (props.redisAuthToken === undefined) {
-        throw invalidProp(
-          this.node.path,
-          "redisAuthToken",
-          "is required unless ha.redis.existingUrlSecretArn is set",
-          null,
-        );
+        throw invalidProp(this.node.path, "redisAuthToken", "is required unless ha.redis.create is false", null);
       }
       this.redis = new ManagedRedis(this, "Redis", {
         namePrefix,
@@ -126,16 +123,11 @@ export class HighAvailabilitySpinnaker extends Construct {
         replicas: redis.replicas,
         snapshotRetentionDays: redis.snapshotRetentionDays,
         authToken: props.redisAuthToken,
-        count: existing === false ? undefined : Token.asNumber(Fn.conditional(existing, 0, 1)),
+        count: existing === false ? undefined : pick(redis.create, 1, 0),
         tags,
       });
     }
-    const redisUrlSecretArn =
-      existing === true
-        ? (redis.existingUrlSecretArn as string)
-        : existing === false
-          ? (this.redis as ManagedRedis).urlSecretArn
-          : Token.asString(Fn.coalesce([redis.existingUrlSecretArn, (this.redis as ManagedRedis).urlSecretArn]));
+    const redisUrlSecretArn = this.redisUrlSecretArn(redis.create, redis.existingUrlSecretArn);
 
     // Configuration persisted in S3; services through the interservice load balancer.
     this.configBucket = configBucket(this, settings);
@@ -195,5 +187,20 @@ export class HighAvailabilitySpinnaker extends Construct {
       cluster: namePrefix,
       capacity: props.nonPollingCapacity,
     });
+  }
+
+  /** The secret the services read Redis's URL from: the one created here, or the deployer's. */
+  private redisUrlSecretArn(create: Condition, existingUrlSecretArn: string | undefined): string {
+    if (create === true) return (this.redis as ManagedRedis).urlSecretArn;
+    if (existingUrlSecretArn === undefined) {
+      throw invalidProp(
+        this.node.path,
+        "settings.ha.redis.existingUrlSecretArn",
+        "is required unless ha.redis.create is true",
+        null,
+      );
+    }
+    if (create === false) return existingUrlSecretArn;
+    return pick(create, (this.redis as ManagedRedis).urlSecretArn, existingUrlSecretArn);
   }
 }

@@ -43,6 +43,7 @@ export function userFacingLoadBalancer(scope: Construct, settings: Deployment, s
     gatePort: loadBalancer.gatePort,
     hostname: loadBalancer.hostname,
     certificateArn: loadBalancer.certificateArn,
+    https: loadBalancer.https,
     sslPolicy: loadBalancer.sslPolicy,
     deletionProtection: loadBalancer.deletionProtection,
     idleTimeoutSeconds: loadBalancer.idleTimeoutSeconds,
@@ -138,7 +139,7 @@ export function instanceRole(
   extra: { secretArns?: readonly string[]; targetGroupArns?: string[] } = {},
 ): InstanceRole {
   const { spinnaker, partition } = settings;
-  const kayenta = spinnaker.kayenta as Condition;
+  const kayenta = spinnaker.kayenta;
   const role = new InstanceRole(scope, "InstanceRole", {
     namePrefix: settings.namePrefix,
     configBucketArn: bucket.bucketArn,
@@ -231,7 +232,7 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
 
 /** kayenta and fiat run when asked: known in a stack, a module's inputs at plan time. */
 export function optionalServices(settings: Pick<Deployment, "spinnaker">): Record<"kayenta" | "fiat", Condition> {
-  return { kayenta: settings.spinnaker.kayenta as Condition, fiat: settings.spinnaker.fiat as Condition };
+  return { kayenta: settings.spinnaker.kayenta, fiat: settings.spinnaker.fiat };
 }
 
 /** The image of the instances: the official one of the OS, or the deployer's own. */
@@ -241,6 +242,7 @@ export function machineImage(scope: Construct, settings: Deployment): MachineIma
     os: instance.os,
     architecture: architectureOf(instance.type),
     amiId: instance.amiId,
+    official: instance.officialImage,
     rootDeviceName: instance.rootDeviceName,
   });
 }

@@ -21,7 +21,7 @@ export interface SignIn {
 
 export function signIn(settings: Pick<Deployment, "spinnaker">, gateUrl: string): SignIn {
   const { auth } = settings.spinnaker;
-  const enabled = settings.spinnaker.fiat as Condition;
+  const enabled = settings.spinnaker.fiat;
   if (auth === undefined || enabled === false) return { enabled: false, adminRoles: [], secretArns: [] };
   const settingsOfGate = gateSignIn(
     {
