@@ -412,8 +412,8 @@ const namePart = (setting: string, max: number) => (ref: string) => [
 
 /**
  * What only a child module takes as input: a stack's names and tags come from the configuration,
- * as its state key does, so that one state never holds two environments; its OS too, so that its
- * launch templates carry one user data instead of one per OS.
+ * as its state key does, so that one state never holds two environments; its OS too, which picks
+ * the official image (the user data is the same for every OS).
  */
 export function defineModuleVariables(scope: Construct, s: Settings, localRedis: boolean): ModuleVariables {
   return {
@@ -486,7 +486,7 @@ export function defineModuleVariables(scope: Construct, s: Settings, localRedis:
       "os",
       {
         type: "string",
-        description: `Operating system of the instances: ${OPERATING_SYSTEMS.join(", ")}. Picks the official image (unless ami_id is set) and how the user data installs Docker.`,
+        description: `Operating system of the instances: ${OPERATING_SYSTEMS.join(", ")}. Picks the official image (with official_image); the user data finds the OS at boot.`,
         default: s.instance.os,
       },
       (ref) => [
