@@ -129,3 +129,20 @@ export const PROFILE_OPTIONS: ProfileOptions = {
   awsAccounts: [],
   kubernetesAccounts: [],
 };
+
+/** The seed of the generated-case tests unless FUZZ_SEED says otherwise: every run the same cases. */
+export const DEFAULT_FUZZ_SEED = 20261202;
+
+/**
+ * The seed of a generated-case test: fixed by default, so CI gives the same result every run;
+ * `FUZZ_SEED=<n>` repeats a run, `FUZZ_SEED=random` draws a new one (the tests print it).
+ */
+export function fuzzSeed(env: NodeJS.ProcessEnv = process.env): number {
+  const asked = env.FUZZ_SEED;
+  if (asked === undefined || asked === "") return DEFAULT_FUZZ_SEED;
+  if (asked === "random") return Math.floor(Math.random() * 2 ** 31);
+  const seed = Number(asked);
+  if (!Number.isInteger(seed))
+    throw new Error(`FUZZ_SEED must be a whole number or "random", got ${JSON.stringify(asked)}`);
+  return seed;
+}

@@ -16,7 +16,7 @@ import * as fc from "fast-check";
 import { loadConfiguration } from "../../modules/config/load";
 import { ConfigError } from "../../modules/errors";
 import { REGISTRY_NAME } from "../../modules/registry/layout";
-import { settingsFrom, synthTopology, writeTemplates } from "../helpers";
+import { fuzzSeed, settingsFrom, synthTopology, writeTemplates } from "../helpers";
 import {
   expectSuccess,
   expectTerraformTest,
@@ -27,7 +27,7 @@ import {
   terraformEnvironment,
 } from "./harness";
 
-const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
+const SEED = fuzzSeed();
 const VALUES_PER_VARIABLE = 6;
 const TIMEOUT = 600_000;
 

@@ -724,6 +724,7 @@ resource "aws_security_group" "redis" {
       mkdirSync(moduleDir);
       const module = synthesize(settingsFrom(), stack);
       writeFileSync(join(moduleDir, "main.tf.json"), JSON.stringify(module));
+      writeTemplates(module, moduleDir);
       // Only the memory check's lookups are left out: the bakery's must follow base_images' keys.
       const instanceTypes = Object.keys(module.data?.aws_ec2_instance_type ?? {});
       expect(instanceTypes.length).toBeGreaterThan(0);
