@@ -41,9 +41,6 @@ export const BOOT_FILES = {
   interserviceTargets: "interservice-target-groups",
 } as const;
 
-/** The configuration file that lists the interservice target groups, one ARN per line. */
-export const INTERSERVICE_TARGETS_FILE = BOOT_FILES.interserviceTargets;
-
 let userData: string | undefined;
 
 /**
