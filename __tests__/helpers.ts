@@ -43,6 +43,11 @@ export function templateOf(json: Synthesized, reference: unknown): string {
   return text;
 }
 
+/** The texts of every file the stack writes to its templates/ folder. */
+export function templatesOf(json: Synthesized): string[] {
+  return [...(templateFiles.get(json)?.values() ?? [])];
+}
+
 /** Remembers the template files of a configuration read from a synthesized stack's folder. */
 export function rememberTemplates(json: object, files: ReadonlyMap<string, string>): void {
   templateFiles.set(json, files);
@@ -127,7 +132,9 @@ export const PROFILE_OPTIONS: ProfileOptions = {
   managedRedis: false,
   kayenta: false,
   awsAccounts: [],
-  kubernetesAccounts: [],
+  // Terraform renders these from their templates; profile-templates.test.ts (tools tier) reads them.
+  clouddriverProfile: "# clouddriver-local.yml, rendered by Terraform\n",
+  igorProfile: "# igor-local.yml, rendered by Terraform\n",
 };
 
 /** The seed of the generated-case tests unless FUZZ_SEED says otherwise: every run the same cases. */

@@ -107,11 +107,6 @@ export function interpolate(expression: string): string {
   return `\${${expression}}`;
 }
 
-/** An HCL object expression whose null attributes are dropped, as the TypeScript renderers omit them. */
-export function withoutNullAttributes(attributes: string): string {
-  return `{ for key, value in {${attributes}} : key => value if value != null }`;
-}
-
 /**
  * A local value (`local.<name>`) holding an HCL object expression that a module computes from its
  * inputs, and an accessor for its attributes.

@@ -3,6 +3,11 @@ import { join, relative } from "node:path";
 import { buildRegistryLayout } from "../../modules/registry/build";
 import { REGISTRY_NAME } from "../../modules/registry/layout";
 import { userDataText } from "../../modules/spinnaker/cloud-init";
+import {
+  PROFILE_TEMPLATES,
+  profileTemplateText,
+  type TemplatedProfile,
+} from "../../modules/spinnaker/profile-templates";
 
 const ROOT = join(__dirname, "..", "..");
 const COMMITTED = join(ROOT, REGISTRY_NAME);
@@ -39,7 +44,13 @@ test("the committed terraform-aws-spinnaker/ is what `npm run registry` writes (
 test("follows the Registry's standard structure for terraform-<provider>-<name>", () => {
   expect(REGISTRY_NAME).toMatch(/^terraform-aws-[a-z0-9-]+$/);
   const module = ["README.md", "main.tf.json", "outputs.tf.json", "variables.tf.json", "versions.tf.json"];
-  const templates = ["cloud-init.yaml", "compose-polling.yaml", "memory-budget"].map((f) => `templates/${f}`);
+  const templates = [
+    "cloud-init.yaml",
+    "clouddriver-local.yml.tftpl",
+    "compose-polling.yaml",
+    "igor-local.yml.tftpl",
+    "memory-budget",
+  ].map((f) => `templates/${f}`);
   expect(Object.keys(files).sort()).toEqual(
     [
       "LICENSE",
@@ -56,6 +67,11 @@ test.each(["", "modules/ha/"])("module %s: one user data, a readable file, and n
   expect(files[`${dir}templates/cloud-init.yaml`]).toBe(userDataText());
   const main = files[`${dir}main.tf.json`];
   expect(main).toContain('filebase64(\\"${path.module}/templates/cloud-init.yaml\\")');
+  // clouddriver's accounts and igor's masters: YAML templates Terraform renders from the inputs.
+  for (const profile of Object.keys(PROFILE_TEMPLATES) as TemplatedProfile[]) {
+    expect(files[`${dir}templates/${PROFILE_TEMPLATES[profile]}`]).toBe(profileTemplateText(profile));
+    expect(main).toContain(`templatefile(\\"\${path.module}/templates/${PROFILE_TEMPLATES[profile]}\\"`);
+  }
   for (const [path, text] of Object.entries(files).filter(([p]) => p.startsWith(dir))) {
     expect([path, /[A-Za-z0-9+/]{200,}/.test(text)]).toEqual([path, false]);
   }

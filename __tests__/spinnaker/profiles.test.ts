@@ -45,92 +45,11 @@ test("deck's browser settings point at gate's external URL", () => {
   expect(settings).toContain('window.spinnakerSettings.gateUrl = "http://spin.example.com:8084";');
 });
 
-// clouddriver's CredentialsConfig.Account and the Kubernetes account take kork's Permissions.Builder.
-test("accounts with permissions name fiat's READ and WRITE roles; accounts without stay open", () => {
-  const profileOf = profile("clouddriver-local.yml", {
-    awsAccounts: [
-      {
-        name: "prod",
-        accountId: "012345678901",
-        roleName: "spinnakerManaged",
-        regions: [],
-        permissions: { read: ["dev", "ops"], write: ["ops"] },
-      },
-      { name: "sandbox", accountId: "111111111111", roleName: "spinnakerManaged", regions: [] },
-    ],
-    kubernetesAccounts: [
-      {
-        name: "eks",
-        namespaces: [],
-        onlySpinnakerManaged: true,
-        kubeconfigS3Uri: "s3://kubeconfigs/eks.yaml",
-        permissions: { read: [], write: ["ops"] },
-      },
-    ],
-  });
-  expect(profileOf.aws.accounts[0].permissions).toEqual({ READ: ["dev", "ops"], WRITE: ["ops"] });
-  expect(profileOf.aws.accounts[1]).not.toHaveProperty("permissions");
-  expect(profileOf.kubernetes.accounts[0].permissions).toEqual({ READ: [], WRITE: ["ops"] });
-});
-
-test("AWS accounts: assume the role's full ARN, with the partition, in the given or the home region", () => {
-  const aws = profile("clouddriver-local.yml", {
-    partition: "aws-us-gov",
-    awsAccounts: [
-      { name: "prod", accountId: "012345678901", roleName: "spinnakerManaged", regions: ["eu-west-1"] },
-      { name: "dev", accountId: "111111111111", roleName: "spin", regions: [] },
-    ],
-  }).aws;
-  expect(aws.enabled).toBe(true);
-  // Not a clouddriver property (CredentialsConfig has no primaryAccount); it was dropped.
-  expect(aws).not.toHaveProperty("primaryAccount");
-  // clouddriver completes a bare role/<name> with arn:aws (AssumeRoleAmazonCredentials.java).
-  expect(aws.accounts).toEqual([
-    {
-      name: "prod",
-      accountId: "012345678901",
-      assumeRole: "arn:aws-us-gov:iam::012345678901:role/spinnakerManaged",
-      regions: [{ name: "eu-west-1" }],
-    },
-    {
-      name: "dev",
-      accountId: "111111111111",
-      assumeRole: "arn:aws-us-gov:iam::111111111111:role/spin",
-      regions: [{ name: "us-west-2" }],
-    },
-  ]);
-});
-
-test("Kubernetes accounts reference their kubeconfig as a secret, never its contents", () => {
-  const secret = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:kube-AbCdEf";
-  const kubernetes = profile("clouddriver-local.yml", {
-    kubernetesAccounts: [
-      { name: "eks", namespaces: ["apps"], onlySpinnakerManaged: true, kubeconfigSecretArn: secret },
-      { name: "gke", namespaces: [], onlySpinnakerManaged: false, kubeconfigS3Uri: "s3://kubeconfigs/gke.yaml" },
-    ],
-  }).kubernetes;
-  expect(kubernetes.enabled).toBe(true);
-  expect(kubernetes.accounts[0].kubeconfigContents).toBe(`encrypted:secrets-manager!r:eu-west-1!s:${secret}`);
-  expect(kubernetes.accounts[1].kubeconfigFile).toBe("encryptedFile:s3!r:us-west-2!b:kubeconfigs!f:gke.yaml");
-  // A bucket in another region is read there (kork-secrets' S3 engine uses !r: as the bucket's region).
-  const elsewhere = profile("clouddriver-local.yml", {
-    kubernetesAccounts: [
-      {
-        name: "gke",
-        namespaces: [],
-        onlySpinnakerManaged: true,
-        kubeconfigS3Uri: "s3://kubeconfigs/gke.yaml",
-        kubeconfigS3Region: "eu-central-1",
-      },
-    ],
-  }).kubernetes;
-  expect(elsewhere.accounts[0].kubeconfigFile).toBe("encryptedFile:s3!r:eu-central-1!b:kubeconfigs!f:gke.yaml");
-});
-
-test("no accounts: both providers off", () => {
-  const clouddriver = profile("clouddriver-local.yml");
-  expect(clouddriver.aws.enabled).toBe(false);
-  expect(clouddriver.kubernetes.enabled).toBe(false);
+test("clouddriver's and igor's profiles are Terraform's rendering of their templates, as given", () => {
+  // Their content is checked where Terraform renders it (tools/profile-templates.test.ts).
+  const files = renderProfiles(options);
+  expect(files["clouddriver-local.yml"]).toBe(options.clouddriverProfile);
+  expect(files["igor-local.yml"]).toBe(options.igorProfile);
 });
 
 test("kayenta gets its storage account only when enabled", () => {
@@ -207,37 +126,6 @@ describe("CI triggers", () => {
     // IgorConfig read igor.enabled and igor.base-url. All default to off.
     expect(local.services.igor).toEqual({ baseUrl: "http://localhost:8088", enabled: true });
     expect(local.igor).toEqual({ enabled: true, baseUrl: "http://localhost:8088" });
-  });
-
-  test("igor polls the Jenkins masters, reading each API token from Secrets Manager at start", () => {
-    const token = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:jenkins-token-AbCdEf";
-    const igor = profile("igor-local.yml", {
-      jenkinsMasters: [
-        {
-          name: "ci",
-          address: "https://jenkins.example.com",
-          username: "spinnaker",
-          passwordSecretArn: token,
-          csrf: true,
-        },
-        { name: "public", address: "http://jenkins.internal:8080", csrf: false },
-      ],
-    });
-    // igor's JenkinsProperties.JenkinsHost: name, address, username, password, csrf.
-    expect(igor.jenkins).toEqual({
-      enabled: true,
-      masters: [
-        {
-          name: "ci",
-          address: "https://jenkins.example.com",
-          username: "spinnaker",
-          password: `encrypted:secrets-manager!r:eu-west-1!s:${token}`,
-          csrf: true,
-        },
-        { name: "public", address: "http://jenkins.internal:8080", csrf: false },
-      ],
-    });
-    expect(profile("igor-local.yml").jenkins).toEqual({ enabled: false, masters: [] });
   });
 });
 

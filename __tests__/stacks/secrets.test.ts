@@ -1,8 +1,8 @@
 /**
- * No secret in anything the package writes: the synthesized JSON, the user data it carries, and the
- * configuration files it stores in S3. Secrets only ever appear as references resolved at start.
+ * No secret in anything the package writes: the synthesized JSON, the template files beside it (the
+ * user data, the profile templates), and the configuration files it stores in S3. Secrets only ever appear as references resolved at start.
  */
-import { CLIENT_SECRET_ARN, SIGN_IN, settingsFrom, synthStack } from "../helpers";
+import { CLIENT_SECRET_ARN, SIGN_IN, settingsFrom, synthStack, templatesOf } from "../helpers";
 
 const KUBECONFIG_SECRET = "arn:aws:secretsmanager:us-west-2:111111111111:secret:eks-kubeconfig-AbCdEf";
 
@@ -13,7 +13,9 @@ const SECRET_PATTERNS: [string, RegExp][] = [
   // A Terraform reference (\${urlencode(var.redis_auth_token)}) is where the token goes at apply time, not a token.
   ["a password in a Redis URL", /rediss?:\/\/[^:@\s/]*:(?!\$\{)[^@\s]+@/],
   ["kubeconfig credentials", /client-key-data|client-certificate-data|^\s*token:\s*\S/m],
-  ["a password setting with a value", /password["']?\s*[:=]\s*["']?[^\s"',}]+/i],
+  // A template's `password: ${...}` is where Terraform writes igor's secret reference (rendered and
+  // checked in tools/profile-templates.test.ts), not a password.
+  ["a password setting with a value", /password["']?\s*[:=]\s*["']?(?!\$\{)[^\s"',}]+/i],
   // gate's OAuth2 client secret is only ever a reference (encrypted:...).
   ["an OAuth2 client secret with a value", /client-secret\\?["']?\s*[:=]\s*\\?["']?(?!encrypted:)[^\s"'\\,}]+/i],
 ];
@@ -39,10 +41,7 @@ function everythingWritten(): string {
   return (["standalone", "ha"] as const)
     .flatMap((stack) => {
       const json = synthStack(settings, stack);
-      const userData = Object.values(json.resource?.aws_launch_template ?? {}).map((t) =>
-        Buffer.from(String(t.user_data), "base64").toString(),
-      );
-      return [JSON.stringify(json), ...userData];
+      return [JSON.stringify(json), ...templatesOf(json)];
     })
     .join("\n");
 }
@@ -54,9 +53,12 @@ test.each(SECRET_PATTERNS)("nothing written contains %s", (_what, pattern) => {
 });
 
 test("the kubeconfig is referenced, never inlined", () => {
-  expect(written).toContain(`encrypted:secrets-manager!r:us-west-2!s:${KUBECONFIG_SECRET}`);
-  // The instances read it in their own region (the provider's).
-  expect(written).toContain("encryptedFile:s3!r:${data.aws_region.current.id}!b:kubeconfigs!f:gke.yaml");
+  // clouddriver's template turns these into references the service resolves at start
+  // (tools/profile-templates.test.ts renders them).
+  // (quotes escaped: the JSON holds the template's arguments as a string)
+  expect(written).toContain(`\\"kubeconfig_secret_arn\\" = \\"${KUBECONFIG_SECRET}\\"`);
+  expect(written).toContain('\\"kubeconfig_s3_uri\\" = \\"s3://kubeconfigs/gke.yaml\\"');
+  expect(written).toContain('kubeconfigContents: ${jsonencode(join("", [\n        "encrypted:secrets-manager",');
 });
 
 test("gate's client secret is referenced, never inlined", () => {

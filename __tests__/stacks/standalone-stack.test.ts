@@ -157,9 +157,11 @@ describe("the stand-alone topology", () => {
     const clouddriver = Object.values(resourcesOf(withAccounts, "aws_s3_object")).find(
       (o) => o.key === "config/clouddriver-local.yml",
     );
-    expect(clouddriver?.content).toContain(
-      "assumeRole: arn:${data.aws_partition.current.partition}:iam::012345678901:role/spinnakerManaged",
+    // Terraform renders the template with the configuration's accounts, in the module input's shape.
+    expect(clouddriver?.content).toBe(
+      '${templatefile("${path.module}/templates/clouddriver-local.yml.tftpl", {"region" = data.aws_region.current.id, "partition" = data.aws_partition.current.partition, "accounts" = {"aws" = [{"name" = "prod", "account_id" = "012345678901", "role_name" = "spinnakerManaged", "regions" = null, "create_role" = false, "permissions" = null}], "kubernetes" = []}})}',
     );
+    expect(templateOf(withAccounts, "clouddriver-local.yml.tftpl")).toContain("assumeRole:");
   });
 
   test("outputs, each with a description", () => {

@@ -6,7 +6,7 @@
 import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { REGISTRY_NAME } from "../../modules/registry/layout";
-import { clouddriverProfile, igorProfile, secretsManagerReference } from "../../modules/spinnaker/profiles";
+import { secretsManagerReference } from "../../modules/spinnaker/profiles";
 import { gateSignIn } from "../../modules/spinnaker/sign-in";
 import { settingsFrom, synthStack } from "../helpers";
 import {
@@ -541,50 +541,64 @@ ${refused(AUTH, "{}", "without_https")}${refused(AUTH.replace("https://login.exa
 
 describe("the modules' accounts and Spinnaker inputs", () => {
   const KUBECONFIG_SECRET = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:kubeconfig-AbCdEf";
-  // What the stacks render in TypeScript for the same accounts: Terraform's yamlencode must build
-  // the same structure from the input.
-  const expectedProfile = clouddriverProfile({
-    region: "us-west-2",
-    partition: "aws",
-    awsAccounts: [
-      {
-        name: "prod",
-        accountId: "012345678901",
-        roleName: "spinnakerManaged",
-        regions: ["eu-west-1", "us-east-1"],
-        permissions: { read: ["dev", "ops"], write: ["ops"] },
-      },
-      { name: "home", accountId: "123456789012", roleName: "spinnakerHome", regions: [] },
-    ],
-    kubernetesAccounts: [
-      {
-        name: "eks",
-        namespaces: ["apps"],
-        onlySpinnakerManaged: true,
-        kubeconfigSecretArn: KUBECONFIG_SECRET,
-        permissions: { read: [], write: ["ops"] },
-      },
-      {
-        name: "gke",
-        context: "gke-ctx",
-        namespaces: [],
-        onlySpinnakerManaged: false,
-        kubeconfigS3Uri: "s3://kubeconfigs/teams/gke.yaml",
-        kubeconfigS3Region: "eu-central-1",
-      },
-    ],
-  });
-  const JENKINS_TOKEN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:jenkins-token-AbCdEf";
-  const expectedIgor = igorProfile([
-    {
-      name: "ci",
-      address: "https://jenkins.example.com",
-      username: "spinnaker",
-      passwordSecretArn: JENKINS_TOKEN,
-      csrf: true,
+  // What clouddriver and igor must read for the inputs below (the same templates render a stack's:
+  // profile-templates.test.ts).
+  const expectedProfile = {
+    aws: {
+      enabled: true,
+      defaultRegions: [{ name: "us-west-2" }],
+      accounts: [
+        {
+          name: "prod",
+          accountId: "012345678901",
+          assumeRole: "arn:aws:iam::012345678901:role/spinnakerManaged",
+          regions: [{ name: "eu-west-1" }, { name: "us-east-1" }],
+          permissions: { READ: ["dev", "ops"], WRITE: ["ops"] },
+        },
+        {
+          name: "home",
+          accountId: "123456789012",
+          assumeRole: "arn:aws:iam::123456789012:role/spinnakerHome",
+          regions: [{ name: "us-west-2" }],
+        },
+      ],
     },
-    { name: "public", address: "http://jenkins.internal:8080", csrf: false },
-  ]);
+    kubernetes: {
+      enabled: true,
+      accounts: [
+        {
+          name: "eks",
+          namespaces: ["apps"],
+          onlySpinnakerManaged: true,
+          kubeconfigContents: `encrypted:secrets-manager!r:eu-central-1!s:${KUBECONFIG_SECRET}`,
+          permissions: { READ: [], WRITE: ["ops"] },
+        },
+        {
+          name: "gke",
+          context: "gke-ctx",
+          namespaces: [],
+          onlySpinnakerManaged: false,
+          kubeconfigFile: "encryptedFile:s3!r:eu-central-1!b:kubeconfigs!f:teams/gke.yaml",
+        },
+      ],
+    },
+  };
+  const JENKINS_TOKEN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:jenkins-token-AbCdEf";
+  const expectedIgor = {
+    jenkins: {
+      enabled: true,
+      masters: [
+        {
+          name: "ci",
+          address: "https://jenkins.example.com",
+          username: "spinnaker",
+          password: `encrypted:secrets-manager!r:eu-west-1!s:${JENKINS_TOKEN}`,
+          csrf: true,
+        },
+        { name: "public", address: "http://jenkins.internal:8080", csrf: false },
+      ],
+    },
+  };
   const ACCOUNTS = `{
       aws = [
         { name = "prod", account_id = "012345678901", regions = ["eu-west-1", "us-east-1"], permissions = { read = ["dev", "ops"], write = ["ops"] } },

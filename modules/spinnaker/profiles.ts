@@ -7,7 +7,7 @@
 
 import { Fn, Op, Token } from "cdktf";
 import { KAYENTA_PREFIX, type SpinnakerService } from "../config/schema";
-import { type Condition, conditionText, given, interpolate } from "../terraform-values";
+import { type Condition, conditionText, given } from "../terraform-values";
 import { type BakeProfile, orcaBakeAccount, roscoProfile } from "./bakery";
 import { SERVICES } from "./services";
 import { fiatProfile } from "./sign-in";
@@ -26,27 +26,6 @@ export interface AwsAccountProfile {
   readonly regions: readonly string[];
   /** @default - open to every user */
   readonly permissions?: AccountPermissions;
-}
-
-export interface KubernetesAccountProfile {
-  readonly name: string;
-  readonly context?: string;
-  readonly namespaces: readonly string[];
-  readonly onlySpinnakerManaged: boolean;
-  readonly kubeconfigSecretArn?: string;
-  readonly kubeconfigS3Uri?: string;
-  /** The S3 bucket's region. @default - the deployment's */
-  readonly kubeconfigS3Region?: string;
-  /** @default - open to every user */
-  readonly permissions?: AccountPermissions;
-}
-
-export interface JenkinsMasterProfile {
-  readonly name: string;
-  readonly address: string;
-  readonly username?: string;
-  readonly passwordSecretArn?: string;
-  readonly csrf: boolean;
 }
 
 export interface ProfileOptions {
@@ -71,13 +50,13 @@ export interface ProfileOptions {
   readonly kayenta: Condition;
   /** Where kayenta reads canary metrics; may be a Terraform string that is null. @default - none */
   readonly prometheusUrl?: string;
+  /** The managed AWS accounts, for deck's defaults. */
   readonly awsAccounts: readonly AwsAccountProfile[];
-  readonly kubernetesAccounts: readonly KubernetesAccountProfile[];
   /**
-   * `clouddriver-local.yml` as Terraform renders it from a module's `accounts` input, in place of
-   * the one rendered here from `awsAccounts` and `kubernetesAccounts`. @default - rendered here
+   * `clouddriver-local.yml`: Terraform renders it from its template (profile-templates.ts), for a
+   * stack and a module alike.
    */
-  readonly clouddriverProfile?: string;
+  readonly clouddriverProfile: string;
   /**
    * deck's default AWS account as a JSON literal (`"prod"`, or `null` for none), which may be a
    * Terraform value. @default - the first of `awsAccounts`
@@ -85,10 +64,8 @@ export interface ProfileOptions {
   readonly defaultAwsAccountJson?: string;
   /** deck's default AWS region: the first account's first region, else the deployment's. @default - from `awsAccounts` */
   readonly defaultAwsRegion?: string;
-  /** Jenkins masters igor polls. @default - none */
-  readonly jenkinsMasters?: readonly JenkinsMasterProfile[];
-  /** `igor-local.yml` as Terraform renders it from a module's `ci` input. @default - rendered here */
-  readonly igorProfile?: string;
+  /** `igor-local.yml`: Terraform renders it from its template (profile-templates.ts). */
+  readonly igorProfile: string;
   /** rosco's AWS bakery and orca's bake account. @default - rosco's AWS bakery stays off */
   readonly bake?: BakeProfile;
   /**
@@ -171,14 +148,12 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
         },
       },
     },
-    "clouddriver-local.yml": o.clouddriverProfile ?? clouddriverProfile(o),
     // orca registers its canary stages only with kayenta.enabled, off in orca.yml.
     "orca-local.yml": {
       kayenta: { enabled: kayenta, baseUrl: services.kayenta.baseUrl },
       ...(o.bake ? orcaBakeAccount(o.bake) : {}),
     },
     ...(o.bake ? { "rosco-local.yml": roscoProfile(o.bake, o.region) } : {}),
-    "igor-local.yml": o.igorProfile ?? igorProfile(o.jenkinsMasters ?? []),
     // Settings that only non-polling clouddriver nodes load (the 2017 installer's profile); the
     // compose project includes it there and sets the same switch in the environment.
     "clouddriver-nonpolling.yml": { caching: { "write-enabled": false } },
@@ -197,6 +172,9 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
   for (const [name, body] of Object.entries(files)) {
     rendered[name] = HEADER + (typeof body === "string" ? body : isEmpty(body) ? "{}\n" : toYaml(body));
   }
+  // Rendered by Terraform from their templates, header included.
+  rendered["clouddriver-local.yml"] = o.clouddriverProfile;
+  rendered["igor-local.yml"] = o.igorProfile;
   // A module's sign-in: YAML of its own top-level key (spring), after the file's others.
   if (typeof o.gateSignIn === "string") rendered["gate-local.yml"] += o.gateSignIn;
   rendered["settings-local.js"] = [
@@ -220,71 +198,6 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
     "",
   ].join("\n");
   return rendered;
-}
-
-/** clouddriver's accounts; a module's Terraform builds the same structure (topologies/accounts.ts). */
-export function clouddriverProfile(
-  o: Pick<ProfileOptions, "region" | "partition" | "awsAccounts" | "kubernetesAccounts">,
-): Record<string, unknown> {
-  return {
-    aws: {
-      enabled: o.awsAccounts.length > 0,
-      defaultRegions: [{ name: o.region }],
-      accounts: o.awsAccounts.map((a) => ({
-        name: a.name,
-        accountId: a.accountId,
-        // The full ARN: clouddriver completes a bare `role/<name>` with the aws partition only
-        // (AssumeRoleAmazonCredentials.java), wrong in aws-us-gov and aws-cn.
-        assumeRole: managedRoleArn(o.partition, a.accountId, a.roleName),
-        regions: (a.regions.length > 0 ? a.regions : [o.region]).map((name) => ({ name })),
-        ...permissionsOf(a),
-      })),
-    },
-    kubernetes: {
-      enabled: o.kubernetesAccounts.length > 0,
-      accounts: o.kubernetesAccounts.map((k) => ({
-        name: k.name,
-        ...(k.context ? { context: k.context } : {}),
-        namespaces: [...k.namespaces],
-        onlySpinnakerManaged: k.onlySpinnakerManaged,
-        // Spinnaker resolves these at start with the instance role; the kubeconfig is never on disk
-        // in the bucket or the user data.
-        ...(k.kubeconfigSecretArn
-          ? { kubeconfigContents: secretsManagerReference(k.kubeconfigSecretArn) }
-          : { kubeconfigFile: s3UriReference(k.kubeconfigS3Uri ?? "", k.kubeconfigS3Region ?? o.region) }),
-        ...permissionsOf(k),
-      })),
-    },
-  };
-}
-
-/**
- * An account's fiat permissions as clouddriver reads them (`permissions` of its account, kork's
- * `Permissions.Builder`: a map of READ, WRITE... to roles); none when the account is open to all.
- */
-function permissionsOf(account: { permissions?: AccountPermissions }): Record<string, unknown> {
-  const p = account.permissions;
-  return p ? { permissions: { READ: [...p.read], WRITE: [...p.write] } } : {};
-}
-
-/**
- * igor's build masters (igor's JenkinsProperties: name, address, username, password, csrf); the
- * password is a secret reference igor resolves at start. A module's Terraform builds the same
- * structure (topologies/ci.ts).
- */
-export function igorProfile(masters: readonly JenkinsMasterProfile[]): Record<string, unknown> {
-  return {
-    jenkins: {
-      enabled: masters.length > 0,
-      masters: masters.map((m) => ({
-        name: m.name,
-        address: m.address,
-        ...(m.username ? { username: m.username } : {}),
-        ...(m.passwordSecretArn ? { password: secretsManagerReference(m.passwordSecretArn) } : {}),
-        csrf: m.csrf,
-      })),
-    },
-  };
 }
 
 /** The role clouddriver assumes in a managed account. */
@@ -377,29 +290,6 @@ export function secretsManagerReference(
           Token.asString(Fn.conditional(Op.eq(key, Token.nullValue()), "", Fn.join("", ["!k:", key])))
         : `!k:${key}`;
   return `encrypted:secrets-manager!r:${region}!s:${secretArn}${keyPart}`;
-}
-
-/**
- * `secretsManagerReference` of a secret ARN that an HCL expression holds (inside a module's
- * for-expression), in the secret's own region: the ARN's fourth field.
- */
-export function secretsManagerReferenceHcl(arnExpression: string): string {
-  return secretsManagerReference(interpolate(arnExpression), {
-    region: interpolate(`split(":", ${arnExpression})[3]`),
-  });
-}
-
-/**
- * A Spinnaker file reference to an S3 object, which the service downloads when it starts, with the
- * instance role (kork-secrets: `encryptedFile:s3!r:..!b:..!f:..`).
- */
-export function s3FileReference(bucket: string, key: string, region: string): string {
-  return `encryptedFile:s3!r:${region}!b:${bucket}!f:${key}`;
-}
-
-function s3UriReference(uri: string, region: string): string {
-  const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
-  return s3FileReference(bucket, key, region);
 }
 
 function isEmpty(body: unknown): boolean {

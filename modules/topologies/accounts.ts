@@ -1,18 +1,19 @@
 /**
  * The managed accounts of a topology: the roles clouddriver assumes, the secrets and objects it
- * reads kubeconfigs from, its profile, and the one managed role it may create. A stack knows them
- * from the configuration and writes literals; a module takes them as its `accounts` input and lets
- * Terraform derive the same values at plan time (`local.managed_accounts`).
+ * reads kubeconfigs from, and the one managed role it may create. A stack knows them from the
+ * configuration and writes literals; a module takes them as its `accounts` input and lets Terraform
+ * derive the same values at plan time (`local.managed_accounts`). clouddriver's profile is a
+ * template both render alike (profile-templates.ts).
  */
 import { Fn, Op, TerraformStack, Token } from "cdktf";
 import type { Construct } from "constructs";
 import type { Deployment } from "../config/schema";
 import type { InstanceRole } from "../constructs/instance-role";
 import { ManagedAccountRole } from "../constructs/managed-account-role";
-import { managedRoleArn, s3FileReference, secretsManagerReferenceHcl } from "../spinnaker/profiles";
+import { managedRoleArn } from "../spinnaker/profiles";
 import { renamedAddress, TOPOLOGY_IDS } from "../stacks/addresses";
 import { CURRENT_REGION } from "../stacks/spinnaker-stack";
-import { hclLocal, interpolate, withoutNullAttributes } from "../terraform-values";
+import { hclLocal, interpolate } from "../terraform-values";
 
 /** The managed role to create in the account being deployed into. */
 export interface RoleToCreate {
@@ -45,11 +46,6 @@ export interface ManagedAccounts {
    */
   readonly defaultAwsAccountJson?: string;
   readonly defaultAwsRegion?: string;
-  /**
-   * `clouddriver-local.yml` as Terraform renders it from a module's input; undefined for a stack,
-   * whose profile is rendered in TypeScript from the configuration.
-   */
-  readonly clouddriverProfile?: string;
 }
 
 type AccountSettings = Pick<Deployment, "spinnaker" | "partition" | "accountsInput">;
@@ -80,15 +76,9 @@ export function managedAccounts(scope: Construct, settings: AccountSettings): Ma
   };
 }
 
-/** What `permissionsOf` renders, from an account of the input (HCL). */
-const PERMISSIONS_HCL = (account: string) =>
-  `${account}.permissions == null ? null : { READ = ${account}.permissions.read, WRITE = ${account}.permissions.write }`;
-
 /**
- * The same values from a module's `accounts` input (`var.accounts`), as one local value. Terraform
- * writes the profile with yamlencode from the structure `clouddriverProfile` builds (a tools-tier
- * test compares both), dropping the attributes the input leaves null, as the TypeScript omits them.
- * Partition and region are referenced by address: their names are fixed (`current`).
+ * The same values from a module's `accounts` input (`var.accounts`), as one local value. Partition
+ * and region are referenced by address: their names are fixed (`current`).
  */
 function fromInput(scope: Construct, accounts: string, previousIds: readonly string[]): ManagedAccounts {
   const partition = interpolate("data.aws_partition.current.partition");
@@ -101,35 +91,6 @@ function fromInput(scope: Construct, accounts: string, previousIds: readonly str
   role_to_create = one([for a in ${accounts}.aws : a if a.create_role])
   default_aws_account = try(${accounts}.aws[0].name, null)
   default_aws_region = try(${accounts}.aws[0].regions[0], ${region})
-  clouddriver_profile = yamlencode({
-    aws = {
-      enabled = length(${accounts}.aws) > 0
-      defaultRegions = [{ name = ${region} }]
-      accounts = [for a in ${accounts}.aws : ${withoutNullAttributes(`
-        name = a.name
-        accountId = a.account_id
-        assumeRole = "${roleArn}"
-        regions = [for r in (a.regions == null ? [${region}] : a.regions) : { name = r }]
-        permissions = ${PERMISSIONS_HCL("a")}
-      `)}]
-    }
-    kubernetes = {
-      enabled = length(${accounts}.kubernetes) > 0
-      accounts = [for k in ${accounts}.kubernetes : ${withoutNullAttributes(`
-        name = k.name
-        context = k.context
-        namespaces = k.namespaces
-        onlySpinnakerManaged = k.only_spinnaker_managed
-        kubeconfigContents = k.kubeconfig_secret_arn == null ? null : "${secretsManagerReferenceHcl("k.kubeconfig_secret_arn")}"
-        kubeconfigFile = k.kubeconfig_s3_uri == null ? null : "${s3FileReference(
-          interpolate('regex("^s3://([^/]+)/", k.kubeconfig_s3_uri)[0]'),
-          interpolate('regex("^s3://[^/]+/(.+)$", k.kubeconfig_s3_uri)[0]'),
-          interpolate(`coalesce(k.kubeconfig_s3_region, ${region})`),
-        )}"
-        permissions = ${PERMISSIONS_HCL("k")}
-      `)}]
-    }
-  })
 }`;
   const attribute = hclLocal(scope, "ManagedAccounts", "managed_accounts", hcl);
   const toCreate = attribute("role_to_create");
@@ -150,7 +111,6 @@ function fromInput(scope: Construct, accounts: string, previousIds: readonly str
         setting: "accounts.aws: create_role",
       },
     ],
-    clouddriverProfile: Token.asString(attribute("clouddriver_profile")),
   };
 }
 

@@ -135,7 +135,7 @@ export class HighAvailabilitySpinnaker extends Construct {
     const ci = continuousIntegration(this, settings);
     const bake = bakery(this, settings);
     const auth = signIn(settings, this.loadBalancer.gateUrl);
-    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, ci, bake, auth, {
+    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, bake, auth, {
       serviceHost: this.interserviceLoadBalancer.loadBalancer.dnsName,
       deckUrl: this.loadBalancer.deckUrl,
       gateUrl: this.loadBalancer.gateUrl,

@@ -2,7 +2,7 @@
  * The pieces both topologies build the same way, so that each topology file only says which pieces
  * it has and how they connect, as its diagram does.
  */
-import { Fn, type ITerraformDependable, Token } from "cdktf";
+import { Fn, type ITerraformDependable, ref, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { CONFIG_PREFIX, type Deployment, KAYENTA_PREFIX } from "../config/schema";
 import { InstanceRole } from "../constructs/instance-role";
@@ -16,6 +16,13 @@ import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer"
 import type { BakeProfile } from "../spinnaker/bakery";
 import { BOOT_FILES, INSTANCE_TAGS, USER_DATA_FILE, userDataText } from "../spinnaker/cloud-init";
 import { checkInstanceMemory, requiredMemoryMiB } from "../spinnaker/memory";
+import {
+  accountsTemplateInput,
+  jenkinsTemplateInput,
+  PROFILE_TEMPLATES,
+  profileTemplateText,
+  type TemplatedProfile,
+} from "../spinnaker/profile-templates";
 import { type ProfileOptions, renderProfiles } from "../spinnaker/profiles";
 import type { Role } from "../spinnaker/roles";
 import { SERVICES } from "../spinnaker/services";
@@ -71,7 +78,6 @@ export function spinnakerConfiguration(
   settings: Deployment,
   bucket: SecureBucket,
   accounts: ManagedAccounts,
-  ci: ContinuousIntegration,
   bake: BakeProfile,
   auth: SignIn,
   topology: Pick<ProfileOptions, "serviceHost" | "deckUrl" | "gateUrl" | "redisUrl" | "managedRedis"> & {
@@ -101,12 +107,23 @@ export function spinnakerConfiguration(
         kayenta: spinnaker.kayenta,
         prometheusUrl: spinnaker.prometheusUrl,
         awsAccounts: spinnaker.accounts.aws.map((a) => ({ ...a, regions: a.regions ?? [] })),
-        kubernetesAccounts: spinnaker.accounts.kubernetes,
-        clouddriverProfile: accounts.clouddriverProfile,
+        // A module's inputs, or the same shape from a stack's configuration.
+        clouddriverProfile: templatedProfile(templates, "clouddriver-local.yml", {
+          region: settings.region,
+          partition: settings.partition,
+          accounts:
+            settings.accountsInput === undefined
+              ? accountsTemplateInput(spinnaker.accounts)
+              : ref(settings.accountsInput),
+        }),
         defaultAwsAccountJson: accounts.defaultAwsAccountJson,
         defaultAwsRegion: accounts.defaultAwsRegion,
-        jenkinsMasters: ci.jenkinsMasters,
-        igorProfile: ci.igorProfile,
+        igorProfile: templatedProfile(templates, "igor-local.yml", {
+          jenkins:
+            settings.ciInput === undefined
+              ? jenkinsTemplateInput(spinnaker.ci.jenkins)
+              : ref(`${settings.ciInput}.jenkins`),
+        }),
         bake,
         signIn: auth.enabled,
         gateSignIn: auth.gateSignIn,
@@ -121,6 +138,16 @@ export function spinnakerConfiguration(
     },
     tags: settings.tags,
   });
+}
+
+/** A profile Terraform renders from its template in the stack's `templates/`, with the values it reads. */
+function templatedProfile(
+  templates: TemplateFiles,
+  profile: TemplatedProfile,
+  values: Record<string, unknown>,
+): string {
+  const path = templates.add(PROFILE_TEMPLATES[profile], profileTemplateText(profile));
+  return Token.asString(Fn.templatefile(path, values));
 }
 
 /** One line per entry of a list that may be a Terraform value. */

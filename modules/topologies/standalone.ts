@@ -65,7 +65,7 @@ export class StandaloneSpinnaker extends Construct {
     const ci = continuousIntegration(this, settings);
     const bake = bakery(this, settings);
     const auth = signIn(settings, this.loadBalancer.gateUrl);
-    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, ci, bake, auth, {
+    const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, bake, auth, {
       serviceHost: "localhost",
       deckUrl: this.loadBalancer.deckUrl,
       gateUrl: this.loadBalancer.gateUrl,

@@ -1,0 +1,218 @@
+/**
+ * clouddriver's and igor's profiles are Terraform templates (modules/templates/*.tftpl), one text
+ * for stacks and modules: Terraform renders them here, from the values a stack passes for its
+ * configuration, and the YAML Spinnaker reads is checked. (The modules' rendering from their inputs
+ * is checked in registry.test.ts, with mocked providers.)
+ */
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import type { Settings } from "../../modules/config/schema";
+import {
+  accountsTemplateInput,
+  jenkinsTemplateInput,
+  PROFILE_TEMPLATES,
+  profileTemplateText,
+  type TemplatedProfile,
+} from "../../modules/spinnaker/profile-templates";
+import { settingsFrom } from "../helpers";
+import { expectSuccess, requireTool, run, tempDir } from "./harness";
+
+type Accounts = Settings["spinnaker"]["accounts"];
+
+/** Renders each case's template with Terraform (no provider: one init, one apply of outputs only). */
+function renderWithTerraform(
+  dir: string,
+  cases: Record<string, { profile: TemplatedProfile; values: unknown }>,
+): Record<string, Record<string, unknown>> {
+  for (const profile of Object.keys(PROFILE_TEMPLATES) as TemplatedProfile[]) {
+    writeFileSync(join(dir, PROFILE_TEMPLATES[profile]), profileTemplateText(profile));
+  }
+  const names = Object.keys(cases);
+  writeFileSync(
+    join(dir, "main.tf.json"),
+    JSON.stringify({
+      variable: Object.fromEntries(names.map((n) => [n, { type: "any" }])),
+      output: Object.fromEntries(
+        names.map((n) => [
+          n,
+          { value: `\${templatefile("\${path.module}/${PROFILE_TEMPLATES[cases[n].profile]}", var.${n})}` },
+        ]),
+      ),
+    }),
+  );
+  writeFileSync(
+    join(dir, "terraform.tfvars.json"),
+    JSON.stringify(Object.fromEntries(names.map((n) => [n, cases[n].values]))),
+  );
+  const env = { CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
+  expectSuccess(run("terraform", ["init", "-backend=false"], { cwd: dir, env }), "terraform init");
+  expectSuccess(run("terraform", ["apply", "-auto-approve"], { cwd: dir, env }), "terraform apply");
+  const outputs = run("terraform", ["output", "-json"], { cwd: dir, env });
+  expectSuccess(outputs, "terraform output");
+  const values = JSON.parse(outputs.stdout) as Record<string, { value: string }>;
+  return Object.fromEntries(names.map((n) => [n, parse(values[n].value)]));
+}
+
+const KUBE_SECRET = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:kube-AbCdEf";
+const JENKINS_TOKEN = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:jenkins-token-AbCdEf";
+
+/** The accounts of a configuration file, validated and defaulted as a stack reads them. */
+function accountsOf(accounts: object): Accounts {
+  return settingsFrom({ spinnaker: { accounts } }).spinnaker.accounts;
+}
+
+function clouddriver(accounts: Accounts, partition = "aws") {
+  return {
+    profile: "clouddriver-local.yml" as const,
+    values: { region: "us-west-2", partition, accounts: accountsTemplateInput(accounts) },
+  };
+}
+
+let rendered: Record<string, Record<string, unknown>>;
+const dir = tempDir("profile-templates");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+beforeAll(() => {
+  requireTool("terraform", ["version"], "install Terraform >= 1.11 (see README)");
+  rendered = renderWithTerraform(dir, {
+    none: clouddriver(accountsOf({})),
+    aws: clouddriver(
+      accountsOf({
+        aws: [
+          {
+            name: "prod",
+            accountId: "012345678901",
+            regions: ["eu-west-1"],
+            permissions: { read: ["dev", "ops"], write: ["ops"] },
+          },
+          { name: "dev", accountId: "111111111111", roleName: "spin" },
+        ],
+      }),
+      "aws-us-gov",
+    ),
+    kubernetes: clouddriver(
+      accountsOf({
+        kubernetes: [
+          { name: "eks", namespaces: ["apps"], kubeconfigSecretArn: KUBE_SECRET },
+          {
+            name: "gke",
+            context: "gke-ctx",
+            onlySpinnakerManaged: false,
+            kubeconfigS3Uri: "s3://kubeconfigs/gke.yaml",
+            permissions: { write: ["ops"] },
+          },
+          {
+            name: "aks",
+            kubeconfigS3Uri: "s3://kubeconfigs/teams/aks.yaml",
+            kubeconfigS3Region: "eu-central-1",
+          },
+        ],
+      }),
+    ),
+    igor: {
+      profile: "igor-local.yml",
+      values: {
+        jenkins: jenkinsTemplateInput(
+          settingsFrom({
+            spinnaker: {
+              ci: {
+                jenkins: [
+                  {
+                    name: "ci",
+                    address: "https://jenkins.example.com",
+                    username: "spinnaker",
+                    passwordSecretArn: JENKINS_TOKEN,
+                  },
+                  { name: "public", address: "http://jenkins.internal:8080", csrf: false },
+                ],
+              },
+            },
+          }).spinnaker.ci.jenkins,
+        ),
+      },
+    },
+    noIgor: { profile: "igor-local.yml", values: { jenkins: [] } },
+  });
+}, 120_000);
+
+test("no accounts: both providers off, with empty account lists", () => {
+  expect(rendered.none).toEqual({
+    aws: { enabled: false, defaultRegions: [{ name: "us-west-2" }], accounts: [] },
+    kubernetes: { enabled: false, accounts: [] },
+  });
+});
+
+// clouddriver completes a bare role/<name> with arn:aws (AssumeRoleAmazonCredentials.java); its
+// accounts take kork's Permissions.Builder (READ, WRITE).
+test("AWS accounts assume the role's full ARN, with the partition, in the given or the home region", () => {
+  expect(rendered.aws.aws).toEqual({
+    enabled: true,
+    defaultRegions: [{ name: "us-west-2" }],
+    accounts: [
+      {
+        name: "prod",
+        accountId: "012345678901",
+        assumeRole: "arn:aws-us-gov:iam::012345678901:role/spinnakerManaged",
+        regions: [{ name: "eu-west-1" }],
+        permissions: { READ: ["dev", "ops"], WRITE: ["ops"] },
+      },
+      {
+        name: "dev",
+        accountId: "111111111111",
+        assumeRole: "arn:aws-us-gov:iam::111111111111:role/spin",
+        regions: [{ name: "us-west-2" }],
+      },
+    ],
+  });
+  expect(rendered.aws.kubernetes).toEqual({ enabled: false, accounts: [] });
+});
+
+test("Kubernetes accounts reference their kubeconfig as a secret or an S3 file, never its contents", () => {
+  expect(rendered.kubernetes.kubernetes).toEqual({
+    enabled: true,
+    accounts: [
+      {
+        name: "eks",
+        namespaces: ["apps"],
+        onlySpinnakerManaged: true,
+        kubeconfigContents: `encrypted:secrets-manager!r:eu-west-1!s:${KUBE_SECRET}`,
+      },
+      {
+        name: "gke",
+        context: "gke-ctx",
+        namespaces: [],
+        onlySpinnakerManaged: false,
+        kubeconfigFile: "encryptedFile:s3!r:us-west-2!b:kubeconfigs!f:gke.yaml",
+        permissions: { READ: [], WRITE: ["ops"] },
+      },
+      {
+        // A bucket in another region is read there (kork-secrets' S3 engine uses !r: as the bucket's region).
+        name: "aks",
+        namespaces: [],
+        onlySpinnakerManaged: true,
+        kubeconfigFile: "encryptedFile:s3!r:eu-central-1!b:kubeconfigs!f:teams/aks.yaml",
+      },
+    ],
+  });
+});
+
+// igor's JenkinsProperties.JenkinsHost: name, address, username, password, csrf.
+test("igor polls the Jenkins masters, reading each API token from Secrets Manager at start", () => {
+  expect(rendered.igor).toEqual({
+    jenkins: {
+      enabled: true,
+      masters: [
+        {
+          name: "ci",
+          address: "https://jenkins.example.com",
+          username: "spinnaker",
+          password: `encrypted:secrets-manager!r:eu-west-1!s:${JENKINS_TOKEN}`,
+          csrf: true,
+        },
+        { name: "public", address: "http://jenkins.internal:8080", csrf: false },
+      ],
+    },
+  });
+  expect(rendered.noIgor).toEqual({ jenkins: { enabled: false, masters: [] } });
+});
