@@ -31,7 +31,13 @@ function files(overrides: Partial<ProfileOptions> = {}) {
 /** Runs settings-local.js as deck does, after its own settings.js, and returns the settings. */
 function deckSettings(rendered: Record<string, string>): Record<string, unknown> {
   // settings.js's own values stand out, so that a setting the file does not write shows.
-  const window = { spinnakerSettings: { authEnabled: "unset", authEndpoint: "http://localhost:8084/auth/user" } };
+  const window = {
+    spinnakerSettings: {
+      authEnabled: "unset",
+      authEndpoint: "http://localhost:8084/auth/user",
+      feature: { fiatEnabled: "unset", pipelines: true },
+    },
+  };
   runInNewContext(rendered["settings-local.js"], { window, Object });
   return window.spinnakerSettings;
 }
@@ -88,6 +94,12 @@ describe("with sign-in", () => {
       gateUrl: GATE_URL,
     });
   });
+
+  // deck's settings.js: feature.fiatEnabled (FIAT_ENABLED, false by default) shows an application's
+  // permissions and a trigger's "Run As User" (ServiceAccountReader); settings.js's other features stay.
+  test("deck shows fiat's screens: application permissions and Run As User", () => {
+    expect(deckSettings(rendered).feature).toEqual({ fiatEnabled: true, pipelines: true });
+  });
 });
 
 describe("without sign-in", () => {
@@ -98,6 +110,7 @@ describe("without sign-in", () => {
     expect(parse(rendered["spinnaker-local.yml"]).services.fiat.enabled).toBe(false);
     expect(rendered["fiat-local.yml"]).toBeUndefined();
     expect(deckSettings(rendered).authEnabled).toBe(false);
+    expect(deckSettings(rendered).feature).toEqual({ fiatEnabled: false, pipelines: true });
   });
 });
 

@@ -184,6 +184,10 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
     // (deck's AuthenticationInitializer); settings.js fixed authEndpoint from the build's API host.
     `window.spinnakerSettings.authEnabled = ${fiat};`,
     `window.spinnakerSettings.authEndpoint = ${JSON.stringify(`${o.gateUrl}/auth/user`)};`,
+    // fiat's screens in deck, an application's permissions and a trigger's "Run As User" (deck's
+    // ServiceAccountReader asks gate for service accounts only then), show only with
+    // feature.fiatEnabled, which deck's settings.js leaves false unless built with FIAT_ENABLED.
+    `window.spinnakerSettings.feature = Object.assign({}, window.spinnakerSettings.feature, { fiatEnabled: ${fiat} });`,
     // deck-kayenta's switches (canary.settings.ts: featureDisabled, stagesEnabled, the storage and
     // metrics accounts); feature.canary would only register the retired Netflix ACA stage.
     `window.spinnakerSettings.canary = Object.assign({}, window.spinnakerSettings.canary, ${canarySettings(o, kayenta)});`,
