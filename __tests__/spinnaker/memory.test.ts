@@ -1,5 +1,13 @@
+import { Testing } from "cdktf";
 import { ConfigError } from "../../modules/errors";
-import { checkInstanceMemory, memoryBudget, requiredMemoryMiB } from "../../modules/spinnaker/memory";
+import {
+  checkInstanceMemory,
+  memoryBudget,
+  requiredMemoryMiB,
+  unknownInstanceTypeWarning,
+} from "../../modules/spinnaker/memory";
+import { StandaloneStack } from "../../modules/stacks/standalone-stack";
+import { settingsFrom } from "../helpers";
 
 // Seven JVM services at 1 GiB (no kayenta, no fiat), deck at 500 MiB (spinnaker-kustomize), 1 GiB for the OS.
 const HA = 7 * 1024 + 500 + 1024;
@@ -37,4 +45,25 @@ test("types that fit, and types the table does not know (the plan-time check dec
   expect(() => checkInstanceMemory("r7g.medium", { kayenta: true, fiat: false, localRedis: false })).toThrow(
     "choose a larger type, such as r7g.large",
   );
+});
+
+describe("an instance type the table does not know", () => {
+  test("gets a warning naming the setting and the nearest known types", () => {
+    const warning = unknownInstanceTypeWarning("instance.type", "m7z.2xlarge");
+    expect(warning).toContain('instance.type "m7z.2xlarge" is not an EC2 instance type this package knows');
+    expect(warning).toMatch(/Did you mean m7a\.2xlarge, m7g\.2xlarge or m7i\.2xlarge\?$/);
+    expect(unknownInstanceTypeWarning("instance.type", "m5.2xlarge")).toBeUndefined();
+  });
+
+  test("far from every known type: a warning without a guess", () => {
+    expect(unknownInstanceTypeWarning("spinnaker.bake.instanceType", "quantum.enormous")).not.toContain("Did you mean");
+  });
+
+  test("is a warning at synthesis, not a refusal: a family newer than the table still synthesizes", () => {
+    const app = Testing.app();
+    const stack = new StandaloneStack(app, "standalone", settingsFrom({ instance: { type: "m7z.2xlarge" } }));
+    const warnings = stack.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+    expect(warnings).toEqual([expect.stringContaining('instance.type "m7z.2xlarge"')]);
+    expect(Testing.synth(stack)).toContain('"default": "m7z.2xlarge"');
+  });
 });

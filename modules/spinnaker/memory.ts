@@ -2,7 +2,9 @@
  * How an instance's memory is shared among its containers: each gets its minimum (`services.ts`),
  * and what the instance has above all minimums is shared by weight at boot. An instance type with
  * less than the minimums is refused: at synthesis when the type is known here, at plan time through
- * the type's data otherwise (`SpinnakerLaunchTemplate`).
+ * the type's data otherwise (`SpinnakerLaunchTemplate`). A type not in the table gets a warning
+ * that names the nearest known ones: most such types are typos, but a family newer than the table
+ * must still work.
  */
 import { INSTANCE_MEMORY_MIB } from "../config/instance-memory";
 import { ConfigError } from "../errors";
@@ -99,4 +101,40 @@ function breakdown(o: Containers): string {
 export function checkInstanceMemory(instanceType: string, o: Containers): void {
   const shortfall = memoryShortfall(instanceType, o);
   if (shortfall !== undefined) throw new ConfigError(`instance.type "${instanceType}" ${shortfall}`);
+}
+
+/**
+ * A warning for an instance type the table does not know, naming the known types nearest to it
+ * (by edit distance, at most three, of equal distance): "m7z.2xlarge" suggests "m7a.2xlarge",
+ * "m7g.2xlarge", "m7i.2xlarge". Undefined for a known type.
+ */
+export function unknownInstanceTypeWarning(setting: string, instanceType: string): string | undefined {
+  if (INSTANCE_MEMORY_MIB[instanceType] !== undefined) return undefined;
+  let best = Number.POSITIVE_INFINITY;
+  let nearest: string[] = [];
+  for (const known of Object.keys(INSTANCE_MEMORY_MIB)) {
+    const distance = editDistance(instanceType, known);
+    if (distance < best) [best, nearest] = [distance, [known]];
+    else if (distance === best) nearest.push(known);
+  }
+  const suggestion = nearest.length > 0 && best <= 3 ? ` Did you mean ${listOf(nearest.sort().slice(0, 3))}?` : "";
+  return `${setting} "${instanceType}" is not an EC2 instance type this package knows (${Object.keys(INSTANCE_MEMORY_MIB).length} types, from EC2's DescribeInstanceTypes): its memory is checked only at plan, by AWS.${suggestion}`;
+}
+
+/** "a", "a or b", "a, b or c". */
+function listOf(items: readonly string[]): string {
+  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+}
+
+/** Levenshtein distance: the fewest single-character edits that turn one string into the other. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

@@ -1,11 +1,20 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn, Op, type TerraformElement, TerraformLocal, TerraformStack, type TerraformVariable, Token } from "cdktf";
+import {
+  Annotations,
+  Fn,
+  Op,
+  type TerraformElement,
+  TerraformLocal,
+  TerraformStack,
+  type TerraformVariable,
+  Token,
+} from "cdktf";
 import type { Construct, Node } from "constructs";
 import { DEFAULT_OSS_VERSION, DEFAULT_REGISTRY, type Deployment, type Settings } from "../config/schema";
 import type { OperatingSystem } from "../constructs/machine-image";
-import { checkInstanceMemory } from "../spinnaker/memory";
+import { checkInstanceMemory, unknownInstanceTypeWarning } from "../spinnaker/memory";
 import { ReadableAddresses, TOPOLOGY_IDS } from "./addresses";
 import { configureBackend } from "./backend";
 import { defineModuleVariables, defineVariables, type StackVariables } from "./variables";
@@ -108,6 +117,14 @@ export abstract class SpinnakerStack extends TerraformStack {
       fiat: settings.spinnaker.fiat,
       localRedis: topology.localRedis,
     });
+    // A type the table does not know is most often a typo; `cdktf synth` prints the warning.
+    for (const [setting, type] of [
+      ["instance.type", settings.instance.type],
+      ["spinnaker.bake.instanceType", settings.spinnaker.bake.instanceType],
+    ]) {
+      const warning = unknownInstanceTypeWarning(setting, type);
+      if (warning !== undefined) Annotations.of(this).addWarning(warning);
+    }
     const v = defineVariables(this, settings, topology.minInstanceSubnets, inputs !== undefined);
     this.variables = v;
     this.deployment = {
