@@ -1,22 +1,30 @@
 /**
  * Entry point of `cdktf synth` and `cdktf deploy`: configuration in, one stack per topology (and
  * environment) out.
- * A bad setting prints what is wrong and exits non-zero before anything is written.
+ * A bad setting prints what is wrong and exits non-zero; the output folder then holds no stack,
+ * neither an empty one nor the previous synthesis (modules/synthesis.ts).
  */
 import { App } from "cdktf";
 import { addStacks } from "./modules/app";
 import { readConfiguration } from "./modules/config/read";
 import { ConfigError } from "./modules/errors";
+import { synthesizeAtomically } from "./modules/synthesis";
 import { withoutTokenStackTraces } from "./modules/token-stack-traces";
 
 withoutTokenStackTraces();
+const report = (message: string) => process.stderr.write(`${message}\n`);
 try {
-  const configuration = readConfiguration(process.env);
-  const app = new App();
-  addStacks(app, configuration);
-  app.synth();
+  synthesizeAtomically(
+    process.env.CDKTF_OUTDIR ?? "cdktf.out",
+    (outdir) => {
+      const app = new App({ outdir });
+      addStacks(app, readConfiguration(process.env));
+      app.synth();
+    },
+    report,
+  );
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
-  process.stderr.write(`error: ${e.message}\n`);
+  report(`error: ${e.message}`);
   process.exit(1);
 }
