@@ -362,6 +362,34 @@ describe("invalid settings name the setting, the rule and the value", () => {
     expect(errorOf(`${STATE}${yaml}\n`)).toContain(message);
   });
 
+  describe("a misspelt key or choice: the nearest known ones (edit distance at that level)", () => {
+    test.each([
+      ["regoin: us-west-2", '(top level): unknown setting "regoin" (did you mean "region"?)'],
+      ["loadBalancer:\n  shceme: internal", 'loadBalancer: unknown setting "shceme" (did you mean "scheme"?)'],
+      [
+        "spinnaker:\n  accounts:\n    aws: [{name: prod, accountId: '111111111111', regoins: [us-east-1]}]",
+        'spinnaker.accounts.aws[0]: unknown setting "regoins" (did you mean "regions"?)',
+      ],
+      [
+        "instance:\n  os: ubunto",
+        'instance.os: expected one of ubuntu, centos, rhel, got "ubunto" (did you mean "ubuntu"?)',
+      ],
+      [
+        "environments:\n  prod:\n    instance:\n      tpye: m5.xlarge",
+        'environments.prod.instance: unknown setting "tpye" (did you mean "type"?)',
+      ],
+    ])("%s", (yaml, message) => {
+      expect(errorOf(`${STATE}${yaml}\n`)).toContain(message);
+    });
+
+    test("no guess when nothing is near", () => {
+      const error = errorOf(`${STATE}bogus: 1\ninstance:\n  os: windows\n`);
+      expect(error).toMatch(/\(top level\): unknown setting "bogus"$/m);
+      expect(error).toMatch(/got "windows"$/m);
+      expect(error).not.toContain("did you mean");
+    });
+  });
+
   test("the state bucket is required with the s3 backend", () => {
     expect(errorOf("region: us-west-2\n")).toContain(
       "state.bucket: required when state.backend is s3: set it (or SPINNAKER_STATE_BUCKET), or set state.backend to local",

@@ -51,12 +51,12 @@ describe("an instance type the table does not know", () => {
   test("gets a warning naming the setting and the nearest known types", () => {
     const warning = unknownInstanceTypeWarning("instance.type", "m7z.2xlarge");
     expect(warning).toContain('instance.type "m7z.2xlarge" is not an EC2 instance type this package knows');
-    expect(warning).toMatch(/Did you mean m7a\.2xlarge, m7g\.2xlarge or m7i\.2xlarge\?$/);
+    expect(warning).toMatch(/ \(did you mean m7a\.2xlarge, m7g\.2xlarge or m7i\.2xlarge\?\)\.$/);
     expect(unknownInstanceTypeWarning("instance.type", "m5.2xlarge")).toBeUndefined();
   });
 
   test("far from every known type: a warning without a guess", () => {
-    expect(unknownInstanceTypeWarning("spinnaker.bake.instanceType", "quantum.enormous")).not.toContain("Did you mean");
+    expect(unknownInstanceTypeWarning("spinnaker.bake.instanceType", "quantum.enormous")).not.toContain("did you mean");
   });
 
   test("is a warning at synthesis, not a refusal: a family newer than the table still synthesizes", () => {

@@ -5,6 +5,7 @@
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../errors";
+import { didYouMean, nearestWords } from "../spelling";
 import { ConfigSchema, resolve, type Settings } from "./schema";
 
 /** Environment variables for the values that differ per account; each overrides one setting. */
@@ -259,13 +260,57 @@ function describeIssue(issue: z.core.$ZodIssue, fromEnv: Map<string, string>, pr
     message = issue.issues[0].message;
   }
   if (issue.code === "unrecognized_keys") {
-    message = `unknown setting${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+    // The keys the schema declares at that level, for the nearest to each unknown one.
+    const known = Object.keys(objectShape(schemaAt(ConfigSchema, issue.path)) ?? {});
+    message = `unknown setting${issue.keys.length > 1 ? "s" : ""} ${issue.keys
+      .map((k) => `"${k}"${didYouMean(nearestWords(k, known), quoted)}`)
+      .join(", ")}`;
   }
   // A rule joining two settings reports the object that holds them; the message names both instead.
   const input = "input" in issue ? issue.input : undefined;
   const shown = input !== undefined && issue.code !== "unrecognized_keys" && !isMapping(input);
   const got = shown ? `, got ${JSON.stringify(input)}` : "";
-  return `${where}: ${message}${got}`;
+  // A misspelt choice: the nearest of the choices.
+  const guess =
+    issue.code === "invalid_value" && typeof input === "string"
+      ? didYouMean(
+          nearestWords(
+            input,
+            issue.values.map((v) => String(v)),
+          ),
+          quoted,
+        )
+      : "";
+  return `${where}: ${message}${got}${guess}`;
+}
+
+const quoted = (word: string) => `"${word}"`;
+
+/** The schema of the setting at `path`, through the wrappers, lists and mappings on the way. */
+function schemaAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): z.core.$ZodType {
+  let current = schema;
+  for (const key of path) {
+    const next = childSchema(current, key);
+    if (next === undefined) return current;
+    current = next;
+  }
+  return current;
+}
+
+function childSchema(schema: z.core.$ZodType, key: PropertyKey): z.core.$ZodType | undefined {
+  const def = schema._zod.def as {
+    type: string;
+    shape?: Record<string, z.core.$ZodType>;
+    element?: z.core.$ZodType;
+    valueType?: z.core.$ZodType;
+    innerType?: z.core.$ZodType;
+    in?: z.core.$ZodType;
+  };
+  if (def.type === "object") return def.shape?.[String(key)];
+  if (def.type === "array") return def.element;
+  if (def.type === "record") return def.valueType;
+  const inner = def.innerType ?? def.in;
+  return inner ? childSchema(inner, key) : undefined;
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {

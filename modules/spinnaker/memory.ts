@@ -8,6 +8,7 @@
  */
 import { INSTANCE_MEMORY_MIB } from "../config/instance-memory";
 import { ConfigError } from "../errors";
+import { didYouMean, nearestWords } from "../spelling";
 import {
   enabledServices,
   isOptional,
@@ -105,36 +106,11 @@ export function checkInstanceMemory(instanceType: string, o: Containers): void {
 
 /**
  * A warning for an instance type the table does not know, naming the known types nearest to it
- * (by edit distance, at most three, of equal distance): "m7z.2xlarge" suggests "m7a.2xlarge",
+ * (spelling.ts: by edit distance, at most three): "m7z.2xlarge" suggests "m7a.2xlarge",
  * "m7g.2xlarge", "m7i.2xlarge". Undefined for a known type.
  */
 export function unknownInstanceTypeWarning(setting: string, instanceType: string): string | undefined {
   if (INSTANCE_MEMORY_MIB[instanceType] !== undefined) return undefined;
-  let best = Number.POSITIVE_INFINITY;
-  let nearest: string[] = [];
-  for (const known of Object.keys(INSTANCE_MEMORY_MIB)) {
-    const distance = editDistance(instanceType, known);
-    if (distance < best) [best, nearest] = [distance, [known]];
-    else if (distance === best) nearest.push(known);
-  }
-  const suggestion = nearest.length > 0 && best <= 3 ? ` Did you mean ${listOf(nearest.sort().slice(0, 3))}?` : "";
-  return `${setting} "${instanceType}" is not an EC2 instance type this package knows (${Object.keys(INSTANCE_MEMORY_MIB).length} types, from EC2's DescribeInstanceTypes): its memory is checked only at plan, by AWS.${suggestion}`;
-}
-
-/** "a", "a or b", "a, b or c". */
-function listOf(items: readonly string[]): string {
-  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
-}
-
-/** Levenshtein distance: the fewest single-character edits that turn one string into the other. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
+  const nearest = nearestWords(instanceType, Object.keys(INSTANCE_MEMORY_MIB));
+  return `${setting} "${instanceType}" is not an EC2 instance type this package knows (${Object.keys(INSTANCE_MEMORY_MIB).length} types, from EC2's DescribeInstanceTypes): its memory is checked only at plan, by AWS${didYouMean(nearest)}.`;
 }
