@@ -2,13 +2,21 @@
  * The tools tier's global setup on a machine without its tools: one error naming every missing
  * tool and how to get it, before any test runs (here: a PATH and a provider mirror that hold nothing).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mirrorHasProvider } from "./tools/harness";
 import { checkTools } from "./tools/preflight";
 
-const empty = () => mkdtempSync(join(tmpdir(), "spinnaker-empty-"));
+const made: string[] = [];
+const empty = () => {
+  const dir = mkdtempSync(join(tmpdir(), "spinnaker-empty-"));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 test("names every missing tool at once, with how to install it", () => {
   const mirror = empty();

@@ -7,6 +7,7 @@
  */
 import { TerraformElement, type TerraformResource, TerraformStack } from "cdktf";
 import type { Node } from "constructs";
+import { InternalError } from "../errors";
 
 /** Ids of the wrapper constructs (the topologies) that add nothing to an address. */
 export const TOPOLOGY_IDS: ReadonlySet<string> = new Set(["Spinnaker"]);
@@ -78,8 +79,9 @@ export class ReadableAddresses {
       const path = node.path;
       const holder = this.taken.get(key);
       if (holder !== undefined && holder !== path) {
-        throw new Error(
-          `${path} and ${holder} would both be ${element.constructor.name} ${id}: give one of them another construct id`,
+        // Construct ids are the package's, never a setting: a clash is its own bug.
+        throw new InternalError(
+          `${path} and ${holder} would both be ${element.constructor.name} ${id}: one of them needs another construct id`,
         );
       }
       this.taken.set(key, path);
