@@ -298,26 +298,64 @@ describe("baking AMIs", () => {
     expect(objectAt(j, "config/orca-local.yml").default.bake.account).toBe("prod");
   });
 
-  test("packer may launch only in the bake subnet and act only in the region; SSH egress reaches its instance", () => {
+  // packer-plugin-amazon's builder/ebs steps with rosco's aws-ebs.json: a key pair packer_<uuid>, a
+  // security group in the VPC, the instance (no profile, no tags), CreateImage, tags on the image.
+  test("packer acts only on what a bake makes, in the region; SSH egress reaches its instance", () => {
     const j = synthStack(settingsFrom());
-    const policy = j.data?.aws_iam_policy_document?.bakery_policy as {
-      statement: {
-        sid: string;
-        actions: string[];
-        resources: string[];
-        condition?: { variable: string; values: string[] }[];
-      }[];
+    type Statement = {
+      sid: string;
+      actions: string[];
+      resources: string[];
+      condition?: { test: string; variable: string; values: string[] }[];
     };
-    const [inRegion, launch] = policy.statement;
-    expect(inRegion.actions).toEqual(expect.arrayContaining(["ec2:CreateImage", "ec2:TerminateInstances"]));
-    expect(inRegion.actions).not.toContain("ec2:RunInstances");
-    expect(inRegion.condition).toEqual([
-      expect.objectContaining({ variable: "aws:RequestedRegion", values: ["${data.aws_region.current.id}"] }),
+    const { statement } = (j.data?.aws_iam_policy_document?.bakery_policy ?? { statement: [] }) as {
+      statement: Statement[];
+    };
+    expect(statement.length).toBeGreaterThan(0);
+    const bySid = Object.fromEntries(statement.map((s) => [s.sid, s]));
+    const arn = (type: string) =>
+      `arn:\${data.aws_partition.current.partition}:ec2:\${data.aws_region.current.id}:*:${type}`;
+    // Every statement keeps to the region; only describes are on "*".
+    for (const s of statement) {
+      expect([s.sid, s.condition?.[0]]).toEqual([
+        s.sid,
+        { test: "StringEquals", variable: "aws:RequestedRegion", values: ["${data.aws_region.current.id}"] },
+      ]);
+      if (s.resources.includes("*"))
+        expect([s.sid, s.actions.every((a) => a.startsWith("ec2:Describe"))]).toEqual([s.sid, true]);
+    }
+    expect(bySid.PackerKeyPairs.resources).toEqual([arn("key-pair/packer_*")]);
+    expect(bySid.PackerSecurityGroupsInTheBakeVpc.condition?.[1]).toEqual({
+      test: "StringLike",
+      variable: "ec2:Vpc",
+      values: [arn("vpc/${var.vpc_id}")],
+    });
+    expect(bySid.PackerLaunchesInTheBakeSubnet.resources[0]).toBe(arn("subnet/${element(var.instance_subnet_ids, 0)}"));
+    // The instance packer runs: the bake type, without an instance profile; only it may be stopped,
+    // imaged and terminated.
+    expect(bySid.PackerStopsAndImagesItsInstance).toMatchObject({
+      actions: ["ec2:StopInstances", "ec2:TerminateInstances", "ec2:CreateImage"],
+      resources: [arn("instance/*")],
+    });
+    expect(bySid.PackerStopsAndImagesItsInstance.condition?.slice(1)).toEqual([
+      { test: "StringEquals", variable: "ec2:InstanceType", values: ["m5.large"] },
+      { test: "Null", variable: "ec2:InstanceProfile", values: ["true"] },
     ]);
-    expect(launch.actions).toEqual(["ec2:RunInstances"]);
-    expect(launch.resources[0]).toBe(
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:subnet/${element(var.instance_subnet_ids, 0)}",
-    );
+    expect(bySid.PackerTagsImages.condition?.[1]).toEqual({
+      test: "ForAllValues:StringEquals",
+      variable: "aws:TagKeys",
+      values: ["appversion", "build_host"],
+    });
+    // Nothing that deletes what a bake did not make.
+    const granted = statement.flatMap((s) => s.actions);
+    for (const action of [
+      "ec2:DeleteVolume",
+      "ec2:DeleteSnapshot",
+      "ec2:DeregisterImage",
+      "ec2:ModifyInstanceAttribute",
+    ]) {
+      expect(granted).not.toContain(action);
+    }
     expect(resourcesOf(j, "aws_iam_role_policy").bakery_role_policy.name).toBe("packer-bake");
     expect(resourcesOf(j, "aws_vpc_security_group_egress_rule").bakery_ssh_egress).toMatchObject({
       from_port: 22,

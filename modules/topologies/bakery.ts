@@ -22,46 +22,38 @@ import type { BakeProfile } from "../spinnaker/bakery";
 import { both, type Condition, countWhen, interpolate, pickList, possible } from "../terraform-values";
 
 /**
- * packer's amazon-ebs builder: the minimal policy of HashiCorp's Amazon plugin documentation
- * (packer-plugin-amazon, "IAM Task or Instance Role"), less the Windows password and the spot
- * fleet actions rosco's template does not use.
+ * What packer's amazon-ebs builder calls in a bake with rosco's `aws-ebs.json` template
+ * (packer-plugin-amazon's builder/ebs steps): it creates a key pair `packer_<uuid>` and a security
+ * group in the bake VPC, runs the instance, stops it, creates the image, tags the image and its
+ * snapshots with the template's `tags` (appversion, build_host), and terminates the instance and
+ * deletes its key pair and group. The rest of HashiCorp's minimal policy (volume attach and create,
+ * snapshot, copy and register image, attribute changes, and the deletes of volumes, snapshots and
+ * images that only follow a failed bake) serves other builders or options rosco's template leaves
+ * off, and is not granted: a failed bake may leave its image behind, never delete another.
  */
-const PACKER_ACTIONS = [
-  "ec2:AttachVolume",
-  "ec2:AuthorizeSecurityGroupIngress",
-  "ec2:CopyImage",
-  "ec2:CreateImage",
-  "ec2:CreateKeyPair",
-  "ec2:CreateSecurityGroup",
-  "ec2:CreateSnapshot",
-  "ec2:CreateTags",
-  "ec2:CreateVolume",
-  "ec2:DeleteKeyPair",
-  "ec2:DeleteSecurityGroup",
-  "ec2:DeleteSnapshot",
-  "ec2:DeleteVolume",
-  "ec2:DeregisterImage",
+const PACKER_DESCRIBES = [
   "ec2:DescribeImageAttribute",
   "ec2:DescribeImages",
   "ec2:DescribeInstances",
   "ec2:DescribeInstanceStatus",
+  "ec2:DescribeKeyPairs",
   "ec2:DescribeRegions",
   "ec2:DescribeSecurityGroups",
   "ec2:DescribeSnapshots",
   "ec2:DescribeSubnets",
   "ec2:DescribeTags",
   "ec2:DescribeVolumes",
-  "ec2:DetachVolume",
-  "ec2:ModifyImageAttribute",
-  "ec2:ModifyInstanceAttribute",
-  "ec2:ModifySnapshotAttribute",
-  "ec2:RegisterImage",
-  "ec2:StopInstances",
-  "ec2:TerminateInstances",
+  "ec2:DescribeVpcs",
 ];
 
-/** The resources an instance launch touches besides its subnet (RunInstances authorizes each). */
-const LAUNCH_RESOURCES = ["instance", "volume", "network-interface", "security-group", "key-pair"];
+/** The tags rosco's template gives the image and its snapshots once they exist. */
+const IMAGE_TAG_KEYS = ["appversion", "build_host"];
+
+/**
+ * The resources an instance launch creates besides the instance (RunInstances authorizes each);
+ * the subnet, image, key pair, security group and instance have statements of their own.
+ */
+const LAUNCH_RESOURCES = ["volume", "network-interface"];
 
 /** The bake settings and base image lookups; `bakeryPermissions` adds what packer may do. */
 export function bakery(scope: Construct, settings: Deployment): BakeProfile {
@@ -125,24 +117,76 @@ export function bakeryPermissions(
   if (!possible(enabled)) return;
   const { partition, region } = settings;
   const arn = (type: string) => `arn:${partition}:ec2:${region}:*:${type}`;
+  const image = `arn:${partition}:ec2:${region}::image/*`;
+  const snapshot = `arn:${partition}:ec2:${region}::snapshot/*`;
+  const inRegion = { test: "StringEquals", variable: "aws:RequestedRegion", values: [region] };
+  const inBakeVpc = { test: "StringLike", variable: "ec2:Vpc", values: [arn(`vpc/${bake.vpcId}`)] };
+  // packer's instance: the bake instance type, and no instance profile (rosco's template gives it
+  // none; the Spinnaker instances, and most others, have one). Its ids exist only once it runs, and
+  // the template tags nothing at launch, so these are what an instance of a bake can be told by.
+  const bakeInstance = [
+    inRegion,
+    { test: "StringEquals", variable: "ec2:InstanceType", values: [bake.instanceType] },
+    { test: "Null", variable: "ec2:InstanceProfile", values: ["true"] },
+  ];
   const policy = new DataAwsIamPolicyDocument(scope, "BakeryPolicy", {
     count: countWhen(enabled),
     statement: [
+      { sid: "PackerDescribes", actions: PACKER_DESCRIBES, resources: ["*"], condition: [inRegion] },
       {
-        sid: "PackerInTheRegion",
-        actions: PACKER_ACTIONS,
-        resources: ["*"],
-        condition: [{ test: "StringEquals", variable: "aws:RequestedRegion", values: [region] }],
+        // Its own key pairs only: packer names them packer_<uuid>, and a key pair's ARN is its name.
+        sid: "PackerKeyPairs",
+        actions: ["ec2:CreateKeyPair", "ec2:DeleteKeyPair"],
+        resources: [arn("key-pair/packer_*")],
+        condition: [inRegion],
       },
       {
-        // Launches only in the bake subnet, from any image.
+        sid: "PackerCreatesSecurityGroupsInTheBakeVpc",
+        actions: ["ec2:CreateSecurityGroup"],
+        resources: [arn(`vpc/${bake.vpcId}`), arn("security-group/*")],
+        condition: [inRegion],
+      },
+      {
+        sid: "PackerSecurityGroupsInTheBakeVpc",
+        actions: ["ec2:AuthorizeSecurityGroupIngress", "ec2:DeleteSecurityGroup", "ec2:RunInstances"],
+        resources: [arn("security-group/*")],
+        condition: [inRegion, inBakeVpc],
+      },
+      {
+        // Launches only in the bake subnet, with its own key pair, from any image.
         sid: "PackerLaunchesInTheBakeSubnet",
         actions: ["ec2:RunInstances"],
         resources: [
-          `arn:${partition}:ec2:${region}:*:subnet/${bake.subnetId}`,
-          `arn:${partition}:ec2:${region}::image/*`,
+          arn(`subnet/${bake.subnetId}`),
+          image,
+          arn("key-pair/packer_*"),
           ...LAUNCH_RESOURCES.map((type) => arn(`${type}/*`)),
         ],
+        condition: [inRegion],
+      },
+      {
+        sid: "PackerLaunchesTheBakeInstance",
+        actions: ["ec2:RunInstances"],
+        resources: [arn("instance/*")],
+        condition: bakeInstance,
+      },
+      {
+        sid: "PackerStopsAndImagesItsInstance",
+        actions: ["ec2:StopInstances", "ec2:TerminateInstances", "ec2:CreateImage"],
+        resources: [arn("instance/*")],
+        condition: bakeInstance,
+      },
+      {
+        sid: "PackerCreatesImages",
+        actions: ["ec2:CreateImage"],
+        resources: [image, snapshot],
+        condition: [inRegion],
+      },
+      {
+        sid: "PackerTagsImages",
+        actions: ["ec2:CreateTags"],
+        resources: [image, snapshot],
+        condition: [inRegion, { test: "ForAllValues:StringEquals", variable: "aws:TagKeys", values: IMAGE_TAG_KEYS }],
       },
     ],
   });
