@@ -157,7 +157,7 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ],
     [
       "network:\n  userCidrs: [10.0.0.300/8]",
-      'network.userCidrs[0]: expected an IPv4 CIDR block such as 10.0.0.0/16, got "10.0.0.300/8"',
+      'network.userCidrs[0]: expected an IPv4 CIDR block without host bits, such as 10.0.0.0/16 (not 10.1.2.3/16), got "10.0.0.300/8"',
     ],
     ["network:\n  sshCidrs: [0.0.0.0]", "network.sshCidrs[0]: expected an IPv4 CIDR block"],
     [
@@ -176,7 +176,7 @@ describe("invalid settings name the setting, the rule and the value", () => {
     // The cases issue 9 found passing both gates.
     [
       "network:\n  userCidrs: [10.1.2.3/8]",
-      'network.userCidrs[0]: expected a CIDR block without host bits (its address must be the network\'s, such as 10.0.0.0/8), got "10.1.2.3/8"',
+      'network.userCidrs[0]: expected an IPv4 CIDR block without host bits, such as 10.0.0.0/16 (not 10.1.2.3/16), got "10.1.2.3/8"',
     ],
     [
       "network:\n  instanceSubnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef0]",
@@ -190,7 +190,7 @@ describe("invalid settings name the setting, the rule and the value", () => {
       "network:\n  egressCidrs: []",
       "network.egressCidrs: expected at least one CIDR block: the instances install Docker and pull images at boot, got []",
     ],
-    ['instance:\n  keyName: ""', 'instance.keyName: expected a non-empty string, got ""'],
+    ['instance:\n  keyName: ""', 'instance.keyName: expected an EC2 key pair name of 1 to 255 characters, got ""'],
     ["instance:\n  type: 42", "instance.type: expected a string, got 42"],
     [
       "instance:\n  rootVolumeSizeGiB: big",
@@ -238,7 +238,10 @@ describe("invalid settings name the setting, the rule and the value", () => {
       "loadBalancer:\n  gatePort: 70000",
       "loadBalancer.gatePort: expected a whole number from 1 to 65535 (a TCP port), got 70000",
     ],
-    ["loadBalancer:\n  gatePort: 80", "loadBalancer.gatePort: must differ from loadBalancer.deckPort (80)"],
+    [
+      "loadBalancer:\n  gatePort: 80",
+      "loadBalancer.gatePort: must differ from deck's port (loadBalancer.deckPort, else 443 with HTTPS and 80 without): deck and gate need their own listeners, got 80",
+    ],
     ["loadBalancer:\n  scheme: public", 'loadBalancer.scheme: expected one of internal, internet-facing, got "public"'],
     [
       "loadBalancer:\n  certificateArn: my-cert",
@@ -338,19 +341,19 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ],
     [
       "ha:\n  redis:\n    create: true\n    existingUrlSecretArn: arn:aws:secretsmanager:us-west-2:111111111111:secret:r-AbCdEf\n    existingSecurityGroupId: sg-0123456789abcdef0",
-      "ha.redis.create: must be false with ha.redis.existingUrlSecretArn: true creates ElastiCache, false uses your own Redis (set create to false, or leave out existingUrlSecretArn and existingSecurityGroupId), got true",
+      "ha.redis.create: must be false with ha.redis.existingUrlSecretArn: true creates ElastiCache, false uses your own Redis (set ha.redis.create to false, or leave out ha.redis.existingUrlSecretArn and ha.redis.existingSecurityGroupId), got true",
     ],
     [
       "loadBalancer:\n  https: true",
-      "loadBalancer.https: needs loadBalancer.certificateArn when true: HTTPS listeners need an ACM certificate (set it, or leave https out), got true",
+      "loadBalancer.https: needs loadBalancer.certificateArn when true: HTTPS listeners need an ACM certificate (set it, or set loadBalancer.https to false), got true",
     ],
     [
       "loadBalancer:\n  https: false\n  hostname: spinnaker.example.com\n  certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/abc-123",
-      "loadBalancer.https: must be true with loadBalancer.certificateArn: the certificate makes both listeners HTTPS (set https to true, or leave out certificateArn for HTTP), got false",
+      "loadBalancer.https: must be true with loadBalancer.certificateArn: the certificate makes both listeners HTTPS (set loadBalancer.https to true, or leave out loadBalancer.certificateArn for HTTP), got false",
     ],
     [
       "ha:\n  redis:\n    create: false",
-      "ha.redis.create: needs ha.redis.existingUrlSecretArn and ha.redis.existingSecurityGroupId when false: they are your own Redis (set both, or set create to true to create ElastiCache), got false",
+      "ha.redis.create: needs ha.redis.existingUrlSecretArn and ha.redis.existingSecurityGroupId when false: they are your own Redis (set both, or set ha.redis.create to true to create ElastiCache), got false",
     ],
     [
       "spinnaker:\n  accounts:\n    aws: [{name: prod, accountId: '111111111111', regions: [everywhere]}]",
@@ -491,7 +494,9 @@ environments:
       deckPort: 8080
 `,
     );
-    expect(message).toContain("environments.prod.loadBalancer.gatePort: must differ from loadBalancer.deckPort (8080)");
+    expect(message).toContain(
+      "environments.prod.loadBalancer.gatePort: must differ from deck's port (loadBalancer.deckPort, else 443 with HTTPS and 80 without): deck and gate need their own listeners, got 8080",
+    );
   });
 
   test("an environment name that is not a valid Spinnaker stack name is refused", () => {

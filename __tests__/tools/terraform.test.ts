@@ -139,46 +139,46 @@ describe("standalone stack", () => {
   );
 
   test.each([
-    ["vpc_id", "-var=vpc_id=vpc-XYZ", 'vpc_id must look like vpc-0123456789abcdef0. Got "vpc-XYZ".'],
-    ["user_cidrs", '-var=user_cidrs=["10.0.0.300/8"]', "Every entry of user_cidrs must be an IPv4 CIDR block"],
-    ["user_cidrs", "-var=user_cidrs=[]", "user_cidrs must hold at least one CIDR block. Got []."],
+    ["vpc_id", "-var=vpc_id=vpc-XYZ", 'vpc_id: expected a VPC id such as vpc-0123456789abcdef0, got "vpc-XYZ".'],
+    ["user_cidrs", '-var=user_cidrs=["10.0.0.300/8"]', "user_cidrs[*]: expected an IPv4 CIDR block"],
+    ["user_cidrs", "-var=user_cidrs=[]", "user_cidrs: expected at least one CIDR block, got []."],
     // The cases issue 9 found passing this gate.
     [
       "user_cidrs",
       '-var=user_cidrs=["10.1.2.3/8"]',
-      'Every entry of user_cidrs must be an IPv4 CIDR block without host bits, such as 10.0.0.0/16 (not 10.1.2.3/16). Got ["10.1.2.3/8"].',
+      'user_cidrs[*]: expected an IPv4 CIDR block without host bits, such as 10.0.0.0/16 (not 10.1.2.3/16), got ["10.1.2.3/8"].',
     ],
     [
       "egress_cidrs",
       "-var=egress_cidrs=[]",
-      "egress_cidrs must hold at least one CIDR block: the instances install Docker and pull images at boot. Got [].",
+      "egress_cidrs: expected at least one CIDR block: the instances install Docker and pull images at boot, got [].",
     ],
     [
       "ssh_cidrs",
       '-var=ssh_cidrs=["0.0.0.0/0"]',
-      'Every entry of ssh_cidrs must be a /8 or narrower: SSH from anywhere is refused (Session Manager is the way in without SSH). Got ["0.0.0.0/0"].',
+      'ssh_cidrs[*]: expected a CIDR block of /8 or narrower: SSH from anywhere is refused (Session Manager is the way in without SSH), got ["0.0.0.0/0"].',
     ],
     [
       "instance_subnet_ids",
       '-var=instance_subnet_ids=["subnet-0123456789abcdef0","subnet-0123456789abcdef0"]',
-      'instance_subnet_ids must not list one of its subnets twice. Got ["subnet-0123456789abcdef0","subnet-0123456789abcdef0"].',
+      'instance_subnet_ids: expected distinct subnets: one is listed twice, got ["subnet-0123456789abcdef0","subnet-0123456789abcdef0"].',
     ],
-    ["key_name", "-var=key_name=", 'key_name must be null or an EC2 key pair name of 1 to 255 characters. Got "".'],
+    ["key_name", "-var=key_name=", 'key_name: expected null or an EC2 key pair name of 1 to 255 characters, got "".'],
     [
       "instance_type",
       "-var=instance_type=huge",
-      'instance_type must be an EC2 instance type such as m4.2xlarge. Got "huge".',
+      'instance_type: expected an EC2 instance type such as m4.2xlarge, got "huge".',
     ],
     [
       "root_volume_size",
       "-var=root_volume_size=10",
-      "root_volume_size must be a whole number of GiB from 30 to 16384. Got 10.",
+      "root_volume_size: expected a whole number from 30 to 16384 GiB, got 10.",
     ],
-    ["ami_id", "-var=ami_id=ubuntu", 'ami_id must be null or look like ami-0123456789abcdef0. Got "ubuntu".'],
+    ["ami_id", "-var=ami_id=ubuntu", 'ami_id: expected null or an AMI id such as ami-0123456789abcdef0, got "ubuntu".'],
     [
       "instance_subnet_ids",
       '-var=instance_subnet_ids=["sn-1"]',
-      "instance_subnet_ids must hold at least one subnet id",
+      'instance_subnet_ids[*]: expected a subnet id such as subnet-0123456789abcdef0, got ["sn-1"].',
     ],
     [
       "load_balancer_subnet_ids",
@@ -319,7 +319,10 @@ describe("ha stack", () => {
         "-var=ami_id=ami-0123456789abcdef0",
         REDIS_TOKEN,
       ]);
-      expectRefused(result, "instance_subnet_ids must hold at least 2 subnet ids (in different AZs)");
+      expectRefused(
+        result,
+        "instance_subnet_ids: expected at least 2 subnets in different AZs: the ha stack's interservice load balancer and Multi-AZ Redis need them, got",
+      );
     },
     TIMEOUT,
   );

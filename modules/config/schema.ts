@@ -5,88 +5,43 @@
  */
 // The region table of aws-cdk's region-info (maintained by AWS; pinned). This file alone, not the
 // package's index, which loads every service fact for about 60 ms at every synthesis.
-import { AWS_REGIONS, partitionInformation } from "@aws-cdk/region-info/lib/aws-entities";
+import { partitionInformation } from "@aws-cdk/region-info/lib/aws-entities";
 import type { IResolvable } from "cdktf";
 import { z } from "zod";
 import type { Condition } from "../terraform-values";
+import { distinct, list, pattern, relationsCheck, text } from "./rules";
+import {
+  AMI_ID_PATTERN,
+  AWS_REGION,
+  CONFIG_BUCKET,
+  HIGH_AVAILABILITY,
+  INSTANCE,
+  INSTANCE_TYPE_PATTERN,
+  LOAD_BALANCER,
+  LOAD_BALANCER_RELATIONS,
+  LOAD_BALANCER_SUBNETS_MIN,
+  NETWORK,
+  OPERATING_SYSTEMS,
+  REDIS,
+  REDIS_RELATIONS,
+  S3_BUCKET_NAME,
+  SECRET_ARN_PATTERN,
+  TOP_LEVEL,
+} from "./setting-rules";
+
+// The patterns and lists other modules read where they were declared before the rules moved.
+export {
+  AWS_REGION_NAMES,
+  OPERATING_SYSTEMS,
+} from "./setting-rules";
 
 // ---------------------------------------------------------------------------------------------
 // Value types, with messages that say what a good value looks like
 // ---------------------------------------------------------------------------------------------
 
-/** The network address of an IPv4 CIDR block: `10.1.2.3/8` -> `10.0.0.0`. */
-export function networkAddress(block: string): string {
-  const [address, bits] = block.split("/");
-  const value = address.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
-  const size = 2 ** (32 - Number(bits));
-  const network = value - (value % size);
-  return [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join(".");
-}
-const cidr = z
-  .cidrv4({ message: "expected an IPv4 CIDR block such as 10.0.0.0/16" })
-  .refine((block) => networkAddress(block) === block.split("/")[0], {
-    message: "expected a CIDR block without host bits (its address must be the network's, such as 10.0.0.0/8)",
-  });
-/** The widest block SSH may come from: wider is the internet in all but name. */
-export const SSH_MIN_PREFIX = 8;
-const sshCidr = cidr.refine((block) => Number(block.split("/")[1]) >= SSH_MIN_PREFIX, {
-  message: `expected a CIDR block of /${SSH_MIN_PREFIX} or narrower: SSH from anywhere is refused (Session Manager is the way in without SSH)`,
-});
-/** A list whose entries must differ (Terraform would create one rule or attachment per entry). */
-const distinct = <T extends z.ZodType<string>>(item: T, what: string) =>
-  z.array(item).refine((list) => new Set(list).size === list.length, {
-    message: `expected distinct ${what}: one is listed twice`,
-  });
-const subnetId = z
-  .string()
-  .regex(/^subnet-[0-9a-f]{8,17}$/, { message: "expected a subnet id such as subnet-0123456789abcdef0" });
-/** A whole number in [min, max], with one message that states both limits. */
-const wholeNumber = (min: number, max: number, unit = "") => {
-  const message = `expected a whole number from ${min} to ${max}${unit}`;
-  return z.number({ message }).int({ message }).min(min, { message }).max(max, { message });
-};
-const port = wholeNumber(1, 65535, " (a TCP port)");
-/** Every AWS region in every partition that aws-cdk's region-info knows. */
-export const AWS_REGION_NAMES: readonly string[] = AWS_REGIONS;
-const awsRegion = z.string().refine((region) => AWS_REGION_NAMES.includes(region), {
-  message: "expected an AWS region such as us-west-2 (a region of the aws, aws-cn, aws-us-gov or an ISO partition)",
-});
-export const CACHE_NODE_TYPE_PATTERN = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
-export const REDIS_ENGINE_VERSION_PATTERN = /^[67]\.\d+$/;
-export const SECRET_ARN_PATTERN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
-export const SECURITY_GROUP_ID_PATTERN = /^sg-[0-9a-f]{8,17}$/;
-export const S3_BUCKET_NAME_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-export const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:/;
-const s3BucketName = z
-  .string()
-  .regex(S3_BUCKET_NAME_PATTERN, { message: "expected an S3 bucket name (3-63 of a-z 0-9 . -)" });
+const awsRegion = AWS_REGION.zod;
+const s3BucketName = S3_BUCKET_NAME.zod;
 
-/** A Spinnaker naming component: Spinnaker splits server group names on `-`, so none may contain one. */
-export const NAME_PART_PATTERN = /^[a-z][a-z0-9]*$/;
-/**
- * Longest `name` and `environment`: `<name>-<environment>-int` (the interservice load balancer)
- * stays within the 32 characters AWS allows a load balancer's name.
- */
-export const NAME_MAX = 16;
-export const ENVIRONMENT_MAX = 10;
-/**
- * Instances read their tags through the metadata service, which refuses keys with spaces or "/"
- * (and AWS reserves "aws:"): such a key would stop every instance from launching.
- */
-export const TAG_KEY_CHARACTERS = /^[A-Za-z0-9+\-=._,:@]{1,128}$/;
-export const TAG_KEY_PATTERN = new RegExp(`^(?!aws:)${TAG_KEY_CHARACTERS.source.slice(1)}`);
-const namePart = (what: string, max: number) =>
-  z
-    .string()
-    .regex(NAME_PART_PATTERN, {
-      message: `expected ${what}: lower-case letters and digits, starting with a letter, no hyphen (Spinnaker splits names on "-")`,
-    })
-    .max(max, { message: `expected at most ${max} characters` });
-
-export const HOSTNAME_PATTERN = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-export const CERTIFICATE_ARN_PATTERN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/;
-/** TLS 1.3 policies that allow TLS 1.2 at the least. */
-export const SSL_POLICY_PATTERN = /^ELBSecurityPolicy-TLS13-1-[23]-/;
 export const IMAGE_TAG_PATTERN = /^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$/;
 export const REGISTRY_PATTERN = /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/;
 /**
@@ -97,10 +52,6 @@ export const IMAGE_REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$/;
 const imageReference = z
   .string()
   .regex(IMAGE_REFERENCE_PATTERN, { message: "expected a container image reference such as registry/name:tag" });
-export const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
-export const AMI_ID_PATTERN = /^ami-[0-9a-f]{8,17}$/;
-export const VPC_ID_PATTERN = /^vpc-[0-9a-f]{8,17}$/;
-export const OPERATING_SYSTEMS = ["ubuntu", "centos", "rhel"] as const;
 export const SPINNAKER_SERVICES = [
   "deck",
   "gate",
@@ -130,7 +81,6 @@ export const ACCOUNT_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 export const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 export const KUBECONFIG_S3_URI_PATTERN = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/;
-export const ROOT_DEVICE_NAME_PATTERN = /^\/dev\/[a-z0-9]+$/;
 export const FRONT50_PREFIX_PATTERN = /^[A-Za-z0-9._-]+$/;
 /** Where the rendered configuration lives in the config bucket; the instances may only read it. */
 export const CONFIG_PREFIX = "config";
@@ -141,10 +91,7 @@ export const RESERVED_PREFIXES = [CONFIG_PREFIX, KAYENTA_PREFIX] as const;
 
 /** A role of the identity provider, as fiat knows it (fiat lower-cases role names). */
 export const ROLE_PATTERN = /^[^\s$]{1,255}$/;
-const roles = distinct(
-  z.string().regex(ROLE_PATTERN, { message: "expected a role name without spaces or $" }),
-  "roles",
-);
+const roles = list(text(pattern(ROLE_PATTERN, "a role name without spaces or $")), distinct("roles")).zod;
 /**
  * Who may use an account once sign-in is on: fiat's READ and WRITE roles (kork's
  * `Permissions.Builder` on clouddriver's account). An account without them is open to every user.
@@ -271,120 +218,80 @@ const jenkinsMaster = z
 export const ConfigSchema = z
   .strictObject({
     /** Spinnaker application name of the server; the first part of every resource name. */
-    name: namePart("an application name", NAME_MAX).default("armoryspinnaker"),
+    name: TOP_LEVEL.name.zod.default("armoryspinnaker"),
     /** Spinnaker stack name; the second part of every resource name. */
-    environment: namePart("an environment name", ENVIRONMENT_MAX).default("preprod"),
+    environment: TOP_LEVEL.environment.zod.default("preprod"),
     region: awsRegion.default("us-west-2"),
     /** Tags on every resource (provider default_tags) and on the instances. */
-    tags: z
-      .record(
-        z.string().regex(TAG_KEY_PATTERN, {
-          message:
-            'expected a tag key of letters, digits and + - = . _ , : @ (no spaces or "/", not starting with aws:)',
-        }),
-        z.string().max(256, { message: "expected a tag value of at most 256 characters" }),
-      )
-      .default({}),
+    tags: TOP_LEVEL.tags.zod.default({}),
 
     network: z
       .strictObject({
         /** Absent: the `vpc_id` Terraform variable has no default and must be given at plan time. */
-        vpcId: z
-          .string()
-          .regex(VPC_ID_PATTERN, { message: "expected a VPC id such as vpc-0123456789abcdef0" })
-          .optional(),
+        vpcId: NETWORK.vpcId.zod.optional(),
         /** Private subnets for the instances. Absent: the `instance_subnet_ids` variable is required. */
-        instanceSubnetIds: distinct(subnetId, "subnets")
-          .min(2, {
-            message:
-              "expected at least 2 subnets in different AZs: the ha stack's interservice load balancer and Multi-AZ Redis need them (for stand-alone in one subnet, leave this unset and pass instance_subnet_ids when you plan)",
-          })
-          .optional(),
+        instanceSubnetIds: NETWORK.instanceSubnetIds(2).zod.optional(),
         /** Subnets of the user-facing load balancer (two AZs or more). Default: the instance subnets. */
-        loadBalancerSubnetIds: distinct(subnetId, "subnets")
-          .min(2, { message: "expected at least 2 subnets in different AZs" })
+        loadBalancerSubnetIds: NETWORK.loadBalancerSubnetIds.zod
+          .refine(LOAD_BALANCER_SUBNETS_MIN.test, { message: `expected ${LOAD_BALANCER_SUBNETS_MIN.what}` })
           .optional(),
         /** Who may reach deck and gate. Absent: the `user_cidrs` variable is required. Never 0.0.0.0/0 unless listed. */
-        userCidrs: distinct(cidr, "CIDR blocks").min(1).optional(),
+        userCidrs: NETWORK.userCidrs.zod.optional(),
         /** SSH to the instances; empty keeps port 22 closed (use SSM Session Manager). */
-        sshCidrs: distinct(sshCidr, "CIDR blocks").default([]),
+        sshCidrs: NETWORK.sshCidrs.zod.default([]),
         /**
          * Where instances may open HTTP(S) connections: package mirrors, container registries, AWS APIs.
          * The default is the one deliberate 0.0.0.0/0 (egress only); narrow it to a proxy's CIDR.
          */
-        egressCidrs: distinct(cidr, "CIDR blocks")
-          .min(1, {
-            message: "expected at least one CIDR block: the instances install Docker and pull images at boot",
-          })
-          .default(["0.0.0.0/0"]),
+        egressCidrs: NETWORK.egressCidrs.zod.default(["0.0.0.0/0"]),
       })
       .prefault({}),
 
     loadBalancer: z
       .strictObject({
         /** `internet-facing` puts deck and gate on the internet (still only for `userCidrs`). */
-        scheme: z.enum(["internal", "internet-facing"]).default("internal"),
+        scheme: LOAD_BALANCER.scheme.zod.default("internal"),
         /**
          * The DNS name users open (a record you point at the load balancer). Deck's and gate's URLs use
          * it; required with a certificate, which can cover your name but never the load balancer's own.
          */
-        hostname: z
-          .string()
-          .max(253, { message: "expected a DNS name of at most 253 characters" })
-          .regex(HOSTNAME_PATTERN, { message: "expected a lower-case DNS name such as spinnaker.example.com" })
-          .optional(),
+        hostname: LOAD_BALANCER.hostname.zod.optional(),
         /** ACM certificate: adds HTTPS listeners and redirects HTTP to HTTPS. */
-        certificateArn: z
-          .string()
-          .regex(CERTIFICATE_ARN_PATTERN, { message: "expected an ACM certificate ARN" })
-          .optional(),
+        certificateArn: LOAD_BALANCER.certificateArn.zod.optional(),
         /**
          * HTTPS listeners (with `certificateArn`) or HTTP. A module takes it as its
          * `load_balancer.https` input, a value the caller writes, because the listeners' counts
          * must be known at plan and the caller's certificate may not be. @default - true with certificateArn
          */
         https: z.boolean().optional(),
-        sslPolicy: z
-          .string()
-          .regex(SSL_POLICY_PATTERN, {
-            message: "expected a TLS 1.3 policy that allows at least TLS 1.2 (ELBSecurityPolicy-TLS13-1-2-* or -1-3-*)",
-          })
-          .default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+        sslPolicy: LOAD_BALANCER.sslPolicy.zod.default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
         /** Listener for deck. Default: 443 with HTTPS, 80 without. */
-        deckPort: port.optional(),
-        gatePort: port.default(8084),
+        deckPort: LOAD_BALANCER.deckPort.zod.optional(),
+        gatePort: LOAD_BALANCER.gatePort.zod.default(8084),
         deletionProtection: z.boolean().default(true),
-        idleTimeoutSeconds: wholeNumber(1, 4000, " seconds").default(60),
+        idleTimeoutSeconds: LOAD_BALANCER.idleTimeoutSeconds.zod.default(60),
         accessLogs: z
           .strictObject({
-            bucket: s3BucketName,
+            bucket: LOAD_BALANCER.accessLogsBucket.zod,
             prefix: z.string().default(""),
           })
           .optional(),
       })
+      .superRefine(relationsCheck(LOAD_BALANCER_RELATIONS, "loadBalancer"))
       .prefault({}),
 
     instance: z
       .strictObject({
-        type: z
-          .string()
-          .regex(INSTANCE_TYPE_PATTERN, { message: "expected an EC2 instance type such as m4.2xlarge" })
-          .default("m4.2xlarge"),
-        os: z.enum(OPERATING_SYSTEMS).default("ubuntu"),
+        type: INSTANCE.type.zod.default("m4.2xlarge"),
+        os: INSTANCE.os.zod.default("ubuntu"),
         /** An explicit AMI; without it the latest official image of `os` is looked up at plan time. */
-        amiId: z
-          .string()
-          .regex(AMI_ID_PATTERN, { message: "expected an AMI id such as ami-0123456789abcdef0" })
-          .optional(),
+        amiId: INSTANCE.amiId.zod.optional(),
         /** Root device of `amiId`. Default: read from the official image, or /dev/sda1 for your own AMI. */
-        rootDeviceName: z
-          .string()
-          .regex(ROOT_DEVICE_NAME_PATTERN, { message: "expected a device name such as /dev/sda1 or /dev/xvda" })
-          .optional(),
-        rootVolumeSizeGiB: wholeNumber(30, 16384, " GiB").default(100),
-        keyName: z.string().min(1).max(255).optional(),
+        rootDeviceName: INSTANCE.rootDeviceName.zod.optional(),
+        rootVolumeSizeGiB: INSTANCE.rootVolumeSizeGiB.zod.default(100),
+        keyName: INSTANCE.keyName.zod.optional(),
         /** Spinnaker's JVMs start slowly; the ELB health check waits this long after launch. */
-        healthCheckGracePeriodSeconds: wholeNumber(60, 7200, " seconds").default(900),
+        healthCheckGracePeriodSeconds: INSTANCE.healthCheckGracePeriodSeconds.zod.default(900),
       })
       .prefault({}),
 
@@ -462,20 +369,14 @@ export const ConfigSchema = z
     ha: z
       .strictObject({
         /** Instances in the non-polling group; the polling group always has exactly one. */
-        nonPollingCapacity: wholeNumber(1, 50).default(3),
+        nonPollingCapacity: HIGH_AVAILABILITY.nonPollingCapacity.zod.default(3),
         redis: z
           .strictObject({
-            nodeType: z
-              .string()
-              .regex(CACHE_NODE_TYPE_PATTERN, { message: "expected an ElastiCache node type such as cache.r7g.large" })
-              .default("cache.r7g.large"),
-            engineVersion: z
-              .string()
-              .regex(REDIS_ENGINE_VERSION_PATTERN, { message: "expected a Redis engine version such as 7.1" })
-              .default("7.1"),
+            nodeType: REDIS.nodeType.zod.default("cache.r7g.large"),
+            engineVersion: REDIS.engineVersion.zod.default("7.1"),
             /** Read replicas beside the primary, each in another AZ when the subnets allow. */
-            replicas: wholeNumber(1, 5).default(1),
-            snapshotRetentionDays: wholeNumber(0, 35, " days").default(7),
+            replicas: REDIS.replicas.zod.default(1),
+            snapshotRetentionDays: REDIS.snapshotRetentionDays.zod.default(7),
             /**
              * Create ElastiCache (true), or use your own Redis (false: `existingUrlSecretArn` and
              * `existingSecurityGroupId`). A module takes it as its `redis.create` input, a value the
@@ -487,24 +388,15 @@ export const ConfigSchema = z
              * Bring your own Redis: a Secrets Manager secret whose value is the full URL
              * (`rediss://:<token>@<host>:6379`). No ElastiCache is created then.
              */
-            existingUrlSecretArn: z
-              .string()
-              .regex(SECRET_ARN_PATTERN, {
-                message: "expected a Secrets Manager secret ARN",
-              })
-              .optional(),
+            existingUrlSecretArn: REDIS.existingUrlSecretArn.zod.optional(),
             /**
              * The security group of your own Redis: the instances get an egress rule to it on
              * `existingPort`; that group must admit the output `internal_security_group_id`.
              */
-            existingSecurityGroupId: z
-              .string()
-              .regex(SECURITY_GROUP_ID_PATTERN, {
-                message: "expected a security group id such as sg-0123456789abcdef0",
-              })
-              .optional(),
-            existingPort: wholeNumber(1, 65535, " (a TCP port)").default(6379),
+            existingSecurityGroupId: REDIS.existingSecurityGroupId.zod.optional(),
+            existingPort: REDIS.existingPort.zod.default(6379),
           })
+          .superRefine(relationsCheck(REDIS_RELATIONS, "ha.redis"))
           .prefault({}),
       })
       .prefault({}),
@@ -512,10 +404,10 @@ export const ConfigSchema = z
     configBucket: z
       .strictObject({
         /** Default: a unique name generated by Terraform from `<name>-<environment>-config-`. */
-        name: s3BucketName.optional(),
+        name: CONFIG_BUCKET.name.zod.optional(),
         /** A customer managed KMS key; default SSE-S3 (AES256). */
-        kmsKeyArn: z.string().regex(KMS_KEY_ARN_PATTERN, { message: "expected a KMS key ARN" }).optional(),
-        noncurrentVersionExpirationDays: wholeNumber(1, 3650, " days").default(90),
+        kmsKeyArn: CONFIG_BUCKET.kmsKeyArn.zod.optional(),
+        noncurrentVersionExpirationDays: CONFIG_BUCKET.noncurrentVersionExpirationDays.zod.default(90),
         /** Lets `terraform destroy` delete a bucket that still holds pipelines. Off: front50 data is precious. */
         forceDestroy: z.boolean().default(false),
       })
@@ -566,73 +458,6 @@ export const ConfigSchema = z
         code: "custom",
         path: ["state", "bucket"],
         message: "required when state.backend is s3: set it (or SPINNAKER_STATE_BUCKET), or set state.backend to local",
-      });
-    }
-    if (c.loadBalancer.certificateArn !== undefined && c.loadBalancer.hostname === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["loadBalancer", "hostname"],
-        message:
-          "required when loadBalancer.certificateArn is set: browsers check the certificate against your DNS name, never the load balancer's own",
-      });
-    }
-    const { https, certificateArn } = c.loadBalancer;
-    if (https === true && certificateArn === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["loadBalancer", "https"],
-        input: https,
-        message:
-          "needs loadBalancer.certificateArn when true: HTTPS listeners need an ACM certificate (set it, or leave https out)",
-      });
-    }
-    if (https === false && certificateArn !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["loadBalancer", "https"],
-        input: https,
-        message:
-          "must be true with loadBalancer.certificateArn: the certificate makes both listeners HTTPS (set https to true, or leave out certificateArn for HTTP)",
-      });
-    }
-    const deckPort = c.loadBalancer.deckPort ?? ((https ?? certificateArn !== undefined) ? 443 : 80);
-    if (deckPort === c.loadBalancer.gatePort) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["loadBalancer", "gatePort"],
-        input: c.loadBalancer.gatePort,
-        message: `must differ from loadBalancer.deckPort (${deckPort}): deck and gate need their own listeners`,
-      });
-    }
-    const redis = c.ha.redis;
-    if ((redis.existingUrlSecretArn === undefined) !== (redis.existingSecurityGroupId === undefined)) {
-      ctx.addIssue({
-        code: "custom",
-        path: [
-          "ha",
-          "redis",
-          redis.existingUrlSecretArn === undefined ? "existingUrlSecretArn" : "existingSecurityGroupId",
-        ],
-        message:
-          "ha.redis.existingUrlSecretArn and ha.redis.existingSecurityGroupId go together: the instances need both the URL and a way through to it",
-      });
-    }
-    if (redis.create === true && redis.existingUrlSecretArn !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["ha", "redis", "create"],
-        input: redis.create,
-        message:
-          "must be false with ha.redis.existingUrlSecretArn: true creates ElastiCache, false uses your own Redis (set create to false, or leave out existingUrlSecretArn and existingSecurityGroupId)",
-      });
-    }
-    if (redis.create === false && redis.existingUrlSecretArn === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["ha", "redis", "create"],
-        input: redis.create,
-        message:
-          "needs ha.redis.existingUrlSecretArn and ha.redis.existingSecurityGroupId when false: they are your own Redis (set both, or set create to true to create ElastiCache)",
       });
     }
     const masters = c.spinnaker.ci.jenkins.map((m) => m.name);

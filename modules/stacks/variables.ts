@@ -1,74 +1,61 @@
 /**
  * The Terraform variables of a Spinnaker stack: every value a deployer may change at plan time, each
  * with a type, a description, the configured value as its default (none when the configuration left
- * it to the deployer) and a validation block where a bad value is possible.
+ * it to the deployer) and a validation block where a bad value is possible. The rules of most
+ * settings and their messages are the configuration's own (`config/setting-rules.ts`), rendered as
+ * validation blocks; the rules written here are those only Terraform has (a variable read against
+ * another, or a module's switch).
  */
 import { TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import type { Construct } from "constructs";
+import { hclPattern, relationValidations, shown, type Validation } from "../config/rules";
 import {
   ACCOUNT_ID_PATTERN,
   ACCOUNT_NAME_PATTERN,
-  AMI_ID_PATTERN,
   ARMORY_RELEASE_PATTERN,
   ARMORY_SHARED_TAGS_FROM,
-  AWS_REGION_NAMES,
-  CACHE_NODE_TYPE_PATTERN,
-  CERTIFICATE_ARN_PATTERN,
   CLAIM_PATTERN,
   CLIENT_ID_PATTERN,
   DEFAULT_OSS_VERSION,
   DEFAULT_REGISTRY,
-  ENVIRONMENT_MAX,
   FRONT50_PREFIX_PATTERN,
-  HOSTNAME_PATTERN,
   IMAGE_REFERENCE_PATTERN,
   IMAGE_TAG_PATTERN,
-  INSTANCE_TYPE_PATTERN,
   ISSUER_URL_PATTERN,
-  KMS_KEY_ARN_PATTERN,
   KUBECONFIG_S3_URI_PATTERN,
-  NAME_MAX,
-  NAME_PART_PATTERN,
-  OPERATING_SYSTEMS,
   OSS_RELEASE_PATTERN,
-  REDIS_ENGINE_VERSION_PATTERN,
   REGISTRY_PATTERN,
   RESERVED_PREFIXES,
   ROLE_NAME_PATTERN,
   ROLE_PATTERN,
-  ROOT_DEVICE_NAME_PATTERN,
-  S3_BUCKET_NAME_PATTERN,
-  SECRET_ARN_PATTERN,
   SECRET_KEY_PATTERN,
-  SECURITY_GROUP_ID_PATTERN,
   SERVER_URL_PATTERN,
   type Settings,
   SIGN_IN_FROM,
   SPINNAKER_SERVICES,
-  SSH_MIN_PREFIX,
-  SSL_POLICY_PATTERN,
-  TAG_KEY_CHARACTERS,
-  VPC_ID_PATTERN,
 } from "../config/schema";
-
-type Validation = { condition: string; errorMessage: string };
+import {
+  AMI_ID_PATTERN,
+  AWS_REGION_NAMES,
+  CONFIG_BUCKET,
+  HIGH_AVAILABILITY,
+  INSTANCE,
+  INSTANCE_TYPE_PATTERN,
+  LOAD_BALANCER,
+  LOAD_BALANCER_RELATIONS,
+  NETWORK,
+  OPERATING_SYSTEMS,
+  REDIS,
+  REDIS_RELATIONS,
+  SECRET_ARN_PATTERN,
+  TOP_LEVEL,
+} from "../config/setting-rules";
 
 /** A pattern as a Terraform `regex` string (backslashes escaped); anchors are the pattern's own. */
-function anchored(pattern: RegExp): string {
-  return pattern.source.replace(/\\/g, "\\\\");
-}
-
-const SUBNET_ID = "^subnet-[0-9a-f]{8,17}$";
+const anchored = hclPattern;
 
 /** The received value in an error message (Terraform 1.9+ lets a validation message name it). */
-function got(ref: string): string {
-  return `\${jsonencode(${ref})}`;
-}
-
-/** `expression` is a whole number from `min` to `max` (HCL, without the `${}`). */
-function wholeIn(expression: string, min: number, max: number): string {
-  return `${expression} >= ${min} && ${expression} <= ${max} && floor(${expression}) == ${expression}`;
-}
+const got = shown;
 
 function variable(
   scope: Construct,
@@ -90,35 +77,14 @@ function variable(
   return v;
 }
 
-/** `list` holds no entry twice. */
-const distinctList = (setting: string, what: string) => (ref: string) => ({
-  condition: `\${length(distinct(${ref})) == length(${ref})}`,
-  errorMessage: `${setting} must not list one of its ${what} twice. Got ${got(ref)}.`,
-});
-
 /**
- * IPv4 CIDR blocks without host bits (the address is the network's, as the configuration's rule
- * has it: the provider would refuse 10.1.2.3/8 at apply, naming no setting), each listed once.
+ * The validations of the variable `name` from the setting's rules (`nullable`: null passes, for an
+ * optional value the configuration left out).
  */
-const cidrList =
-  (setting: string, minPrefix = 0) =>
-  (ref: string) => [
-    {
-      // try(): Terraform evaluates every operand of && even when the first is false. The prefix is
-      // written without leading zeros: cidrhost reads 10.0.0.0/08 as /8, the configuration refuses it.
-      condition: `\${alltrue([for c in ${ref} : can(regex("^[0-9.]+/([0-9]|[12][0-9]|3[0-2])$", c)) && try(cidrhost(c, 0) == split("/", c)[0], false)])}`,
-      errorMessage: `Every entry of ${setting} must be an IPv4 CIDR block without host bits, such as 10.0.0.0/16 (not 10.1.2.3/16). Got ${got(ref)}.`,
-    },
-    ...(minPrefix > 0
-      ? [
-          {
-            condition: `\${alltrue([for c in ${ref} : try(tonumber(split("/", c)[1]) >= ${minPrefix}, false)])}`,
-            errorMessage: `Every entry of ${setting} must be a /${minPrefix} or narrower: SSH from anywhere is refused (Session Manager is the way in without SSH). Got ${got(ref)}.`,
-          },
-        ]
-      : []),
-    distinctList(setting, "CIDR blocks")(ref),
-  ];
+const rules =
+  (checked: { validations: (setting: string, ref: string, nullable?: boolean) => Validation[] }, nullable = false) =>
+  (ref: string) =>
+    checked.validations(ref.replace(/^var\./, ""), ref, nullable);
 
 export interface StackVariables {
   readonly vpcId: TerraformVariable;
@@ -147,10 +113,6 @@ export function defineVariables(
   minInstanceSubnets: number,
   moduleInputs = false,
 ): StackVariables {
-  const atLeast =
-    minInstanceSubnets === 1
-      ? "at least one subnet id"
-      : `at least ${minInstanceSubnets} subnet ids (in different AZs)`;
   return {
     vpcId: variable(
       scope,
@@ -160,12 +122,7 @@ export function defineVariables(
         description: "VPC of the security groups, load balancers and instances.",
         default: s.network.vpcId,
       },
-      (ref) => [
-        {
-          condition: `\${can(regex("${anchored(VPC_ID_PATTERN)}", ${ref}))}`,
-          errorMessage: `vpc_id must look like vpc-0123456789abcdef0. Got ${got(ref)}.`,
-        },
-      ],
+      rules(NETWORK.vpcId),
     ),
     instanceSubnetIds: variable(
       scope,
@@ -175,13 +132,7 @@ export function defineVariables(
         description: "Private subnets of the instances; several AZs let a server group fail over to another AZ.",
         default: s.network.instanceSubnetIds,
       },
-      (ref) => [
-        {
-          condition: `\${length(${ref}) >= ${minInstanceSubnets} && alltrue([for id in ${ref} : can(regex("${SUBNET_ID}", id))])}`,
-          errorMessage: `instance_subnet_ids must hold ${atLeast} such as subnet-0123456789abcdef0. Got ${got(ref)}.`,
-        },
-        distinctList("instance_subnet_ids", "subnets")(ref),
-      ],
+      rules(NETWORK.instanceSubnetIds(minInstanceSubnets)),
     ),
     loadBalancerSubnetIds: variable(
       scope,
@@ -193,11 +144,9 @@ export function defineVariables(
         default: s.network.loadBalancerSubnetIds ?? [],
       },
       (ref) => [
-        {
-          condition: `\${alltrue([for id in ${ref} : can(regex("${SUBNET_ID}", id))])}`,
-          errorMessage: `load_balancer_subnet_ids must hold subnet ids such as subnet-0123456789abcdef0. Got ${got(ref)}.`,
-        },
-        distinctList("load_balancer_subnet_ids", "subnets")(ref),
+        ...rules(NETWORK.loadBalancerSubnetIds)(ref),
+        // Terraform's own rule, where the configuration has "two at least, when given": [] means
+        // the instance subnets here, and an internet-facing scheme needs public subnets of its own.
         moduleInputs
           ? {
               // The scheme is the module's input: the rule follows it at plan time.
@@ -225,13 +174,7 @@ export function defineVariables(
         description: "CIDR blocks allowed to reach deck and gate on the user-facing load balancer.",
         default: s.network.userCidrs,
       },
-      (ref) => [
-        {
-          condition: `\${length(${ref}) >= 1}`,
-          errorMessage: `user_cidrs must hold at least one CIDR block. Got ${got(ref)}.`,
-        },
-        ...cidrList("user_cidrs")(ref),
-      ],
+      rules(NETWORK.userCidrs),
     ),
     sshCidrs: variable(
       scope,
@@ -242,7 +185,7 @@ export function defineVariables(
           "CIDR blocks allowed to reach SSH on the instances; empty keeps port 22 closed (use Session Manager).",
         default: s.network.sshCidrs,
       },
-      cidrList("ssh_cidrs", SSH_MIN_PREFIX),
+      rules(NETWORK.sshCidrs),
     ),
     egressCidrs: variable(
       scope,
@@ -253,24 +196,13 @@ export function defineVariables(
           "CIDR blocks the instances may reach on 80 and 443 (packages, images, AWS APIs); narrow it to a proxy.",
         default: s.network.egressCidrs,
       },
-      (ref) => [
-        {
-          condition: `\${length(${ref}) >= 1}`,
-          errorMessage: `egress_cidrs must hold at least one CIDR block: the instances install Docker and pull images at boot. Got ${got(ref)}.`,
-        },
-        ...cidrList("egress_cidrs")(ref),
-      ],
+      rules(NETWORK.egressCidrs),
     ),
     instanceType: variable(
       scope,
       "instance_type",
       { type: "string", description: "EC2 instance type of the Spinnaker instances.", default: s.instance.type },
-      (ref) => [
-        {
-          condition: `\${can(regex("${anchored(INSTANCE_TYPE_PATTERN)}", ${ref}))}`,
-          errorMessage: `instance_type must be an EC2 instance type such as m4.2xlarge. Got ${got(ref)}.`,
-        },
-      ],
+      rules(INSTANCE.type),
     ),
     amiId: variable(
       scope,
@@ -283,12 +215,7 @@ export function defineVariables(
           : `AMI of the instances; null uses the newest official ${s.instance.os} image.`,
         default: s.instance.amiId ?? null,
       },
-      (ref) => [
-        {
-          condition: `\${${ref} == null || can(regex("${anchored(AMI_ID_PATTERN)}", ${ref}))}`,
-          errorMessage: `ami_id must be null or look like ami-0123456789abcdef0. Got ${got(ref)}.`,
-        },
-      ],
+      rules(INSTANCE.amiId, true),
     ),
     rootDeviceName: variable(
       scope,
@@ -300,12 +227,7 @@ export function defineVariables(
           "Root device of ami_id, such as /dev/xvda; null means /dev/sda1. Without ami_id the official image's own is read from the image.",
         default: s.instance.rootDeviceName ?? null,
       },
-      (ref) => [
-        {
-          condition: `\${${ref} == null || can(regex("${anchored(ROOT_DEVICE_NAME_PATTERN)}", ${ref}))}`,
-          errorMessage: `root_device_name must be null or a device name such as /dev/sda1 or /dev/xvda. Got ${got(ref)}.`,
-        },
-      ],
+      rules(INSTANCE.rootDeviceName, true),
     ),
     rootVolumeSize: variable(
       scope,
@@ -315,12 +237,7 @@ export function defineVariables(
         description: "Size of the encrypted gp3 root volume, in GiB.",
         default: s.instance.rootVolumeSizeGiB,
       },
-      (ref) => [
-        {
-          condition: `\${${wholeIn(ref, 30, 16384)}}`,
-          errorMessage: `root_volume_size must be a whole number of GiB from 30 to 16384. Got ${got(ref)}.`,
-        },
-      ],
+      rules(INSTANCE.rootVolumeSizeGiB),
     ),
     keyName: variable(
       scope,
@@ -331,12 +248,7 @@ export function defineVariables(
         description: "EC2 key pair of the instances; null launches without one.",
         default: s.instance.keyName ?? null,
       },
-      (ref) => [
-        {
-          condition: `\${${ref} == null || try(length(${ref}) >= 1 && length(${ref}) <= 255, false)}`,
-          errorMessage: `key_name must be null or an EC2 key pair name of 1 to 255 characters. Got ${got(ref)}.`,
-        },
-      ],
+      rules(INSTANCE.keyName, true),
     ),
     healthCheckGracePeriod: variable(
       scope,
@@ -346,12 +258,7 @@ export function defineVariables(
         description: "Seconds after launch before the load balancer's health check counts.",
         default: s.instance.healthCheckGracePeriodSeconds,
       },
-      (ref) => [
-        {
-          condition: `\${${wholeIn(ref, 60, 7200)}}`,
-          errorMessage: `health_check_grace_period must be a whole number of seconds from 60 to 7200. Got ${got(ref)}.`,
-        },
-      ],
+      rules(INSTANCE.healthCheckGracePeriodSeconds),
     ),
     deletionProtection: variable(scope, "deletion_protection", {
       type: "bool",
@@ -370,12 +277,7 @@ export function defineVariables(
               description: "ACM certificate of the HTTPS listeners.",
               default: s.loadBalancer.certificateArn,
             },
-            (ref) => [
-              {
-                condition: `\${can(regex("${anchored(CERTIFICATE_ARN_PATTERN)}", ${ref}))}`,
-                errorMessage: `certificate_arn must be an ACM certificate ARN. Got ${got(ref)}.`,
-              },
-            ],
+            rules(LOAD_BALANCER.certificateArn),
           ),
   };
 }
@@ -403,13 +305,6 @@ export interface ModuleVariables {
   readonly redis?: TerraformVariable;
 }
 
-const namePart = (setting: string, max: number) => (ref: string) => [
-  {
-    condition: `\${can(regex("${anchored(NAME_PART_PATTERN)}", ${ref})) && length(${ref}) <= ${max}}`,
-    errorMessage: `${setting} must be lower-case letters and digits, starting with a letter, at most ${max} characters (Spinnaker splits names on "-"). Got ${got(ref)}.`,
-  },
-];
-
 /**
  * What only a child module takes as input: a stack's names and tags come from the configuration,
  * as its state key does, so that one state never holds two environments; its OS too, which picks
@@ -432,7 +327,7 @@ export function defineModuleVariables(scope: Construct, s: Settings, localRedis:
         description: "Spinnaker application of the server groups; the first part of every resource name.",
         default: s.name,
       },
-      namePart("name", NAME_MAX),
+      rules(TOP_LEVEL.name),
     ),
     environment: variable(
       scope,
@@ -443,7 +338,7 @@ export function defineModuleVariables(scope: Construct, s: Settings, localRedis:
           "Spinnaker stack of the server groups (`<name>-<environment>-v000`); the second part of every resource name, so two calls with different environments never collide.",
         default: s.environment,
       },
-      namePart("environment", ENVIRONMENT_MAX),
+      rules(TOP_LEVEL.environment),
     ),
     tags: variable(
       scope,
@@ -453,12 +348,7 @@ export function defineModuleVariables(scope: Construct, s: Settings, localRedis:
         description: "Tags on every resource and on the instances (which read them through the metadata service).",
         default: s.tags,
       },
-      (ref) => [
-        {
-          condition: `\${alltrue([for k, v in ${ref} : can(regex("${anchored(TAG_KEY_CHARACTERS)}", k)) && !startswith(k, "aws:") && try(length(v) <= 256, false)])}`,
-          errorMessage: `tags keys must be letters, digits and + - = . _ , : @ (no spaces or "/", not starting with aws:), values at most 256 characters. Got ${got(ref)}.`,
-        },
-      ],
+      (ref) => TOP_LEVEL.tags.validations("tags", ref),
     ),
     officialImage: variable(
       scope,
@@ -489,12 +379,7 @@ export function defineModuleVariables(scope: Construct, s: Settings, localRedis:
         description: `Operating system of the instances: ${OPERATING_SYSTEMS.join(", ")}. Picks the official image (with official_image); the user data finds the OS at boot.`,
         default: s.instance.os,
       },
-      (ref) => [
-        {
-          condition: `\${contains(${JSON.stringify(OPERATING_SYSTEMS)}, ${ref})}`,
-          errorMessage: `os must be one of ${OPERATING_SYSTEMS.join(", ")}. Got ${got(ref)}.`,
-        },
-      ],
+      rules(INSTANCE.os),
     ),
   };
 }
@@ -794,10 +679,6 @@ function redisVariable(scope: Construct, s: Settings): TerraformVariable {
     `existing_security_group_id = optional(string, ${hcl(r.existingSecurityGroupId)})`,
     `existing_port = optional(number, ${hcl(r.existingPort)})`,
   ];
-  const whole = (attribute: string, min: number, max: number, what: string) => ({
-    condition: `\${${wholeIn(`var.redis.${attribute}`, min, max)}}`,
-    errorMessage: `redis.${attribute} must be a whole number from ${min} to ${max}${what}. Got \${jsonencode(var.redis.${attribute})}.`,
-  });
   return variable(
     scope,
     "redis",
@@ -807,38 +688,23 @@ function redisVariable(scope: Construct, s: Settings): TerraformVariable {
       default: {},
     },
     (ref) => [
-      {
-        condition: `\${can(regex("${anchored(CACHE_NODE_TYPE_PATTERN)}", ${ref}.node_type))}`,
-        errorMessage: `redis.node_type must be an ElastiCache node type such as cache.r7g.large. Got \${jsonencode(${ref}.node_type)}.`,
-      },
-      {
-        condition: `\${can(regex("${anchored(REDIS_ENGINE_VERSION_PATTERN)}", ${ref}.engine_version))}`,
-        errorMessage: `redis.engine_version must be a Redis engine version such as 7.1. Got \${jsonencode(${ref}.engine_version)}.`,
-      },
-      whole("replicas", 1, 5, " (Multi-AZ needs one)"),
-      whole("snapshot_retention_days", 0, 35, " days"),
-      {
-        condition: `\${(${ref}.existing_url_secret_arn == null) == (${ref}.existing_security_group_id == null)}`,
-        errorMessage: `redis.existing_url_secret_arn and redis.existing_security_group_id go together: the instances need both the URL and a way through to it. Got \${jsonencode({ existing_url_secret_arn = ${ref}.existing_url_secret_arn, existing_security_group_id = ${ref}.existing_security_group_id })}.`,
-      },
-      {
-        condition: `\${${ref}.existing_url_secret_arn == null || can(regex("${anchored(SECRET_ARN_PATTERN)}", ${ref}.existing_url_secret_arn))}`,
-        errorMessage: `redis.existing_url_secret_arn must be a Secrets Manager secret ARN. Got \${jsonencode(${ref}.existing_url_secret_arn)}.`,
-      },
-      {
-        condition: `\${${ref}.existing_security_group_id == null || can(regex("${anchored(SECURITY_GROUP_ID_PATTERN)}", ${ref}.existing_security_group_id))}`,
-        errorMessage: `redis.existing_security_group_id must look like sg-0123456789abcdef0. Got \${jsonencode(${ref}.existing_security_group_id)}.`,
-      },
-      whole("existing_port", 1, 65535, " (a TCP port)"),
-      {
-        // Unknown at plan when the secret is created beside the module: Terraform then checks at apply.
-        condition: `\${!${ref}.create || ${ref}.existing_url_secret_arn == null}`,
-        errorMessage: `redis.create must be false with redis.existing_url_secret_arn: true creates ElastiCache, false uses your own Redis (set create = false, or leave out existing_url_secret_arn and existing_security_group_id). Got \${jsonencode({ create = ${ref}.create, existing_url_secret_arn = ${ref}.existing_url_secret_arn })}.`,
-      },
-      {
-        condition: `\${${ref}.create || ${ref}.existing_url_secret_arn != null}`,
-        errorMessage: `redis.create = false needs redis.existing_url_secret_arn and redis.existing_security_group_id: they are your own Redis (set both, or set create = true to create ElastiCache). Got \${jsonencode({ create = ${ref}.create, existing_url_secret_arn = ${ref}.existing_url_secret_arn })}.`,
-      },
+      ...REDIS.nodeType.validations("redis.node_type", `${ref}.node_type`),
+      ...REDIS.engineVersion.validations("redis.engine_version", `${ref}.engine_version`),
+      ...REDIS.replicas.validations("redis.replicas", `${ref}.replicas`),
+      ...REDIS.snapshotRetentionDays.validations("redis.snapshot_retention_days", `${ref}.snapshot_retention_days`),
+      ...REDIS.existingUrlSecretArn.validations(
+        "redis.existing_url_secret_arn",
+        `${ref}.existing_url_secret_arn`,
+        true,
+      ),
+      ...REDIS.existingSecurityGroupId.validations(
+        "redis.existing_security_group_id",
+        `${ref}.existing_security_group_id`,
+        true,
+      ),
+      ...REDIS.existingPort.validations("redis.existing_port", `${ref}.existing_port`),
+      // Unknown at plan when the secret is created beside the module: Terraform then checks at apply.
+      ...relationValidations(REDIS_RELATIONS, "redis", ref),
       {
         // The token is never printed: only whether the module creates Redis is.
         condition: `\${!${ref}.create || var.redis_auth_token != null}`,
@@ -867,18 +733,12 @@ function configBucketVariable(scope: Construct, s: Settings): TerraformVariable 
       default: {},
     },
     (ref) => [
-      {
-        condition: `\${${ref}.name == null || can(regex("${anchored(S3_BUCKET_NAME_PATTERN)}", ${ref}.name))}`,
-        errorMessage: `config_bucket.name must be an S3 bucket name (3-63 of a-z 0-9 . -). Got \${jsonencode(${ref}.name)}.`,
-      },
-      {
-        condition: `\${${ref}.kms_key_arn == null || can(regex("${anchored(KMS_KEY_ARN_PATTERN)}", ${ref}.kms_key_arn))}`,
-        errorMessage: `config_bucket.kms_key_arn must be a KMS key ARN. Got \${jsonencode(${ref}.kms_key_arn)}.`,
-      },
-      {
-        condition: `\${${wholeIn(`${ref}.noncurrent_version_expiration_days`, 1, 3650)}}`,
-        errorMessage: `config_bucket.noncurrent_version_expiration_days must be a whole number from 1 to 3650. Got \${jsonencode(${ref}.noncurrent_version_expiration_days)}.`,
-      },
+      ...CONFIG_BUCKET.name.validations("config_bucket.name", `${ref}.name`, true),
+      ...CONFIG_BUCKET.kmsKeyArn.validations("config_bucket.kms_key_arn", `${ref}.kms_key_arn`, true),
+      ...CONFIG_BUCKET.noncurrentVersionExpirationDays.validations(
+        "config_bucket.noncurrent_version_expiration_days",
+        `${ref}.noncurrent_version_expiration_days`,
+      ),
     ],
   );
 }
@@ -899,14 +759,6 @@ function loadBalancerVariable(scope: Construct, s: Settings): TerraformVariable 
     `idle_timeout = optional(number, ${hcl(lb.idleTimeoutSeconds)})`,
     `access_logs = optional(object({ bucket = string, prefix = optional(string, "") }), ${hcl(lb.accessLogs)})`,
   ];
-  // Terraform does not short-circuit `||`: a null port is read as 80 here, a valid port.
-  const port = (attribute: string) => {
-    const value = `coalesce(var.load_balancer.${attribute}, 80)`;
-    return {
-      condition: `\${${wholeIn(value, 1, 65535)}}`,
-      errorMessage: `load_balancer.${attribute} must be a TCP port from 1 to 65535. Got \${jsonencode(var.load_balancer.${attribute})}.`,
-    };
-  };
   return variable(
     scope,
     "load_balancer",
@@ -916,49 +768,22 @@ function loadBalancerVariable(scope: Construct, s: Settings): TerraformVariable 
       default: {},
     },
     (ref) => [
-      {
-        condition: `\${contains(["internal", "internet-facing"], ${ref}.scheme)}`,
-        errorMessage: `load_balancer.scheme must be internal or internet-facing. Got \${jsonencode(${ref}.scheme)}.`,
-      },
-      {
-        condition: `\${${ref}.hostname == null || (length(coalesce(${ref}.hostname, "-")) <= 253 && can(regex("${anchored(HOSTNAME_PATTERN)}", ${ref}.hostname)))}`,
-        errorMessage: `load_balancer.hostname must be a lower-case DNS name such as spinnaker.example.com. Got \${jsonencode(${ref}.hostname)}.`,
-      },
-      {
-        condition: `\${${ref}.certificate_arn == null || can(regex("${anchored(CERTIFICATE_ARN_PATTERN)}", ${ref}.certificate_arn))}`,
-        errorMessage: `load_balancer.certificate_arn must be an ACM certificate ARN. Got \${jsonencode(${ref}.certificate_arn)}.`,
-      },
-      {
-        // Unknown at plan when the certificate is created beside the module: Terraform then checks at apply.
-        condition: `\${!${ref}.https || ${ref}.certificate_arn != null}`,
-        errorMessage: `load_balancer.https = true needs load_balancer.certificate_arn: HTTPS listeners need an ACM certificate (set it, or set https = false). Got https true and certificate_arn null.`,
-      },
-      {
-        condition: `\${${ref}.https || ${ref}.certificate_arn == null}`,
-        errorMessage: `load_balancer.https must be true with load_balancer.certificate_arn: the certificate makes both listeners HTTPS (set https = true, or leave out certificate_arn for HTTP). Got https false and certificate_arn \${jsonencode(${ref}.certificate_arn)}.`,
-      },
-      {
-        condition: `\${${ref}.certificate_arn == null || ${ref}.hostname != null}`,
-        errorMessage: `load_balancer.hostname is required with load_balancer.certificate_arn: browsers check the certificate against your DNS name, never the load balancer's own. Got certificate_arn \${jsonencode(${ref}.certificate_arn)} and hostname null.`,
-      },
-      {
-        condition: `\${can(regex("${anchored(SSL_POLICY_PATTERN)}", ${ref}.ssl_policy))}`,
-        errorMessage: `load_balancer.ssl_policy must be a TLS 1.3 policy that allows at least TLS 1.2 (ELBSecurityPolicy-TLS13-1-2-* or -1-3-*). Got \${jsonencode(${ref}.ssl_policy)}.`,
-      },
-      port("deck_port"),
-      port("gate_port"),
-      {
-        condition: `\${coalesce(${ref}.deck_port, ${ref}.https ? 443 : 80) != ${ref}.gate_port}`,
-        errorMessage: `load_balancer.gate_port must differ from deck's port (deck_port, or 443 with https and 80 without): deck and gate need their own listeners. Got gate_port \${jsonencode(${ref}.gate_port)} and deck's port \${coalesce(${ref}.deck_port, ${ref}.https ? 443 : 80)}.`,
-      },
-      {
-        condition: `\${${wholeIn(`${ref}.idle_timeout`, 1, 4000)}}`,
-        errorMessage: `load_balancer.idle_timeout must be a whole number of seconds from 1 to 4000. Got \${jsonencode(${ref}.idle_timeout)}.`,
-      },
-      {
-        condition: `\${${ref}.access_logs == null || can(regex("${anchored(S3_BUCKET_NAME_PATTERN)}", ${ref}.access_logs.bucket))}`,
-        errorMessage: `load_balancer.access_logs.bucket must be an S3 bucket name. Got \${jsonencode(${ref}.access_logs)}.`,
-      },
+      ...LOAD_BALANCER.scheme.validations("load_balancer.scheme", `${ref}.scheme`),
+      ...LOAD_BALANCER.hostname.validations("load_balancer.hostname", `${ref}.hostname`, true),
+      ...LOAD_BALANCER.certificateArn.validations("load_balancer.certificate_arn", `${ref}.certificate_arn`, true),
+      ...LOAD_BALANCER.sslPolicy.validations("load_balancer.ssl_policy", `${ref}.ssl_policy`),
+      // null: 443 with https, 80 without.
+      ...LOAD_BALANCER.deckPort.validations("load_balancer.deck_port", `${ref}.deck_port`, true),
+      ...LOAD_BALANCER.gatePort.validations("load_balancer.gate_port", `${ref}.gate_port`),
+      ...LOAD_BALANCER.idleTimeoutSeconds.validations("load_balancer.idle_timeout", `${ref}.idle_timeout`),
+      // try(): access_logs may be null, and an attribute of null is an error, not null.
+      ...LOAD_BALANCER.accessLogsBucket.validations(
+        "load_balancer.access_logs.bucket",
+        `try(${ref}.access_logs.bucket, null)`,
+        true,
+      ),
+      // Unknown at plan when the certificate is created beside the module: Terraform then checks at apply.
+      ...relationValidations(LOAD_BALANCER_RELATIONS, "load_balancer", ref),
     ],
   );
 }
@@ -984,12 +809,7 @@ export function defineHighAvailabilityVariables(
         description: "Instances in the non-polling server group (the polling group always has one).",
         default: s.ha.nonPollingCapacity,
       },
-      (ref) => [
-        {
-          condition: `\${${wholeIn(ref, 1, 50)}}`,
-          errorMessage: `non_polling_capacity must be a whole number from 1 to 50. Got ${got(ref)}.`,
-        },
-      ],
+      rules(HIGH_AVAILABILITY.nonPollingCapacity),
     ),
     redisAuthToken:
       !moduleInputs && !s.ha.redis.create

@@ -1,0 +1,336 @@
+/**
+ * The vocabulary the settings' rules are written in. A setting has two gates: the configuration's
+ * zod schema (at synthesis) and its Terraform variable's or module input's `validation` blocks (at
+ * plan). A rule here is stated once, with its message, and renders both, so that the two cannot say
+ * different things: the message reads `<setting>: expected <what>, got <value>` in both gates, the
+ * setting spelt as each gate spells it (`network.userCidrs[0]`, `user_cidrs[*]`).
+ *
+ * The TypeScript test and the HCL condition sit side by side in each constructor: HCL cannot run
+ * TypeScript, so the one place they are written twice is here, where a reader compares them at a
+ * glance and `__tests__/tools/parity.test.ts` proves them alike.
+ */
+import { z } from "zod";
+import { InternalError } from "../errors";
+
+/** A Terraform `validation` block, as cdktf takes it. */
+export interface Validation {
+  readonly condition: string;
+  readonly errorMessage: string;
+}
+
+/** A rule on one value. */
+export interface Rule<T> {
+  /** What a good value is, stating the limit ("a whole number from 1 to 50"): both gates' message. */
+  readonly what: string;
+  readonly test: (value: T) => boolean;
+  /** The same test in HCL over the expression `x`. It may fail on a bad value: it is wrapped in try(). */
+  readonly hcl: (x: string) => string;
+  /** Advice that only makes sense in the configuration file (such as "leave this unset"). */
+  readonly configurationHint?: string;
+}
+
+/**
+ * A pattern as the body of an HCL string for `regex()`. RE2 (Terraform's engine) has no lookaround,
+ * and `${` would start an interpolation: a pattern that needs either cannot be a shared rule.
+ */
+export function hclPattern(pattern: RegExp): string {
+  if (/\(\?[=!<]/.test(pattern.source) || /[$%]\{/.test(pattern.source)) {
+    throw new InternalError(`the pattern ${pattern} cannot be written as a Terraform regex`);
+  }
+  return pattern.source.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+}
+
+export function pattern(re: RegExp, what: string): Rule<string> {
+  return { what, test: (v) => re.test(v), hcl: (x) => `can(regex("${hclPattern(re)}", ${x}))` };
+}
+
+/** A whole number in [min, max]; `unit` follows the limits ("30 to 16384 GiB"). */
+export function whole(min: number, max: number, unit = ""): Rule<number> {
+  return {
+    what: `a whole number from ${min} to ${max}${unit}`,
+    test: (v) => Number.isInteger(v) && v >= min && v <= max,
+    hcl: (x) => `${x} >= ${min} && ${x} <= ${max} && floor(${x}) == ${x}`,
+  };
+}
+
+/** A string of `min` to `max` characters. */
+export function length(min: number, max: number, what: string): Rule<string> {
+  return {
+    what,
+    test: (v) => v.length >= min && v.length <= max,
+    hcl: (x) => `length(${x}) >= ${min} && length(${x}) <= ${max}`,
+  };
+}
+
+/** None of `values` (reserved names). */
+export function noneOf(values: readonly string[], what: string): Rule<string> {
+  return { what, test: (v) => !values.includes(v), hcl: (x) => `!contains(${JSON.stringify(values)}, ${x})` };
+}
+
+/** One of `values`, for a string that is not a choice of the schema's type (a region list). */
+export function memberOf(values: readonly string[], what: string): Rule<string> {
+  return { what, test: (v) => values.includes(v), hcl: (x) => `contains(${JSON.stringify(values)}, ${x})` };
+}
+
+/** A list of `min` entries or more. */
+export function entries(min: number, what: string, configurationHint?: string): Rule<readonly unknown[]> {
+  return { what, test: (v) => v.length >= min, hcl: (x) => `length(${x}) >= ${min}`, configurationHint };
+}
+
+/** A list without repeats: Terraform would create one rule or attachment per entry, twice. */
+export function distinct(what: string): Rule<readonly unknown[]> {
+  return {
+    what: `distinct ${what}: one is listed twice`,
+    test: (v) => new Set(v).size === v.length,
+    hcl: (x) => `length(distinct(${x})) == length(${x})`,
+  };
+}
+
+/** An IPv4 address, each octet 0-255 without leading zeros, and a prefix without them. */
+const CIDR_PATTERN =
+  /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\/(3[0-2]|[12]?[0-9])$/;
+
+/** The network address of an IPv4 CIDR block: `10.1.2.3/8` -> `10.0.0.0`. */
+export function networkAddress(block: string): string {
+  const [address, bits] = block.split("/");
+  const value = address.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+  const size = 2 ** (32 - Number(bits));
+  const network = value - (value % size);
+  return [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join(".");
+}
+
+/**
+ * An IPv4 CIDR block whose address is the network's: the provider would refuse 10.1.2.3/8 at
+ * apply, naming no setting.
+ */
+export const cidrBlock: Rule<string> = {
+  what: "an IPv4 CIDR block without host bits, such as 10.0.0.0/16 (not 10.1.2.3/16)",
+  test: (v) => CIDR_PATTERN.test(v) && networkAddress(v) === v.split("/")[0],
+  hcl: (x) => `can(regex("${hclPattern(CIDR_PATTERN)}", ${x})) && cidrhost(${x}, 0) == split("/", ${x})[0]`,
+};
+
+/** A CIDR block of /`min` or narrower (its prefix at least `min`). */
+export function prefixFrom(min: number, why: string): Rule<string> {
+  return {
+    what: `a CIDR block of /${min} or narrower: ${why}`,
+    test: (v) => Number(v.split("/")[1]) >= min,
+    hcl: (x) => `tonumber(split("/", ${x})[1]) >= ${min}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings: a zod type with its rules, and the Terraform validations of the same rules
+// ---------------------------------------------------------------------------------------------
+
+/** The received value in a Terraform message (Terraform 1.9+ lets a validation message name it). */
+export const shown = (ref: string) => `\${jsonencode(${ref})}`;
+
+/** `<setting>: expected <what>, got <value>.`, the configuration's wording, in Terraform. */
+function validation(setting: string, ref: string, condition: string, what: string): Validation {
+  return { condition: `\${${condition}}`, errorMessage: `${setting}: expected ${what}, got ${shown(ref)}.` };
+}
+
+/** The message of a rule in the configuration. */
+const inConfiguration = (rule: Rule<never>) =>
+  `expected ${rule.what}${rule.configurationHint ? ` (${rule.configurationHint})` : ""}`;
+
+/** A setting's rules, rendered for both gates. */
+export interface Checked<S extends z.ZodType> {
+  /** The configuration's type of the setting, its rules attached (add `.optional()` or `.default()`). */
+  readonly zod: S;
+  /**
+   * The Terraform validations of the variable or module input attribute `setting`, read as `ref`
+   * (`var.redis.replicas`). `nullable`: null passes (an optional attribute without a default).
+   */
+  readonly validations: (setting: string, ref: string, nullable?: boolean) => Validation[];
+  /** The rules themselves, for a list of such values (`[*]` in Terraform). */
+  readonly rules: readonly Rule<never>[];
+}
+
+/** Each rule as a Terraform validation of `ref` (or, with `each`, of every entry of the list `ref`). */
+function validationsOf(
+  rules: readonly Rule<never>[],
+  setting: string,
+  ref: string,
+  nullable: boolean,
+  each = false,
+): Validation[] {
+  return rules.map((rule) => {
+    // try(): Terraform evaluates every operand of && and || even when the first decides, and a
+    // function given a bad value (cidrhost of "x") fails the plan instead of the validation.
+    const test = each ? `alltrue([for e in ${ref} : try(${rule.hcl("e")}, false)])` : `try(${rule.hcl(ref)}, false)`;
+    const name = each ? `${setting}[*]` : setting;
+    return nullable
+      ? validation(name, ref, `${ref} == null || ${test}`, `null or ${rule.what}`)
+      : validation(name, ref, test, rule.what);
+  });
+}
+
+const withRules = <S extends z.ZodType>(schema: S, rules: readonly Rule<never>[]): S =>
+  rules.reduce<S>((s, rule) => s.refine((v) => rule.test(v as never), { message: inConfiguration(rule) }), schema);
+
+/** A string setting. */
+export function text(...rules: Rule<string>[]): Checked<z.ZodString> {
+  return {
+    zod: withRules(z.string(), rules),
+    rules,
+    validations: (setting, ref, nullable = false) => validationsOf(rules, setting, ref, nullable),
+  };
+}
+
+/** A number setting; a value of another type gets the first rule's message, which states the limits. */
+export function number(first: Rule<number>, ...rules: Rule<number>[]): Checked<z.ZodNumber> {
+  const all = [first, ...rules];
+  return {
+    zod: withRules(z.number({ message: inConfiguration(first) }), all),
+    rules: all,
+    validations: (setting, ref, nullable = false) => validationsOf(all, setting, ref, nullable),
+  };
+}
+
+/** One of `values`. */
+export function choice<const T extends readonly [string, ...string[]]>(
+  values: T,
+): Checked<z.ZodEnum<{ [K in T[number]]: K }>> {
+  const rule = memberOf(values, `one of ${values.join(", ")}`);
+  return {
+    zod: z.enum(values, { message: inConfiguration(rule) }) as unknown as z.ZodEnum<{ [K in T[number]]: K }>,
+    rules: [rule],
+    validations: (setting, ref, nullable = false) => validationsOf([rule], setting, ref, nullable),
+  };
+}
+
+/** A list of `item`s with rules of its own (length, repeats). */
+export function list<S extends z.ZodType>(
+  item: Checked<S>,
+  ...rules: Rule<readonly unknown[]>[]
+): Checked<z.ZodArray<S>> {
+  return {
+    zod: withRules(z.array(item.zod), rules),
+    rules,
+    validations: (setting, ref, nullable = false) => [
+      ...validationsOf(item.rules, setting, ref, nullable, true),
+      ...validationsOf(rules, setting, ref, nullable),
+    ],
+  };
+}
+
+/** A map of strings, such as tags: rules on its keys and on its values. */
+export function stringMap(keys: readonly Rule<string>[], values: readonly Rule<string>[]) {
+  return {
+    zod: z.record(withRules(z.string(), keys), withRules(z.string(), values)),
+    validations: (setting: string, ref: string): Validation[] => [
+      ...keys.map((rule) =>
+        validation(`${setting} keys`, ref, `alltrue([for k, v in ${ref} : try(${rule.hcl("k")}, false)])`, rule.what),
+      ),
+      ...values.map((rule) =>
+        validation(`${setting} values`, ref, `alltrue([for k, v in ${ref} : try(${rule.hcl("v")}, false)])`, rule.what),
+      ),
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Relations: rules that join two settings of one object (each names both, and says which to use)
+// ---------------------------------------------------------------------------------------------
+
+/** A condition on an object's field (camelCase; its Terraform attribute is the snake_case name). */
+export interface Condition<T> {
+  readonly test: (o: T) => boolean;
+  /** HCL over `attribute`, which gives the HCL reference to a field. */
+  readonly hcl: (attribute: (field: keyof T & string) => string) => string;
+}
+
+/** The field is given (in Terraform: not null). */
+export const given = <T>(field: keyof T & string): Condition<T> => ({
+  test: (o) => o[field] !== undefined && o[field] !== null,
+  hcl: (a) => `${a(field)} != null`,
+});
+/** The field is left out (in Terraform: null). */
+export const absent = <T>(field: keyof T & string): Condition<T> => ({
+  test: (o) => o[field] === undefined || o[field] === null,
+  hcl: (a) => `${a(field)} == null`,
+});
+/** A switch written as true (a configuration's unset switch is neither true nor false). */
+export const on = <T>(field: keyof T & string): Condition<T> => ({
+  test: (o) => o[field] === true,
+  hcl: (a) => `${a(field)} == true`,
+});
+/** A switch written as false. */
+export const off = <T>(field: keyof T & string): Condition<T> => ({
+  test: (o) => o[field] === false,
+  hcl: (a) => `${a(field)} == false`,
+});
+
+export interface Relation<T> {
+  /** The field reported: the one the message tells to change. @default - by the value, see `at` */
+  readonly subject: keyof T & string;
+  /** The fields the Terraform message shows the values of. */
+  readonly fields: readonly (keyof T & string)[];
+  /** After the subject's name; `name` spells a field as the gate does (`loadBalancer.https`, `load_balancer.https`). */
+  readonly message: (name: (field: keyof T & string) => string) => string;
+  readonly test: (o: T) => boolean;
+  readonly hcl: (attribute: (field: keyof T & string) => string) => string;
+  /** The field to report in the configuration when it depends on the value. @default subject */
+  readonly at?: (o: T) => keyof T & string;
+}
+
+/** `when` holds only if `then` does; reported on `subject`. */
+export function implies<T>(
+  subject: keyof T & string,
+  when: Condition<T>,
+  then: Condition<T>,
+  fields: readonly (keyof T & string)[],
+  message: Relation<T>["message"],
+): Relation<T> {
+  return {
+    subject,
+    fields,
+    message,
+    test: (o) => !when.test(o) || then.test(o),
+    hcl: (a) => `!(${when.hcl(a)}) || ${then.hcl(a)}`,
+  };
+}
+
+/** Both fields given, or neither; reported on the one missing. */
+export function together<T>(a: keyof T & string, b: keyof T & string, why: string): Relation<T> {
+  return {
+    subject: a,
+    fields: [a, b],
+    message: (name) => `${name(a)} and ${name(b)} go together: ${why}`,
+    test: (o) => given<T>(a).test(o) === given<T>(b).test(o),
+    hcl: (attribute) => `(${attribute(a)} == null) == (${attribute(b)} == null)`,
+    at: (o) => (given<T>(a).test(o) ? b : a),
+  };
+}
+
+/** camelCase -> snake_case: a configuration field's Terraform attribute. */
+export const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** The relations as a zod check of the object at the configuration path `path` (`loadBalancer`). */
+export function relationsCheck<T>(relations: readonly Relation<T>[], path: string) {
+  return (o: T, ctx: z.RefinementCtx) => {
+    for (const r of relations) {
+      if (r.test(o)) continue;
+      const at = r.at?.(o) ?? r.subject;
+      ctx.addIssue({
+        code: "custom",
+        path: [at],
+        input: o[at],
+        message: r.message((field) => `${path}.${field}`),
+      });
+    }
+  };
+}
+
+/** The relations as Terraform validations of the object input `setting` (`load_balancer`), read as `ref`. */
+export function relationValidations<T>(relations: readonly Relation<T>[], setting: string, ref: string): Validation[] {
+  const attribute = (field: string) => `${ref}.${snake(field)}`;
+  return relations.map((r) => {
+    const values = r.fields.map((f) => `${snake(f)} = ${attribute(f)}`).join(", ");
+    return {
+      condition: `\${${r.hcl(attribute)}}`,
+      errorMessage: `${setting}.${snake(r.subject)}: ${r.message((field) => `${setting}.${snake(field)}`)}, got ${shown(`{ ${values} }`)}.`,
+    };
+  });
+}

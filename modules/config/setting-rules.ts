@@ -1,0 +1,282 @@
+/**
+ * The rules of the settings that are also Terraform variables or module inputs, each written once
+ * (see `rules.ts`): `schema.ts` takes `.zod` from here and adds the default; `stacks/variables.ts`
+ * takes `.validations` and adds the variable's name, type and description. Grouped as the
+ * configuration is; the group's relations (rules that join two of its settings) follow it.
+ */
+import { AWS_REGIONS } from "@aws-cdk/region-info/lib/aws-entities";
+import {
+  absent,
+  choice,
+  cidrBlock,
+  distinct,
+  entries,
+  given,
+  hclPattern,
+  implies,
+  length,
+  list,
+  memberOf,
+  number,
+  off,
+  on,
+  pattern,
+  prefixFrom,
+  type Relation,
+  type Rule,
+  stringMap,
+  text,
+  together,
+  whole,
+} from "./rules";
+
+// ---------------------------------------------------------------------------------------------
+// Patterns, shared with the settings not yet written in rules (accounts, sign-in, CI, spinnaker)
+// ---------------------------------------------------------------------------------------------
+
+export const VPC_ID_PATTERN = /^vpc-[0-9a-f]{8,17}$/;
+export const SUBNET_ID_PATTERN = /^subnet-[0-9a-f]{8,17}$/;
+export const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+export const AMI_ID_PATTERN = /^ami-[0-9a-f]{8,17}$/;
+export const ROOT_DEVICE_NAME_PATTERN = /^\/dev\/[a-z0-9]+$/;
+export const OPERATING_SYSTEMS = ["ubuntu", "centos", "rhel"] as const;
+export const HOSTNAME_PATTERN = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const CERTIFICATE_ARN_PATTERN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/;
+/** TLS 1.3 policies that allow TLS 1.2 at the least. */
+export const SSL_POLICY_PATTERN = /^ELBSecurityPolicy-TLS13-1-[23]-/;
+export const CACHE_NODE_TYPE_PATTERN = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
+export const REDIS_ENGINE_VERSION_PATTERN = /^[67]\.\d+$/;
+export const SECRET_ARN_PATTERN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+export const SECURITY_GROUP_ID_PATTERN = /^sg-[0-9a-f]{8,17}$/;
+export const S3_BUCKET_NAME_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+export const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:/;
+/** A Spinnaker naming component: Spinnaker splits server group names on `-`, so none may contain one. */
+export const NAME_PART_PATTERN = /^[a-z][a-z0-9]*$/;
+/**
+ * Longest `name` and `environment`: `<name>-<environment>-int` (the interservice load balancer)
+ * stays within the 32 characters AWS allows a load balancer's name.
+ */
+export const NAME_MAX = 16;
+export const ENVIRONMENT_MAX = 10;
+/**
+ * Instances read their tags through the metadata service, which refuses keys with spaces or "/"
+ * (and AWS reserves "aws:"): such a key would stop every instance from launching.
+ */
+export const TAG_KEY_CHARACTERS = /^[A-Za-z0-9+\-=._,:@]{1,128}$/;
+/** Every AWS region in every partition that aws-cdk's region-info knows. */
+export const AWS_REGION_NAMES: readonly string[] = AWS_REGIONS;
+/** The widest block SSH may come from: wider is the internet in all but name. */
+export const SSH_MIN_PREFIX = 8;
+
+// ---------------------------------------------------------------------------------------------
+// Values several settings share
+// ---------------------------------------------------------------------------------------------
+
+export const SECRET_ARN = text(pattern(SECRET_ARN_PATTERN, "a Secrets Manager secret ARN"));
+export const S3_BUCKET_NAME = text(pattern(S3_BUCKET_NAME_PATTERN, "an S3 bucket name (3-63 of a-z 0-9 . -)"));
+export const AWS_REGION = text(
+  memberOf(
+    AWS_REGION_NAMES,
+    "an AWS region such as us-west-2 (a region of the aws, aws-cn, aws-us-gov or an ISO partition)",
+  ),
+);
+export const TCP_PORT = number(whole(1, 65535, " (a TCP port)"));
+const subnetId = text(pattern(SUBNET_ID_PATTERN, "a subnet id such as subnet-0123456789abcdef0"));
+
+// ---------------------------------------------------------------------------------------------
+// The settings
+// ---------------------------------------------------------------------------------------------
+
+const namePart = (what: string, max: number) =>
+  text(
+    pattern(
+      NAME_PART_PATTERN,
+      `${what}: lower-case letters and digits, starting with a letter, no hyphen (Spinnaker splits names on "-")`,
+    ),
+    length(1, max, `at most ${max} characters`),
+  );
+
+const tagKey: Rule<string> = {
+  what: 'a tag key of letters, digits and + - = . _ , : @ (no spaces or "/", not starting with aws:)',
+  // RE2 has no lookahead: the reserved prefix is a test of its own in both languages.
+  test: (k) => TAG_KEY_CHARACTERS.test(k) && !k.startsWith("aws:"),
+  hcl: (k) => `can(regex("${hclPattern(TAG_KEY_CHARACTERS)}", ${k})) && !startswith(${k}, "aws:")`,
+};
+
+export const TOP_LEVEL = {
+  name: namePart("an application name", NAME_MAX),
+  environment: namePart("an environment name", ENVIRONMENT_MAX),
+  tags: stringMap([tagKey], [length(0, 256, "a tag value of at most 256 characters")]),
+};
+
+const cidrs = (...rules: Rule<readonly unknown[]>[]) => list(text(cidrBlock), distinct("CIDR blocks"), ...rules);
+
+export const NETWORK = {
+  vpcId: text(pattern(VPC_ID_PATTERN, "a VPC id such as vpc-0123456789abcdef0")),
+  /**
+   * `min`: 2 in the configuration and the ha stack, whose interservice load balancer and Multi-AZ
+   * Redis need two AZs; 1 for the standalone stack's variable.
+   */
+  instanceSubnetIds: (min: number) =>
+    list(
+      subnetId,
+      distinct("subnets"),
+      min === 1
+        ? entries(1, "at least one subnet id")
+        : entries(
+            min,
+            `at least ${min} subnets in different AZs: the ha stack's interservice load balancer and Multi-AZ Redis need them`,
+            "for stand-alone in one subnet, leave this unset and pass instance_subnet_ids when you plan",
+          ),
+    ),
+  /**
+   * The subnets' own rules. How many it needs depends on the scheme and, in Terraform, on
+   * `instance_subnet_ids` (an empty list means those): `LOAD_BALANCER_SUBNETS_MIN` in the
+   * configuration, a rule of the variable's own in Terraform.
+   */
+  loadBalancerSubnetIds: list(subnetId, distinct("subnets")),
+  userCidrs: cidrs(entries(1, "at least one CIDR block")),
+  sshCidrs: list(
+    text(
+      cidrBlock,
+      prefixFrom(SSH_MIN_PREFIX, "SSH from anywhere is refused (Session Manager is the way in without SSH)"),
+    ),
+    distinct("CIDR blocks"),
+  ),
+  egressCidrs: cidrs(entries(1, "at least one CIDR block: the instances install Docker and pull images at boot")),
+};
+/** Where the configuration lists the load balancer's subnets, it lists two AZs at least. */
+export const LOAD_BALANCER_SUBNETS_MIN = entries(2, "at least 2 subnets in different AZs");
+
+export const INSTANCE = {
+  type: text(pattern(INSTANCE_TYPE_PATTERN, "an EC2 instance type such as m4.2xlarge")),
+  os: choice(OPERATING_SYSTEMS),
+  amiId: text(pattern(AMI_ID_PATTERN, "an AMI id such as ami-0123456789abcdef0")),
+  rootDeviceName: text(pattern(ROOT_DEVICE_NAME_PATTERN, "a device name such as /dev/sda1 or /dev/xvda")),
+  rootVolumeSizeGiB: number(whole(30, 16384, " GiB")),
+  keyName: text(length(1, 255, "an EC2 key pair name of 1 to 255 characters")),
+  healthCheckGracePeriodSeconds: number(whole(60, 7200, " seconds")),
+};
+
+export const LOAD_BALANCER = {
+  scheme: choice(["internal", "internet-facing"]),
+  hostname: text(
+    length(1, 253, "a DNS name of at most 253 characters"),
+    pattern(HOSTNAME_PATTERN, "a lower-case DNS name such as spinnaker.example.com"),
+  ),
+  certificateArn: text(pattern(CERTIFICATE_ARN_PATTERN, "an ACM certificate ARN")),
+  sslPolicy: text(
+    pattern(
+      SSL_POLICY_PATTERN,
+      "a TLS 1.3 policy that allows at least TLS 1.2 (ELBSecurityPolicy-TLS13-1-2-* or -1-3-*)",
+    ),
+  ),
+  deckPort: TCP_PORT,
+  gatePort: TCP_PORT,
+  idleTimeoutSeconds: number(whole(1, 4000, " seconds")),
+  accessLogsBucket: S3_BUCKET_NAME,
+};
+
+/** The fields of the load balancer the relations read, as both gates hold them. */
+interface LoadBalancerFields {
+  https?: boolean | null;
+  certificateArn?: string | null;
+  hostname?: string | null;
+  deckPort?: number | null;
+  gatePort?: number | null;
+}
+
+/**
+ * `https` is a switch the caller writes (a module's counts must be known at plan even when the
+ * certificate is another resource); in the configuration it may be left out and follows the
+ * certificate, so only a written switch can contradict it.
+ */
+export const LOAD_BALANCER_RELATIONS: readonly Relation<LoadBalancerFields>[] = [
+  implies<LoadBalancerFields>(
+    "https",
+    on("https"),
+    given("certificateArn"),
+    ["https", "certificateArn"],
+    (name) =>
+      `needs ${name("certificateArn")} when true: HTTPS listeners need an ACM certificate (set it, or set ${name("https")} to false)`,
+  ),
+  implies<LoadBalancerFields>(
+    "https",
+    off("https"),
+    absent("certificateArn"),
+    ["https", "certificateArn"],
+    (name) =>
+      `must be true with ${name("certificateArn")}: the certificate makes both listeners HTTPS (set ${name("https")} to true, or leave out ${name("certificateArn")} for HTTP)`,
+  ),
+  implies<LoadBalancerFields>(
+    "hostname",
+    given("certificateArn"),
+    given("hostname"),
+    ["hostname", "certificateArn"],
+    (name) =>
+      `required when ${name("certificateArn")} is set: browsers check the certificate against your DNS name, never the load balancer's own`,
+  ),
+  {
+    // deck's port follows https unless given: 443 with it, 80 without (resolve() in schema.ts).
+    subject: "gatePort",
+    fields: ["gatePort", "deckPort", "https"],
+    message: (name) =>
+      `must differ from deck's port (${name("deckPort")}, else 443 with HTTPS and 80 without): deck and gate need their own listeners`,
+    test: (o) => (o.deckPort ?? ((o.https ?? (o.certificateArn ?? null) !== null) ? 443 : 80)) !== o.gatePort,
+    hcl: (a) => `coalesce(${a("deckPort")}, ${a("https")} ? 443 : 80) != ${a("gatePort")}`,
+  },
+];
+
+export const HIGH_AVAILABILITY = {
+  nonPollingCapacity: number(whole(1, 50)),
+};
+
+export const REDIS = {
+  nodeType: text(pattern(CACHE_NODE_TYPE_PATTERN, "an ElastiCache node type such as cache.r7g.large")),
+  engineVersion: text(pattern(REDIS_ENGINE_VERSION_PATTERN, "a Redis engine version such as 7.1")),
+  replicas: number(whole(1, 5, " (Multi-AZ needs one)")),
+  snapshotRetentionDays: number(whole(0, 35, " days")),
+  existingUrlSecretArn: SECRET_ARN,
+  existingSecurityGroupId: text(pattern(SECURITY_GROUP_ID_PATTERN, "a security group id such as sg-0123456789abcdef0")),
+  existingPort: TCP_PORT,
+};
+
+interface RedisFields {
+  create?: boolean | null;
+  existingUrlSecretArn?: string | null;
+  existingSecurityGroupId?: string | null;
+}
+
+/**
+ * `create` is a switch the caller writes, as `https` is; in the configuration it may be left out
+ * and follows `existingUrlSecretArn`.
+ */
+export const REDIS_RELATIONS: readonly Relation<RedisFields>[] = [
+  together<RedisFields>(
+    "existingUrlSecretArn",
+    "existingSecurityGroupId",
+    "the instances need both the URL and a way through to it",
+  ),
+  implies<RedisFields>(
+    "create",
+    on("create"),
+    absent("existingUrlSecretArn"),
+    ["create", "existingUrlSecretArn"],
+    (name) =>
+      `must be false with ${name("existingUrlSecretArn")}: true creates ElastiCache, false uses your own Redis (set ${name("create")} to false, or leave out ${name("existingUrlSecretArn")} and ${name("existingSecurityGroupId")})`,
+  ),
+  implies<RedisFields>(
+    "create",
+    off("create"),
+    given("existingUrlSecretArn"),
+    ["create", "existingUrlSecretArn"],
+    (name) =>
+      `needs ${name("existingUrlSecretArn")} and ${name("existingSecurityGroupId")} when false: they are your own Redis (set both, or set ${name("create")} to true to create ElastiCache)`,
+  ),
+];
+
+export const CONFIG_BUCKET = {
+  name: S3_BUCKET_NAME,
+  kmsKeyArn: text(pattern(KMS_KEY_ARN_PATTERN, "a KMS key ARN")),
+  noncurrentVersionExpirationDays: number(whole(1, 3650, " days")),
+};
