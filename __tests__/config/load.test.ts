@@ -359,6 +359,10 @@ describe("invalid settings name the setting, the rule and the value", () => {
       "spinnaker:\n  accounts:\n    aws: [{name: prod, accountId: '111111111111', regions: [everywhere]}]",
       'spinnaker.accounts.aws[0].regions[0]: expected an AWS region such as us-west-2 (a region of the aws, aws-cn, aws-us-gov or an ISO partition), got "everywhere"',
     ],
+    [
+      "spinnaker:\n  version: 2027.0.0",
+      'spinnaker.version: must be before 2027.0.0: from that release on front50 no longer stores in S3 and orca no longer keeps executions in Redis, which is how this package runs them (SQL storage is not supported yet), got "2027.0.0"',
+    ],
     ["bogus: 1", 'unknown setting "bogus"'],
     ["instance:\n  typo: 1", 'instance: unknown setting "typo"'],
   ])("%s", (yaml, message) => {

@@ -135,7 +135,7 @@ describe("the stand-alone topology", () => {
     const settings = objects.find((o) => o.key === "config/settings-local.js");
     expect(settings?.content).toMatch(/gateUrl = "http:\/\/\$\{aws_lb\..+\.dns_name\}:8084"/);
     const images = objects.find((o) => o.key === "config/compose.env");
-    expect(images?.content).toContain("\nCLOUDDRIVER_IMAGE=ghcr.io/spinnaker/clouddriver:2026.3.1\n");
+    expect(images?.content).toContain("\nCLOUDDRIVER_IMAGE=ghcr.io/spinnaker/clouddriver:2026.4.0\n");
     expect(images?.content).toContain("\nREDIS_IMAGE=docker.io/library/redis:7.4-alpine\n");
   });
 

@@ -35,6 +35,8 @@ export {
   OPERATING_SYSTEMS,
 } from "./setting-rules";
 
+import { needsSqlStorage, OSS_RELEASE_LINES, OSS_RELEASE_PATTERN, SQL_ONLY_REASON } from "../spinnaker/releases";
+
 // ---------------------------------------------------------------------------------------------
 // Value types, with messages that say what a good value looks like
 // ---------------------------------------------------------------------------------------------
@@ -484,6 +486,14 @@ export const ConfigSchema = z
         }
       });
     }
+    if (c.spinnaker.distribution === "oss" && version !== undefined && needsSqlStorage(version)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["spinnaker", "version"],
+        input: version,
+        message: SQL_ONLY_REASON,
+      });
+    }
     if (auth !== undefined && !signInSupported(c.spinnaker.distribution, version)) {
       ctx.addIssue({
         code: "custom",
@@ -521,10 +531,10 @@ export type Config = z.input<typeof ConfigSchema>;
 type Parsed = z.output<typeof ConfigSchema>;
 
 /**
- * The newest open-source release spinnaker.io lists (https://spinnaker.io/changelogs/2026.3.1-changelog/,
- * 2026-09-25); the rendering follows the Spring Boot 3 services of 2025.4 on.
+ * The newest open-source release (the newest line's latest in OSS_RELEASE_LINES); the rendering
+ * follows the Spring Boot 3 services of 2025.4 on.
  */
-export const DEFAULT_OSS_VERSION = "2026.3.1";
+export const DEFAULT_OSS_VERSION = OSS_RELEASE_LINES[0].latest;
 /**
  * Where each distribution publishes every service as `<registry>/<service>:<version>`. The project
  * publishes to GitHub's registry since 2025.3 and only there since 2026.1 (the 2026.0.0 changelog:
@@ -566,9 +576,6 @@ export function armoryTagsDiffer(version: string): boolean {
  * Migration". Armory's releases (2.x) and earlier open-source ones read another configuration.
  */
 export const SIGN_IN_FROM = { year: 2025, minor: 2 } as const;
-
-/** `<major>.<minor>` of an open-source release, such as 2025 and 4 of 2025.4.1 (or 1 and 38 of 1.38.0). */
-export const OSS_RELEASE_PATTERN = /^(\d+)\.(\d+)(?:[.-]|$)/;
 
 /**
  * Whether a release's gate reads the sign-in this package renders. A tag that is no release number

@@ -23,7 +23,6 @@ import {
   IMAGE_TAG_PATTERN,
   ISSUER_URL_PATTERN,
   KUBECONFIG_S3_URI_PATTERN,
-  OSS_RELEASE_PATTERN,
   REGISTRY_PATTERN,
   RESERVED_PREFIXES,
   ROLE_NAME_PATTERN,
@@ -50,6 +49,7 @@ import {
   SECRET_ARN_PATTERN,
   TOP_LEVEL,
 } from "../config/setting-rules";
+import { OSS_RELEASE_PATTERN, SQL_ONLY_FROM, SQL_ONLY_REASON } from "../spinnaker/releases";
 
 /** A pattern as a Terraform `regex` string (backslashes escaped); anchors are the pattern's own. */
 const anchored = hclPattern;
@@ -430,6 +430,11 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
         // have). A version that is no release number passes, as in the schema.
         condition: `\${${ref}.distribution != "armory" || !can(regex("${anchored(ARMORY_RELEASE_PATTERN)}", coalesce(${ref}.version, "-"))) || try(${armoryMinor(ref)} >= ${ARMORY_SHARED_TAGS_FROM.major * 1000 + ARMORY_SHARED_TAGS_FROM.minor}, true) || length(setsubtract(concat(${JSON.stringify(SPINNAKER_SERVICES.filter((s) => s !== "kayenta" && s !== "fiat"))}, ${ref}.kayenta ? ["kayenta"] : []), keys(${ref}.images))) == 0}`,
         errorMessage: `spinnaker.images must give every service's image for Armory releases before ${ARMORY_SHARED_TAGS_FROM.major}.${ARMORY_SHARED_TAGS_FROM.minor}.0, which tag each service with its own version (or use ${ARMORY_SHARED_TAGS_FROM.major}.${ARMORY_SHARED_TAGS_FROM.minor}.0 or later). Got version \${jsonencode(${ref}.version)} and images for \${jsonencode(keys(${ref}.images))}.`,
+      },
+      {
+        // SQL_ONLY_FROM: a release that needs SQL storage; a tag that is no release number passes, as in the schema.
+        condition: `\${${ref}.distribution != "oss" || !can(regex("${anchored(OSS_RELEASE_PATTERN)}", coalesce(${ref}.version, "-"))) || try(${releaseNumber(`${ref}.version`)} < ${SQL_ONLY_FROM.year * 100 + SQL_ONLY_FROM.minor}, true)}`,
+        errorMessage: `spinnaker.version: ${SQL_ONLY_REASON}, got \${jsonencode(${ref}.version)}.`,
       },
       {
         condition: `\${${ref}.version == null || can(regex("${anchored(IMAGE_TAG_PATTERN)}", ${ref}.version))}`,
@@ -832,13 +837,13 @@ export function defineHighAvailabilityVariables(
   };
 }
 
-/** `major * 1000 + minor` of an Armory release number in HCL, to compare with ARMORY_SHARED_TAGS_FROM. */
 /** `<major> * 100 + <minor>` of an open-source release number (HCL), such as 202504 for 2025.4.1. */
 function releaseNumber(version: string): string {
   const parts = `regex("${anchored(OSS_RELEASE_PATTERN)}", ${version})`;
   return `(tonumber(${parts}[0]) * 100 + tonumber(${parts}[1]))`;
 }
 
+/** `major * 1000 + minor` of an Armory release number in HCL, to compare with ARMORY_SHARED_TAGS_FROM. */
 function armoryMinor(ref: string): string {
   const part = (i: number) => `tonumber(regex("${anchored(ARMORY_RELEASE_PATTERN)}", ${ref}.version)[${i}])`;
   return `${part(0)} * 1000 + ${part(1)}`;

@@ -1,0 +1,50 @@
+/**
+ * The open-source release lines this package knows, newest first: the default version is the
+ * newest line's latest release. Source: spinnaker.io's changelogs and versions page (read 2026-11):
+ * lines 2026.0 to 2026.4; 2026.4.0 the newest, 2026.3.1 and 2026.2.4 still supported. The project
+ * supports its three newest lines, so a line's support ends when the third line after it is
+ * released; a release date is given where a changelog we read states it. Armory's distribution
+ * numbers its own releases (2.x) and is not in this table.
+ */
+export interface ReleaseLine {
+  /** `<year>.<minor>`. */
+  readonly line: string;
+  /** The newest release of the line. */
+  readonly latest: string;
+  /** When `latest` was released, where a changelog we read says so. */
+  readonly released?: string;
+}
+
+export const OSS_RELEASE_LINES: readonly ReleaseLine[] = [
+  { line: "2026.4", latest: "2026.4.0" },
+  // https://spinnaker.io/changelogs/2026.3.1-changelog/
+  { line: "2026.3", latest: "2026.3.1", released: "2026-09-25" },
+  { line: "2026.2", latest: "2026.2.4" },
+];
+
+/** How many of the newest lines the project supports at a time. */
+export const SUPPORTED_LINES = 3;
+
+/**
+ * The first release line without front50's S3 storage and orca's Redis execution repository
+ * (spinnaker.io, 2026-11: SQL storage is required from 2027.0 on). This package stores both there,
+ * so it refuses these versions.
+ */
+export const SQL_ONLY_FROM = { year: 2027, minor: 0 } as const;
+
+/** `<year>.<minor>` of an open-source release number, such as 2026 and 4 of 2026.4.0. */
+export const OSS_RELEASE_PATTERN = /^(\d+)\.(\d+)(?:[.-]|$)/;
+
+/**
+ * Whether a version needs SQL storage: a release number from SQL_ONLY_FROM on. A tag that is no
+ * release number (a build of your own) is taken as given.
+ */
+export function needsSqlStorage(version: string): boolean {
+  const release = OSS_RELEASE_PATTERN.exec(version);
+  if (!release) return false;
+  const [year, minor] = [Number(release[1]), Number(release[2])];
+  return year > SQL_ONLY_FROM.year || (year === SQL_ONLY_FROM.year && minor >= SQL_ONLY_FROM.minor);
+}
+
+/** Why such a version is refused, after the setting's name. */
+export const SQL_ONLY_REASON = `must be before ${SQL_ONLY_FROM.year}.${SQL_ONLY_FROM.minor}.0: from that release on front50 no longer stores in S3 and orca no longer keeps executions in Redis, which is how this package runs them (SQL storage is not supported yet)`;
