@@ -8,6 +8,7 @@
 import { partitionInformation } from "@aws-cdk/region-info/lib/aws-entities";
 import type { IResolvable } from "cdktf";
 import { z } from "zod";
+import { needsSqlStorage, OSS_RELEASE_LINES, OSS_RELEASE_PATTERN, SQL_ONLY_REASON } from "../spinnaker/releases";
 import type { Condition } from "../terraform-values";
 import { distinct, list, pattern, relationsCheck, text } from "./rules";
 import {
@@ -26,6 +27,7 @@ import {
   REDIS_RELATIONS,
   S3_BUCKET_NAME,
   SECRET_ARN_PATTERN,
+  TCP_PORT,
   TOP_LEVEL,
 } from "./setting-rules";
 
@@ -34,8 +36,6 @@ export {
   AWS_REGION_NAMES,
   OPERATING_SYSTEMS,
 } from "./setting-rules";
-
-import { needsSqlStorage, OSS_RELEASE_LINES, OSS_RELEASE_PATTERN, SQL_ONLY_REASON } from "../spinnaker/releases";
 
 // ---------------------------------------------------------------------------------------------
 // Value types, with messages that say what a good value looks like
@@ -144,6 +144,11 @@ const kubernetesAccount = z
       .optional(),
     /** The region of kubeconfigS3Uri's bucket. Default: the deployment's region. */
     kubeconfigS3Region: awsRegion.optional(),
+    /**
+     * The port of the cluster's API server, which the instances may reach at `network.egressCidrs`
+     * (the kubeconfig is read only at start, so its server's port is not known here). EKS: 443.
+     */
+    apiServerPort: TCP_PORT.zod.default(443),
     permissions: accountPermissions.optional(),
   })
   .refine((a) => (a.kubeconfigSecretArn === undefined) !== (a.kubeconfigS3Uri === undefined), {
@@ -246,6 +251,12 @@ export const ConfigSchema = z
          * The default is the one deliberate 0.0.0.0/0 (egress only); narrow it to a proxy's CIDR.
          */
         egressCidrs: NETWORK.egressCidrs.zod.default(["0.0.0.0/0"]),
+        /**
+         * TCP ports beyond 80 and 443 the instances may reach at `egressCidrs`: endpoints no other
+         * setting names (an LDAP server, a webhook target). Jenkins masters, Kubernetes API servers and
+         * kayenta's Prometheus are opened from their own settings.
+         */
+        egressPorts: NETWORK.egressPorts.zod.default([]),
       })
       .prefault({}),
 

@@ -144,6 +144,8 @@ export const NETWORK = {
     distinct("CIDR blocks"),
   ),
   egressCidrs: cidrs(entries(1, "at least one CIDR block: the instances install Docker and pull images at boot")),
+  /** TCP ports beyond 80 and 443 the instances may reach at `egressCidrs`, for endpoints no setting names. */
+  egressPorts: list(TCP_PORT, distinct("ports")),
 };
 /** Where the configuration lists the load balancer's subnets, it lists two AZs at least. */
 export const LOAD_BALANCER_SUBNETS_MIN = entries(2, "at least 2 subnets in different AZs");

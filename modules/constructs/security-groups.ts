@@ -1,7 +1,7 @@
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Fn, TerraformIterator, Token } from "cdktf";
+import { Fn, type IResolvable, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import { type Condition, countWhen } from "../terraform-values";
@@ -36,6 +36,11 @@ export interface SecurityGroupsProps {
   readonly sshCidrs: string[];
   /** Where instances may open HTTP and HTTPS connections (packages, images, AWS APIs). */
   readonly egressCidrs: string[];
+  /**
+   * Egress on other ports, to the endpoints the services call: a Terraform map of
+   * `{ port, cidr, description }` (topologies/egress.ts). @default - none
+   */
+  readonly endpointEgress?: IResolvable;
   readonly tags?: Record<string, string>;
 }
 
@@ -163,6 +168,20 @@ export class SecurityGroups extends Construct {
         fromPort: port,
         toPort: port,
         cidrIpv4: egress.value,
+      });
+    }
+
+    if (props.endpointEgress !== undefined) {
+      const endpoints = TerraformIterator.fromMap(props.endpointEgress);
+      new VpcSecurityGroupEgressRule(this, "EndpointEgress", {
+        forEach: endpoints,
+        securityGroupId: this.internal.id,
+        description: endpoints.getString("description"),
+        ipProtocol: "tcp",
+        tags: props.tags,
+        fromPort: endpoints.getNumber("port"),
+        toPort: endpoints.getNumber("port"),
+        cidrIpv4: endpoints.getString("cidr"),
       });
     }
   }

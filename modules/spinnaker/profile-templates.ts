@@ -56,6 +56,7 @@ export function accountsTemplateInput(accounts: Accounts) {
       kubeconfig_secret_arn: k.kubeconfigSecretArn ?? null,
       kubeconfig_s3_uri: k.kubeconfigS3Uri ?? null,
       kubeconfig_s3_region: k.kubeconfigS3Region ?? null,
+      api_server_port: k.apiServerPort,
       permissions: k.permissions ?? null,
     })),
   };

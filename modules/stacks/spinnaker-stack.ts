@@ -152,6 +152,7 @@ export abstract class SpinnakerStack extends TerraformStack {
         userCidrs: v.userCidrs.listValue,
         sshCidrs: v.sshCidrs.listValue,
         egressCidrs: v.egressCidrs.listValue,
+        egressPorts: Token.asNumberList(v.egressPorts.value),
       },
       instance: {
         ...settings.instance,

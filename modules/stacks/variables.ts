@@ -47,6 +47,7 @@ import {
   REDIS,
   REDIS_RELATIONS,
   SECRET_ARN_PATTERN,
+  TCP_PORT,
   TOP_LEVEL,
 } from "../config/setting-rules";
 import { OSS_RELEASE_PATTERN, SQL_ONLY_FROM, SQL_ONLY_REASON } from "../spinnaker/releases";
@@ -93,6 +94,7 @@ export interface StackVariables {
   readonly userCidrs: TerraformVariable;
   readonly sshCidrs: TerraformVariable;
   readonly egressCidrs: TerraformVariable;
+  readonly egressPorts: TerraformVariable;
   readonly instanceType: TerraformVariable;
   readonly amiId: TerraformVariable;
   readonly rootDeviceName: TerraformVariable;
@@ -197,6 +199,17 @@ export function defineVariables(
         default: s.network.egressCidrs,
       },
       rules(NETWORK.egressCidrs),
+    ),
+    egressPorts: variable(
+      scope,
+      "egress_ports",
+      {
+        type: "list(number)",
+        description:
+          "TCP ports beyond 80 and 443 the instances may reach at egress_cidrs, for endpoints no other input names (Jenkins masters, Kubernetes API servers and Prometheus are opened from theirs).",
+        default: s.network.egressPorts,
+      },
+      rules(NETWORK.egressPorts),
     ),
     instanceType: variable(
       scope,
@@ -486,7 +499,7 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
   const { aws, kubernetes } = s.spinnaker.accounts;
   const permissions = "object({ read = optional(list(string), []), write = optional(list(string), []) })";
   const awsAccount = `object({ name = string, account_id = string, role_name = optional(string, "spinnakerManaged"), regions = optional(list(string)), create_role = optional(bool, false), permissions = optional(${permissions}) })`;
-  const kubernetesAccount = `object({ name = string, context = optional(string), namespaces = optional(list(string), []), only_spinnaker_managed = optional(bool, true), kubeconfig_secret_arn = optional(string), kubeconfig_s3_uri = optional(string), kubeconfig_s3_region = optional(string), permissions = optional(${permissions}) })`;
+  const kubernetesAccount = `object({ name = string, context = optional(string), namespaces = optional(list(string), []), only_spinnaker_managed = optional(bool, true), kubeconfig_secret_arn = optional(string), kubeconfig_s3_uri = optional(string), kubeconfig_s3_region = optional(string), api_server_port = optional(number, 443), permissions = optional(${permissions}) })`;
   const ref = "var.accounts";
   const every = (kind: "aws" | "kubernetes", test: string) => `alltrue([for a in ${ref}.${kind} : ${test}])`;
   const names = (kind: "aws" | "kubernetes") => `${ref}.${kind}[*].name`;
@@ -496,7 +509,7 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
     {
       type: `object({ aws = optional(list(${awsAccount}), []), kubernetes = optional(list(${kubernetesAccount}), []) })`,
       description:
-        "Accounts Spinnaker deploys to. aws: name, account_id, role_name (default spinnakerManaged, which must trust the instance role: see the managed_role_trust_policy output), regions (default the deployment's), create_role (create that role here; only for the account being deployed into, one account at most). kubernetes: name, context, namespaces, only_spinnaker_managed, and the kubeconfig as kubeconfig_secret_arn (Secrets Manager) or kubeconfig_s3_uri (s3://bucket/key, in kubeconfig_s3_region, default the deployment's), read by the services at start with the instance role. Both kinds take permissions: read and write, the roles that may use the account once auth is set (null: every user). Only these snake_case attributes are read: Terraform drops any other (createRole is not create_role).",
+        "Accounts Spinnaker deploys to. aws: name, account_id, role_name (default spinnakerManaged, which must trust the instance role: see the managed_role_trust_policy output), regions (default the deployment's), create_role (create that role here; only for the account being deployed into, one account at most). kubernetes: name, context, namespaces, only_spinnaker_managed, and the kubeconfig as kubeconfig_secret_arn (Secrets Manager) or kubeconfig_s3_uri (s3://bucket/key, in kubeconfig_s3_region, default the deployment's), read by the services at start with the instance role, and api_server_port (default 443), the API server's port the instances may reach at egress_cidrs. Both kinds take permissions: read and write, the roles that may use the account once auth is set (null: every user). Only these snake_case attributes are read: Terraform drops any other (createRole is not create_role).",
       // Unset attributes are left out: the type's optional() makes them null.
       default: JSON.parse(
         JSON.stringify({
@@ -516,6 +529,7 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
             kubeconfig_secret_arn: k.kubeconfigSecretArn,
             kubeconfig_s3_uri: k.kubeconfigS3Uri,
             kubeconfig_s3_region: k.kubeconfigS3Region,
+            api_server_port: k.apiServerPort,
             permissions: k.permissions,
           })),
         }),
@@ -546,6 +560,10 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
       {
         condition: `\${${every("kubernetes", `(a.kubeconfig_secret_arn == null || can(regex("${anchored(SECRET_ARN_PATTERN)}", a.kubeconfig_secret_arn))) && (a.kubeconfig_s3_uri == null || can(regex("${anchored(KUBECONFIG_S3_URI_PATTERN)}", a.kubeconfig_s3_uri))) && (a.kubeconfig_s3_region == null || contains(${JSON.stringify(AWS_REGION_NAMES)}, coalesce(a.kubeconfig_s3_region, "-"))) && (a.context == null || a.context != "") && alltrue([for n in a.namespaces : n != null && n != ""])`)}}`,
         errorMessage: `accounts.kubernetes: kubeconfig_secret_arn must be a Secrets Manager secret ARN, kubeconfig_s3_uri s3://<bucket>/<key>, kubeconfig_s3_region an AWS region, and context and namespaces not empty strings. Got \${jsonencode(${ref}.kubernetes)}.`,
+      },
+      {
+        condition: `\${${every("kubernetes", `try(${TCP_PORT.rules[0].hcl("a.api_server_port")}, false)`)}}`,
+        errorMessage: `accounts.kubernetes[*].api_server_port: expected ${TCP_PORT.rules[0].what}, got \${jsonencode(${ref}.kubernetes[*].api_server_port)}.`,
       },
       ...(["aws", "kubernetes"] as const).map((kind) => ({
         condition: `\${length(distinct(${names(kind)})) == length(${names(kind)})}`,

@@ -16,6 +16,7 @@ import { type Condition, countWhen, not, pick, possible } from "../terraform-val
 import { managedAccounts } from "./accounts";
 import { bakery, bakeryPermissions } from "./bakery";
 import { continuousIntegration } from "./ci";
+import { endpointEgress } from "./egress";
 import {
   configBucket,
   instanceRole,
@@ -75,6 +76,7 @@ export class HighAvailabilitySpinnaker extends Construct {
       userCidrs: network.userCidrs,
       sshCidrs: network.sshCidrs,
       egressCidrs: network.egressCidrs,
+      endpointEgress: endpointEgress(this, settings),
       tags,
     });
 

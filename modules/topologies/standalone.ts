@@ -9,6 +9,7 @@ import { REDIS_PORT } from "../spinnaker/services";
 import { managedAccounts } from "./accounts";
 import { bakery, bakeryPermissions } from "./bakery";
 import { continuousIntegration } from "./ci";
+import { endpointEgress } from "./egress";
 import {
   configBucket,
   instanceRole,
@@ -53,6 +54,7 @@ export class StandaloneSpinnaker extends Construct {
       userCidrs: network.userCidrs,
       sshCidrs: network.sshCidrs,
       egressCidrs: network.egressCidrs,
+      endpointEgress: endpointEgress(this, settings),
       tags,
     });
 
