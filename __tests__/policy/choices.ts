@@ -119,15 +119,18 @@ export function moduleInputsOf(chosen: ReadonlySet<Choice>, topology: Topology):
             admin_roles: auth.adminRoles,
           },
   };
+  // Every instance of a module block takes the same inputs (its for_each value): the module's
+  // defaults written out where a choice leaves one alone.
   if (topology === "ha") {
-    if (redis?.existingUrlSecretArn === undefined) inputs.redis_auth_token = REDIS_AUTH_TOKEN;
-    else {
-      inputs.redis = {
-        create: false,
-        existing_url_secret_arn: redis.existingUrlSecretArn,
-        existing_security_group_id: redis.existingSecurityGroupId,
-      };
-    }
+    const existing = redis?.existingUrlSecretArn !== undefined;
+    inputs.redis_auth_token = existing ? null : REDIS_AUTH_TOKEN;
+    inputs.redis = existing
+      ? {
+          create: false,
+          existing_url_secret_arn: redis?.existingUrlSecretArn,
+          existing_security_group_id: redis?.existingSecurityGroupId,
+        }
+      : {};
   }
   return inputs;
 }
