@@ -166,17 +166,32 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test("the plan has exactly one module instance per combination, each with its resources", () => {
+test("the plan has exactly one module instance per combination, each with what its rules judge", () => {
   expect([...views.keys()].sort()).toEqual([...INSTANCES.keys()].sort());
   for (const [address, view] of views) {
+    const { topology, chosen } = INSTANCES.get(address) as Instance;
+    const names = new Set(view.resources.map((r) => `${r.type}.${r.name.replace(/\[.*\]$/, "")}`));
     const types = new Set(view.resources.map((r) => r.type));
-    for (const type of [
+    // So that no rule passes on an instance only because what it judges is missing.
+    const expected = [
       "aws_launch_template",
+      "aws_lb",
       "aws_lb_listener",
+      "aws_security_group",
       "aws_vpc_security_group_ingress_rule",
       "aws_s3_bucket",
-    ]) {
-      expect([address, type, types.has(type)]).toEqual([address, type, true]);
+      "aws_s3_bucket_policy",
+      "aws_s3_bucket_public_access_block",
+      ...(topology === "ha" && !chosen.includes("existing redis") ? ["aws_elasticache_replication_group"] : []),
+    ];
+    for (const type of expected) expect([address, type, types.has(type)]).toEqual([address, type, true]);
+    if (chosen.includes("tls")) {
+      const redirect = "aws_lb_listener.user_facing_load_balancer_http_redirect";
+      expect([address, redirect, names.has(redirect)]).toEqual([address, redirect, true]);
+    }
+    if (chosen.includes("ssh")) {
+      const ssh = "aws_vpc_security_group_ingress_rule.security_groups_ssh_ingress";
+      expect([address, ssh, names.has(ssh)]).toEqual([address, ssh, true]);
     }
   }
 });
