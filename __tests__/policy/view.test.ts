@@ -61,11 +61,12 @@ test("a planned instance: known values as planned, unknown ones with the module'
     user_cidrs: ["10.0.0.0/8"],
   })).get(MODULE);
   const template = view?.resources[0];
-  expect(template?.name).toBe("polling_launch_template");
-  const options = (template?.values.metadata_options as Record<string, unknown>[])[0];
+  if (template === undefined) throw new Error("no launch template in the view");
+  expect(template.name).toBe("polling_launch_template");
+  const options = (template.values.metadata_options as Record<string, unknown>[])[0];
   expect(options.http_put_response_hop_limit).toBe(1);
   expect(options.http_tokens).toEqual(new Unknown("${var.tokens}"));
-  expect(template?.values.id).toBeInstanceOf(Unknown);
+  expect(template.values.id).toBeInstanceOf(Unknown);
   expect(view?.sensitive).toEqual(new Set(["redis_auth_token"]));
   // What the caller leaves out takes the module's default.
   expect(view?.inputs).toEqual({ redis_auth_token: null, user_cidrs: ["10.0.0.0/8"] });
