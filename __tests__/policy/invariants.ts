@@ -3,62 +3,107 @@
  * trivy (AWS-xxxx) and checkov (CKV_*) checks it corresponds to (../shared/REFERENCE.md). The
  * policy matrix and the generated configurations both check them; `violations` lists what breaks.
  *
+ * Each rule reads a `View` (view.ts), which a synthesized stack and each module instance of a plan
+ * both give, so the same rules judge the stacks and what Terraform users deploy. A rule that needs a
+ * value Terraform knows only at apply says so (`Undecidable`): it is reported, never passed.
+ *
  * The exceptions a deployer chooses (internet-facing load balancer, HTTP without a certificate,
  * egress to the internet, no access logs) are not rules here: the README lists them with reasons.
  */
 import type { Settings } from "../../modules/config/schema";
 import type { Synthesized } from "../helpers";
+import { synthesizedView, Unknown, type View } from "./view";
 
 type Resource = Record<string, unknown>;
 
 export interface Rule {
   readonly id: string;
   readonly scanners: string;
-  readonly check: (json: Synthesized, settings: Settings) => string[];
+  readonly check: (view: View, settings: Settings) => string[];
 }
 
-function all(json: Synthesized, type: string): [string, Resource][] {
-  return Object.entries(json.resource?.[type] ?? {});
+/** A rule needs a value that is known only at apply: the rule cannot be evaluated on this plan. */
+export class Undecidable extends Error {}
+
+/** The value, or `Undecidable` when the plan knows it only at apply. */
+function known(value: unknown, what: string): unknown {
+  if (value instanceof Unknown) {
+    throw new Undecidable(`${what} is known only at apply (${value.expression ?? "no expression in the module"})`);
+  }
+  return value;
 }
 
-function decodedUserData(json: Synthesized): string[] {
+function all(view: View, type: string): [string, Resource][] {
+  return view.resources.filter((r) => r.type === type).map((r) => [r.name, r.values]);
+}
+
+/**
+ * A nested block's entries: the synthesized JSON writes a single block as an object, a plan as a
+ * list of one.
+ */
+function blocksOf(value: unknown): Resource[] {
+  if (Array.isArray(value)) return value as Resource[];
+  return value === undefined || value === null ? [] : [value as Resource];
+}
+
+/** The text of a value that may be an expression: as synthesized, or what the module writes for an unknown one. */
+function expressionOf(value: unknown): string {
+  return value instanceof Unknown ? (value.expression ?? "") : String(value);
+}
+
+function decodedUserData(view: View): string[] {
   const texts: string[] = [];
-  for (const [, template] of all(json, "aws_launch_template")) {
-    const userData = String(template.user_data ?? "");
+  for (const [name, template] of all(view, "aws_launch_template")) {
+    const userData = String(known(template.user_data, `${name} user_data`) ?? "");
     if (/^[A-Za-z0-9+/=]+$/.test(userData)) texts.push(Buffer.from(userData, "base64").toString("utf8"));
     else texts.push(userData);
   }
   return texts;
 }
 
-/** `for_each` over the user or SSH CIDRs (while a listener exists: `cond ? var.x : []`). */
-/** The bucket a resource's `bucket` refers to: `${aws_s3_bucket.<name>.id}` -> `<name>`. */
-function bucketOf(reference: unknown): string {
-  return String(reference).replace(/^\$\{aws_s3_bucket\.(.+)\.(id|bucket)\}$/, "$1");
+/**
+ * The bucket a resource's `bucket` refers to: `${aws_s3_bucket.<name>.id}` -> `<name>` (planned, the
+ * id is unknown and the module's expression says which bucket), or the bucket of that known name.
+ */
+function bucketOf(view: View, reference: unknown): string {
+  const named = all(view, "aws_s3_bucket").find(([, b]) => typeof reference === "string" && b.bucket === reference);
+  if (named) return named[0];
+  return expressionOf(reference).replace(/^\$\{aws_s3_bucket\.(.+)\.(id|bucket)\}$/, "$1");
 }
 
+/** `for_each` over the user or SSH CIDRs (while a listener exists: `cond ? var.x : []`). */
 const CIDR_SOURCE = /^\$\{toset\((?:\(.+\) \? )?var\.(user|ssh)_cidrs(?: : \[\])?\)\}$/;
+
+function listOf(value: unknown): string[] {
+  return Array.isArray(value) ? (value as string[]) : [];
+}
 
 export const RULES: readonly Rule[] = [
   {
     id: "ingress only from user_cidrs and ssh_cidrs; SSH only from ssh_cidrs, never the internet",
     scanners: "AWS-0107, CKV_AWS_24, CKV_AWS_25, CKV_AWS_260, CKV_AWS_277",
-    check: (json, settings) => {
+    check: (view, settings) => {
       const problems: string[] = [];
-      for (const [name, rule] of all(json, "aws_vpc_security_group_ingress_rule")) {
-        if (rule.referenced_security_group_id !== undefined) continue;
+      for (const [name, rule] of all(view, "aws_vpc_security_group_ingress_rule")) {
+        // From another group, not from CIDRs (planned, that group's id is unknown until apply).
+        if (rule.referenced_security_group_id !== undefined && rule.referenced_security_group_id !== null) continue;
         const source = CIDR_SOURCE.exec(String(rule.for_each))?.[1];
-        if (rule.cidr_ipv4 !== "${each.value}" || source === undefined) {
-          problems.push(`${name} admits ${String(rule.cidr_ipv4)} (for_each ${String(rule.for_each)})`);
-        } else if ((rule.from_port === 22) !== (source === "ssh")) {
+        const cidr = known(rule.cidr_ipv4, `${name} cidr_ipv4`);
+        // Synthesized, each element of the variable; planned, one element, which must be a value the
+        // caller passed in that variable.
+        const fromSource =
+          cidr === "${each.value}" ||
+          (source !== undefined && typeof cidr === "string" && listOf(view.inputs[`${source}_cidrs`]).includes(cidr));
+        if (!fromSource || source === undefined) {
+          problems.push(`${name} admits ${String(cidr)} (for_each ${String(rule.for_each)})`);
+        } else if ((known(rule.from_port, `${name} from_port`) === 22) !== (source === "ssh")) {
           problems.push(`${name} on port ${String(rule.from_port)} admits the ${source} CIDRs`);
         }
       }
-      const variables = json.variable ?? {};
-      const ssh = (variables.ssh_cidrs?.default ?? []) as string[];
+      const ssh = listOf(view.inputs.ssh_cidrs);
       const wide = ssh.filter((c) => Number(c.split("/")[1]) < 8);
       if (wide.length > 0) problems.push(`ssh_cidrs defaults to ${wide.join(", ")}`);
-      const user = variables.user_cidrs?.default as string[] | undefined;
+      const user = view.inputs.user_cidrs as string[] | undefined;
       const configured = settings.network.userCidrs;
       if (JSON.stringify(user) !== JSON.stringify(configured)) {
         problems.push(`user_cidrs defaults to ${JSON.stringify(user)}, configured ${JSON.stringify(configured)}`);
@@ -69,22 +114,29 @@ export const RULES: readonly Rule[] = [
   {
     id: "IMDSv2 required with a hop limit of 1",
     scanners: "AWS-0130, CKV_AWS_79, CKV_AWS_341",
-    check: (json) =>
-      all(json, "aws_launch_template").flatMap(([name, t]) => {
-        const options = t.metadata_options as Resource | undefined;
-        return options?.http_tokens === "required" && options.http_put_response_hop_limit === 1
+    check: (view) =>
+      all(view, "aws_launch_template").flatMap(([name, t]) => {
+        const options = blocksOf(t.metadata_options);
+        const what = `${name} metadata_options`;
+        return options.length > 0 &&
+          options.every(
+            (o) =>
+              known(o.http_tokens, `${what}.http_tokens`) === "required" &&
+              known(o.http_put_response_hop_limit, `${what}.http_put_response_hop_limit`) === 1,
+          )
           ? []
-          : [`${name} metadata_options ${JSON.stringify(options)}`];
+          : [`${what} ${JSON.stringify(t.metadata_options)}`];
       }),
   },
   {
     id: "no public IP on the instances",
     scanners: "CKV_AWS_88",
-    check: (json) =>
-      all(json, "aws_launch_template").flatMap(([name, t]) => {
+    check: (view) =>
+      all(view, "aws_launch_template").flatMap(([name, t]) => {
         // Without the block, the subnet's own setting would decide.
-        const interfaces = (t.network_interfaces ?? []) as Resource[];
-        return interfaces.length > 0 && interfaces.every((n) => n.associate_public_ip_address === "false")
+        const interfaces = blocksOf(t.network_interfaces);
+        const what = `${name} network_interfaces.associate_public_ip_address`;
+        return interfaces.length > 0 && interfaces.every((n) => known(n.associate_public_ip_address, what) === "false")
           ? []
           : [`${name} may associate a public IP`];
       }),
@@ -92,11 +144,15 @@ export const RULES: readonly Rule[] = [
   {
     id: "encrypted root volumes",
     scanners: "AWS-0131, CKV_AWS_8",
-    check: (json) =>
-      all(json, "aws_launch_template").flatMap(([name, t]) => {
+    check: (view) =>
+      all(view, "aws_launch_template").flatMap(([name, t]) => {
         // Without a mapping, the image's own root volume (unencrypted unless the account says so).
-        const mappings = (t.block_device_mappings ?? []) as Resource[];
-        return mappings.length > 0 && mappings.every((b) => (b.ebs as Resource | undefined)?.encrypted === "true")
+        const mappings = blocksOf(t.block_device_mappings);
+        const encrypted = (b: Resource) => {
+          const ebs = blocksOf(b.ebs);
+          return ebs.length > 0 && ebs.every((e) => known(e.encrypted, `${name} ebs.encrypted`) === "true");
+        };
+        return mappings.length > 0 && mappings.every(encrypted)
           ? []
           : [`${name} has an unencrypted or unmapped root volume`];
       }),
@@ -104,31 +160,34 @@ export const RULES: readonly Rule[] = [
   {
     id: "buckets encrypted, versioned, private and TLS-only",
     scanners: "AWS-0086..AWS-0094, AWS-0132, CKV_AWS_18, CKV_AWS_19, CKV_AWS_21, CKV_AWS_53..CKV_AWS_56",
-    check: (json) => {
-      const buckets = all(json, "aws_s3_bucket").map(([name]) => name);
-      const refersTo = (type: string) =>
-        new Set(
-          all(json, type).map(([, r]) => String(r.bucket).replace(/^\$\{aws_s3_bucket\.(.+)\.(id|bucket)\}$/, "$1")),
-        );
+    check: (view) => {
+      const buckets = all(view, "aws_s3_bucket").map(([name]) => name);
+      const refersTo = (type: string) => new Set(all(view, type).map(([, r]) => bucketOf(view, r.bucket)));
       const encrypted = refersTo("aws_s3_bucket_server_side_encryption_configuration");
       const versioned = refersTo("aws_s3_bucket_versioning");
       const blocked = new Set(
-        all(json, "aws_s3_bucket_public_access_block")
-          .filter(
-            ([, b]) =>
-              b.block_public_acls && b.block_public_policy && b.ignore_public_acls && b.restrict_public_buckets,
+        all(view, "aws_s3_bucket_public_access_block")
+          .filter(([name, b]) =>
+            ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"].every(
+              (setting) => known(b[setting], `${name} ${setting}`) === true,
+            ),
           )
-          .map(([, b]) => bucketOf(b.bucket)),
+          .map(([, b]) => bucketOf(view, b.bucket)),
       );
       // TLS-only: each bucket has a policy whose document denies requests without aws:SecureTransport.
-      const documents = json.data?.aws_iam_policy_document ?? {};
+      // Planned, the document's JSON is unknown until apply, its statements are not.
+      const documents = new Map(
+        view.data.filter((d) => d.type === "aws_iam_policy_document").map((d) => [d.name, d.values]),
+      );
       const tlsOnly = new Set(
-        all(json, "aws_s3_bucket_policy")
+        all(view, "aws_s3_bucket_policy")
           .filter(([, p]) => {
-            const document = /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(String(p.policy))?.[1];
-            return document !== undefined && JSON.stringify(documents[document] ?? {}).includes("aws:SecureTransport");
+            const document = /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(expressionOf(p.policy))?.[1];
+            return (
+              document !== undefined && JSON.stringify(documents.get(document) ?? {}).includes("aws:SecureTransport")
+            );
           })
-          .map(([, p]) => bucketOf(p.bucket)),
+          .map(([, p]) => bucketOf(view, p.bucket)),
       );
       return buckets.flatMap((b) => [
         ...(encrypted.has(b) ? [] : [`${b} has no default encryption`]),
@@ -141,59 +200,72 @@ export const RULES: readonly Rule[] = [
   {
     id: "no secret in user data or in the configuration: the Redis token reaches only ElastiCache and its secret",
     scanners: "AWS-0129, CKV_AWS_46",
-    check: (json) => {
+    check: (view) => {
       const problems: string[] = [];
-      for (const text of decodedUserData(json)) {
+      for (const text of decodedUserData(view)) {
         if (/redis_auth_token|rediss?:\/\/:[^@\s]+@|password\s*[:=]\s*\S/i.test(text)) {
           problems.push("a launch template's user data holds a credential");
         }
       }
-      for (const [type, byName] of Object.entries(json.resource ?? {})) {
-        for (const [name, body] of Object.entries(byName)) {
-          if (!JSON.stringify(body).includes("var.redis_auth_token")) continue;
-          const allowed = type === "aws_elasticache_replication_group" || type === "aws_secretsmanager_secret_version";
-          if (!allowed) problems.push(`${type}.${name} reads var.redis_auth_token`);
-        }
+      // What the configuration reads, and, planned, where the token the caller passed shows up.
+      const token = view.inputs.redis_auth_token;
+      for (const { type, name, values, configuration } of view.resources) {
+        const reads = configuration.includes("var.redis_auth_token");
+        const holds = typeof token === "string" && token !== "" && JSON.stringify(values).includes(token);
+        if (!reads && !holds) continue;
+        const allowed = type === "aws_elasticache_replication_group" || type === "aws_secretsmanager_secret_version";
+        if (!allowed)
+          problems.push(`${type}.${name} ${reads ? "reads var.redis_auth_token" : "holds the Redis token"}`);
       }
-      const token = json.variable?.redis_auth_token;
-      if (token && token.sensitive !== true) problems.push("redis_auth_token is not sensitive");
+      if ("redis_auth_token" in view.inputs && !view.sensitive.has("redis_auth_token")) {
+        problems.push("redis_auth_token is not sensitive");
+      }
       return problems;
     },
   },
   {
     id: "load balancers drop invalid headers; HTTPS listeners use a TLS 1.3 policy",
     scanners: "AWS-0052, AWS-0047, CKV_AWS_131, CKV_AWS_103",
-    check: (json) => [
-      ...all(json, "aws_lb")
-        .filter(([, lb]) => lb.drop_invalid_header_fields !== true)
+    check: (view) => [
+      ...all(view, "aws_lb")
+        .filter(([name, lb]) => known(lb.drop_invalid_header_fields, `${name} drop_invalid_header_fields`) !== true)
         .map(([name]) => `${name} keeps invalid headers`),
-      // The policy may be chosen by the certificate variable: every policy the expression can pick.
-      ...all(json, "aws_lb_listener")
-        .filter(([, l]) => l.ssl_policy !== undefined)
-        .filter(([, l]) =>
-          (String(l.ssl_policy).match(/ELBSecurityPolicy[A-Za-z0-9-]*/g) ?? [String(l.ssl_policy)]).some(
-            (policy) => !policy.startsWith("ELBSecurityPolicy-TLS13-1-"),
-          ),
-        )
-        .map(([name, l]) => `${name} uses ${String(l.ssl_policy)}`),
+      ...all(view, "aws_lb_listener").flatMap(([name, l]) => {
+        if (l.ssl_policy instanceof Unknown) {
+          // Planned, an HTTP listener's policy is left to AWS, which sets none: there is no TLS to judge.
+          if (known(l.protocol, `${name} protocol`) === "HTTP") return [];
+          known(l.ssl_policy, `${name} ssl_policy`);
+        }
+        if (l.ssl_policy === undefined || l.ssl_policy === null) {
+          // AWS gives an HTTPS listener without a policy its default, which allows TLS 1.0.
+          return l.protocol === "HTTPS" ? [`${name} listens on HTTPS without a TLS policy`] : [];
+        }
+        // The policy may be chosen by a variable: every policy the expression can pick.
+        const policies = String(l.ssl_policy).match(/ELBSecurityPolicy[A-Za-z0-9-]*/g) ?? [String(l.ssl_policy)];
+        return policies.some((policy) => !policy.startsWith("ELBSecurityPolicy-TLS13-1-"))
+          ? [`${name} uses ${String(l.ssl_policy)}`]
+          : [];
+      }),
     ],
   },
   {
     id: "with a certificate, deck and gate listen on HTTPS and port 80 only redirects",
     scanners: "AWS-0054, CKV_AWS_2, CKV2_AWS_20",
-    check: (json, settings) => {
+    check: (view, settings) => {
       if (settings.loadBalancer.certificateArn === undefined) return [];
-      const listeners = all(json, "aws_lb_listener").filter(([name]) => name.startsWith("user_facing"));
+      const listeners = all(view, "aws_lb_listener").filter(([name]) => name.startsWith("user_facing"));
+      const action = ([name, l]: [string, Resource]) =>
+        known(blocksOf(l.default_action)[0]?.type, `${name} default_action.type`);
       const problems = listeners
-        .filter(([, l]) => ((l.default_action ?? []) as Resource[])[0]?.type !== "redirect")
+        .filter((listener) => action(listener) !== "redirect")
         // Literal HTTPS, or the expression that picks HTTPS while certificate_arn is set.
         .filter(
-          ([, l]) =>
-            l.protocol !== "HTTPS" &&
+          ([name, l]) =>
+            known(l.protocol, `${name} protocol`) !== "HTTPS" &&
             !/^\$\{\(var\.certificate_arn != null\) \? "HTTPS" : "HTTP"\}$/.test(String(l.protocol)),
         )
         .map(([name, l]) => `${name} serves ${String(l.protocol)} beside the certificate`);
-      const redirects = listeners.filter(([, l]) => ((l.default_action ?? []) as Resource[])[0]?.type === "redirect");
+      const redirects = listeners.filter((listener) => action(listener) === "redirect");
       if (redirects.length === 0) problems.push("no listener redirects port 80 to HTTPS");
       return problems;
     },
@@ -201,12 +273,13 @@ export const RULES: readonly Rule[] = [
   {
     id: "managed Redis encrypted at rest and in transit, with an AUTH token and automatic failover",
     scanners: "AWS-0045, AWS-0050, AWS-0051, CKV_AWS_29, CKV_AWS_30, CKV_AWS_31",
-    check: (json) =>
-      all(json, "aws_elasticache_replication_group").flatMap(([name, r]) =>
-        String(r.at_rest_encryption_enabled) === "true" &&
-        r.transit_encryption_enabled === true &&
-        r.auth_token !== undefined &&
-        r.automatic_failover_enabled === true
+    check: (view) =>
+      all(view, "aws_elasticache_replication_group").flatMap(([name, r]) =>
+        String(known(r.at_rest_encryption_enabled, `${name} at_rest_encryption_enabled`)) === "true" &&
+        known(r.transit_encryption_enabled, `${name} transit_encryption_enabled`) === true &&
+        known(r.auth_token, `${name} auth_token`) !== undefined &&
+        r.auth_token !== null &&
+        known(r.automatic_failover_enabled, `${name} automatic_failover_enabled`) === true
           ? []
           : [`${name} lacks encryption, AUTH or failover`],
       ),
@@ -214,17 +287,33 @@ export const RULES: readonly Rule[] = [
   {
     id: "every security group and rule says what it is for",
     scanners: "AWS-0099, AWS-0124, CKV_AWS_23",
-    check: (json) =>
+    check: (view) =>
       ["aws_security_group", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"].flatMap(
         (type) =>
-          all(json, type)
-            .filter(([, r]) => typeof r.description !== "string" || r.description === "")
+          all(view, type)
+            .map(([name, r]): [string, unknown] => [name, known(r.description, `${type}.${name} description`)])
+            .filter(([, description]) => typeof description !== "string" || description === "")
             .map(([name]) => `${type}.${name} has no description`),
       ),
   },
 ];
 
-/** Every broken rule, as `<rule>: <what>`. */
+/**
+ * Every broken rule, as `<rule>: <what>`; a rule that needs a value known only at apply, as
+ * `<rule>: cannot be evaluated: <why>`.
+ */
+export function viewViolations(view: View, settings: Settings): string[] {
+  return RULES.flatMap((rule) => {
+    try {
+      return rule.check(view, settings).map((problem) => `${rule.id}: ${problem}`);
+    } catch (error) {
+      if (error instanceof Undecidable) return [`${rule.id}: cannot be evaluated: ${error.message}`];
+      throw error;
+    }
+  });
+}
+
+/** Every broken rule of a synthesized stack. */
 export function violations(json: Synthesized, settings: Settings): string[] {
-  return RULES.flatMap((rule) => rule.check(json, settings).map((problem) => `${rule.id}: ${problem}`));
+  return viewViolations(synthesizedView(json), settings);
 }

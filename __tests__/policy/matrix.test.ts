@@ -1,71 +1,17 @@
 /**
  * The policy matrix: the security rules of invariants.ts on every topology and every combination of
  * the choices that change what is created (TLS, scheme, SSH, created or existing Redis, kayenta,
- * managed accounts, sign-in). A rule that breaks names the combination.
+ * managed accounts, sign-in; choices.ts). A rule that breaks names the combination. The tools tier
+ * runs the same rules on the module stacks' plan (__tests__/tools/policy-modules.test.ts).
  */
-import type { Config } from "../../modules/config/schema";
 import { withoutTokenStackTraces } from "../../modules/token-stack-traces";
-import { SIGN_IN, settingsFrom, synthTopology } from "../helpers";
+import { settingsFrom, synthTopology } from "../helpers";
+import { type Choice, combinations, configOf, labelOf } from "./choices";
 import { RULES, violations } from "./invariants";
 
 // Hundreds of syntheses: without cdktf's per-token stack traces, as the entry point runs (they only
 // enrich cdktf's own errors and were two thirds of constructing a stack).
 withoutTokenStackTraces();
-
-const CERTIFICATE = "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555";
-const CHOICES = ["tls", "internet-facing", "ssh", "existing redis", "kayenta", "accounts", "sign-in"] as const;
-type Choice = (typeof CHOICES)[number];
-
-function configOf(chosen: ReadonlySet<Choice>): Config {
-  return {
-    network: {
-      instanceSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
-      userCidrs: ["10.0.0.0/8"],
-      sshCidrs: chosen.has("ssh") ? ["10.20.0.0/16"] : [],
-      ...(chosen.has("internet-facing")
-        ? { loadBalancerSubnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"] }
-        : {}),
-    },
-    loadBalancer: {
-      scheme: chosen.has("internet-facing") ? "internet-facing" : "internal",
-      ...(chosen.has("tls") ? { certificateArn: CERTIFICATE, hostname: "spinnaker.example.com" } : {}),
-    },
-    spinnaker: {
-      kayenta: chosen.has("kayenta"),
-      ...(chosen.has("sign-in") ? SIGN_IN.spinnaker : {}),
-      accounts: chosen.has("accounts")
-        ? {
-            aws: [{ name: "home", accountId: "123456789012", createRole: true }],
-            kubernetes: [
-              {
-                name: "eks",
-                kubeconfigSecretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:kubeconfig-AbCdEf",
-              },
-            ],
-          }
-        : {},
-    },
-    ha: chosen.has("existing redis")
-      ? {
-          redis: {
-            existingUrlSecretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:redis-url-AbCdEf",
-            existingSecurityGroupId: "sg-0123456789abcdef0",
-          },
-        }
-      : {},
-  };
-}
-
-/**
- * Every subset of the choices; stand-alone has no managed Redis, so no Redis choice, and sign-in
- * needs TLS.
- */
-function combinations(topology: "standalone" | "ha"): Choice[][] {
-  const choices = CHOICES.filter((c) => topology === "ha" || c !== "existing redis");
-  return Array.from({ length: 2 ** choices.length }, (_, mask) => choices.filter((_c, i) => mask & (2 ** i))).filter(
-    (chosen) => !chosen.includes("sign-in") || chosen.includes("tls"),
-  );
-}
 
 describe.each(["standalone", "ha"] as const)("the %s topology", (topology) => {
   test(`keeps every security rule in all ${combinations(topology).length} combinations of the choices`, () => {
@@ -73,7 +19,7 @@ describe.each(["standalone", "ha"] as const)("the %s topology", (topology) => {
     for (const chosen of combinations(topology)) {
       const settings = settingsFrom(configOf(new Set(chosen)));
       const found = violations(synthTopology(settings, topology), settings);
-      for (const v of found) broken.push(`[${chosen.join(", ") || "defaults"}] ${v}`);
+      for (const v of found) broken.push(`[${labelOf(chosen)}] ${v}`);
     }
     expect(broken).toEqual([]);
   });

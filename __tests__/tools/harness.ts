@@ -3,7 +3,7 @@
  * provider from a local filesystem mirror (TF_PLUGIN_MIRROR, default /opt/tf-plugins), and a missing
  * tool fails the tier with what to install instead of letting it pass.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,18 +33,39 @@ export function run(command: string, args: string[], options: { cwd?: string; en
   const result = spawnSync(command, args, {
     cwd: options.cwd,
     // Only what a tool needs to run: a developer's TF_VAR_*, TF_CLI_ARGS or AWS_* must not change results.
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TMPDIR: process.env.TMPDIR,
-      LANG: "C.UTF-8",
-      ...options.env,
-    },
+    env: toolEnvironment(options.env),
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The environment `run` gives a tool: nothing of the developer's beyond PATH, HOME and TMPDIR. */
+function toolEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, LANG: "C.UTF-8", ...extra };
+}
+
+/**
+ * `run` without blocking the event loop, for a tool that talks to a server of this process (a
+ * stand-in for an AWS endpoint on 127.0.0.1), which `spawnSync` would leave unanswered.
+ */
+export function runAsync(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: toolEnvironment(options.env) });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    child.once("error", reject);
+    child.once("close", (status) =>
+      resolve({ status, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }),
+    );
+  });
 }
 
 /** `docker-compose` (v1), else the `docker compose` plugin (v2); undefined when neither works. */
