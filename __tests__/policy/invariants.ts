@@ -296,6 +296,61 @@ export const RULES: readonly Rule[] = [
             .map(([name]) => `${type}.${name} has no description`),
       ),
   },
+  {
+    // A role that may stop, terminate or delete on "*" reaches every instance of the account: such
+    // actions name their resources or carry a condition beyond the region (the bakery's instance type
+    // and profile, its VPC, its tags).
+    id: "no state-changing EC2 action on * without a condition beyond the region",
+    scanners: "AWS-0057, CKV_AWS_290, CKV_AWS_355",
+    check: (view) =>
+      view.data
+        .filter((d) => d.type === "aws_iam_policy_document")
+        .flatMap((d) =>
+          blocksOf(known(d.values.statement, `${d.name} statement`)).flatMap((statement) => {
+            const changing = listOf(statement.actions).filter(
+              (a) => a.startsWith("ec2:") && !/^ec2:(Describe|Get|List)/.test(a),
+            );
+            const conditions = blocksOf(statement.condition).filter((c) => c.variable !== "aws:RequestedRegion");
+            return listOf(statement.resources).includes("*") && changing.length > 0 && conditions.length === 0
+              ? [`${d.name} (${String(statement.sid)}) allows ${changing.join(", ")} on *`]
+              : [];
+          }),
+        ),
+  },
+  {
+    // Egress to a CIDR (not to a security group) only on 80 and 443, SSH for the bakery, and the ports
+    // of configured endpoints; a stack's endpoint rules come from one expression (topologies/egress.ts,
+    // evaluated in tools/egress.test.ts), a plan's have their ports known and are checked here.
+    id: "egress to CIDRs only on 80, 443, the bakery's SSH and the configured endpoints' ports",
+    scanners: "AWS-0104, CKV_AWS_382",
+    check: (view, settings) => {
+      const { spinnaker, network } = settings;
+      const portOf = (url: string) =>
+        Number(/^[a-z]+:\/\/[^/?#:]+:(\d+)/.exec(url)?.[1] ?? (url.startsWith("https://") ? 443 : 80));
+      const allowed = new Set([
+        80,
+        443,
+        22,
+        ...network.egressPorts,
+        ...spinnaker.ci.jenkins.map((m) => portOf(m.address)),
+        ...spinnaker.accounts.kubernetes.map((k) => k.apiServerPort),
+        ...(spinnaker.kayenta && spinnaker.prometheusUrl ? [portOf(spinnaker.prometheusUrl)] : []),
+      ]);
+      return all(view, "aws_vpc_security_group_egress_rule")
+        .filter(([, r]) => r.cidr_ipv4 !== undefined && r.cidr_ipv4 !== null)
+        .flatMap(([name, r]) => {
+          const port = known(r.from_port, `${name} from_port`);
+          if (port === "${each.value.port}") {
+            return r.for_each === "${local.endpoint_egress.rules}"
+              ? []
+              : [`${name} takes its port from ${String(r.for_each)}`];
+          }
+          return allowed.has(Number(port)) && r.to_port === port
+            ? []
+            : [`${name} opens ${String(port)}-${String(r.to_port)}`];
+        });
+    },
+  },
 ];
 
 /**

@@ -77,6 +77,20 @@ const MUTATIONS: [string, (json: Json) => void][] = [
     },
   ],
   ["every security group and rule says", (j) => void delete first(j, "aws_security_group").description],
+  [
+    "no state-changing EC2 action on *",
+    (j) => {
+      const bakery = j.data?.aws_iam_policy_document?.bakery_policy as { statement: Body[] };
+      bakery.statement.push({ sid: "Wide", actions: ["ec2:TerminateInstances"], resources: ["*"] });
+    },
+  ],
+  [
+    "egress to CIDRs only on",
+    (j) => {
+      const https = every(j, "aws_vpc_security_group_egress_rule").find((r) => r.from_port === 443);
+      if (https) Object.assign(https, { from_port: 0, to_port: 65535 });
+    },
+  ],
 ];
 
 test.each(MUTATIONS)("the rule %s… can fail, and reports only itself", (rule, mutate) => {

@@ -8,7 +8,7 @@
 import { partitionInformation } from "@aws-cdk/region-info/lib/aws-entities";
 import type { IResolvable } from "cdktf";
 import { z } from "zod";
-import { needsSqlStorage, OSS_RELEASE_LINES, OSS_RELEASE_PATTERN, SQL_ONLY_REASON } from "../spinnaker/releases";
+import { needsSqlStorage, OSS_RELEASE_LINES, releaseFrom, SQL_ONLY_REASON } from "../spinnaker/releases";
 import type { Condition } from "../terraform-values";
 import { distinct, list, pattern, relationsCheck, text } from "./rules";
 import {
@@ -594,10 +594,7 @@ export const SIGN_IN_FROM = { year: 2025, minor: 2 } as const;
  */
 export function signInSupported(distribution: "oss" | "armory", version: string | undefined): boolean {
   if (distribution === "armory") return false;
-  const release = OSS_RELEASE_PATTERN.exec(version ?? DEFAULT_OSS_VERSION);
-  if (!release) return true;
-  const [year, minor] = [Number(release[1]), Number(release[2])];
-  return year > SIGN_IN_FROM.year || (year === SIGN_IN_FROM.year && minor >= SIGN_IN_FROM.minor);
+  return releaseFrom(version ?? DEFAULT_OSS_VERSION, SIGN_IN_FROM) ?? true;
 }
 
 /** Defaults that depend on other settings; the only place besides the schema that sets one. */

@@ -36,14 +36,22 @@ export const SQL_ONLY_FROM = { year: 2027, minor: 0 } as const;
 export const OSS_RELEASE_PATTERN = /^(\d+)\.(\d+)(?:[.-]|$)/;
 
 /**
- * Whether a version needs SQL storage: a release number from SQL_ONLY_FROM on. A tag that is no
- * release number (a build of your own) is taken as given.
+ * Whether an open-source version is `from` or later: undefined for a tag that is no release number
+ * (a build of your own), which each caller takes as given.
  */
-export function needsSqlStorage(version: string): boolean {
+export function releaseFrom(
+  version: string,
+  from: { readonly year: number; readonly minor: number },
+): boolean | undefined {
   const release = OSS_RELEASE_PATTERN.exec(version);
-  if (!release) return false;
+  if (!release) return undefined;
   const [year, minor] = [Number(release[1]), Number(release[2])];
-  return year > SQL_ONLY_FROM.year || (year === SQL_ONLY_FROM.year && minor >= SQL_ONLY_FROM.minor);
+  return year > from.year || (year === from.year && minor >= from.minor);
+}
+
+/** Whether a version needs SQL storage: a release number from SQL_ONLY_FROM on. */
+export function needsSqlStorage(version: string): boolean {
+  return releaseFrom(version, SQL_ONLY_FROM) === true;
 }
 
 /** Why such a version is refused, after the setting's name. */
