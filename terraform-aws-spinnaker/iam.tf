@@ -100,30 +100,6 @@ data "aws_iam_policy_document" "instance_role_managed_role_trust" {
 }
 
 data "aws_iam_policy_document" "instance_role_permissions" {
-  statement {
-    actions   = ["s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketLocation", "s3:GetBucketVersioning"]
-    resources = [aws_s3_bucket.config_bucket.arn]
-    sid       = "ConfigBucket"
-  }
-
-  statement {
-    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
-    resources = ["${aws_s3_bucket.config_bucket.arn}/*"]
-    sid       = "ReadConfigObjects"
-  }
-
-  statement {
-    actions   = ["s3:PutObject", "s3:DeleteObject"]
-    resources = formatlist("%s/%s/*", aws_s3_bucket.config_bucket.arn, concat([var.spinnaker.front50_prefix], var.spinnaker.kayenta ? ["kayenta"] : []))
-    sid       = "WriteServiceData"
-  }
-
-  statement {
-    actions   = ["ec2:DescribeRegions", "ec2:DescribeAvailabilityZones"]
-    resources = ["*"]
-    sid       = "DescribeRegions"
-  }
-
   dynamic "statement" {
     for_each = (var.config_bucket.kms_key_arn != null) ? ["ConfigBucketKey"] : []
 
@@ -164,6 +140,30 @@ data "aws_iam_policy_document" "instance_role_permissions" {
       resources = local.managed_accounts.kubeconfig_object_arns
       sid       = "ExtraObjects"
     }
+  }
+
+  statement {
+    actions   = ["s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketLocation", "s3:GetBucketVersioning"]
+    resources = [aws_s3_bucket.config_bucket.arn]
+    sid       = "ConfigBucket"
+  }
+
+  statement {
+    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+    resources = ["${aws_s3_bucket.config_bucket.arn}/*"]
+    sid       = "ReadConfigObjects"
+  }
+
+  statement {
+    actions   = ["s3:PutObject", "s3:DeleteObject"]
+    resources = formatlist("%s/%s/*", aws_s3_bucket.config_bucket.arn, concat([var.spinnaker.front50_prefix], var.spinnaker.kayenta ? ["kayenta"] : []))
+    sid       = "WriteServiceData"
+  }
+
+  statement {
+    actions   = ["ec2:DescribeRegions", "ec2:DescribeAvailabilityZones"]
+    resources = ["*"]
+    sid       = "DescribeRegions"
   }
 }
 

@@ -17,10 +17,9 @@ output "deck_url" {
     var.load_balancer.hostname,
     aws_lb.user_facing_load_balancer.dns_name,
     )}${((var.load_balancer.https && (coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) == 443)) ||
-    (!var.load_balancer.https && (coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) == 80))) ? "" : format(
-    ":%d",
-    coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80),
-  )}"
+    (
+      !var.load_balancer.https && (coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) == 80)
+  )) ? "" : format(":%d", coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80))}"
 }
 
 output "gate_url" {

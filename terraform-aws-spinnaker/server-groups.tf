@@ -64,36 +64,28 @@ resource "aws_launch_template" "launch_template" {
 
   tag_specifications {
     resource_type = "instance"
-    tags = merge(
-      local.tags,
-      {
-        "SpinnakerConfigBucket" = aws_s3_bucket.config_bucket.bucket
-        "SpinnakerRole"         = "polling"
-        "SpinnakerAwsCliImage"  = var.spinnaker.aws_cli_image
-        "SpinnakerConfigVersion" = sha256(
-          join(
-            ",",
-            [
-              aws_s3_object.configuration_file_clouddriver_local_yml.version_id,
-              aws_s3_object.configuration_file_clouddriver_nonpolling_yml.version_id,
-              aws_s3_object.configuration_file_compose_polling_yaml.version_id,
-              aws_s3_object.configuration_file_compose_env.version_id,
-              aws_s3_object.configuration_file_fiat_local_yml.version_id,
-              aws_s3_object.configuration_file_front50_local_yml.version_id,
-              aws_s3_object.configuration_file_gate_local_yml.version_id,
-              aws_s3_object.configuration_file_igor_local_yml.version_id,
-              aws_s3_object.configuration_file_kayenta_local_yml.version_id,
-              aws_s3_object.configuration_file_memory_budget.version_id,
-              aws_s3_object.configuration_file_orca_local_yml.version_id,
-              aws_s3_object.configuration_file_rosco_local_yml.version_id,
-              aws_s3_object.configuration_file_settings_local_js.version_id,
-              aws_s3_object.configuration_file_spinnaker_local_yml.version_id,
-            ],
-          )
-        )
-        "Name" = "${var.name}-${var.environment}"
-      },
-    )
+    tags = merge(local.tags, {
+      "SpinnakerConfigBucket" = aws_s3_bucket.config_bucket.bucket
+      "SpinnakerRole"         = "polling"
+      "SpinnakerAwsCliImage"  = var.spinnaker.aws_cli_image
+      "SpinnakerConfigVersion" = sha256(join(",", [
+        aws_s3_object.configuration_file_clouddriver_local_yml.version_id,
+        aws_s3_object.configuration_file_clouddriver_nonpolling_yml.version_id,
+        aws_s3_object.configuration_file_compose_polling_yaml.version_id,
+        aws_s3_object.configuration_file_compose_env.version_id,
+        aws_s3_object.configuration_file_fiat_local_yml.version_id,
+        aws_s3_object.configuration_file_front50_local_yml.version_id,
+        aws_s3_object.configuration_file_gate_local_yml.version_id,
+        aws_s3_object.configuration_file_igor_local_yml.version_id,
+        aws_s3_object.configuration_file_kayenta_local_yml.version_id,
+        aws_s3_object.configuration_file_memory_budget.version_id,
+        aws_s3_object.configuration_file_orca_local_yml.version_id,
+        aws_s3_object.configuration_file_rosco_local_yml.version_id,
+        aws_s3_object.configuration_file_settings_local_js.version_id,
+        aws_s3_object.configuration_file_spinnaker_local_yml.version_id,
+      ]))
+      "Name" = "${var.name}-${var.environment}"
+    })
   }
 
   tag_specifications {
@@ -121,6 +113,17 @@ resource "aws_autoscaling_group" "server_group" {
   ]
   vpc_zone_identifier = var.instance_subnet_ids
 
+  dynamic "tag" {
+    for_each = merge(local.tags, { "Name" = "${var.name}-${var.environment}-v000" })
+    iterator = each
+
+    content {
+      key                 = each.key
+      propagate_at_launch = true
+      value               = each.value
+    }
+  }
+
   instance_refresh {
     strategy = "Rolling"
 
@@ -133,17 +136,6 @@ resource "aws_autoscaling_group" "server_group" {
   launch_template {
     id      = aws_launch_template.launch_template.id
     version = aws_launch_template.launch_template.latest_version
-  }
-
-  dynamic "tag" {
-    for_each = merge(local.tags, { "Name" = "${var.name}-${var.environment}-v000" })
-    iterator = each
-
-    content {
-      key                 = each.key
-      propagate_at_launch = true
-      value               = each.value
-    }
   }
 
   lifecycle {

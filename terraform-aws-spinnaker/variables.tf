@@ -15,31 +15,27 @@ variable "accounts" {
   EOT
   type = object({
     aws = optional(
-      list(
-        object({
-          name        = string
-          account_id  = string
-          role_name   = optional(string, "spinnakerManaged")
-          regions     = optional(list(string))
-          create_role = optional(bool, false)
-          permissions = optional(object({ read = optional(list(string), []), write = optional(list(string), []) }))
-        })
-      ),
+      list(object({
+        name        = string
+        account_id  = string
+        role_name   = optional(string, "spinnakerManaged")
+        regions     = optional(list(string))
+        create_role = optional(bool, false)
+        permissions = optional(object({ read = optional(list(string), []), write = optional(list(string), []) }))
+      })),
       [],
     )
     kubernetes = optional(
-      list(
-        object({
-          name                   = string
-          context                = optional(string)
-          namespaces             = optional(list(string), [])
-          only_spinnaker_managed = optional(bool, true)
-          kubeconfig_secret_arn  = optional(string)
-          kubeconfig_s3_uri      = optional(string)
-          kubeconfig_s3_region   = optional(string)
-          permissions            = optional(object({ read = optional(list(string), []), write = optional(list(string), []) }))
-        })
-      ),
+      list(object({
+        name                   = string
+        context                = optional(string)
+        namespaces             = optional(list(string), [])
+        only_spinnaker_managed = optional(bool, true)
+        kubeconfig_secret_arn  = optional(string)
+        kubeconfig_s3_uri      = optional(string)
+        kubeconfig_s3_region   = optional(string)
+        permissions            = optional(object({ read = optional(list(string), []), write = optional(list(string), []) }))
+      })),
       [],
     )
   })
@@ -592,9 +588,10 @@ variable "load_balancer" {
   }
 
   validation {
-    condition = var.load_balancer.certificate_arn == null || can(
-      regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:\\d{12}:certificate\\/[0-9a-f-]+$", var.load_balancer.certificate_arn)
-    )
+    condition = var.load_balancer.certificate_arn == null || can(regex(
+      "^arn:aws[a-z-]*:acm:[a-z0-9-]+:\\d{12}:certificate\\/[0-9a-f-]+$",
+      var.load_balancer.certificate_arn,
+    ))
     error_message = "load_balancer.certificate_arn must be an ACM certificate ARN. Got ${jsonencode(var.load_balancer.certificate_arn)}."
   }
 
@@ -838,12 +835,10 @@ variable "spinnaker" {
         regex("^(\\d+)\\.(\\d+)(?:[.-]|$)", var.spinnaker.version)[0]
       ) * 1000 + tonumber(regex("^(\\d+)\\.(\\d+)(?:[.-]|$)", var.spinnaker.version)[1]) >= 2027,
       true,
-      ) || length(
-      setsubtract(
+      ) || length(setsubtract(
         concat(["deck", "gate", "orca", "clouddriver", "front50", "echo", "igor", "rosco"], var.spinnaker.kayenta ? ["kayenta"] : []),
         keys(var.spinnaker.images),
-      )
-    ) == 0
+    )) == 0
     error_message = <<-EOT
       spinnaker.images must give every service's image for Armory releases before 2.27.0, which tag each
       service with its own version (or use 2.27.0 or later). Got version
@@ -893,9 +888,10 @@ variable "spinnaker" {
   }
 
   validation {
-    condition = var.spinnaker.prometheus_url == null || can(
-      regex("^https?:\\/\\/[A-Za-z0-9.-]+(:\\d+)?(\\/[^\\s$]*)?$", coalesce(var.spinnaker.prometheus_url, "-"))
-    )
+    condition = var.spinnaker.prometheus_url == null || can(regex(
+      "^https?:\\/\\/[A-Za-z0-9.-]+(:\\d+)?(\\/[^\\s$]*)?$",
+      coalesce(var.spinnaker.prometheus_url, "-"),
+    ))
     error_message = <<-EOT
       spinnaker.prometheus_url must be null or the Prometheus URL, such as
       http://prometheus.example.com:9090. Got ${jsonencode(var.spinnaker.prometheus_url)}.
@@ -903,9 +899,10 @@ variable "spinnaker" {
   }
 
   validation {
-    condition = can(
-      regex("^[a-z][a-z0-9-]*\\.[a-z0-9]+$", var.spinnaker.bake.instance_type)
-    ) && alltrue([for os, ami in var.spinnaker.bake.base_images : contains(["ubuntu", "centos", "rhel"], os) && can(regex("^ami-[0-9a-f]{8,17}$", ami))])
+    condition = can(regex(
+      "^[a-z][a-z0-9-]*\\.[a-z0-9]+$",
+      var.spinnaker.bake.instance_type,
+    )) && alltrue([for os, ami in var.spinnaker.bake.base_images : contains(["ubuntu", "centos", "rhel"], os) && can(regex("^ami-[0-9a-f]{8,17}$", ami))])
     error_message = <<-EOT
       spinnaker.bake needs an EC2 instance_type such as m5.large and base_images mapping ubuntu, centos,
       rhel to AMI ids such as ami-0123456789abcdef0. Got ${jsonencode(var.spinnaker.bake)}.

@@ -250,19 +250,26 @@ function resourceBody(body: Body, object: JsonObject, blocks: BlockNames, where:
   }
   const dynamic = (object.dynamic ?? {}) as JsonObject;
   if (!isObject(dynamic)) fail(`${where}.dynamic`, "expected an object of dynamic blocks by name", dynamic);
-  const names = [...new Set([...rest.map(([key]) => key).filter((key) => key in blocks), ...Object.keys(dynamic)])];
-  for (const name of names) {
-    const nested = blocks[name];
-    if (nested === undefined)
-      fail(`${where}.dynamic.${name}`, "not a nested block of this type in the provider schema", dynamic[name]);
-    for (const [i, item] of (name in object ? blockList(object[name], `${where}.${name}`) : []).entries()) {
-      body.gap();
-      body.block(name, (inner) => resourceBody(inner, item, nested, `${where}.${name}[${i}]`));
-    }
-    if (name in dynamic) {
-      for (const [i, item] of blockList(dynamic[name], `${where}.dynamic.${name}`).entries()) {
+  // Blocks in the JSON's key order, `dynamic` where it stands: Terraform reads a JSON body's blocks
+  // in that order, and the order of blocks of one name is the order of their values (a policy
+  // document's statements). cdktf sorts keys, so dynamic blocks come before static ones.
+  for (const [key, v] of rest) {
+    if (key === "dynamic") {
+      for (const [name, list] of Object.entries(dynamic)) {
+        const nested = blocks[name];
+        if (nested === undefined)
+          fail(`${where}.dynamic.${name}`, "not a nested block of this type in the provider schema", list);
+        for (const [i, item] of blockList(list, `${where}.dynamic.${name}`).entries()) {
+          body.gap();
+          body.block(`dynamic "${name}"`, (inner) =>
+            dynamicBody(inner, item, nested, `${where}.dynamic.${name}[${i}]`),
+          );
+        }
+      }
+    } else if (key in blocks) {
+      for (const [i, item] of blockList(v, `${where}.${key}`).entries()) {
         body.gap();
-        body.block(`dynamic "${name}"`, (inner) => dynamicBody(inner, item, nested, `${where}.dynamic.${name}[${i}]`));
+        body.block(key, (inner) => resourceBody(inner, item, blocks[key], `${where}.${key}[${i}]`));
       }
     }
   }
@@ -618,10 +625,20 @@ function groupBreak(tokens: readonly Token[], open: number, close: number, depth
       apply: (all) => splice(all, [open], [close], commas, { replaceCommas: true }),
     };
   }
+  const lastItem = separators.length === 0 ? open + 1 : separators[separators.length - 1] + 1;
+  const itemEnd = close - 1 - (trailing ? 1 : 0);
+  // The last argument, when it is a bracket group or a call, stays on the opening line
+  // (`jsonencode({`, `sha256(join(`, `join(",", [`), and is broken itself: one indent, not two.
+  const hugged = (at: number) =>
+    (bracketChange(tokens[at]) > 0 && matching(tokens, at) === itemEnd) ||
+    (tokens[at].type === "ident" && tokens[at + 1]?.type === "oparen" && matching(tokens, at + 1) === itemEnd);
+  const before = tokens
+    .slice(open + 1, lastItem)
+    .map((t) => t.text)
+    .join("");
+  if (kind === "oparen" && hugged(lastItem) && before.length <= 40) return undefined;
   if (separators.length === 0) {
-    // One argument that is itself a bracket group hugs it (`jsonencode({`): break the inner one.
-    const inner = tokens[open + 1];
-    if (bracketChange(inner) > 0 && matching(tokens, open + 1) === close - 1 - (trailing ? 1 : 0)) return undefined;
+    if (hugged(open + 1)) return undefined;
     return { depth, priority: 3, span, apply: (all) => splice(all, [open], [close], []) };
   }
   const ellipsis = tokens[close - 1].type === "ellipsis";

@@ -100,30 +100,6 @@ data "aws_iam_policy_document" "instance_role_managed_role_trust" {
 }
 
 data "aws_iam_policy_document" "instance_role_permissions" {
-  statement {
-    actions   = ["s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketLocation", "s3:GetBucketVersioning"]
-    resources = [aws_s3_bucket.config_bucket.arn]
-    sid       = "ConfigBucket"
-  }
-
-  statement {
-    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
-    resources = ["${aws_s3_bucket.config_bucket.arn}/*"]
-    sid       = "ReadConfigObjects"
-  }
-
-  statement {
-    actions   = ["s3:PutObject", "s3:DeleteObject"]
-    resources = formatlist("%s/%s/*", aws_s3_bucket.config_bucket.arn, concat([var.spinnaker.front50_prefix], var.spinnaker.kayenta ? ["kayenta"] : []))
-    sid       = "WriteServiceData"
-  }
-
-  statement {
-    actions   = ["ec2:DescribeRegions", "ec2:DescribeAvailabilityZones"]
-    resources = ["*"]
-    sid       = "DescribeRegions"
-  }
-
   dynamic "statement" {
     for_each = (var.config_bucket.kms_key_arn != null) ? ["ConfigBucketKey"] : []
 
@@ -146,14 +122,12 @@ data "aws_iam_policy_document" "instance_role_permissions" {
 
   dynamic "statement" {
     for_each = (
-      length(
-        concat(
-          local.managed_accounts.kubeconfig_secret_arns,
-          local.ci.secret_arns,
-          (var.auth != null) ? [var.auth.client_secret_arn] : [],
-          [var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn],
-        )
-      ) >= 1
+      length(concat(
+        local.managed_accounts.kubeconfig_secret_arns,
+        local.ci.secret_arns,
+        (var.auth != null) ? [var.auth.client_secret_arn] : [],
+        [var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn],
+      )) >= 1
     ) ? ["Secrets"] : []
 
     content {
@@ -170,18 +144,16 @@ data "aws_iam_policy_document" "instance_role_permissions" {
 
   dynamic "statement" {
     for_each = (
-      length(
-        concat(
-          [aws_lb_target_group.interservice_load_balancer_orca_target_group.arn],
-          [aws_lb_target_group.interservice_load_balancer_clouddriver_target_group.arn],
-          [aws_lb_target_group.interservice_load_balancer_front50_target_group.arn],
-          [aws_lb_target_group.interservice_load_balancer_echo_target_group.arn],
-          [aws_lb_target_group.interservice_load_balancer_igor_target_group.arn],
-          [aws_lb_target_group.interservice_load_balancer_rosco_target_group.arn],
-          (var.auth != null) ? [aws_lb_target_group.interservice_load_balancer_fiat_target_group["0"].arn] : [],
-          var.spinnaker.kayenta ? [aws_lb_target_group.interservice_load_balancer_kayenta_target_group["0"].arn] : [],
-        )
-      ) >= 1
+      length(concat(
+        [aws_lb_target_group.interservice_load_balancer_orca_target_group.arn],
+        [aws_lb_target_group.interservice_load_balancer_clouddriver_target_group.arn],
+        [aws_lb_target_group.interservice_load_balancer_front50_target_group.arn],
+        [aws_lb_target_group.interservice_load_balancer_echo_target_group.arn],
+        [aws_lb_target_group.interservice_load_balancer_igor_target_group.arn],
+        [aws_lb_target_group.interservice_load_balancer_rosco_target_group.arn],
+        (var.auth != null) ? [aws_lb_target_group.interservice_load_balancer_fiat_target_group["0"].arn] : [],
+        var.spinnaker.kayenta ? [aws_lb_target_group.interservice_load_balancer_kayenta_target_group["0"].arn] : [],
+      )) >= 1
     ) ? ["InterserviceTargets"] : []
 
     content {
@@ -208,6 +180,30 @@ data "aws_iam_policy_document" "instance_role_permissions" {
       resources = local.managed_accounts.kubeconfig_object_arns
       sid       = "ExtraObjects"
     }
+  }
+
+  statement {
+    actions   = ["s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketLocation", "s3:GetBucketVersioning"]
+    resources = [aws_s3_bucket.config_bucket.arn]
+    sid       = "ConfigBucket"
+  }
+
+  statement {
+    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+    resources = ["${aws_s3_bucket.config_bucket.arn}/*"]
+    sid       = "ReadConfigObjects"
+  }
+
+  statement {
+    actions   = ["s3:PutObject", "s3:DeleteObject"]
+    resources = formatlist("%s/%s/*", aws_s3_bucket.config_bucket.arn, concat([var.spinnaker.front50_prefix], var.spinnaker.kayenta ? ["kayenta"] : []))
+    sid       = "WriteServiceData"
+  }
+
+  statement {
+    actions   = ["ec2:DescribeRegions", "ec2:DescribeAvailabilityZones"]
+    resources = ["*"]
+    sid       = "DescribeRegions"
   }
 }
 

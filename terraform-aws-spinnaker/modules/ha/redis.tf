@@ -14,28 +14,23 @@ resource "aws_elasticache_parameter_group" "redis_parameters" {
   count = var.redis.create ? 1 : 0
 
   description = "Keyspace notifications for gate's Spring Session (gxE)"
-  family = (tonumber(element(split(".", var.redis.engine_version), 0)) >= 7) ? format(
-    "redis%s",
-    element(split(".", var.redis.engine_version), 0),
-  ) : format("redis%s.x", element(split(".", var.redis.engine_version), 0))
+  family = (
+    tonumber(element(split(".", var.redis.engine_version), 0)) >= 7
+  ) ? format("redis%s", element(split(".", var.redis.engine_version), 0)) : format("redis%s.x", element(split(".", var.redis.engine_version), 0))
   name = "${var.name}-${var.environment}-redis-${replace(
-    (tonumber(element(split(".", var.redis.engine_version), 0)) >= 7) ? format(
-      "redis%s",
-      element(split(".", var.redis.engine_version), 0),
-    ) : format("redis%s.x", element(split(".", var.redis.engine_version), 0)),
+    (
+      tonumber(element(split(".", var.redis.engine_version), 0)) >= 7
+    ) ? format("redis%s", element(split(".", var.redis.engine_version), 0)) : format("redis%s.x", element(split(".", var.redis.engine_version), 0)),
     ".",
     "",
     )}-${substr(
-    sha256(
-      format(
-        "%s\n%s",
-        (tonumber(element(split(".", var.redis.engine_version), 0)) >= 7) ? format(
-          "redis%s",
-          element(split(".", var.redis.engine_version), 0),
-        ) : format("redis%s.x", element(split(".", var.redis.engine_version), 0)),
-        "Keyspace notifications for gate's Spring Session (gxE)",
-      )
-    ),
+    sha256(format(
+      "%s\n%s",
+      (
+        tonumber(element(split(".", var.redis.engine_version), 0)) >= 7
+      ) ? format("redis%s", element(split(".", var.redis.engine_version), 0)) : format("redis%s.x", element(split(".", var.redis.engine_version), 0)),
+      "Keyspace notifications for gate's Spring Session (gxE)",
+    )),
     0,
     8,
   )}"

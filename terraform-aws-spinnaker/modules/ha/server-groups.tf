@@ -79,46 +79,33 @@ resource "aws_launch_template" "non_polling_launch_template" {
 
   tag_specifications {
     resource_type = "instance"
-    tags = merge(
-      local.tags,
-      {
-        "SpinnakerConfigBucket" = aws_s3_bucket.config_bucket.bucket
-        "SpinnakerRole"         = "nonpolling"
-        "SpinnakerAwsCliImage"  = var.spinnaker.aws_cli_image
-        "SpinnakerConfigVersion" = sha256(
-          join(
-            ",",
-            [
-              sha256(
-                join(
-                  ",",
-                  [
-                    aws_s3_object.configuration_file_clouddriver_local_yml.version_id,
-                    aws_s3_object.configuration_file_clouddriver_nonpolling_yml.version_id,
-                    aws_s3_object.configuration_file_compose_nonpolling_yaml.version_id,
-                    aws_s3_object.configuration_file_compose_polling_yaml.version_id,
-                    aws_s3_object.configuration_file_compose_env.version_id,
-                    aws_s3_object.configuration_file_fiat_local_yml.version_id,
-                    aws_s3_object.configuration_file_front50_local_yml.version_id,
-                    aws_s3_object.configuration_file_gate_local_yml.version_id,
-                    aws_s3_object.configuration_file_igor_local_yml.version_id,
-                    aws_s3_object.configuration_file_interservice_target_groups.version_id,
-                    aws_s3_object.configuration_file_kayenta_local_yml.version_id,
-                    aws_s3_object.configuration_file_memory_budget.version_id,
-                    aws_s3_object.configuration_file_orca_local_yml.version_id,
-                    aws_s3_object.configuration_file_rosco_local_yml.version_id,
-                    aws_s3_object.configuration_file_settings_local_js.version_id,
-                    aws_s3_object.configuration_file_spinnaker_local_yml.version_id,
-                  ],
-                )
-              ),
-              coalesce(one(aws_secretsmanager_secret_version.redis_url_secret_value[*].version_id), "existing"),
-            ],
-          )
-        )
-        "Name" = "${var.name}-${var.environment}"
-      },
-    )
+    tags = merge(local.tags, {
+      "SpinnakerConfigBucket" = aws_s3_bucket.config_bucket.bucket
+      "SpinnakerRole"         = "nonpolling"
+      "SpinnakerAwsCliImage"  = var.spinnaker.aws_cli_image
+      "SpinnakerConfigVersion" = sha256(join(",", [
+        sha256(join(",", [
+          aws_s3_object.configuration_file_clouddriver_local_yml.version_id,
+          aws_s3_object.configuration_file_clouddriver_nonpolling_yml.version_id,
+          aws_s3_object.configuration_file_compose_nonpolling_yaml.version_id,
+          aws_s3_object.configuration_file_compose_polling_yaml.version_id,
+          aws_s3_object.configuration_file_compose_env.version_id,
+          aws_s3_object.configuration_file_fiat_local_yml.version_id,
+          aws_s3_object.configuration_file_front50_local_yml.version_id,
+          aws_s3_object.configuration_file_gate_local_yml.version_id,
+          aws_s3_object.configuration_file_igor_local_yml.version_id,
+          aws_s3_object.configuration_file_interservice_target_groups.version_id,
+          aws_s3_object.configuration_file_kayenta_local_yml.version_id,
+          aws_s3_object.configuration_file_memory_budget.version_id,
+          aws_s3_object.configuration_file_orca_local_yml.version_id,
+          aws_s3_object.configuration_file_rosco_local_yml.version_id,
+          aws_s3_object.configuration_file_settings_local_js.version_id,
+          aws_s3_object.configuration_file_spinnaker_local_yml.version_id,
+        ])),
+        coalesce(one(aws_secretsmanager_secret_version.redis_url_secret_value[*].version_id), "existing"),
+      ]))
+      "Name" = "${var.name}-${var.environment}"
+    })
   }
 
   tag_specifications {
@@ -180,46 +167,33 @@ resource "aws_launch_template" "polling_launch_template" {
 
   tag_specifications {
     resource_type = "instance"
-    tags = merge(
-      local.tags,
-      {
-        "SpinnakerConfigBucket" = aws_s3_bucket.config_bucket.bucket
-        "SpinnakerRole"         = "polling"
-        "SpinnakerAwsCliImage"  = var.spinnaker.aws_cli_image
-        "SpinnakerConfigVersion" = sha256(
-          join(
-            ",",
-            [
-              sha256(
-                join(
-                  ",",
-                  [
-                    aws_s3_object.configuration_file_clouddriver_local_yml.version_id,
-                    aws_s3_object.configuration_file_clouddriver_nonpolling_yml.version_id,
-                    aws_s3_object.configuration_file_compose_nonpolling_yaml.version_id,
-                    aws_s3_object.configuration_file_compose_polling_yaml.version_id,
-                    aws_s3_object.configuration_file_compose_env.version_id,
-                    aws_s3_object.configuration_file_fiat_local_yml.version_id,
-                    aws_s3_object.configuration_file_front50_local_yml.version_id,
-                    aws_s3_object.configuration_file_gate_local_yml.version_id,
-                    aws_s3_object.configuration_file_igor_local_yml.version_id,
-                    aws_s3_object.configuration_file_interservice_target_groups.version_id,
-                    aws_s3_object.configuration_file_kayenta_local_yml.version_id,
-                    aws_s3_object.configuration_file_memory_budget.version_id,
-                    aws_s3_object.configuration_file_orca_local_yml.version_id,
-                    aws_s3_object.configuration_file_rosco_local_yml.version_id,
-                    aws_s3_object.configuration_file_settings_local_js.version_id,
-                    aws_s3_object.configuration_file_spinnaker_local_yml.version_id,
-                  ],
-                )
-              ),
-              coalesce(one(aws_secretsmanager_secret_version.redis_url_secret_value[*].version_id), "existing"),
-            ],
-          )
-        )
-        "Name" = "${var.name}-${var.environment}-polling"
-      },
-    )
+    tags = merge(local.tags, {
+      "SpinnakerConfigBucket" = aws_s3_bucket.config_bucket.bucket
+      "SpinnakerRole"         = "polling"
+      "SpinnakerAwsCliImage"  = var.spinnaker.aws_cli_image
+      "SpinnakerConfigVersion" = sha256(join(",", [
+        sha256(join(",", [
+          aws_s3_object.configuration_file_clouddriver_local_yml.version_id,
+          aws_s3_object.configuration_file_clouddriver_nonpolling_yml.version_id,
+          aws_s3_object.configuration_file_compose_nonpolling_yaml.version_id,
+          aws_s3_object.configuration_file_compose_polling_yaml.version_id,
+          aws_s3_object.configuration_file_compose_env.version_id,
+          aws_s3_object.configuration_file_fiat_local_yml.version_id,
+          aws_s3_object.configuration_file_front50_local_yml.version_id,
+          aws_s3_object.configuration_file_gate_local_yml.version_id,
+          aws_s3_object.configuration_file_igor_local_yml.version_id,
+          aws_s3_object.configuration_file_interservice_target_groups.version_id,
+          aws_s3_object.configuration_file_kayenta_local_yml.version_id,
+          aws_s3_object.configuration_file_memory_budget.version_id,
+          aws_s3_object.configuration_file_orca_local_yml.version_id,
+          aws_s3_object.configuration_file_rosco_local_yml.version_id,
+          aws_s3_object.configuration_file_settings_local_js.version_id,
+          aws_s3_object.configuration_file_spinnaker_local_yml.version_id,
+        ])),
+        coalesce(one(aws_secretsmanager_secret_version.redis_url_secret_value[*].version_id), "existing"),
+      ]))
+      "Name" = "${var.name}-${var.environment}-polling"
+    })
   }
 
   tag_specifications {
@@ -249,6 +223,17 @@ resource "aws_autoscaling_group" "non_polling_server_group" {
   ]
   vpc_zone_identifier = var.instance_subnet_ids
 
+  dynamic "tag" {
+    for_each = merge(local.tags, { "Name" = "${var.name}-${var.environment}-v000" })
+    iterator = each
+
+    content {
+      key                 = each.key
+      propagate_at_launch = true
+      value               = each.value
+    }
+  }
+
   instance_refresh {
     strategy = "Rolling"
 
@@ -261,17 +246,6 @@ resource "aws_autoscaling_group" "non_polling_server_group" {
   launch_template {
     id      = aws_launch_template.non_polling_launch_template.id
     version = aws_launch_template.non_polling_launch_template.latest_version
-  }
-
-  dynamic "tag" {
-    for_each = merge(local.tags, { "Name" = "${var.name}-${var.environment}-v000" })
-    iterator = each
-
-    content {
-      key                 = each.key
-      propagate_at_launch = true
-      value               = each.value
-    }
   }
 
   lifecycle {
@@ -295,6 +269,17 @@ resource "aws_autoscaling_group" "polling_server_group" {
   ]
   vpc_zone_identifier = var.instance_subnet_ids
 
+  dynamic "tag" {
+    for_each = merge(local.tags, { "Name" = "${var.name}-${var.environment}-polling-v000" })
+    iterator = each
+
+    content {
+      key                 = each.key
+      propagate_at_launch = true
+      value               = each.value
+    }
+  }
+
   instance_refresh {
     strategy = "Rolling"
 
@@ -307,17 +292,6 @@ resource "aws_autoscaling_group" "polling_server_group" {
   launch_template {
     id      = aws_launch_template.polling_launch_template.id
     version = aws_launch_template.polling_launch_template.latest_version
-  }
-
-  dynamic "tag" {
-    for_each = merge(local.tags, { "Name" = "${var.name}-${var.environment}-polling-v000" })
-    iterator = each
-
-    content {
-      key                 = each.key
-      propagate_at_launch = true
-      value               = each.value
-    }
   }
 
   lifecycle {
