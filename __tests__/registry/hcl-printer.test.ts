@@ -122,6 +122,7 @@ test("a multi-line string is a heredoc that gives back the same text", () => {
         content: "a:\n  b: ${var.b}\n\nEOT\n",
         source: "no trailing newline\nsecond",
         etag: "  all indented\n  lines\n",
+        key: "# head\n${local.profile}",
       },
       BLOCKS,
     ),
@@ -132,6 +133,9 @@ test("a multi-line string is a heredoc that gives back the same text", () => {
   expect(text).toContain("source = chomp(<<-EOT\n    no trailing newline\n    second\n  EOT\n  )");
   // Every line indented: `<<-` would strip the text's own indentation, so the plain form.
   expect(text).toContain("etag = <<EOT\n  all indented\n  lines\nEOT\n");
+  // chomp() would also take the newlines the interpolation's value ends with: a strip marker drops
+  // only the heredoc's own.
+  expect(text).toMatch(/ {2}key += <<-EOT\n {4}# head\n {4}\$\{local\.profile~\}\n {2}EOT\n/);
 });
 
 test("a variable: type as a type expression, default and description as literals, validation blocks", () => {

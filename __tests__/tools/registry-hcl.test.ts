@@ -135,9 +135,13 @@ ${inputs}}
     for (const [address, change] of Object.entries(fromJson)) {
       expect([address, fromHcl[address]]).toEqual([address, change]);
     }
-    // The inputs did switch the dynamic blocks on: access logs, and the policy's KMS statement.
+    // The inputs did switch the dynamic blocks on: access logs, and the policy document's KMS and
+    // secrets statements (read at apply, after the bucket: its statements are in the plan, in order).
     expect(JSON.stringify(fromHcl["aws_lb.user_facing_load_balancer"].after)).toContain("example-logs");
-    expect(JSON.stringify(fromHcl["aws_iam_role_policy.instance_role_policy"].after)).toContain("ConfigBucketKey");
+    const statements = (
+      fromHcl["data.aws_iam_policy_document.instance_role_permissions"].after as { statement: { sid: string }[] }
+    ).statement.map((s) => s.sid);
+    expect(statements).toEqual(expect.arrayContaining(["ConfigBucketKey", "Secrets", "ConfigBucket"]));
   },
   TIMEOUT,
 );

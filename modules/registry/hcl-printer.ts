@@ -98,21 +98,28 @@ function quotedTemplate(parts: readonly TemplatePart[]): string {
  * line may be whitespace only or start with a tab (Terraform counts those differently).
  */
 function heredoc(source: string, indent: number): string {
-  const body = source.endsWith("\n") ? source.slice(0, -1) : source;
-  const lines = body.split("\n");
+  if (!source.endsWith("\n")) {
+    // A heredoc always ends in a newline. After a last literal, chomp() takes it away (the closing
+    // delimiter must end its line, so chomp's parenthesis goes on the next); after a last
+    // interpolation, whose value may end in newlines of its own (yamlencode), a strip marker `~}`
+    // drops only the heredoc's newline.
+    const parts = templateParts(source);
+    const last = parts[parts.length - 1];
+    if (last.kind === "literal") return `chomp(${heredoc(`${source}\n`, indent)}\n)`;
+    const stripped = last.text.endsWith("~}") ? last.text : `${last.text.slice(0, -1)}~}`;
+    return heredoc(`${source.slice(0, source.length - last.text.length)}${stripped}\n`, indent);
+  }
+  const lines = source.slice(0, -1).split("\n");
   let delimiter = "EOT";
   for (let n = 1; lines.some((l) => l.trim() === delimiter); n++) delimiter = `EOT${n}`;
   const flushable =
     lines.some((l) => l.length > 0 && !/^\s/.test(l)) && !lines.some((l) => /^\t/.test(l) || /^\s+$/.test(l));
   const pad = flushable ? " ".repeat(indent + 2) : "";
-  const text = [
+  return [
     `<<${flushable ? "-" : ""}${delimiter}`,
     ...lines.map((l) => (l.length === 0 ? "" : pad + l)),
     `${flushable ? " ".repeat(indent) : ""}${delimiter}`,
   ].join("\n");
-  // A heredoc always ends in a newline; chomp() gives back a text that has none.
-  // The closing delimiter must end its line, so chomp's parenthesis goes on the next.
-  return source.endsWith("\n") ? text : `chomp(${text}\n)`;
 }
 
 /** Prose wrapped at spaces outside of `${ }`, as the lines of a heredoc. */
@@ -160,9 +167,12 @@ function objectKey(key: string, mode: StringMode): string {
   return quotedTemplate(templateParts(mode === "literal" ? literalAsTemplate(key) : key));
 }
 
-/** An attribute's value: a multi-line string becomes a heredoc, so that it reads as the text it is. */
+/**
+ * An attribute's value: a string of several lines becomes a heredoc, so that it reads as the text
+ * it is. One line and its newline stay quoted, where a long interpolation can still be broken.
+ */
 function attributeValue(v: Json, mode: StringMode, indent: number, where: string): string {
-  if (typeof v === "string" && v.includes("\n") && !v.includes("\r")) {
+  if (typeof v === "string" && v.slice(0, -1).includes("\n") && !v.includes("\r")) {
     const source = mode === "literal" ? literalAsTemplate(v) : v;
     const parts = templateParts(source);
     const sole = soleInterpolation(parts);
