@@ -22,10 +22,12 @@ locals {
     role_arns              = [for a in var.accounts.aws : "arn:${data.aws_partition.current.partition}:iam::${a.account_id}:role/${a.role_name}"]
     kubeconfig_secret_arns = [for k in var.accounts.kubernetes : k.kubeconfig_secret_arn if k.kubeconfig_secret_arn != null]
     kubeconfig_object_arns = [
-      for k in var.accounts.kubernetes : "arn:${data.aws_partition.current.partition}:s3:::${trimprefix(
-        k.kubeconfig_s3_uri,
-        "s3://",
-      )}" if k.kubeconfig_s3_uri != null
+      for k in var.accounts.kubernetes : join("", [
+        "arn:",
+        data.aws_partition.current.partition,
+        ":s3:::",
+        trimprefix(k.kubeconfig_s3_uri, "s3://"),
+      ]) if k.kubeconfig_s3_uri != null
     ]
     role_to_create      = one([for a in var.accounts.aws : a if a.create_role])
     default_aws_account = try(var.accounts.aws[0].name, null)
@@ -49,14 +51,20 @@ locals {
           context              = k.context
           namespaces           = k.namespaces
           onlySpinnakerManaged = k.only_spinnaker_managed
-          kubeconfigContents = k.kubeconfig_secret_arn == null ? null : "encrypted:secrets-manager!r:${split(
-            ":",
+          kubeconfigContents = k.kubeconfig_secret_arn == null ? null : join("", [
+            "encrypted:secrets-manager!r:",
+            split(":", k.kubeconfig_secret_arn)[3],
+            "!s:",
             k.kubeconfig_secret_arn,
-          )[3]}!s:${k.kubeconfig_secret_arn}"
-          kubeconfigFile = k.kubeconfig_s3_uri == null ? null : "encryptedFile:s3!r:${coalesce(
-            k.kubeconfig_s3_region,
-            data.aws_region.current.id,
-          )}!b:${regex("^s3://([^/]+)/", k.kubeconfig_s3_uri)[0]}!f:${regex("^s3://[^/]+/(.+)$", k.kubeconfig_s3_uri)[0]}"
+          ])
+          kubeconfigFile = k.kubeconfig_s3_uri == null ? null : join("", [
+            "encryptedFile:s3!r:",
+            coalesce(k.kubeconfig_s3_region, data.aws_region.current.id),
+            "!b:",
+            regex("^s3://([^/]+)/", k.kubeconfig_s3_uri)[0],
+            "!f:",
+            regex("^s3://[^/]+/(.+)$", k.kubeconfig_s3_uri)[0],
+          ])
           permissions = k.permissions == null ? null : { READ = k.permissions.read, WRITE = k.permissions.write }
         } : key => value if value != null }]
       }

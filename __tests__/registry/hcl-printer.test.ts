@@ -244,3 +244,22 @@ test("errors name the place and the value", () => {
     resourceBlock("resource", "aws_thing", "x", { dynamic: { nope: { for_each: "[]", content: {} } } }, BLOCKS),
   ).toThrow(/aws_thing\.x\.dynamic\.nope: not a nested block of this type/);
 });
+
+test("a quoted template too long for its line becomes join() of its parts, one per line; short ones stay", () => {
+  const long = `"${"x".repeat(60)}:\${coalesce(var.hostname, aws_lb.this.dns_name)}\${var.https ? "" : format(":%d", var.port)}/\${var.path}"`;
+  const text = layout(breakLongLines(tokenize(`output "o" {\nvalue = ${long}\nshort = "a-\${var.b}"\n}`)));
+  expect(text).toBe(
+    [
+      'output "o" {',
+      '  value = join("", [',
+      `    "${"x".repeat(60)}:",`,
+      "    coalesce(var.hostname, aws_lb.this.dns_name),",
+      '    var.https ? "" : format(":%d", var.port),',
+      '    "/",',
+      "    var.path,",
+      "  ])",
+      '  short = "a-${var.b}"',
+      "}",
+    ].join("\n"),
+  );
+});

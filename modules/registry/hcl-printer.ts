@@ -8,8 +8,10 @@
  *   those JSON strings without evaluating them) and which are bare references (`depends_on`,
  *   `ignore_changes`, a dynamic block's `iterator`, `moved`);
  * - how a long line is broken so that `terraform fmt` leaves it as it is (hcl-syntax.ts).
- * Values are printed as they are, with one exception: a description or a validation's message too
- * long for a line is wrapped into a heredoc at spaces, since those are prose for people.
+ * Values are printed as they are, with two exceptions: a description or a validation's message too
+ * long for a line is wrapped into a heredoc at spaces, since those are prose for people; and a
+ * quoted template too long for its line is written as `join("", [...])` of its parts, the same
+ * string, so that it breaks one part per line.
  */
 import {
   bracketChange,
@@ -215,6 +217,8 @@ class Body {
   block(header: string, fill: (body: Body) => void): void {
     const inner = new Body(this.indent + 2);
     fill(inner);
+    // A gap left after the meta-arguments of a body with nothing else.
+    while (inner.lines[inner.lines.length - 1] === "") inner.lines.pop();
     if (inner.lines.length === 0) {
       this.lines.push(`${header} {}`);
       return;
@@ -571,11 +575,18 @@ function breaks(tokens: readonly Token[], start: number, length: number, context
   // quoted string's `${ }` a newline is insignificant, as anywhere between brackets.
   let heredocs = 0;
   const opens: { index: number; depth: number }[] = [];
+  const quotes: { index: number; depth: number }[] = [];
   for (let i = start; i < end; i++) {
     const t = tokens[i];
     if (t.type === "oheredoc") heredocs++;
     if (t.type === "cheredoc") heredocs--;
     if (heredocs > 0) continue;
+    if (t.type === "oquote") quotes.push({ index: i, depth: opens.length });
+    if (t.type === "cquote") {
+      const quote = quotes.pop();
+      const rewrite = quote && templateAsJoin(tokens, quote.index, i, quote.depth);
+      if (rewrite) found.push(rewrite);
+    }
     if (t.type === "obrace" || t.type === "obrack" || t.type === "oparen")
       opens.push({ index: i, depth: opens.length });
     if (t.type === "cbrace" || t.type === "cbrack" || t.type === "cparen") {
@@ -607,6 +618,48 @@ function breaks(tokens: readonly Token[], start: number, length: number, context
 function insertAfter(tokens: readonly Token[], positions: readonly number[]): Token[] {
   const set = new Set(positions);
   return tokens.flatMap((t, i) => (set.has(i) && tokens[i + 1]?.type !== "newline" ? [t, NEWLINE] : [t]));
+}
+
+/**
+ * A quoted template too long for its line, as `join("", [...])` of its parts: each literal a
+ * string, each interpolation its expression. The same string whenever the template has one (both
+ * refuse a null or a collection; numbers and bools convert alike), and it breaks one part per line
+ * instead of inside an interpolation. Not for object keys, strip markers or `%{ }` directives.
+ */
+function templateAsJoin(tokens: readonly Token[], oquote: number, cquote: number, depth: number): Break | undefined {
+  if (tokens[cquote + 1]?.type === "equal") return undefined;
+  const parts: Token[][] = [];
+  for (let i = oquote + 1; i < cquote; i++) {
+    const t = tokens[i];
+    if (t.type === "quotedlit") {
+      parts.push([{ type: "oquote", text: '"' }, t, { type: "cquote", text: '"' }]);
+    } else if (t.type === "interp" && t.text === "${") {
+      const close = matching(tokens, i);
+      if (tokens[close].text !== "}") return undefined;
+      parts.push(tokens.slice(i + 1, close));
+      i = close;
+    } else {
+      return undefined;
+    }
+  }
+  if (parts.length < 2 || parts.every((p) => p[0].type === "oquote")) return undefined;
+  const replacement: Token[] = [
+    { type: "ident", text: "join" },
+    { type: "oparen", text: "(" },
+    { type: "oquote", text: '"' },
+    { type: "cquote", text: '"' },
+    COMMA,
+    { type: "obrack", text: "[" },
+    ...parts.flatMap((p, i) => (i === 0 ? p : [COMMA, ...p])),
+    { type: "cbrack", text: "]" },
+    { type: "cparen", text: ")" },
+  ];
+  return {
+    depth,
+    priority: 0,
+    span: cquote - oquote,
+    apply: (all) => [...all.slice(0, oquote), ...replacement, ...all.slice(cquote + 1)],
+  };
 }
 
 /** How to break the group from `open` to `close` (both on one line), if it is worth breaking. */

@@ -3,7 +3,6 @@
 
 data "aws_caller_identity" "managed_account_role_caller" {
   count = (local.managed_accounts.role_to_create == null) ? 0 : 1
-
 }
 
 data "aws_iam_policy_document" "bakery_policy" {

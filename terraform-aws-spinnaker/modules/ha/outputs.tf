@@ -8,22 +8,28 @@ output "config_bucket_name" {
 
 output "deck_url" {
   description = "URL of deck, Spinnaker's UI."
-  value = "${var.load_balancer.https ? "https" : "http"}://${coalesce(
-    var.load_balancer.hostname,
-    aws_lb.user_facing_load_balancer.dns_name,
-    )}${((var.load_balancer.https && (coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) == 443)) ||
+  value = join("", [
+    var.load_balancer.https ? "https" : "http",
+    "://",
+    coalesce(var.load_balancer.hostname, aws_lb.user_facing_load_balancer.dns_name),
     (
-      !var.load_balancer.https && (coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) == 80)
-  )) ? "" : format(":%d", coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80))}"
+      (var.load_balancer.https && (coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) == 443)) ||
+      (!var.load_balancer.https && (coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) == 80))
+    ) ? "" : format(":%d", coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)),
+  ])
 }
 
 output "gate_url" {
   description = "URL of gate, Spinnaker's API."
-  value = "${var.load_balancer.https ? "https" : "http"}://${coalesce(
-    var.load_balancer.hostname,
-    aws_lb.user_facing_load_balancer.dns_name,
-    )}${((var.load_balancer.https && (var.load_balancer.gate_port == 443)) ||
-  (!var.load_balancer.https && (var.load_balancer.gate_port == 80))) ? "" : format(":%d", var.load_balancer.gate_port)}"
+  value = join("", [
+    var.load_balancer.https ? "https" : "http",
+    "://",
+    coalesce(var.load_balancer.hostname, aws_lb.user_facing_load_balancer.dns_name),
+    ((var.load_balancer.https && (var.load_balancer.gate_port == 443)) || (!var.load_balancer.https && (var.load_balancer.gate_port == 80))) ? "" : format(
+      ":%d",
+      var.load_balancer.gate_port,
+    ),
+  ])
 }
 
 output "instance_role_arn" {

@@ -17,23 +17,31 @@ resource "aws_elasticache_parameter_group" "redis_parameters" {
   family = (
     tonumber(element(split(".", var.redis.engine_version), 0)) >= 7
   ) ? format("redis%s", element(split(".", var.redis.engine_version), 0)) : format("redis%s.x", element(split(".", var.redis.engine_version), 0))
-  name = "${var.name}-${var.environment}-redis-${replace(
-    (
-      tonumber(element(split(".", var.redis.engine_version), 0)) >= 7
-    ) ? format("redis%s", element(split(".", var.redis.engine_version), 0)) : format("redis%s.x", element(split(".", var.redis.engine_version), 0)),
-    ".",
-    "",
-    )}-${substr(
-    sha256(format(
-      "%s\n%s",
+  name = join("", [
+    var.name,
+    "-",
+    var.environment,
+    "-redis-",
+    replace(
       (
         tonumber(element(split(".", var.redis.engine_version), 0)) >= 7
       ) ? format("redis%s", element(split(".", var.redis.engine_version), 0)) : format("redis%s.x", element(split(".", var.redis.engine_version), 0)),
-      "Keyspace notifications for gate's Spring Session (gxE)",
-    )),
-    0,
-    8,
-  )}"
+      ".",
+      "",
+    ),
+    "-",
+    substr(
+      sha256(format(
+        "%s\n%s",
+        (
+          tonumber(element(split(".", var.redis.engine_version), 0)) >= 7
+        ) ? format("redis%s", element(split(".", var.redis.engine_version), 0)) : format("redis%s.x", element(split(".", var.redis.engine_version), 0)),
+        "Keyspace notifications for gate's Spring Session (gxE)",
+      )),
+      0,
+      8,
+    ),
+  ])
   tags = local.tags
 
   parameter {
@@ -82,7 +90,11 @@ resource "aws_secretsmanager_secret_version" "redis_url_secret_value" {
   count = var.redis.create ? 1 : 0
 
   secret_id = one(aws_secretsmanager_secret.redis_url_secret[*].id)
-  secret_string = "rediss://:${urlencode(var.redis_auth_token)}@${one(
-    aws_elasticache_replication_group.redis_replication_group[*].primary_endpoint_address
-  )}:6379"
+  secret_string = join("", [
+    "rediss://:",
+    urlencode(var.redis_auth_token),
+    "@",
+    one(aws_elasticache_replication_group.redis_replication_group[*].primary_endpoint_address),
+    ":6379",
+  ])
 }
