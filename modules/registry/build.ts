@@ -10,12 +10,21 @@ import { addStacks } from "../app";
 import { loadConfiguration } from "../config/load";
 import { TEMPLATES_DIR } from "../constructs/template-file";
 import { registryLayout, type SynthesizedModule } from "./layout";
+import type { ProviderBlocks } from "./provider-schema";
 
 /** The modules keep no state of their own; a local backend keeps the defaults free of a bucket. */
 const BUILT_IN_DEFAULTS = "state:\n  backend: local\n";
 
 export function buildRegistryLayout(license: string, version: string): Record<string, string> {
-  return registryLayout({ ...synthesizeModules(), license, version });
+  return registryLayout({ ...synthesizeModules(), blocks: readProviderBlocks(), license, version });
+}
+
+/**
+ * The committed table of nested blocks. Read here, not imported, so that the package's build
+ * carries no data file for a tool that only `npm run registry` uses.
+ */
+export function readProviderBlocks(): ProviderBlocks {
+  return JSON.parse(readFileSync(join(__dirname, "provider-blocks.json"), "utf8")) as ProviderBlocks;
 }
 
 /** `standalone-module` and `ha-module` synthesized from the built-in defaults: JSON and templates. */

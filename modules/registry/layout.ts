@@ -17,7 +17,6 @@ import {
   variableBlock,
 } from "./hcl-printer";
 import { layout, tokenize } from "./hcl-syntax";
-import PROVIDER_BLOCKS from "./provider-blocks.json";
 import type { ProviderBlocks } from "./provider-schema";
 
 /** The parts of a synthesized module the layout reads. */
@@ -41,6 +40,8 @@ export interface RegistryInputs {
   readonly standalone: SynthesizedModule;
   readonly ha: SynthesizedModule;
   readonly license: string;
+  /** Which keys are nested blocks, by type (provider-blocks.json: `readProviderBlocks`). */
+  readonly blocks: ProviderBlocks;
   readonly version: string;
 }
 
@@ -97,7 +98,7 @@ export function registryLayout(inputs: RegistryInputs): Record<string, string> {
   const standalone = withoutCdktfMetadata(inputs.standalone.configuration);
   const ha = withoutCdktfMetadata(inputs.ha.configuration);
   return {
-    ...moduleFiles("", standalone, inputs.standalone.templates, PROVIDER_BLOCKS),
+    ...moduleFiles("", standalone, inputs.standalone.templates, inputs.blocks),
     "README.md": moduleReadme({
       title: "Spinnaker on AWS EC2: stand-alone",
       summary:
@@ -106,7 +107,7 @@ export function registryLayout(inputs: RegistryInputs): Record<string, string> {
       module: standalone,
     }),
     LICENSE: inputs.license,
-    ...moduleFiles("modules/ha/", ha, inputs.ha.templates, PROVIDER_BLOCKS),
+    ...moduleFiles("modules/ha/", ha, inputs.ha.templates, inputs.blocks),
     "modules/ha/README.md": moduleReadme({
       title: "Spinnaker on AWS EC2: high availability",
       summary:
