@@ -2,6 +2,7 @@ import {
   breakLongLines,
   hclFile,
   MAX_LINE,
+  movedBlock,
   outputBlock,
   resourceBlock,
   terraformBlock,
@@ -259,6 +260,19 @@ test("a quoted template too long for its line becomes join() of its parts, one p
       "    var.path,",
       "  ])",
       '  short = "a-${var.b}"',
+      "}",
+    ].join("\n"),
+  );
+});
+
+test("moved blocks name addresses bare, as Terraform reads them", () => {
+  expect(
+    printed(movedBlock({ from: "aws_iam_role.managed_account_role", to: "aws_iam_role.managed_account_role[0]" }, 0)),
+  ).toBe(
+    [
+      "moved {",
+      "  from = aws_iam_role.managed_account_role",
+      "  to   = aws_iam_role.managed_account_role[0]",
       "}",
     ].join("\n"),
   );
