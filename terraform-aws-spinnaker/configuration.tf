@@ -68,7 +68,7 @@ resource "aws_s3_object" "configuration_file_fiat_local_yml" {
   bucket       = aws_s3_bucket.config_bucket.bucket
   content      = <<-EOT
     # Rendered by cdktf-spinnaker-aws from its configuration; edits here are overwritten.
-    ${yamlencode({ "fiat" = { "admin" = { "roles" = (var.auth != null) ? var.auth.admin_roles : [] } } })~}
+    ${yamlencode({ fiat = { admin = { roles = (var.auth != null) ? var.auth.admin_roles : [] } } })~}
   EOT
   content_type = "application/yaml"
   key          = "config/fiat-local.yml"
@@ -105,7 +105,7 @@ resource "aws_s3_object" "configuration_file_gate_local_yml" {
         remoteip:
           protocol-header: X-Forwarded-Proto
           remote-ip-header: X-Forwarded-For
-    ${(var.auth != null) ? yamlencode({ "spring" = { "security" = { "oauth2" = { "client" = { "registration" = { "oidc" = { "client-id" = var.auth.client_id, "client-secret" = "encrypted:secrets-manager!r:${element(split(":", var.auth.client_secret_arn), 3)}!s:${var.auth.client_secret_arn}${(var.auth.client_secret_key == null) ? "" : join("", ["!k:", var.auth.client_secret_key])}", "authorization-grant-type" = "authorization_code", "scope" = var.auth.scopes, "redirect-uri" = "${var.load_balancer.https ? "https" : "http"}://${coalesce(var.load_balancer.hostname, aws_lb.user_facing_load_balancer.dns_name)}${((var.load_balancer.https && (var.load_balancer.gate_port == 443)) || (!var.load_balancer.https && (var.load_balancer.gate_port == 80))) ? "" : format(":%d", var.load_balancer.gate_port)}/login/oauth2/code/oidc" }, "user-info-mapping" = { "email" = var.auth.claims.email, "firstName" = var.auth.claims.first_name, "lastName" = var.auth.claims.last_name, "username" = var.auth.claims.username, "roles" = var.auth.claims.roles } }, "provider" = { "oidc" = { "issuer-uri" = var.auth.issuer_url } } } } } } }) : ""~}
+    ${(var.auth != null) ? yamlencode({ spring = { security = { oauth2 = { client = { registration = { oidc = { "client-id" = var.auth.client_id, "client-secret" = "encrypted:secrets-manager!r:${element(split(":", var.auth.client_secret_arn), 3)}!s:${var.auth.client_secret_arn}${(var.auth.client_secret_key == null) ? "" : join("", ["!k:", var.auth.client_secret_key])}", "authorization-grant-type" = "authorization_code", scope = var.auth.scopes, "redirect-uri" = "${var.load_balancer.https ? "https" : "http"}://${coalesce(var.load_balancer.hostname, aws_lb.user_facing_load_balancer.dns_name)}${((var.load_balancer.https && (var.load_balancer.gate_port == 443)) || (!var.load_balancer.https && (var.load_balancer.gate_port == 80))) ? "" : format(":%d", var.load_balancer.gate_port)}/login/oauth2/code/oidc" }, "user-info-mapping" = { email = var.auth.claims.email, firstName = var.auth.claims.first_name, lastName = var.auth.claims.last_name, username = var.auth.claims.username, roles = var.auth.claims.roles } }, provider = { oidc = { "issuer-uri" = var.auth.issuer_url } } } } } } }) : ""~}
   EOT
   content_type = "application/yaml"
   key          = "config/gate-local.yml"

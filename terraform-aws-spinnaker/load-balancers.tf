@@ -10,7 +10,7 @@ resource "aws_lb" "user_facing_load_balancer" {
   name                       = "${var.name}-${var.environment}"
   security_groups            = [aws_security_group.security_groups_user_facing.id]
   subnets                    = coalescelist(var.load_balancer_subnet_ids, var.instance_subnet_ids)
-  tags                       = merge(local.tags, { "Name" = "${var.name}-${var.environment}" })
+  tags                       = merge(local.tags, { Name = "${var.name}-${var.environment}" })
 
   dynamic "access_logs" {
     for_each = (var.load_balancer.access_logs == null) ? [] : [var.load_balancer.access_logs]
@@ -27,7 +27,7 @@ resource "aws_lb_target_group" "user_facing_load_balancer_deck_target_group" {
   deregistration_delay = "30"
   port                 = 9000
   protocol             = "HTTP"
-  tags                 = merge(local.tags, { "Name" = "${var.name}-${var.environment}-deck" })
+  tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-deck" })
   target_type          = "instance"
   vpc_id               = var.vpc_id
 
@@ -52,7 +52,7 @@ resource "aws_lb_target_group" "user_facing_load_balancer_gate_target_group" {
   deregistration_delay = "30"
   port                 = 8084
   protocol             = "HTTP"
-  tags                 = merge(local.tags, { "Name" = "${var.name}-${var.environment}-gate" })
+  tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-gate" })
   target_type          = "instance"
   vpc_id               = var.vpc_id
 

@@ -29,7 +29,7 @@ resource "aws_launch_template" "launch_template" {
   block_device_mappings {
     device_name = var.official_image ? data.aws_ami.machine_image_official["0"].root_device_name : coalesce(
       var.root_device_name,
-      { "ubuntu" = "/dev/sda1", "rhel" = "/dev/sda1", "centos" = "/dev/sda1" }[var.os],
+      { ubuntu = "/dev/sda1", rhel = "/dev/sda1", centos = "/dev/sda1" }[var.os],
     )
 
     ebs {
@@ -65,10 +65,10 @@ resource "aws_launch_template" "launch_template" {
   tag_specifications {
     resource_type = "instance"
     tags = merge(local.tags, {
-      "SpinnakerConfigBucket" = aws_s3_bucket.config_bucket.bucket
-      "SpinnakerRole"         = "polling"
-      "SpinnakerAwsCliImage"  = var.spinnaker.aws_cli_image
-      "SpinnakerConfigVersion" = sha256(join(",", [
+      SpinnakerConfigBucket = aws_s3_bucket.config_bucket.bucket
+      SpinnakerRole         = "polling"
+      SpinnakerAwsCliImage  = var.spinnaker.aws_cli_image
+      SpinnakerConfigVersion = sha256(join(",", [
         aws_s3_object.configuration_file_clouddriver_local_yml.version_id,
         aws_s3_object.configuration_file_clouddriver_nonpolling_yml.version_id,
         aws_s3_object.configuration_file_compose_polling_yaml.version_id,
@@ -84,18 +84,18 @@ resource "aws_launch_template" "launch_template" {
         aws_s3_object.configuration_file_settings_local_js.version_id,
         aws_s3_object.configuration_file_spinnaker_local_yml.version_id,
       ]))
-      "Name" = "${var.name}-${var.environment}"
+      Name = "${var.name}-${var.environment}"
     })
   }
 
   tag_specifications {
     resource_type = "volume"
-    tags          = merge(local.tags, { "Name" = "${var.name}-${var.environment}" })
+    tags          = merge(local.tags, { Name = "${var.name}-${var.environment}" })
   }
 
   tag_specifications {
     resource_type = "network-interface"
-    tags          = merge(local.tags, { "Name" = "${var.name}-${var.environment}" })
+    tags          = merge(local.tags, { Name = "${var.name}-${var.environment}" })
   }
 }
 
@@ -114,7 +114,7 @@ resource "aws_autoscaling_group" "server_group" {
   vpc_zone_identifier = var.instance_subnet_ids
 
   dynamic "tag" {
-    for_each = merge(local.tags, { "Name" = "${var.name}-${var.environment}-v000" })
+    for_each = merge(local.tags, { Name = "${var.name}-${var.environment}-v000" })
     iterator = each
 
     content {

@@ -29,13 +29,27 @@ test("a string that is one interpolation is a bare expression; other strings are
       "resource",
       "aws_s3_object",
       "x",
-      { bucket: "${aws_s3_bucket.b.id}", key: 'a "${var.k}" \\ ${jsonencode({"a" = "b"})} $${literal}' },
+      { bucket: "${aws_s3_bucket.b.id}", key: 'a "${var.k}" \\ ${jsonencode({"a-b" = "c"})} $${literal}' },
       BLOCKS,
     ),
   );
   expect(text).toContain("bucket = aws_s3_bucket.b.id");
-  // Escapes only in the literal parts; the expression inside ${ } is left as it is.
-  expect(text).toContain('key    = "a \\"${var.k}\\" \\\\ ${jsonencode({ "a" = "b" })} $${literal}"');
+  // Escapes only in the literal parts; the expression inside ${ } keeps its own quotes.
+  expect(text).toContain('key    = "a \\"${var.k}\\" \\\\ ${jsonencode({ "a-b" = "c" })} $${literal}"');
+});
+
+test("object keys are bare where they are identifiers, in JSON objects and in expressions alike", () => {
+  const text = printed(
+    resourceBlock(
+      "resource",
+      "aws_s3_object",
+      "x",
+      { tags: { Name: "n", "managed-by": "m", for: "f" }, metadata: '${merge(local.m, {"Name" = "x", "a:b" = "y"})}' },
+      BLOCKS,
+    ),
+  );
+  expect(text).toContain('tags     = { Name = "n", "managed-by" = "m", "for" = "f" }');
+  expect(text).toContain('metadata = merge(local.m, { Name = "x", "a:b" = "y" })');
 });
 
 test("nested blocks come from the table; other objects are attributes", () => {

@@ -48,8 +48,36 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Whether an object key can be written bare. HCL allows `-` in identifiers, but `managed-by = 1`
+ * reads as a subtraction: such keys stay quoted.
+ */
 function identifier(key: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) && !KEYWORDS.has(key);
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) && !KEYWORDS.has(key);
+}
+
+/**
+ * Object keys that cdktf quotes inside expressions (`{ "Name" = ... }`), bare where they can be: a
+ * bare identifier key is the same string in an object constructor, and `"x" =` occurs nowhere else.
+ */
+function unquoteKeys(tokens: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const [open, literal, close, equal] = tokens.slice(i, i + 4);
+    if (
+      open.type === "oquote" &&
+      literal?.type === "quotedlit" &&
+      close?.type === "cquote" &&
+      equal?.type === "equal" &&
+      identifier(literal.text)
+    ) {
+      out.push({ type: "ident", text: literal.text });
+      i += 2;
+    } else {
+      out.push(open);
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -496,7 +524,7 @@ export function hclFile(comment: string, blocks: readonly string[][]): string {
   const raw = [...comment.split("\n").map((line) => `# ${line}`.trimEnd()), ...blocks.flatMap((b) => ["", ...b])].join(
     "\n",
   );
-  return `${layoutLines(breakLongLines(tokenize(raw))).join("\n")}\n`;
+  return `${layoutLines(breakLongLines(unquoteKeys(tokenize(raw)))).join("\n")}\n`;
 }
 
 /** Where a line may be broken: a bracket group on one line, or the `&&`/`||` of a line inside brackets. */

@@ -10,7 +10,7 @@ resource "aws_lb" "interservice_load_balancer" {
   name                       = "${var.name}-${var.environment}-int"
   security_groups            = [aws_security_group.security_groups_internal.id]
   subnets                    = var.instance_subnet_ids
-  tags                       = merge(local.tags, { "Name" = "${var.name}-${var.environment}-int" })
+  tags                       = merge(local.tags, { Name = "${var.name}-${var.environment}-int" })
 }
 
 resource "aws_lb" "user_facing_load_balancer" {
@@ -22,7 +22,7 @@ resource "aws_lb" "user_facing_load_balancer" {
   name                       = "${var.name}-${var.environment}"
   security_groups            = [aws_security_group.security_groups_user_facing.id]
   subnets                    = coalescelist(var.load_balancer_subnet_ids, var.instance_subnet_ids)
-  tags                       = merge(local.tags, { "Name" = "${var.name}-${var.environment}" })
+  tags                       = merge(local.tags, { Name = "${var.name}-${var.environment}" })
 
   dynamic "access_logs" {
     for_each = (var.load_balancer.access_logs == null) ? [] : [var.load_balancer.access_logs]
@@ -39,7 +39,7 @@ resource "aws_lb_target_group" "interservice_load_balancer_clouddriver_target_gr
   deregistration_delay = "30"
   port                 = 7002
   protocol             = "HTTP"
-  tags                 = merge(local.tags, { "Name" = "${var.name}-${var.environment}-int-clouddriver" })
+  tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-int-clouddriver" })
   target_type          = "instance"
   vpc_id               = var.vpc_id
 
@@ -64,7 +64,7 @@ resource "aws_lb_target_group" "interservice_load_balancer_echo_target_group" {
   deregistration_delay = "30"
   port                 = 8089
   protocol             = "HTTP"
-  tags                 = merge(local.tags, { "Name" = "${var.name}-${var.environment}-int-echo" })
+  tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-int-echo" })
   target_type          = "instance"
   vpc_id               = var.vpc_id
 
@@ -91,7 +91,7 @@ resource "aws_lb_target_group" "interservice_load_balancer_fiat_target_group" {
   deregistration_delay = "30"
   port                 = 7003
   protocol             = "HTTP"
-  tags                 = merge(local.tags, { "Name" = "${var.name}-${var.environment}-int-fiat" })
+  tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-int-fiat" })
   target_type          = "instance"
   vpc_id               = var.vpc_id
 
@@ -116,7 +116,7 @@ resource "aws_lb_target_group" "interservice_load_balancer_front50_target_group"
   deregistration_delay = "30"
   port                 = 8080
   protocol             = "HTTP"
-  tags                 = merge(local.tags, { "Name" = "${var.name}-${var.environment}-int-front50" })
+  tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-int-front50" })
   target_type          = "instance"
   vpc_id               = var.vpc_id
 
@@ -141,7 +141,7 @@ resource "aws_lb_target_group" "interservice_load_balancer_igor_target_group" {
   deregistration_delay = "30"
   port                 = 8088
   protocol             = "HTTP"
-  tags                 = merge(local.tags, { "Name" = "${var.name}-${var.environment}-int-igor" })
+  tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-int-igor" })
   target_type          = "instance"
   vpc_id               = var.vpc_id
 
@@ -168,7 +168,7 @@ resource "aws_lb_target_group" "interservice_load_balancer_kayenta_target_group"
   deregistration_delay = "30"
   port                 = 8090
   protocol             = "HTTP"
-  tags                 = merge(local.tags, { "Name" = "${var.name}-${var.environment}-int-kayenta" })
+  tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-int-kayenta" })
   target_type          = "instance"
   vpc_id               = var.vpc_id
 
@@ -193,7 +193,7 @@ resource "aws_lb_target_group" "interservice_load_balancer_orca_target_group" {
   deregistration_delay = "30"
   port                 = 8083
   protocol             = "HTTP"
-  tags                 = merge(local.tags, { "Name" = "${var.name}-${var.environment}-int-orca" })
+  tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-int-orca" })
   target_type          = "instance"
   vpc_id               = var.vpc_id
 
@@ -218,7 +218,7 @@ resource "aws_lb_target_group" "interservice_load_balancer_rosco_target_group" {
   deregistration_delay = "30"
   port                 = 8087
   protocol             = "HTTP"
-  tags                 = merge(local.tags, { "Name" = "${var.name}-${var.environment}-int-rosco" })
+  tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-int-rosco" })
   target_type          = "instance"
   vpc_id               = var.vpc_id
 
@@ -243,7 +243,7 @@ resource "aws_lb_target_group" "user_facing_load_balancer_deck_target_group" {
   deregistration_delay = "30"
   port                 = 9000
   protocol             = "HTTP"
-  tags                 = merge(local.tags, { "Name" = "${var.name}-${var.environment}-deck" })
+  tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-deck" })
   target_type          = "instance"
   vpc_id               = var.vpc_id
 
@@ -268,7 +268,7 @@ resource "aws_lb_target_group" "user_facing_load_balancer_gate_target_group" {
   deregistration_delay = "30"
   port                 = 8084
   protocol             = "HTTP"
-  tags                 = merge(local.tags, { "Name" = "${var.name}-${var.environment}-gate" })
+  tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-gate" })
   target_type          = "instance"
   vpc_id               = var.vpc_id
 

@@ -71,7 +71,7 @@ locals {
     })
   }
   spinnaker = {
-    registry = coalesce(var.spinnaker.registry, { "oss" = "ghcr.io/spinnaker", "armory" = "docker.io/armory" }[var.spinnaker.distribution])
+    registry = coalesce(var.spinnaker.registry, { oss = "ghcr.io/spinnaker", armory = "docker.io/armory" }[var.spinnaker.distribution])
     version  = coalesce(var.spinnaker.version, "2026.3.1")
   }
   tags = merge(var.tags, { "spinnaker:topology" = "high-availability", "managed-by" = "terraform" })
@@ -85,7 +85,7 @@ data "aws_ami" "machine_image_official" {
   count = var.official_image ? 1 : 0
 
   most_recent = true
-  owners      = [{ "ubuntu" = "099720109477", "rhel" = "309956199498", "centos" = "125523088429" }[var.os]]
+  owners      = [{ ubuntu = "099720109477", rhel = "309956199498", centos = "125523088429" }[var.os]]
 
   filter {
     name = "name"

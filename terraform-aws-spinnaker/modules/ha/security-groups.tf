@@ -6,7 +6,7 @@ resource "aws_security_group" "redis_security_group" {
 
   description = "Spinnaker's Redis: only from the Spinnaker instances"
   name_prefix = "${var.name}-${var.environment}-redis-"
-  tags        = merge(local.tags, { "Name" = "${var.name}-${var.environment}-redis" })
+  tags        = merge(local.tags, { Name = "${var.name}-${var.environment}-redis" })
   vpc_id      = var.vpc_id
 
   lifecycle {
@@ -17,7 +17,7 @@ resource "aws_security_group" "redis_security_group" {
 resource "aws_security_group" "security_groups_internal" {
   description = "Spinnaker instances: service ports only from the load balancer and from members"
   name_prefix = "${var.name}-${var.environment}-internal-"
-  tags        = merge(local.tags, { "Name" = "${var.name}-${var.environment}-internal" })
+  tags        = merge(local.tags, { Name = "${var.name}-${var.environment}-internal" })
   vpc_id      = var.vpc_id
 
   lifecycle {
@@ -28,7 +28,7 @@ resource "aws_security_group" "security_groups_internal" {
 resource "aws_security_group" "security_groups_user_facing" {
   description = "Spinnaker user-facing load balancer: deck and gate, only from the allowed CIDRs"
   name_prefix = "${var.name}-${var.environment}-user-facing-"
-  tags        = merge(local.tags, { "Name" = "${var.name}-${var.environment}-user-facing" })
+  tags        = merge(local.tags, { Name = "${var.name}-${var.environment}-user-facing" })
   vpc_id      = var.vpc_id
 
   lifecycle {

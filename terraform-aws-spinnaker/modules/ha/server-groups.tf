@@ -44,7 +44,7 @@ resource "aws_launch_template" "non_polling_launch_template" {
   block_device_mappings {
     device_name = var.official_image ? data.aws_ami.machine_image_official["0"].root_device_name : coalesce(
       var.root_device_name,
-      { "ubuntu" = "/dev/sda1", "rhel" = "/dev/sda1", "centos" = "/dev/sda1" }[var.os],
+      { ubuntu = "/dev/sda1", rhel = "/dev/sda1", centos = "/dev/sda1" }[var.os],
     )
 
     ebs {
@@ -80,10 +80,10 @@ resource "aws_launch_template" "non_polling_launch_template" {
   tag_specifications {
     resource_type = "instance"
     tags = merge(local.tags, {
-      "SpinnakerConfigBucket" = aws_s3_bucket.config_bucket.bucket
-      "SpinnakerRole"         = "nonpolling"
-      "SpinnakerAwsCliImage"  = var.spinnaker.aws_cli_image
-      "SpinnakerConfigVersion" = sha256(join(",", [
+      SpinnakerConfigBucket = aws_s3_bucket.config_bucket.bucket
+      SpinnakerRole         = "nonpolling"
+      SpinnakerAwsCliImage  = var.spinnaker.aws_cli_image
+      SpinnakerConfigVersion = sha256(join(",", [
         sha256(join(",", [
           aws_s3_object.configuration_file_clouddriver_local_yml.version_id,
           aws_s3_object.configuration_file_clouddriver_nonpolling_yml.version_id,
@@ -104,18 +104,18 @@ resource "aws_launch_template" "non_polling_launch_template" {
         ])),
         coalesce(one(aws_secretsmanager_secret_version.redis_url_secret_value[*].version_id), "existing"),
       ]))
-      "Name" = "${var.name}-${var.environment}"
+      Name = "${var.name}-${var.environment}"
     })
   }
 
   tag_specifications {
     resource_type = "volume"
-    tags          = merge(local.tags, { "Name" = "${var.name}-${var.environment}" })
+    tags          = merge(local.tags, { Name = "${var.name}-${var.environment}" })
   }
 
   tag_specifications {
     resource_type = "network-interface"
-    tags          = merge(local.tags, { "Name" = "${var.name}-${var.environment}" })
+    tags          = merge(local.tags, { Name = "${var.name}-${var.environment}" })
   }
 }
 
@@ -132,7 +132,7 @@ resource "aws_launch_template" "polling_launch_template" {
   block_device_mappings {
     device_name = var.official_image ? data.aws_ami.machine_image_official["0"].root_device_name : coalesce(
       var.root_device_name,
-      { "ubuntu" = "/dev/sda1", "rhel" = "/dev/sda1", "centos" = "/dev/sda1" }[var.os],
+      { ubuntu = "/dev/sda1", rhel = "/dev/sda1", centos = "/dev/sda1" }[var.os],
     )
 
     ebs {
@@ -168,10 +168,10 @@ resource "aws_launch_template" "polling_launch_template" {
   tag_specifications {
     resource_type = "instance"
     tags = merge(local.tags, {
-      "SpinnakerConfigBucket" = aws_s3_bucket.config_bucket.bucket
-      "SpinnakerRole"         = "polling"
-      "SpinnakerAwsCliImage"  = var.spinnaker.aws_cli_image
-      "SpinnakerConfigVersion" = sha256(join(",", [
+      SpinnakerConfigBucket = aws_s3_bucket.config_bucket.bucket
+      SpinnakerRole         = "polling"
+      SpinnakerAwsCliImage  = var.spinnaker.aws_cli_image
+      SpinnakerConfigVersion = sha256(join(",", [
         sha256(join(",", [
           aws_s3_object.configuration_file_clouddriver_local_yml.version_id,
           aws_s3_object.configuration_file_clouddriver_nonpolling_yml.version_id,
@@ -192,18 +192,18 @@ resource "aws_launch_template" "polling_launch_template" {
         ])),
         coalesce(one(aws_secretsmanager_secret_version.redis_url_secret_value[*].version_id), "existing"),
       ]))
-      "Name" = "${var.name}-${var.environment}-polling"
+      Name = "${var.name}-${var.environment}-polling"
     })
   }
 
   tag_specifications {
     resource_type = "volume"
-    tags          = merge(local.tags, { "Name" = "${var.name}-${var.environment}-polling" })
+    tags          = merge(local.tags, { Name = "${var.name}-${var.environment}-polling" })
   }
 
   tag_specifications {
     resource_type = "network-interface"
-    tags          = merge(local.tags, { "Name" = "${var.name}-${var.environment}-polling" })
+    tags          = merge(local.tags, { Name = "${var.name}-${var.environment}-polling" })
   }
 }
 
@@ -224,7 +224,7 @@ resource "aws_autoscaling_group" "non_polling_server_group" {
   vpc_zone_identifier = var.instance_subnet_ids
 
   dynamic "tag" {
-    for_each = merge(local.tags, { "Name" = "${var.name}-${var.environment}-v000" })
+    for_each = merge(local.tags, { Name = "${var.name}-${var.environment}-v000" })
     iterator = each
 
     content {
@@ -270,7 +270,7 @@ resource "aws_autoscaling_group" "polling_server_group" {
   vpc_zone_identifier = var.instance_subnet_ids
 
   dynamic "tag" {
-    for_each = merge(local.tags, { "Name" = "${var.name}-${var.environment}-polling-v000" })
+    for_each = merge(local.tags, { Name = "${var.name}-${var.environment}-polling-v000" })
     iterator = each
 
     content {
