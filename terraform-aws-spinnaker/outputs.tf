@@ -20,7 +20,9 @@ output "deck_url" {
     (
       (var.load_balancer.https && (coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) == 443)) ||
       (!var.load_balancer.https && (coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) == 80))
-    ) ? "" : format(":%d", coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)),
+    )
+    ? ""
+    : format(":%d", coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)),
   ])
 }
 
@@ -30,10 +32,9 @@ output "gate_url" {
     var.load_balancer.https ? "https" : "http",
     "://",
     coalesce(var.load_balancer.hostname, aws_lb.user_facing_load_balancer.dns_name),
-    ((var.load_balancer.https && (var.load_balancer.gate_port == 443)) || (!var.load_balancer.https && (var.load_balancer.gate_port == 80))) ? "" : format(
-      ":%d",
-      var.load_balancer.gate_port,
-    ),
+    ((var.load_balancer.https && (var.load_balancer.gate_port == 443)) || (!var.load_balancer.https && (var.load_balancer.gate_port == 80)))
+    ? ""
+    : format(":%d", var.load_balancer.gate_port),
   ])
 }
 

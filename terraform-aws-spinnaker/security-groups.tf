@@ -81,9 +81,9 @@ resource "aws_vpc_security_group_ingress_rule" "security_groups_user_ingress_gat
 
 resource "aws_vpc_security_group_ingress_rule" "security_groups_user_ingress_redirect" {
   for_each = toset(
-    (
-      var.load_balancer.https && ((coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) != 80) && (var.load_balancer.gate_port != 80))
-    ) ? var.user_cidrs : []
+    (var.load_balancer.https && ((coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) != 80) && (var.load_balancer.gate_port != 80)))
+    ? var.user_cidrs
+    : []
   )
 
   cidr_ipv4         = each.value

@@ -291,3 +291,30 @@ test("moved blocks name addresses bare, as Terraform reads them", () => {
     ].join("\n"),
   );
 });
+
+test("a long conditional breaks before `?` and `:`, parenthesized where a newline would end the attribute", () => {
+  const branch = (n: number) => `format("redis%s", element(split(".", var.redis.engine_version_${n}), 0))`;
+  const cond = `tonumber(element(split(".", var.redis.engine_version), 0)) >= 7 ? ${branch(1)} : ${branch(2)}`;
+  const text = layout(
+    breakLongLines(tokenize(`resource "a" "b" {\nfamily = ${cond}\nname = replace(${cond}, ".", "")\n}`)),
+  );
+  expect(text).toBe(
+    [
+      'resource "a" "b" {',
+      "  family = (",
+      '    tonumber(element(split(".", var.redis.engine_version), 0)) >= 7',
+      `    ? ${branch(1)}`,
+      `    : ${branch(2)}`,
+      "  )",
+      "  name = replace(",
+      '    tonumber(element(split(".", var.redis.engine_version), 0)) >= 7',
+      `    ? ${branch(1)}`,
+      `    : ${branch(2)},`,
+      '    ".",',
+      '    "",',
+      "  )",
+      "}",
+    ].join("\n"),
+  );
+  expect(layout(tokenize(text))).toBe(text);
+});

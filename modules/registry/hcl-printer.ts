@@ -571,19 +571,16 @@ export function breakLongLines(input: readonly Token[]): Token[] {
   throw new HclPrintError("breaking long lines did not settle after 10000 passes");
 }
 
-/** For each token, whether a newline before it is insignificant (it is inside (), [] or an object's {}). */
+/** For each token, whether a newline before it is insignificant: inside (), [] or a `${ }`. */
 function expressionContext(tokens: readonly Token[]): boolean[] {
   const stack: boolean[] = [];
   const out: boolean[] = [];
-  for (const [i, t] of tokens.entries()) {
+  for (const t of tokens) {
     out.push(stack.length > 0 && stack[stack.length - 1]);
     if (t.type === "oparen" || t.type === "obrack") stack.push(true);
     else if (t.type === "obrace") {
-      // A block's body follows its header (an identifier and labels from the start of the line).
-      let j = i - 1;
-      while (j >= 0 && ["ident", "oquote", "quotedlit", "cquote"].includes(tokens[j].type)) j--;
-      const header = (j < 0 || tokens[j].type === "newline") && tokens[j + 1]?.type === "ident";
-      stack.push(!header);
+      // In a block's body and in an object constructor alike, a newline ends an item.
+      stack.push(false);
     } else if (t.type === "interp" || t.type === "control") {
       stack.push(true);
     } else if (t.type === "oquote" || t.type === "oheredoc") {
@@ -626,6 +623,10 @@ function breaks(tokens: readonly Token[], start: number, length: number, context
   }
   // `&&`/`||` at the line's own level, when a newline there is insignificant.
   const chain: number[] = [];
+  // The line's own `cond ? a : b`: where its expression starts (after a top-level `=`), and its
+  // top-level `?` and `:` tokens.
+  let exprStart = start;
+  const ternary: number[] = [];
   let depth = 0;
   for (let i = start; i < end; i++) {
     const t = tokens[i];
@@ -633,14 +634,66 @@ function breaks(tokens: readonly Token[], start: number, length: number, context
     if (t.type === "cheredoc") heredocs--;
     if (heredocs > 0) continue;
     depth += bracketChange(t);
+    if (depth !== 0) continue;
     const last = i === end - 1;
-    if (depth === 0 && !last && t.type === "operator" && (t.text === "&&" || t.text === "||") && context[i])
-      chain.push(i);
+    if (!last && t.type === "operator" && (t.text === "&&" || t.text === "||") && context[i]) chain.push(i);
+    if (t.type === "equal" && exprStart === start && ternary.length === 0) exprStart = i + 1;
+    if (t.type === "question" || t.type === "colon") ternary.push(i);
   }
   if (chain.length > 0) {
     found.push({ depth: -1, priority: 0, span: length, apply: (all) => insertAfter(all, chain) });
   }
+  const conditional = ternaryBreak(tokens, exprStart, end, ternary, context);
+  if (conditional) found.push(conditional);
   return found.sort((a, b) => a.depth - b.depth || a.priority - b.priority || b.span - a.span);
+}
+
+/**
+ * A conditional too long for its line, one part per line: before its `?` and its `:`. Where a
+ * newline would end the attribute or the object item, the expression is parenthesized first
+ * (the next pass breaks inside the parentheses). Not a `for` expression's own `:`.
+ */
+function ternaryBreak(
+  tokens: readonly Token[],
+  exprStart: number,
+  end: number,
+  marks: readonly number[],
+  context: readonly boolean[],
+): Break | undefined {
+  const first = tokens[exprStart];
+  if (marks.length < 2 || tokens[marks[0]].type !== "question" || first === undefined) return undefined;
+  if (first.type === "ident" && first.text === "for") return undefined;
+  // The `:` of the first `?`: nested conditionals in the branches pair their own.
+  let open = 0;
+  const colon = marks.find((i) => {
+    open += tokens[i].type === "question" ? 1 : -1;
+    return open === 0;
+  });
+  if (colon === undefined) return undefined;
+  const question = marks[0];
+  if (context[question]) {
+    return {
+      depth: -1,
+      priority: 1,
+      span: end - exprStart,
+      apply: (all) => all.flatMap((t, i) => (i === question || i === colon ? [NEWLINE, t] : [t])),
+    };
+  }
+  const stop = tokens[end - 1].type === "comma" ? end - 1 : end;
+  return {
+    depth: -1,
+    priority: 1,
+    span: end - exprStart,
+    apply: (all) => [
+      ...all.slice(0, exprStart),
+      { type: "oparen", text: "(" },
+      NEWLINE,
+      ...all.slice(exprStart, stop),
+      NEWLINE,
+      { type: "cparen", text: ")" },
+      ...all.slice(stop),
+    ],
+  };
 }
 
 function insertAfter(tokens: readonly Token[], positions: readonly number[]): Token[] {

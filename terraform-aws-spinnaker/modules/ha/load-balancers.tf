@@ -419,8 +419,10 @@ resource "aws_lb_listener" "user_facing_load_balancer_gate_listener" {
 
 resource "aws_lb_listener" "user_facing_load_balancer_http_redirect" {
   count = (
-    var.load_balancer.https && ((coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) != 80) && (var.load_balancer.gate_port != 80))
-  ) ? 1 : 0
+    (var.load_balancer.https && ((coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) != 80) && (var.load_balancer.gate_port != 80)))
+    ? 1
+    : 0
+  )
 
   load_balancer_arn = aws_lb.user_facing_load_balancer.arn
   port              = 80

@@ -51,20 +51,21 @@ locals {
           context              = k.context
           namespaces           = k.namespaces
           onlySpinnakerManaged = k.only_spinnaker_managed
-          kubeconfigContents = k.kubeconfig_secret_arn == null ? null : join("", [
-            "encrypted:secrets-manager!r:",
-            split(":", k.kubeconfig_secret_arn)[3],
-            "!s:",
-            k.kubeconfig_secret_arn,
-          ])
-          kubeconfigFile = k.kubeconfig_s3_uri == null ? null : join("", [
-            "encryptedFile:s3!r:",
-            coalesce(k.kubeconfig_s3_region, data.aws_region.current.id),
-            "!b:",
-            regex("^s3://([^/]+)/", k.kubeconfig_s3_uri)[0],
-            "!f:",
-            regex("^s3://[^/]+/(.+)$", k.kubeconfig_s3_uri)[0],
-          ])
+          kubeconfigContents = (
+            k.kubeconfig_secret_arn == null ? null : "encrypted:secrets-manager!r:${split(":", k.kubeconfig_secret_arn)[3]}!s:${k.kubeconfig_secret_arn}"
+          )
+          kubeconfigFile = (
+            k.kubeconfig_s3_uri == null
+            ? null
+            : join("", [
+              "encryptedFile:s3!r:",
+              coalesce(k.kubeconfig_s3_region, data.aws_region.current.id),
+              "!b:",
+              regex("^s3://([^/]+)/", k.kubeconfig_s3_uri)[0],
+              "!f:",
+              regex("^s3://[^/]+/(.+)$", k.kubeconfig_s3_uri)[0],
+            ])
+          )
           permissions = k.permissions == null ? null : { READ = k.permissions.read, WRITE = k.permissions.write }
         } : key => value if value != null }]
       }

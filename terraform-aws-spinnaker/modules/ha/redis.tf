@@ -15,17 +15,19 @@ resource "aws_elasticache_parameter_group" "redis_parameters" {
 
   description = "Keyspace notifications for gate's Spring Session (gxE)"
   family = (
-    tonumber(element(split(".", var.redis.engine_version), 0)) >= 7
-  ) ? format("redis%s", element(split(".", var.redis.engine_version), 0)) : format("redis%s.x", element(split(".", var.redis.engine_version), 0))
+    (tonumber(element(split(".", var.redis.engine_version), 0)) >= 7)
+    ? format("redis%s", element(split(".", var.redis.engine_version), 0))
+    : format("redis%s.x", element(split(".", var.redis.engine_version), 0))
+  )
   name = join("", [
     var.name,
     "-",
     var.environment,
     "-redis-",
     replace(
-      (
-        tonumber(element(split(".", var.redis.engine_version), 0)) >= 7
-      ) ? format("redis%s", element(split(".", var.redis.engine_version), 0)) : format("redis%s.x", element(split(".", var.redis.engine_version), 0)),
+      (tonumber(element(split(".", var.redis.engine_version), 0)) >= 7)
+      ? format("redis%s", element(split(".", var.redis.engine_version), 0))
+      : format("redis%s.x", element(split(".", var.redis.engine_version), 0)),
       ".",
       "",
     ),
@@ -33,9 +35,9 @@ resource "aws_elasticache_parameter_group" "redis_parameters" {
     substr(
       sha256(format(
         "%s\n%s",
-        (
-          tonumber(element(split(".", var.redis.engine_version), 0)) >= 7
-        ) ? format("redis%s", element(split(".", var.redis.engine_version), 0)) : format("redis%s.x", element(split(".", var.redis.engine_version), 0)),
+        (tonumber(element(split(".", var.redis.engine_version), 0)) >= 7)
+        ? format("redis%s", element(split(".", var.redis.engine_version), 0))
+        : format("redis%s.x", element(split(".", var.redis.engine_version), 0)),
         "Keyspace notifications for gate's Spring Session (gxE)",
       )),
       0,

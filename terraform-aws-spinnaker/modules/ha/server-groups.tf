@@ -42,9 +42,10 @@ resource "aws_launch_template" "non_polling_launch_template" {
   user_data              = filebase64("${path.module}/templates/cloud-init.yaml")
 
   block_device_mappings {
-    device_name = var.official_image ? data.aws_ami.machine_image_official["0"].root_device_name : coalesce(
-      var.root_device_name,
-      { ubuntu = "/dev/sda1", rhel = "/dev/sda1", centos = "/dev/sda1" }[var.os],
+    device_name = (
+      var.official_image
+      ? data.aws_ami.machine_image_official["0"].root_device_name
+      : coalesce(var.root_device_name, { ubuntu = "/dev/sda1", rhel = "/dev/sda1", centos = "/dev/sda1" }[var.os])
     )
 
     ebs {
@@ -130,9 +131,10 @@ resource "aws_launch_template" "polling_launch_template" {
   user_data              = filebase64("${path.module}/templates/cloud-init.yaml")
 
   block_device_mappings {
-    device_name = var.official_image ? data.aws_ami.machine_image_official["0"].root_device_name : coalesce(
-      var.root_device_name,
-      { ubuntu = "/dev/sda1", rhel = "/dev/sda1", centos = "/dev/sda1" }[var.os],
+    device_name = (
+      var.official_image
+      ? data.aws_ami.machine_image_official["0"].root_device_name
+      : coalesce(var.root_device_name, { ubuntu = "/dev/sda1", rhel = "/dev/sda1", centos = "/dev/sda1" }[var.os])
     )
 
     ebs {

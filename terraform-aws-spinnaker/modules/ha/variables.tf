@@ -693,8 +693,10 @@ variable "load_balancer_subnet_ids" {
   }
 
   validation {
-    condition = var.load_balancer.scheme == "internet-facing" ? length(var.load_balancer_subnet_ids) >= 2 : (
-      length(var.load_balancer_subnet_ids) >= 2 || (length(var.load_balancer_subnet_ids) == 0 && length(var.instance_subnet_ids) >= 2)
+    condition = (
+      var.load_balancer.scheme == "internet-facing"
+      ? length(var.load_balancer_subnet_ids) >= 2
+      : (length(var.load_balancer_subnet_ids) >= 2 || (length(var.load_balancer_subnet_ids) == 0 && length(var.instance_subnet_ids) >= 2))
     )
     error_message = <<-EOT
       The load balancer needs subnets in two AZs or more: public load_balancer_subnet_ids for an
