@@ -116,3 +116,14 @@ export function hclLocal(scope: Construct, id: string, name: string, hcl: string
   local.overrideLogicalId(name);
   return (attribute) => Fn.lookupNested(local.expression, [attribute]);
 }
+
+/**
+ * A string that may be a Terraform expression, as a local value (`local.<name>`) when it is one: a
+ * value read in several places, or one too long to read inside a profile, gets a name.
+ */
+export function namedValue(scope: Construct, id: string, name: string, value: string): string {
+  if (!Token.isUnresolved(value)) return value;
+  const local = new TerraformLocal(scope, id, value);
+  local.overrideLogicalId(name);
+  return local.asString;
+}

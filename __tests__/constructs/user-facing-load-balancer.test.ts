@@ -62,12 +62,16 @@ test("without a certificate: HTTP listeners for deck and gate, and plain http UR
     [80, "HTTP"],
     [8084, "HTTP"],
   ]);
-  expect(lb.deckUrl).toMatch(/^http:\/\/\$\{TfToken\[TOKEN\.\d+\]\}$/);
-  expect(lb.gateUrl).toMatch(/^http:\/\/.*:8084$/);
+  // Named local values (every profile and output reads them), built from the load balancer's name.
+  expect(JSON.parse(json).locals).toEqual({
+    deck_url: expect.stringMatching(/^http:\/\/\$\{aws_lb\.\w+\.dns_name\}$/),
+    gate_url: expect.stringMatching(/^http:\/\/\$\{aws_lb\.\w+\.dns_name\}:8084$/),
+  });
+  expect(lb.deckUrl).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
 });
 
 test("with a certificate: HTTPS with a TLS 1.3 policy, and HTTP on 80 redirects", () => {
-  const { json, lb } = build({ certificateArn: CERT, deckPort: 443 });
+  const { json } = build({ certificateArn: CERT, deckPort: 443 });
   expect(json).toHaveResourceWithProperties(LbListener, {
     port: 443,
     protocol: "HTTPS",
@@ -85,7 +89,7 @@ test("with a certificate: HTTPS with a TLS 1.3 policy, and HTTP on 80 redirects"
       }),
     ],
   });
-  expect(lb.deckUrl).toMatch(/^https:\/\/\$\{TfToken\[TOKEN\.\d+\]\}$/);
+  expect(JSON.parse(json).locals.deck_url).toMatch(/^https:\/\/\$\{aws_lb\.\w+\.dns_name\}$/);
 });
 
 test("with a hostname, deck's and gate's URLs use it instead of the load balancer's DNS name", () => {

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { buildRegistryLayout } from "../../modules/registry/build";
+import { MAX_LINE } from "../../modules/registry/hcl-printer";
+import { layout, tokenize } from "../../modules/registry/hcl-syntax";
 import { REGISTRY_NAME } from "../../modules/registry/layout";
 import { userDataText } from "../../modules/spinnaker/cloud-init";
 import {
@@ -15,7 +17,6 @@ const files = buildRegistryLayout(
   readFileSync(join(ROOT, "LICENSE"), "utf8"),
   JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version,
 );
-const parsed = (path: string) => JSON.parse(files[path]);
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -41,9 +42,22 @@ test("the committed terraform-aws-spinnaker/ is what `npm run registry` writes (
   expect(filesUnder(COMMITTED).sort()).toEqual(Object.keys(files).sort());
 });
 
-test("follows the Registry's standard structure for terraform-<provider>-<name>", () => {
+const MODULE_FILES = [
+  "README.md",
+  "bucket.tf",
+  "configuration.tf",
+  "iam.tf",
+  "load-balancers.tf",
+  "main.tf",
+  "outputs.tf",
+  "security-groups.tf",
+  "server-groups.tf",
+  "variables.tf",
+  "versions.tf",
+];
+
+test("follows the Registry's standard structure for terraform-<provider>-<name>, in HCL", () => {
   expect(REGISTRY_NAME).toMatch(/^terraform-aws-[a-z0-9-]+$/);
-  const module = ["README.md", "main.tf.json", "outputs.tf.json", "variables.tf.json", "versions.tf.json"];
   const templates = [
     "cloud-init.yaml",
     "clouddriver-local.yml.tftpl",
@@ -54,23 +68,51 @@ test("follows the Registry's standard structure for terraform-<provider>-<name>"
   expect(Object.keys(files).sort()).toEqual(
     [
       "LICENSE",
-      ...module,
+      ...MODULE_FILES,
       ...templates,
-      ...module.map((f) => `modules/ha/${f}`),
+      ...[...MODULE_FILES, "redis.tf"].map((f) => `modules/ha/${f}`),
       ...[...templates, "templates/compose-nonpolling.yaml"].map((f) => `modules/ha/${f}`),
       ...["environments", "ha", "standalone"].flatMap((e) => [`examples/${e}/README.md`, `examples/${e}/main.tf`]),
     ].sort(),
   );
+  expect(Object.keys(files).filter((path) => path.endsWith(".tf.json"))).toEqual([]);
 });
+
+/** The .tf files of one module (not of its examples or submodules), by name. */
+function moduleTf(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(files)
+      .filter(([path]) => path.startsWith(dir) && path.endsWith(".tf") && !path.slice(dir.length).includes("/"))
+      .map(([path, text]) => [path.slice(dir.length), text]),
+  );
+}
+
+/** `kind "label" "label" {` at the start of a line: the module's top-level blocks. */
+function blocks(text: string, kind: string): string[][] {
+  return [...text.matchAll(new RegExp(`^${kind}((?: "[^"]+")*) \\{`, "gm"))].map((m) =>
+    [...m[1].matchAll(/"([^"]+)"/g)].map((l) => l[1]),
+  );
+}
 
 test.each(["", "modules/ha/"])("module %s: one user data, a readable file, and no encoded text", (dir) => {
   expect(files[`${dir}templates/cloud-init.yaml`]).toBe(userDataText());
-  const main = files[`${dir}main.tf.json`];
-  expect(main).toContain('filebase64(\\"${path.module}/templates/cloud-init.yaml\\")');
+  // Every launch template boots it, read from the file (fmt aligns the `=`).
+  const groups = files[`${dir}server-groups.tf`];
+  expect(groups.match(/^ {2}user_data +=.*$/gm)).toEqual(
+    blocks(groups, "resource")
+      .filter(([type]) => type === "aws_launch_template")
+      .map(() => expect.stringMatching(/= filebase64\("\$\{path\.module\}\/templates\/cloud-init\.yaml"\)$/)),
+  );
+  expect(blocks(groups, "resource").length).toBeGreaterThan(1);
   // clouddriver's accounts and igor's masters: YAML templates Terraform renders from the inputs.
+  const configuration = files[`${dir}configuration.tf`];
   for (const profile of Object.keys(PROFILE_TEMPLATES) as TemplatedProfile[]) {
     expect(files[`${dir}templates/${PROFILE_TEMPLATES[profile]}`]).toBe(profileTemplateText(profile));
-    expect(main).toContain(`templatefile(\\"\${path.module}/templates/${PROFILE_TEMPLATES[profile]}\\"`);
+    expect(configuration).toMatch(
+      new RegExp(
+        `templatefile\\(\\s*"\\$\\{path\\.module\\}/templates/${PROFILE_TEMPLATES[profile].replaceAll(".", "\\.")}"`,
+      ),
+    );
   }
   for (const [path, text] of Object.entries(files).filter(([p]) => p.startsWith(dir))) {
     expect([path, /[A-Za-z0-9+/]{200,}/.test(text)]).toEqual([path, false]);
@@ -78,39 +120,90 @@ test.each(["", "modules/ha/"])("module %s: one user data, a readable file, and n
 });
 
 test.each(["", "modules/ha/"])("module %s: versions, variables, outputs and resources in their own files", (dir) => {
-  expect(parsed(`${dir}versions.tf.json`)).toEqual({
-    terraform: {
-      required_version: ">= 1.10",
-      required_providers: { aws: { source: "hashicorp/aws", version: ">= 5.100.0, < 7.0.0" } },
-    },
-  });
-  expect(Object.keys(parsed(`${dir}variables.tf.json`).variable)).toEqual(
+  const tf = moduleTf(dir);
+  expect(tf["versions.tf"]).toContain(
+    [
+      "terraform {",
+      '  required_version = ">= 1.10"',
+      "",
+      "  required_providers {",
+      "    aws = {",
+      '      source  = "hashicorp/aws"',
+      '      version = ">= 5.100.0, < 7.0.0"',
+      "    }",
+      "  }",
+      "}",
+    ].join("\n"),
+  );
+  expect(blocks(tf["variables.tf"], "variable").flat()).toEqual(
     expect.arrayContaining(["name", "environment", "tags", "vpc_id"]),
   );
-  expect(Object.keys(parsed(`${dir}outputs.tf.json`).output)).toContain("deck_url");
-  const main = parsed(`${dir}main.tf.json`);
-  expect(Object.keys(main).sort()).toEqual(["data", "locals", "resource"]);
-  expect(files[`${dir}main.tf.json`]).not.toContain('"//"');
-  // Built from the package's defaults, not a deployer's configuration or region.
-  expect(files[`${dir}main.tf.json`]).not.toContain("us-west-2");
+  expect(blocks(tf["outputs.tf"], "output").flat()).toContain("deck_url");
+  expect(blocks(tf["main.tf"], "locals")).toEqual([[]]);
+  // Every file holds only the kinds of blocks its name promises.
+  for (const [file, text] of Object.entries(tf)) {
+    const kinds = [...new Set([...text.matchAll(/^([a-z_]+)[ {]/gm)].map((m) => m[1]))].sort();
+    const expected: Record<string, string[]> = {
+      "versions.tf": ["terraform"],
+      "variables.tf": ["variable"],
+      "outputs.tf": ["output"],
+      "main.tf": ["data", "locals"],
+    };
+    expect([file, kinds]).toEqual([file, expected[file] ?? expect.arrayContaining(["resource"])]);
+    expect(text).not.toContain('"//"');
+    // Built from the package's defaults, not a deployer's configuration or region (variables.tf
+    // lists every region an account may name).
+    if (file !== "variables.tf") expect(text).not.toContain("us-west-2");
+  }
 });
+
+/** A variable's description as Terraform reads it: a quoted string, or a heredoc's lines. */
+function descriptions(variables: string): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const m of variables.matchAll(
+    /^variable "([^"]+)" \{\n {2}description = (?:"((?:[^"\\]|\\.)*)"|<<-EOT\n([\s\S]*?)\n {2}EOT)$/gm,
+  )) {
+    found[m[1]] =
+      m[2] !== undefined
+        ? (JSON.parse(`"${m[2]}"`) as string)
+        : m[3]
+            .split("\n")
+            .map((l) => l.trim())
+            .join("\n");
+    found[m[1]] = found[m[1]].replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+  }
+  return found;
+}
 
 test.each([
   ["README.md", ""],
   ["modules/ha/README.md", "modules/ha/"],
 ])("%s documents requirements, providers, every input, output and resource", (readme, dir) => {
   const text = files[readme];
+  const tf = moduleTf(dir);
   expect(text).toContain("| terraform | `>= 1.10` |");
   expect(text).toContain("| aws | `hashicorp/aws` |");
-  for (const [name, variable] of Object.entries(parsed(`${dir}variables.tf.json`).variable)) {
-    expect(text).toContain(`| \`${name}\` |`);
-    expect(text).toContain(String((variable as { description: string }).description));
+  const variables = blocks(tf["variables.tf"], "variable").map(([name]) => name);
+  const described = descriptions(tf["variables.tf"]);
+  expect(Object.keys(described).sort()).toEqual([...variables].sort());
+  const rows = (section: string) =>
+    [
+      ...text
+        .split(`## ${section}\n`)[1]
+        .split("\n## ")[0]
+        .matchAll(/^\| `([^`]+)` \|/gm),
+    ].map((m) => m[1]);
+  expect(rows("Inputs").sort()).toEqual([...variables].sort());
+  for (const [name, description] of Object.entries(described)) {
+    // The README's cell is the description on one line; a long one is wrapped in variables.tf.
+    const row = text.split("\n").find((line) => line.startsWith(`| \`${name}\` |`)) as string;
+    expect(row.replace(/\\\|/g, "|")).toContain(description.replace(/\s+/g, " ").trim());
   }
-  for (const name of Object.keys(parsed(`${dir}outputs.tf.json`).output)) expect(text).toContain(`| \`${name}\` |`);
-  const main = parsed(`${dir}main.tf.json`);
-  for (const [type, byName] of Object.entries(main.resource as Record<string, object>)) {
-    for (const name of Object.keys(byName)) expect(text).toContain(`| \`${type}.${name}\` | resource |`);
-  }
+  expect(rows("Outputs").sort()).toEqual(blocks(tf["outputs.tf"], "output").flat().sort());
+  const resources = Object.values(tf).flatMap((t) => blocks(t, "resource").map(([type, name]) => `${type}.${name}`));
+  const data = Object.values(tf).flatMap((t) => blocks(t, "data").map(([type, name]) => `data.${type}.${name}`));
+  expect(resources.length).toBeGreaterThan(20);
+  expect(rows("Resources").sort()).toEqual([...resources, ...data].sort());
   expect(text).toMatch(/version = "\d+\.\d+\.\d+"/);
 });
 
@@ -135,4 +228,57 @@ test("examples/environments calls the module once per environment, outside us-we
   expect(main).toContain('for_each = toset(["staging", "prod"])');
   expect(main).toContain("environment = each.key");
   expect(main).toContain('region = "us-east-1"');
+});
+
+/** Lines of a .tf file outside heredoc bodies (template text), and those inside them. */
+function splitHeredocs(text: string): { code: string[]; heredoc: string[] } {
+  const code: string[] = [];
+  const heredoc: string[] = [];
+  let delimiter: string | undefined;
+  for (const line of text.split("\n")) {
+    if (delimiter !== undefined) {
+      if (line.trim() === delimiter) {
+        delimiter = undefined;
+        code.push(line);
+      } else heredoc.push(line);
+      continue;
+    }
+    code.push(line);
+    delimiter = /<<-?([A-Za-z_][\w-]*)$/.exec(line)?.[1];
+  }
+  return { code, heredoc };
+}
+
+test("sizes and line lengths within issue 20's limits (printed for the release note)", () => {
+  const KB = 1024;
+  const LIMITS: Record<string, number> = { "": 60 * KB, "modules/ha/": 90 * KB };
+  const report: string[] = [];
+  for (const [dir, limit] of Object.entries(LIMITS)) {
+    // variables.tf and templates/ are left out of the size: inputs and text are what they are.
+    const counted = Object.entries(moduleTf(dir)).filter(([file]) => file !== "variables.tf");
+    const bytes = counted.reduce((n, [, text]) => n + Buffer.byteLength(text), 0);
+    report.push(
+      `${dir || "root"}: ${(bytes / KB).toFixed(1)} KB in ${counted.length} .tf files (limit ${limit / KB} KB)`,
+    );
+    expect(bytes).toBeLessThanOrEqual(limit);
+  }
+  const tf = Object.entries(files).filter(([path]) => path.endsWith(".tf"));
+  const longest = (lines: [string, string][]) => lines.reduce((a, b) => (b[1].length > a[1].length ? b : a), ["", ""]);
+  const code = tf.flatMap(([path, text]) => splitHeredocs(text).code.map((l): [string, string] => [path, l]));
+  const heredoc = tf.flatMap(([path, text]) => splitHeredocs(text).heredoc.map((l): [string, string] => [path, l]));
+  const [codePath, codeLine] = longest(code);
+  const [heredocPath, heredocLine] = longest(heredoc);
+  const overInHeredocs = heredoc.filter(([, l]) => l.length > MAX_LINE);
+  report.push(`longest line outside heredocs: ${codeLine.length} (${codePath})`);
+  report.push(
+    `longest heredoc line: ${heredocLine.length} (${heredocPath}); heredoc lines over ${MAX_LINE}: ${overInHeredocs.length} in ${[...new Set(overInHeredocs.map(([p]) => p))].join(", ")}`,
+  );
+  process.stdout.write(`${report.join("\n")}\n`);
+  expect(codeLine.length).toBeLessThanOrEqual(MAX_LINE);
+});
+
+test("every .tf file is a fixed point of the layout (what `terraform fmt` checks in the tools tier)", () => {
+  for (const [path, text] of Object.entries(files).filter(([p]) => p.endsWith(".tf"))) {
+    expect([path, `${layout(tokenize(text.trimEnd()))}\n`]).toEqual([path, text]);
+  }
 });

@@ -147,7 +147,8 @@ test("fiat runs, behind its own listener and in the member rules, only with sign
 test("Redis is ElastiCache; its URL, token included, is a secret reference the instances may read", () => {
   expect(Object.keys(resourcesOf(json, "aws_elasticache_replication_group"))).toHaveLength(1);
   const shared = parse(profile("config/spinnaker-local.yml"));
-  expect(shared.services.redis.baseUrl).toMatch(
+  expect(shared.services.redis.baseUrl).toBe("${local.redis_url_reference}");
+  expect((json as { locals?: Record<string, string> }).locals?.redis_url_reference).toMatch(
     // The secret's own region, read from its ARN: the same code serves a deployer's secret elsewhere.
     /^encrypted:secrets-manager!r:\$\{element\(split\(":", aws_secretsmanager_secret\.redis_url_secret\.arn\), 3\)\}!s:\$\{aws_secretsmanager_secret\.redis_url_secret\.arn\}$/,
   );

@@ -148,10 +148,8 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
       expect(json.resource?.aws_vpc_security_group_egress_rule?.to_existing_redis.count).toBe(
         "${!var.redis.create ? 1 : 0}",
       );
-      const spinnakerLocal = Object.values(json.resource?.aws_s3_object ?? {}).find(
-        (o) => o.key === "config/spinnaker-local.yml",
-      );
-      expect(spinnakerLocal?.content).toContain(
+      // spinnaker-local.yml reads it as local.redis_url_reference.
+      expect((json as { locals?: Record<string, string> }).locals?.redis_url_reference).toContain(
         "!s:${var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn}",
       );
     });

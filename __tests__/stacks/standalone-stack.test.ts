@@ -133,7 +133,10 @@ describe("the stand-alone topology", () => {
       ].sort(),
     );
     const settings = objects.find((o) => o.key === "config/settings-local.js");
-    expect(settings?.content).toMatch(/gateUrl = "http:\/\/\$\{aws_lb\..+\.dns_name\}:8084"/);
+    expect(settings?.content).toContain('gateUrl = "${local.gate_url}"');
+    expect((json as { locals?: Record<string, string> }).locals?.gate_url).toMatch(
+      /^http:\/\/\$\{aws_lb\..+\.dns_name\}:8084$/,
+    );
     const images = objects.find((o) => o.key === "config/compose.env");
     expect(images?.content).toContain("\nCLOUDDRIVER_IMAGE=ghcr.io/spinnaker/clouddriver:2026.4.0\n");
     expect(images?.content).toContain("\nREDIS_IMAGE=docker.io/library/redis:7.4-alpine\n");
@@ -290,8 +293,12 @@ describe("baking AMIs", () => {
     expect(images[0].virtualizationSettings[0]).toMatchObject({
       region: "${data.aws_region.current.id}",
       instanceType: "m5.large",
-      sourceAmi: '${try(data.aws_ami_ids.bakery_ubuntu["0"].ids["0"], "")}',
+      sourceAmi: "${local.bake_base_image_ubuntu}",
     });
+    // The newest official image in the region, else "" (rosco then refuses bakes of that OS only).
+    expect((j as { locals?: Record<string, string> }).locals?.bake_base_image_ubuntu).toBe(
+      '${try(data.aws_ami_ids.bakery_ubuntu["0"].ids["0"], "")}',
+    );
     // The account the stack deploys into, not the first one: packer bakes with the instance role.
     expect(rosco.bakeAccount).toBe("prod");
     // orca's AmazonServerGroupCreator: default.bake.account.

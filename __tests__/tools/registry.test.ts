@@ -14,6 +14,7 @@ import {
   expectTerraformTest,
   mockProvider,
   requireTool,
+  run,
   tempDir,
   terraform,
   terraformEnvironment,
@@ -47,6 +48,11 @@ function initialized(dir: string) {
   expectSuccess(terraform(workdir, ["validate"]), `terraform validate in ${dir}`);
   return workdir;
 }
+
+test("every .tf file, examples included, is as `terraform fmt` writes it", () => {
+  const result = run("terraform", ["fmt", "-check", "-recursive", "-diff", "-no-color", layout]);
+  expectSuccess(result, "terraform fmt -check -recursive");
+});
 
 const EXAMPLES: [string, string, string, string][] = [
   [

@@ -13,6 +13,7 @@ import {
   equal,
   given,
   isExpression,
+  namedValue,
   pick,
   possible,
 } from "../terraform-values";
@@ -186,9 +187,11 @@ export class UserFacingLoadBalancer extends Construct {
       props.hostname === undefined
         ? this.loadBalancer.dnsName
         : hostOrDnsName(props.hostname, this.loadBalancer.dnsName);
-    const url = (port: number) => `${scheme}://${host}${portSuffix(tls, port)}`;
-    this.deckUrl = url(props.deckPort);
-    this.gateUrl = url(props.gatePort);
+    // Named: every profile, the outputs and deck's settings read them.
+    const url = (id: string, port: number) =>
+      namedValue(this, id, `${id.toLowerCase()}_url`, `${scheme}://${host}${portSuffix(tls, port)}`);
+    this.deckUrl = url("Deck", props.deckPort);
+    this.gateUrl = url("Gate", props.gatePort);
   }
 
   /** The listeners speak HTTPS. */

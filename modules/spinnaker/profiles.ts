@@ -209,17 +209,26 @@ export function managedRoleArn(partition: string, accountId: string, roleName: s
   return `arn:${partition}:iam::${accountId}:role/${roleName}`;
 }
 
-/** deck-kayenta's settings as a JavaScript object literal (values may be Terraform interpolations). */
+/** deck-kayenta's settings as a JavaScript object literal, one per line (values may be Terraform interpolations). */
 function canarySettings(o: ProfileOptions, kayenta: boolean | string): string {
   const metrics = hasMetricsAccount(o);
+  const metricsAccount =
+    metrics === true
+      ? JSON.stringify(METRICS_ACCOUNT)
+      : metrics === false
+        ? "undefined"
+        : `${metrics} ? ${JSON.stringify(METRICS_ACCOUNT)} : undefined`;
   return [
-    "{ ",
-    `featureDisabled: !${kayenta}, stagesEnabled: ${kayenta}, templatesEnabled: ${kayenta}, `,
-    `storageAccountName: ${JSON.stringify(CANARY_STORAGE_ACCOUNT)}, `,
-    `metricsAccountName: ${metrics === true ? JSON.stringify(METRICS_ACCOUNT) : metrics === false ? "undefined" : `${metrics} ? ${JSON.stringify(METRICS_ACCOUNT)} : undefined`}, `,
-    `metricStore: "prometheus", defaultJudge: "NetflixACAJudge-v1.0"`,
-    " }",
-  ].join("");
+    "{",
+    `  featureDisabled: !${kayenta},`,
+    `  stagesEnabled: ${kayenta},`,
+    `  templatesEnabled: ${kayenta},`,
+    `  storageAccountName: ${JSON.stringify(CANARY_STORAGE_ACCOUNT)},`,
+    `  metricsAccountName: ${metricsAccount},`,
+    '  metricStore: "prometheus",',
+    '  defaultJudge: "NetflixACAJudge-v1.0",',
+    "}",
+  ].join("\n");
 }
 
 const CANARY_STORAGE_ACCOUNT = "canary-storage";

@@ -19,7 +19,7 @@ import {
   officialImageQuery,
 } from "../constructs/machine-image";
 import type { BakeProfile } from "../spinnaker/bakery";
-import { both, type Condition, countWhen, interpolate, pickList, possible } from "../terraform-values";
+import { both, type Condition, countWhen, interpolate, namedValue, pickList, possible } from "../terraform-values";
 
 /**
  * What packer's amazon-ebs builder calls in a bake with rosco's `aws-ebs.json` template
@@ -64,7 +64,15 @@ export function bakery(scope: Construct, settings: Deployment): BakeProfile {
   const baseImages = Object.fromEntries(
     OPERATING_SYSTEMS.map((os) => [
       os,
-      possible(enabled) ? baseImage(construct, os, architecture, bake.baseImages, enabled) : "",
+      // Named: rosco's profile reads each, and the lookup's expression is too long to read there.
+      possible(enabled)
+        ? namedValue(
+            construct,
+            `BaseImage-${os}`,
+            `bake_base_image_${os}`,
+            baseImage(construct, os, architecture, bake.baseImages, enabled),
+          )
+        : "",
     ]),
   ) as Record<OperatingSystem, string>;
   return {

@@ -12,7 +12,7 @@ import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer"
 import { invalidProp } from "../errors";
 import { secretsManagerReference } from "../spinnaker/profiles";
 import { enabledServices } from "../spinnaker/services";
-import { type Condition, countWhen, not, pick, possible } from "../terraform-values";
+import { type Condition, countWhen, namedValue, not, pick, possible } from "../terraform-values";
 import { managedAccounts } from "./accounts";
 import { bakery, bakeryPermissions } from "./bakery";
 import { continuousIntegration } from "./ci";
@@ -136,13 +136,14 @@ export class HighAvailabilitySpinnaker extends Construct {
     const accounts = managedAccounts(this, settings);
     const ci = continuousIntegration(this, settings);
     const bake = bakery(this, settings);
-    const auth = signIn(settings, this.loadBalancer.gateUrl);
+    const auth = signIn(this, settings, this.loadBalancer.gateUrl);
     const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, bake, auth, {
       serviceHost: this.interserviceLoadBalancer.loadBalancer.dnsName,
       deckUrl: this.loadBalancer.deckUrl,
       gateUrl: this.loadBalancer.gateUrl,
       // The URL holds the AUTH token: the services read it from Secrets Manager when they start.
-      redisUrl: secretsManagerReference(redisUrlSecretArn),
+      // Named: spinnaker-local.yml reads it twice, and it is too long to read there.
+      redisUrl: namedValue(this, "RedisUrl", "redis_url_reference", secretsManagerReference(redisUrlSecretArn)),
       managedRedis: true,
       roles: ["polling", "nonpolling"],
       interserviceTargetGroupArns: this.interserviceLoadBalancer.targetGroupArns,

@@ -4,10 +4,11 @@
  * module they are its `auth` input (null: off), and Terraform renders gate's part at plan time.
  */
 import { Fn, Token } from "cdktf";
+import type { Construct } from "constructs";
 import type { Deployment } from "../config/schema";
 import { secretsManagerReference } from "../spinnaker/profiles";
 import { gateSignIn } from "../spinnaker/sign-in";
-import { type Condition, pickList } from "../terraform-values";
+import { type Condition, namedValue, pickList } from "../terraform-values";
 
 export interface SignIn {
   /** Users sign in and fiat runs. */
@@ -19,7 +20,7 @@ export interface SignIn {
   readonly secretArns: string[];
 }
 
-export function signIn(settings: Pick<Deployment, "spinnaker">, gateUrl: string): SignIn {
+export function signIn(scope: Construct, settings: Pick<Deployment, "spinnaker">, gateUrl: string): SignIn {
   const { auth } = settings.spinnaker;
   const enabled = settings.spinnaker.fiat;
   if (auth === undefined || enabled === false) return { enabled: false, adminRoles: [], secretArns: [] };
@@ -43,7 +44,12 @@ export function signIn(settings: Pick<Deployment, "spinnaker">, gateUrl: string)
   // cannot fail the plan).
   return {
     enabled,
-    gateSignIn: Token.asString(Fn.conditional(enabled, Fn.yamlencode(settingsOfGate), "")),
+    gateSignIn: namedValue(
+      scope,
+      "GateSignIn",
+      "gate_sign_in",
+      Token.asString(Fn.conditional(enabled, Fn.yamlencode(settingsOfGate), "")),
+    ),
     adminRoles: pickList(enabled, auth.adminRoles, []),
     secretArns: pickList(enabled, [auth.clientSecretArn], []),
   };

@@ -66,7 +66,7 @@ export class StandaloneSpinnaker extends Construct {
     const accounts = managedAccounts(this, settings);
     const ci = continuousIntegration(this, settings);
     const bake = bakery(this, settings);
-    const auth = signIn(settings, this.loadBalancer.gateUrl);
+    const auth = signIn(this, settings, this.loadBalancer.gateUrl);
     const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, bake, auth, {
       serviceHost: "localhost",
       deckUrl: this.loadBalancer.deckUrl,

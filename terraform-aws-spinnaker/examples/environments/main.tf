@@ -27,8 +27,8 @@ module "spinnaker" {
   source   = "../.."
   for_each = toset(["staging", "prod"])
 
-  environment = each.key
-  tags        = { environment = each.key }
+  environment         = each.key
+  tags                = { environment = each.key }
   vpc_id              = var.vpc_id
   instance_subnet_ids = var.instance_subnet_ids
   user_cidrs          = var.user_cidrs
