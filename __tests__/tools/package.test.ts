@@ -7,6 +7,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PROFILE_TEMPLATES } from "../../modules/spinnaker/profile-templates";
 import { expectSuccess, requireTool, run, tempDir, terraform, terraformEnvironment } from "./harness";
 
 const ROOT = join(__dirname, "..", "..");
@@ -53,10 +54,11 @@ test(
       "README.md",
       "package.json",
     ]);
-    // Beside them, only the user data file the launch templates read (modules/templates/).
-    expect(paths.filter((p) => p.startsWith("dist/modules/") && !/\.(js|d\.ts)$/.test(p))).toEqual([
-      "dist/modules/templates/cloud-init.yaml",
-    ]);
+    // Beside them, only the template files the stacks write beside their configuration
+    // (modules/templates/): the user data and clouddriver's and igor's profile templates.
+    expect(paths.filter((p) => p.startsWith("dist/modules/") && !/\.(js|d\.ts)$/.test(p)).sort()).toEqual(
+      ["cloud-init.yaml", ...Object.values(PROFILE_TEMPLATES)].map((f) => `dist/modules/templates/${f}`).sort(),
+    );
 
     const modules = join(scratch, "node_modules");
     const unpacked = join(modules, "cdktf-spinnaker-aws");
