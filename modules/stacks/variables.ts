@@ -50,7 +50,13 @@ import {
   TCP_PORT,
   TOP_LEVEL,
 } from "../config/setting-rules";
+import { accountsTemplateInput, jenkinsTemplateInput } from "../spinnaker/profile-templates";
 import { OSS_RELEASE_PATTERN, SQL_ONLY_FROM, SQL_ONLY_REASON } from "../spinnaker/releases";
+
+/** A value without its null attributes, at any depth: a variable's default leaves them unset. */
+function withoutNullAttributes<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (_key, v) => (v === null ? undefined : v)));
+}
 
 /** A pattern as a Terraform `regex` string (backslashes escaped); anchors are the pattern's own. */
 const anchored = hclPattern;
@@ -496,7 +502,6 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
 
 /** The managed accounts, as one typed input; the default is the configuration's list. */
 function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
-  const { aws, kubernetes } = s.spinnaker.accounts;
   const permissions = "object({ read = optional(list(string), []), write = optional(list(string), []) })";
   const awsAccount = `object({ name = string, account_id = string, role_name = optional(string, "spinnakerManaged"), regions = optional(list(string)), create_role = optional(bool, false), permissions = optional(${permissions}) })`;
   const kubernetesAccount = `object({ name = string, context = optional(string), namespaces = optional(list(string), []), only_spinnaker_managed = optional(bool, true), kubeconfig_secret_arn = optional(string), kubeconfig_s3_uri = optional(string), kubeconfig_s3_region = optional(string), api_server_port = optional(number, 443), permissions = optional(${permissions}) })`;
@@ -510,30 +515,9 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
       type: `object({ aws = optional(list(${awsAccount}), []), kubernetes = optional(list(${kubernetesAccount}), []) })`,
       description:
         "Accounts Spinnaker deploys to. aws: name, account_id, role_name (default spinnakerManaged, which must trust the instance role: see the managed_role_trust_policy output), regions (default the deployment's), create_role (create that role here; only for the account being deployed into, one account at most). kubernetes: name, context, namespaces, only_spinnaker_managed, and the kubeconfig as kubeconfig_secret_arn (Secrets Manager) or kubeconfig_s3_uri (s3://bucket/key, in kubeconfig_s3_region, default the deployment's), read by the services at start with the instance role, and api_server_port (default 443), the API server's port the instances may reach at egress_cidrs. Both kinds take permissions: read and write, the roles that may use the account once auth is set (null: every user). Only these snake_case attributes are read: Terraform drops any other (createRole is not create_role).",
-      // Unset attributes are left out: the type's optional() makes them null.
-      default: JSON.parse(
-        JSON.stringify({
-          aws: aws.map((a) => ({
-            name: a.name,
-            account_id: a.accountId,
-            role_name: a.roleName,
-            regions: a.regions,
-            create_role: a.createRole,
-            permissions: a.permissions,
-          })),
-          kubernetes: kubernetes.map((k) => ({
-            name: k.name,
-            context: k.context,
-            namespaces: k.namespaces,
-            only_spinnaker_managed: k.onlySpinnakerManaged,
-            kubeconfig_secret_arn: k.kubeconfigSecretArn,
-            kubeconfig_s3_uri: k.kubeconfigS3Uri,
-            kubeconfig_s3_region: k.kubeconfigS3Region,
-            api_server_port: k.apiServerPort,
-            permissions: k.permissions,
-          })),
-        }),
-      ),
+      // The shape clouddriver's template reads (profile-templates.ts), unset attributes left out:
+      // the type's optional() makes them null.
+      default: withoutNullAttributes(accountsTemplateInput(s.spinnaker.accounts)),
     },
     () => [
       {
@@ -585,18 +569,8 @@ function ciVariable(scope: Construct, s: Settings): TerraformVariable {
       type: `object({ jenkins = optional(list(${master}), []) })`,
       description:
         "Build servers igor polls for CI triggers. jenkins: name, address (https://...), username and password_secret_arn (a Secrets Manager secret holding the user's API token, read by igor at start with the instance role; both or neither), csrf (default true, as Jenkins 2 requires). Only these snake_case attributes are read.",
-      // Unset attributes are left out: the type's optional() makes them null.
-      default: JSON.parse(
-        JSON.stringify({
-          jenkins: s.spinnaker.ci.jenkins.map((m) => ({
-            name: m.name,
-            address: m.address,
-            username: m.username,
-            password_secret_arn: m.passwordSecretArn,
-            csrf: m.csrf,
-          })),
-        }),
-      ),
+      // The shape igor's template reads, unset attributes left out (optional() makes them null).
+      default: { jenkins: withoutNullAttributes(jenkinsTemplateInput(s.spinnaker.ci.jenkins)) },
     },
     () => [
       {
