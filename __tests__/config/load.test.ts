@@ -204,7 +204,7 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ["tags: x", 'tags: expected a mapping, got "x"'],
     [
       "spinnaker:\n  ci:\n    jenkins:\n      - { name: ci, address: https://jenkins.example.com, username: spinnaker }",
-      "spinnaker.ci.jenkins[0]: set username and passwordSecretArn together, or neither for anonymous access",
+      "spinnaker.ci.jenkins[0].passwordSecretArn: username and passwordSecretArn go together: igor signs in with both, or with neither for anonymous access",
     ],
     [
       "spinnaker:\n  ci:\n    jenkins:\n      - { name: ci, address: jenkins.example.com }",
@@ -212,7 +212,7 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ],
     [
       "spinnaker:\n  ci:\n    jenkins:\n      - { name: ci, address: https://a.example.com }\n      - { name: ci, address: https://b.example.com }",
-      'spinnaker.ci.jenkins[1].name: must be unique among the Jenkins masters: pipelines name their master, got "ci"',
+      'spinnaker.ci.jenkins[1].name: expected a name no other master has: pipelines name their master, got "ci"',
     ],
     // An empty value is "not set" only for a key the schema declares: a misspelt one is still refused.
     ["network:\n  vpcID:", 'network: unknown setting "vpcID"'],
@@ -295,15 +295,15 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ],
     [
       "spinnaker:\n  accounts:\n    kubernetes: [{name: k8s}]",
-      "spinnaker.accounts.kubernetes[0]: set exactly one of kubeconfigSecretArn (Secrets Manager) or kubeconfigS3Uri (S3)",
+      "spinnaker.accounts.kubernetes[0].kubeconfigSecretArn: set exactly one of kubeconfigSecretArn or kubeconfigS3Uri: the kubeconfig is read from Secrets Manager or from S3",
     ],
     [
       "spinnaker:\n  accounts:\n    aws: [{name: prod, accountId: '111111111111'}, {name: prod, accountId: '222222222222'}]",
-      'spinnaker.accounts.aws[1].name: must be unique among the accounts: Spinnaker addresses accounts by name, got "prod"',
+      'spinnaker.accounts.aws[1].name: expected a name no other account has: Spinnaker addresses accounts by name, got "prod"',
     ],
     [
       "spinnaker:\n  accounts:\n    aws: [{name: a, accountId: '111111111111', createRole: true}, {name: b, accountId: '222222222222', createRole: true}]",
-      "spinnaker.accounts.aws: createRole may be set on one account only: the account the stack deploys into",
+      "spinnaker.accounts.aws[1].createRole: expected createRole on one account at most: the account being deployed into, got true",
     ],
     [
       "spinnaker:\n  bake:\n    account: prod",
@@ -376,6 +376,11 @@ describe("invalid settings name the setting, the rule and the value", () => {
       [
         "spinnaker:\n  accounts:\n    aws: [{name: prod, accountId: '111111111111', regoins: [us-east-1]}]",
         'spinnaker.accounts.aws[0]: unknown setting "regoins" (did you mean "regions"?)',
+      ],
+      [
+        // A mapping whose keys are choices: the nearest choice.
+        "spinnaker:\n  images:\n    gat: ghcr.io/spinnaker/gate:1",
+        'spinnaker.images: unknown setting "gat" (did you mean "gate"?)',
       ],
       [
         "instance:\n  os: ubunto",

@@ -5,20 +5,28 @@
  */
 import { z } from "zod";
 import {
+  atMostOne,
+  choiceMap,
   cidrBlock,
   distinct,
   entries,
+  entryRelationValidations,
+  entryValidations,
+  exactlyOne,
   given,
   hclPattern,
   implies,
   list,
   number,
+  objectList,
   on,
   pattern,
   relationsCheck,
   relationValidations,
+  ruleValidations,
   text,
   together,
+  uniqueBy,
   whole,
 } from "../../modules/config/rules";
 import { InternalError } from "../../modules/errors";
@@ -79,6 +87,102 @@ test("a list's entry rules apply to each entry ([*]); its own rules to the whole
   expect(each.errorMessage).toMatch(/^user_cidrs\[\*\]: expected an IPv4 CIDR block/);
   expect(twice.errorMessage).toMatch(/^user_cidrs: expected distinct CIDR blocks: one is listed twice, got/);
   expect(least.condition).toBe("${try(length(var.user_cidrs) >= 1, false)}");
+});
+
+test("a field of a list of objects is checked in every entry, null passing where it is optional", () => {
+  const name = text(pattern(/^[a-z]+$/, "a name of letters"));
+  const roles = list(text(pattern(/^\S+$/, "a role without spaces")), distinct("roles"));
+  const [named, role, distinctRoles] = entryValidations(
+    "accounts.aws",
+    "var.accounts.aws",
+    { name, "permissions.read": roles },
+    { optional: ["permissions.read"], entry: "a" },
+  );
+  expect(named).toEqual({
+    condition: '${alltrue([for a in var.accounts.aws : try(can(regex("^[a-z]+$", a.name)), false)])}',
+    errorMessage:
+      "accounts.aws[*].name: expected a name of letters, got ${jsonencode([for a in var.accounts.aws : try(a.name, null)])}.",
+  });
+  // A nested optional field: null at any depth passes; a list inside tries its own entries.
+  expect(role.condition).toBe(
+    '${alltrue([for a in var.accounts.aws : try(a.permissions.read, null) == null || try(alltrue([for e in a.permissions.read : try(can(regex("^\\\\S+$", e)), false)]), false)])}',
+  );
+  expect(role.errorMessage).toMatch(
+    /^accounts\.aws\[\*\]\.permissions\.read\[\*\]: expected null or a role without spaces, got/,
+  );
+  expect(distinctRoles.errorMessage).toMatch(
+    /^accounts\.aws\[\*\]\.permissions\.read: expected null or distinct roles/,
+  );
+});
+
+test("a list of objects' own rules: names without repeats, one switch on at most, each reported on the entry", () => {
+  type Account = { name: string; createRole: boolean };
+  const accounts = objectList(
+    z.object({ name: z.string(), createRole: z.boolean() }),
+    uniqueBy<Account>("name", "a name no other account has"),
+    atMostOne<Account>("createRole", "createRole on one account at most"),
+  );
+  const a = (name: string, createRole = false) => ({ name, createRole });
+  expect(messages(accounts.zod, [a("x"), a("y", true)])).toEqual([]);
+  expect(messages(accounts.zod, [a("x"), a("y"), a("x")])).toEqual(["2.name: expected a name no other account has"]);
+  expect(messages(accounts.zod, [a("x", true), a("y"), a("z", true)])).toEqual([
+    "2.createRole: expected createRole on one account at most",
+  ]);
+  expect(ruleValidations([uniqueBy<Account>("name", "unique names")], "accounts.aws", "var.accounts.aws")).toEqual([
+    {
+      condition: "${try(length(distinct(var.accounts.aws[*].name)) == length(var.accounts.aws), false)}",
+      errorMessage: "accounts.aws: expected unique names, got ${jsonencode(var.accounts.aws)}.",
+    },
+  ]);
+  expect(atMostOne<Account>("createRole", "one").hcl("x")).toBe("length([for e in x : e if e.create_role]) <= 1");
+});
+
+test("a relation of each entry names the fields alone, in both gates", () => {
+  type Kubeconfig = { secretArn?: string; s3Uri?: string };
+  const one = exactlyOne<Kubeconfig>("secretArn", "s3Uri", "one source");
+  const entry = z
+    .object({ secretArn: z.string().optional(), s3Uri: z.string().optional() })
+    .superRefine(relationsCheck([one]));
+  expect(messages(entry, {})).toEqual(["secretArn: set exactly one of secretArn or s3Uri: one source"]);
+  expect(messages(entry, { secretArn: "a", s3Uri: "b" })).toHaveLength(1);
+  expect(messages(entry, { s3Uri: "b" })).toEqual([]);
+  expect(entryRelationValidations([one], "accounts.kubernetes", "var.accounts.kubernetes", "a")).toEqual([
+    {
+      condition: "${alltrue([for a in var.accounts.kubernetes : (a.secret_arn == null) != (a.s3_uri == null)])}",
+      errorMessage:
+        "accounts.kubernetes[*].secret_arn: set exactly one of secret_arn or s3_uri: one source, got ${jsonencode([for a in var.accounts.kubernetes : { secret_arn = a.secret_arn, s3_uri = a.s3_uri }])}.",
+    },
+  ]);
+});
+
+test("a map of chosen keys refuses another key in both gates", () => {
+  const images = choiceMap(["deck", "gate"], pattern(/^\S+$/, "an image without spaces"));
+  expect(messages(images.zod, { deck: "d:1" })).toEqual([]);
+  expect(messages(images.zod, { jenkins: "j:1" })).toHaveLength(1);
+  const [keys, values] = images.validations("spinnaker.images", "var.spinnaker.images");
+  expect(keys).toEqual({
+    condition: '${alltrue([for k, v in var.spinnaker.images : try(contains(["deck","gate"], k), false)])}',
+    errorMessage: "spinnaker.images keys: expected keys from deck, gate, got ${jsonencode(var.spinnaker.images)}.",
+  });
+  expect(values.errorMessage).toMatch(/^spinnaker\.images values: expected an image without spaces/);
+});
+
+test("an attribute of a nullable object passes while the object is null", () => {
+  const [v] = text(pattern(/^a$/, "a")).validations("auth.client_id", "var.auth.client_id", {
+    unless: "var.auth == null",
+  });
+  expect(v).toEqual({
+    condition: '${var.auth == null || try(can(regex("^a$", var.auth.client_id)), false)}',
+    errorMessage: "auth.client_id: expected a, got ${jsonencode(try(var.auth.client_id, null))}.",
+  });
+  // Terraform evaluates both sides of ||: an optional attribute of a null object is read with try().
+  const [key] = text(pattern(/^a$/, "a")).validations("auth.key", "var.auth.key", {
+    unless: "var.auth == null",
+    nullable: true,
+  });
+  expect(key.condition).toBe(
+    '${var.auth == null || try(var.auth.key, null) == null || try(can(regex("^a$", var.auth.key)), false)}',
+  );
 });
 
 interface Fields {

@@ -192,6 +192,18 @@ function objectShape(schema: z.core.$ZodType): Record<string, z.core.$ZodType> |
   return def.innerType ? objectShape(def.innerType) : undefined;
 }
 
+/** The keys a mapping may have: an object's settings, or the choices of a record's key (`spinnaker.images`). */
+function knownKeys(schema: z.core.$ZodType): string[] {
+  const shape = objectShape(schema);
+  if (shape) return Object.keys(shape);
+  const def = schema._zod.def as { type: string; keyType?: z.core.$ZodType; innerType?: z.core.$ZodType };
+  if (def.type === "record" && def.keyType) {
+    const key = def.keyType._zod.def as { type: string; entries?: Record<string, string> };
+    return key.type === "enum" ? Object.values(key.entries ?? {}) : [];
+  }
+  return def.innerType ? knownKeys(def.innerType) : [];
+}
+
 const TYPE_NAMES: Record<string, string> = {
   string: "a string",
   number: "a number",
@@ -261,7 +273,7 @@ function describeIssue(issue: z.core.$ZodIssue, fromEnv: Map<string, string>, pr
   }
   if (issue.code === "unrecognized_keys") {
     // The keys the schema declares at that level, for the nearest to each unknown one.
-    const known = Object.keys(objectShape(schemaAt(ConfigSchema, issue.path)) ?? {});
+    const known = knownKeys(schemaAt(ConfigSchema, issue.path));
     message = `unknown setting${issue.keys.length > 1 ? "s" : ""} ${issue.keys
       .map((k) => `"${k}"${didYouMean(nearestWords(k, known), quoted)}`)
       .join(", ")}`;

@@ -27,6 +27,8 @@ export interface Rule<T> {
   readonly hcl: (x: string) => string;
   /** Advice that only makes sense in the configuration file (such as "leave this unset"). */
   readonly configurationHint?: string;
+  /** Where in the value the configuration reports a failure (`[1, "name"]`). @default - the value itself */
+  readonly at?: (value: T) => PropertyKey[];
 }
 
 /**
@@ -62,6 +64,11 @@ export function length(min: number, max: number, what: string): Rule<string> {
   };
 }
 
+/** A string that is not empty. */
+export function nonEmpty(what: string): Rule<string> {
+  return { what, test: (v) => v.length > 0, hcl: (x) => `length(${x}) > 0` };
+}
+
 /** None of `values` (reserved names). */
 export function noneOf(values: readonly string[], what: string): Rule<string> {
   return { what, test: (v) => !values.includes(v), hcl: (x) => `!contains(${JSON.stringify(values)}, ${x})` };
@@ -83,6 +90,31 @@ export function distinct(what: string): Rule<readonly unknown[]> {
     what: `distinct ${what}: one is listed twice`,
     test: (v) => new Set(v).size === v.length,
     hcl: (x) => `length(distinct(${x})) == length(${x})`,
+  };
+}
+
+/**
+ * A list of objects whose `field` (camelCase; snake_case in Terraform) no two entries share; the
+ * configuration reports the second entry that repeats one.
+ */
+export function uniqueBy<T>(field: keyof T & string, what: string): Rule<readonly T[]> {
+  const repeat = (v: readonly T[]) => v.findIndex((o, i) => v.findIndex((p) => p[field] === o[field]) !== i);
+  return {
+    what,
+    test: (v) => repeat(v) === -1,
+    hcl: (x) => `length(distinct(${x}[*].${snake(field)})) == length(${x})`,
+    at: (v) => [repeat(v), field],
+  };
+}
+
+/** A list of objects in which at most one entry has the switch `field` on. */
+export function atMostOne<T>(field: keyof T & string, what: string): Rule<readonly T[]> {
+  return {
+    what,
+    test: (v) => v.filter((o) => o[field] === true).length <= 1,
+    hcl: (x) => `length([for e in ${x} : e if e.${snake(field)}]) <= 1`,
+    // The second entry with it on.
+    at: (v) => [v.findIndex((o, i) => o[field] === true && v.findIndex((p) => p[field] === true) !== i), field],
   };
 }
 
@@ -126,13 +158,38 @@ export function prefixFrom(min: number, why: string): Rule<string> {
 export const shown = (ref: string) => `\${jsonencode(${ref})}`;
 
 /** `<setting>: expected <what>, got <value>.`, the configuration's wording, in Terraform. */
-function validation(setting: string, ref: string, condition: string, what: string): Validation {
-  return { condition: `\${${condition}}`, errorMessage: `${setting}: expected ${what}, got ${shown(ref)}.` };
+function validation(setting: string, got: string, condition: string, what: string): Validation {
+  return { condition: `\${${condition}}`, errorMessage: `${setting}: expected ${what}, got ${shown(got)}.` };
 }
 
 /** The message of a rule in the configuration. */
 const inConfiguration = (rule: Rule<never>) =>
   `expected ${rule.what}${rule.configurationHint ? ` (${rule.configurationHint})` : ""}`;
+
+/**
+ * One thing Terraform checks of a setting: one of its rules, or one rule of each of its entries
+ * (`suffix` `[*]`), written over any expression `x` so that a setting nested in a list of objects
+ * reuses it.
+ */
+export interface Check {
+  /** After the setting's name in the message: `""`, `[*]`, `[*].name`. */
+  readonly suffix: string;
+  readonly what: string;
+  /** HCL over `x`; it may fail on a bad value (it is wrapped in try()). */
+  readonly hcl: (x: string) => string;
+  /** The HCL cannot fail on a value that is there: it tries each entry of a list or map itself. */
+  readonly tries?: boolean;
+}
+
+const checkOf = (rule: Rule<never>): Check => ({ suffix: "", what: rule.what, hcl: rule.hcl });
+
+/** Where Terraform skips a setting's checks. */
+export interface Skip {
+  /** A null value passes (an optional attribute without a default). */
+  readonly nullable?: boolean;
+  /** An HCL condition under which the checks pass, such as `var.auth == null` for an attribute of a nullable object. */
+  readonly unless?: string;
+}
 
 /** A setting's rules, rendered for both gates. */
 export interface Checked<S extends z.ZodType> {
@@ -140,52 +197,82 @@ export interface Checked<S extends z.ZodType> {
   readonly zod: S;
   /**
    * The Terraform validations of the variable or module input attribute `setting`, read as `ref`
-   * (`var.redis.replicas`). `nullable`: null passes (an optional attribute without a default).
+   * (`var.redis.replicas`); `skip` true is `{ nullable: true }`.
    */
-  readonly validations: (setting: string, ref: string, nullable?: boolean) => Validation[];
-  /** The rules themselves, for a list of such values (`[*]` in Terraform). */
-  readonly rules: readonly Rule<never>[];
+  readonly validations: (setting: string, ref: string, skip?: Skip | boolean) => Validation[];
+  /** The same checks over any expression: for a list of such values, or a field of a list of objects. */
+  readonly checks: readonly Check[];
 }
 
-/** Each rule as a Terraform validation of `ref` (or, with `each`, of every entry of the list `ref`). */
+/** `condition`, unless `skip` lets the value through. */
+function skipping(skip: Skip, ref: string, condition: string): string {
+  // Terraform evaluates every operand of ||: under `unless` the value's object may be null itself.
+  const isNull = skip.unless ? `try(${ref}, null) == null` : `${ref} == null`;
+  const passes = [...(skip.unless ? [skip.unless] : []), ...(skip.nullable ? [isNull] : [])];
+  return [...passes, condition].join(" || ");
+}
+
+/** Each check as a Terraform validation of `ref`. */
 function validationsOf(
-  rules: readonly Rule<never>[],
+  checks: readonly Check[],
   setting: string,
   ref: string,
-  nullable: boolean,
-  each = false,
+  given: Skip | boolean = {},
 ): Validation[] {
-  return rules.map((rule) => {
+  const skip = typeof given === "boolean" ? { nullable: given } : given;
+  return checks.map((check) =>
     // try(): Terraform evaluates every operand of && and || even when the first decides, and a
     // function given a bad value (cidrhost of "x") fails the plan instead of the validation.
-    const test = each ? `alltrue([for e in ${ref} : try(${rule.hcl("e")}, false)])` : `try(${rule.hcl(ref)}, false)`;
-    const name = each ? `${setting}[*]` : setting;
-    return nullable
-      ? validation(name, ref, `${ref} == null || ${test}`, `null or ${rule.what}`)
-      : validation(name, ref, test, rule.what);
-  });
+    validation(
+      `${setting}${check.suffix}`,
+      skip.unless ? `try(${ref}, null)` : ref,
+      skipping(
+        skip,
+        ref,
+        // Without a skip the value is there; with one, Terraform still evaluates the check.
+        check.tries && !skip.nullable && !skip.unless ? check.hcl(ref) : `try(${check.hcl(ref)}, false)`,
+      ),
+      `${skip.nullable ? "null or " : ""}${check.what}`,
+    ),
+  );
 }
 
-const withRules = <S extends z.ZodType>(schema: S, rules: readonly Rule<never>[]): S =>
-  rules.reduce<S>((s, rule) => s.refine((v) => rule.test(v as never), { message: inConfiguration(rule) }), schema);
+/** A setting's zod type with its rules attached, each reported where the rule says. */
+function withRules<S extends z.ZodType>(schema: S, rules: readonly Rule<never>[]): S {
+  return rules.reduce<S>(
+    (s, rule) =>
+      s.superRefine((value, ctx) => {
+        if (rule.test(value as never)) return;
+        const path = rule.at?.(value as never) ?? [];
+        const input = path.reduce<unknown>((v, key) => (v as Record<PropertyKey, unknown>)?.[key], value);
+        ctx.addIssue({ code: "custom", path, input, message: inConfiguration(rule) });
+      }),
+    schema,
+  );
+}
+
+function checked<S extends z.ZodType>(zod: S, checks: readonly Check[]): Checked<S> {
+  return { zod, checks, validations: (setting, ref, skip) => validationsOf(checks, setting, ref, skip) };
+}
 
 /** A string setting. */
 export function text(...rules: Rule<string>[]): Checked<z.ZodString> {
-  return {
-    zod: withRules(z.string(), rules),
-    rules,
-    validations: (setting, ref, nullable = false) => validationsOf(rules, setting, ref, nullable),
-  };
+  return checked(withRules(z.string(), rules), rules.map(checkOf));
+}
+
+/**
+ * A string setting whose first rule also answers a value of another type: for a value a YAML
+ * reader may take for a number (an account id loses its leading zeros).
+ */
+export function typedText(first: Rule<string>, ...rules: Rule<string>[]): Checked<z.ZodString> {
+  const all = [first, ...rules];
+  return checked(withRules(z.string({ message: inConfiguration(first) }), all), all.map(checkOf));
 }
 
 /** A number setting; a value of another type gets the first rule's message, which states the limits. */
 export function number(first: Rule<number>, ...rules: Rule<number>[]): Checked<z.ZodNumber> {
   const all = [first, ...rules];
-  return {
-    zod: withRules(z.number({ message: inConfiguration(first) }), all),
-    rules: all,
-    validations: (setting, ref, nullable = false) => validationsOf(all, setting, ref, nullable),
-  };
+  return checked(withRules(z.number({ message: inConfiguration(first) }), all), all.map(checkOf));
 }
 
 /** One of `values`. */
@@ -193,41 +280,95 @@ export function choice<const T extends readonly [string, ...string[]]>(
   values: T,
 ): Checked<z.ZodEnum<{ [K in T[number]]: K }>> {
   const rule = memberOf(values, `one of ${values.join(", ")}`);
-  return {
-    zod: z.enum(values, { message: inConfiguration(rule) }) as unknown as z.ZodEnum<{ [K in T[number]]: K }>,
-    rules: [rule],
-    validations: (setting, ref, nullable = false) => validationsOf([rule], setting, ref, nullable),
-  };
+  return checked(z.enum(values, { message: inConfiguration(rule) }) as unknown as z.ZodEnum<{ [K in T[number]]: K }>, [
+    checkOf(rule),
+  ]);
 }
 
 /** A list of `item`s with rules of its own (length, repeats). */
 export function list<S extends z.ZodType>(
   item: Checked<S>,
-  ...rules: Rule<readonly unknown[]>[]
+  ...rules: Rule<readonly z.output<S>[]>[]
 ): Checked<z.ZodArray<S>> {
-  return {
-    zod: withRules(z.array(item.zod), rules),
-    rules,
-    validations: (setting, ref, nullable = false) => [
-      ...validationsOf(item.rules, setting, ref, nullable, true),
-      ...validationsOf(rules, setting, ref, nullable),
-    ],
-  };
+  return checked(withRules(z.array(item.zod), rules as Rule<never>[]), [
+    ...item.checks.map((c) => ({
+      suffix: `[*]${c.suffix}`,
+      what: c.what,
+      hcl: (x: string) => `alltrue([for e in ${x} : try(${c.hcl("e")}, false)])`,
+      tries: true,
+    })),
+    ...rules.map((rule) => checkOf(rule as Rule<never>)),
+  ]);
+}
+
+/**
+ * A list of objects of the configuration's type `entry`, with rules of the list's own (names without
+ * repeats). Terraform checks the objects' fields with `entryValidations`.
+ */
+export function objectList<S extends z.ZodType>(
+  entry: S,
+  ...rules: Rule<readonly z.output<S>[]>[]
+): Checked<z.ZodArray<S>> {
+  return list(checked(entry, []), ...rules);
 }
 
 /** A map of strings, such as tags: rules on its keys and on its values. */
 export function stringMap(keys: readonly Rule<string>[], values: readonly Rule<string>[]) {
-  return {
-    zod: z.record(withRules(z.string(), keys), withRules(z.string(), values)),
-    validations: (setting: string, ref: string): Validation[] => [
-      ...keys.map((rule) =>
-        validation(`${setting} keys`, ref, `alltrue([for k, v in ${ref} : try(${rule.hcl("k")}, false)])`, rule.what),
+  return checked(z.record(withRules(z.string(), keys), withRules(z.string(), values)), mapChecks(keys, values));
+}
+
+/**
+ * A map from some of `keys` (Spinnaker's services, the operating systems) to strings with rules: a
+ * key of another name is refused, as in the configuration, where it is a typo.
+ */
+export function choiceMap<const K extends readonly [string, ...string[]]>(keys: K, ...values: Rule<string>[]) {
+  const key = memberOf(keys, `keys from ${keys.join(", ")}`);
+  return checked(
+    z.partialRecord(z.enum(keys, { message: inConfiguration(key) }), withRules(z.string(), values)),
+    mapChecks([key], values),
+  );
+}
+
+function mapChecks(keys: readonly Rule<string>[], values: readonly Rule<string>[]): Check[] {
+  const each = (suffix: string, variable: "k" | "v") => (rule: Rule<string>) => ({
+    suffix,
+    what: rule.what,
+    hcl: (x: string) => `alltrue([for k, v in ${x} : try(${rule.hcl(variable)}, false)])`,
+    tries: true,
+  });
+  return [...keys.map(each(" keys", "k")), ...values.map(each(" values", "v"))];
+}
+
+/** Rules of a whole value (a list's own) as Terraform validations of `setting`, read as `ref`. */
+export function ruleValidations(rules: readonly Rule<never>[], setting: string, ref: string): Validation[] {
+  return validationsOf(rules.map(checkOf), setting, ref);
+}
+
+/**
+ * The validations of the fields of every object of the list `ref` (`var.accounts.aws`), as the
+ * setting `setting` (`accounts.aws`): `accounts.aws[*].name: expected ...`. `optional` fields
+ * (camelCase) pass when null; `entry` names the object in the HCL (`a` for an account).
+ */
+export function entryValidations(
+  setting: string,
+  ref: string,
+  fields: Record<string, { readonly checks: readonly Check[] }>,
+  options: { readonly optional?: readonly string[]; readonly entry: string },
+): Validation[] {
+  const e = options.entry;
+  return Object.entries(fields).flatMap(([field, { checks }]) => {
+    const attribute = field.split(".").map(snake).join(".");
+    const nullable = options.optional?.includes(field) ?? false;
+    const value = `${e}.${attribute}`;
+    return checks.map((check) =>
+      validation(
+        `${setting}[*].${attribute}${check.suffix}`,
+        `[for ${e} in ${ref} : try(${value}, null)]`,
+        `alltrue([for ${e} in ${ref} : ${nullable ? `try(${value}, null) == null || ` : ""}try(${check.hcl(value)}, false)])`,
+        `${nullable ? "null or " : ""}${check.what}`,
       ),
-      ...values.map((rule) =>
-        validation(`${setting} values`, ref, `alltrue([for k, v in ${ref} : try(${rule.hcl("v")}, false)])`, rule.what),
-      ),
-    ],
-  };
+    );
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,11 +445,25 @@ export function together<T>(a: keyof T & string, b: keyof T & string, why: strin
   };
 }
 
+/** Exactly one of the two fields given; reported on the first. */
+export function exactlyOne<T>(a: keyof T & string, b: keyof T & string, why: string): Relation<T> {
+  return {
+    subject: a,
+    fields: [a, b],
+    message: (name) => `set exactly one of ${name(a)} or ${name(b)}: ${why}`,
+    test: (o) => given<T>(a).test(o) !== given<T>(b).test(o),
+    hcl: (attribute) => `(${attribute(a)} == null) != (${attribute(b)} == null)`,
+  };
+}
+
 /** camelCase -> snake_case: a configuration field's Terraform attribute. */
 export const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-/** The relations as a zod check of the object at the configuration path `path` (`loadBalancer`). */
-export function relationsCheck<T>(relations: readonly Relation<T>[], path: string) {
+/**
+ * The relations as a zod check of the object at the configuration path `path` (`loadBalancer`);
+ * without a path (an entry of a list), the message names the fields alone.
+ */
+export function relationsCheck<T>(relations: readonly Relation<T>[], path?: string) {
   return (o: T, ctx: z.RefinementCtx) => {
     for (const r of relations) {
       if (r.test(o)) continue;
@@ -317,7 +472,7 @@ export function relationsCheck<T>(relations: readonly Relation<T>[], path: strin
         code: "custom",
         path: [at],
         input: o[at],
-        message: r.message((field) => `${path}.${field}`),
+        message: r.message((field) => (path ? `${path}.${field}` : field)),
       });
     }
   };
@@ -331,6 +486,26 @@ export function relationValidations<T>(relations: readonly Relation<T>[], settin
     return {
       condition: `\${${r.hcl(attribute)}}`,
       errorMessage: `${setting}.${snake(r.subject)}: ${r.message((field) => `${setting}.${snake(field)}`)}, got ${shown(`{ ${values} }`)}.`,
+    };
+  });
+}
+
+/**
+ * The relations of every object of the list `ref` (`var.ci.jenkins`) as Terraform validations of
+ * the setting `setting` (`ci.jenkins`); the message names the fields alone, as the configuration's.
+ */
+export function entryRelationValidations<T>(
+  relations: readonly Relation<T>[],
+  setting: string,
+  ref: string,
+  entry: string,
+): Validation[] {
+  const attribute = (field: string) => `${entry}.${snake(field)}`;
+  return relations.map((r) => {
+    const values = r.fields.map((f) => `${snake(f)} = ${attribute(f)}`).join(", ");
+    return {
+      condition: `\${alltrue([for ${entry} in ${ref} : ${r.hcl(attribute)}])}`,
+      errorMessage: `${setting}[*].${snake(r.subject)}: ${r.message(snake)}, got ${shown(`[for ${entry} in ${ref} : { ${values} }]`)}.`,
     };
   });
 }

@@ -10,62 +10,47 @@ import type { IResolvable } from "cdktf";
 import { z } from "zod";
 import { needsSqlStorage, OSS_RELEASE_LINES, releaseFrom, SQL_ONLY_REASON } from "../spinnaker/releases";
 import type { Condition } from "../terraform-values";
-import { distinct, list, pattern, relationsCheck, text } from "./rules";
+import { objectList, relationsCheck } from "./rules";
 import {
-  AMI_ID_PATTERN,
+  AUTH,
+  AWS_ACCOUNT,
+  AWS_ACCOUNTS,
   AWS_REGION,
+  BAKE,
   CONFIG_BUCKET,
   HIGH_AVAILABILITY,
   INSTANCE,
-  INSTANCE_TYPE_PATTERN,
+  JENKINS_MASTER,
+  JENKINS_MASTER_RELATIONS,
+  JENKINS_MASTERS,
+  KUBERNETES_ACCOUNT,
+  KUBERNETES_ACCOUNT_RELATIONS,
+  KUBERNETES_ACCOUNTS,
   LOAD_BALANCER,
   LOAD_BALANCER_RELATIONS,
   LOAD_BALANCER_SUBNETS_MIN,
   NETWORK,
-  OPERATING_SYSTEMS,
+  PERMISSIONS,
   REDIS,
   REDIS_RELATIONS,
   S3_BUCKET_NAME,
-  SECRET_ARN_PATTERN,
-  TCP_PORT,
+  SPINNAKER,
+  SPINNAKER_SERVICES,
   TOP_LEVEL,
 } from "./setting-rules";
 
-// The patterns and lists other modules read where they were declared before the rules moved.
+// Values other modules read from the configuration's module.
 export {
   AWS_REGION_NAMES,
+  CONFIG_PREFIX,
+  KAYENTA_PREFIX,
   OPERATING_SYSTEMS,
+  SPINNAKER_SERVICES,
 } from "./setting-rules";
-
-// ---------------------------------------------------------------------------------------------
-// Value types, with messages that say what a good value looks like
-// ---------------------------------------------------------------------------------------------
 
 const awsRegion = AWS_REGION.zod;
 const s3BucketName = S3_BUCKET_NAME.zod;
 
-export const IMAGE_TAG_PATTERN = /^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$/;
-export const REGISTRY_PATTERN = /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/;
-/**
- * A container image reference (`registry/name:tag` or `@sha256:...`): no whitespace and no `$`, as
- * it becomes a line of compose.env, which docker compose interpolates.
- */
-export const IMAGE_REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$/;
-const imageReference = z
-  .string()
-  .regex(IMAGE_REFERENCE_PATTERN, { message: "expected a container image reference such as registry/name:tag" });
-export const SPINNAKER_SERVICES = [
-  "deck",
-  "gate",
-  "orca",
-  "clouddriver",
-  "front50",
-  "echo",
-  "igor",
-  "rosco",
-  "fiat",
-  "kayenta",
-] as const;
 export type SpinnakerService = (typeof SPINNAKER_SERVICES)[number];
 
 // ---------------------------------------------------------------------------------------------
@@ -73,95 +58,41 @@ export type SpinnakerService = (typeof SPINNAKER_SERVICES)[number];
 // ---------------------------------------------------------------------------------------------
 
 /**
- * An OpenID Connect issuer: https only (OIDC Discovery 1.0, section 3), on 443, the port the
- * instances' egress rules open.
- */
-export const ISSUER_URL_PATTERN = /^https:\/\/[A-Za-z0-9.-]+(:443)?(\/[^\s$?#]*)?$/;
-/** A server's URL (a build server, a metrics store), such as https://jenkins.example.com: no whitespace or `$`. */
-export const SERVER_URL_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[^\s$]*)?$/;
-export const ACCOUNT_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
-export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
-export const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
-export const KUBECONFIG_S3_URI_PATTERN = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/;
-export const FRONT50_PREFIX_PATTERN = /^[A-Za-z0-9._-]+$/;
-/** Where the rendered configuration lives in the config bucket; the instances may only read it. */
-export const CONFIG_PREFIX = "config";
-/** Where kayenta keeps canary configurations and results in the config bucket. */
-export const KAYENTA_PREFIX = "kayenta";
-/** Key prefixes of the config bucket that front50's prefix must not be. */
-export const RESERVED_PREFIXES = [CONFIG_PREFIX, KAYENTA_PREFIX] as const;
-
-/** A role of the identity provider, as fiat knows it (fiat lower-cases role names). */
-export const ROLE_PATTERN = /^[^\s$]{1,255}$/;
-const roles = list(text(pattern(ROLE_PATTERN, "a role name without spaces or $")), distinct("roles")).zod;
-/**
  * Who may use an account once sign-in is on: fiat's READ and WRITE roles (kork's
  * `Permissions.Builder` on clouddriver's account). An account without them is open to every user.
  */
 const accountPermissions = z.strictObject({
-  read: roles.default([]),
-  write: roles.default([]),
+  read: PERMISSIONS.read.zod.default([]),
+  write: PERMISSIONS.write.zod.default([]),
 });
 
 const awsAccount = z.strictObject({
-  name: z.string().regex(ACCOUNT_NAME_PATTERN, {
-    message: "expected a Spinnaker account name: lower-case letters, digits and hyphens",
-  }),
-  // YAML reads an unquoted 012345678901 as a number and drops the leading zero: demand a string.
-  accountId: z
-    .string({ message: "expected a 12-digit AWS account id, as a quoted string" })
-    .regex(ACCOUNT_ID_PATTERN, { message: "expected a 12-digit AWS account id, as a quoted string" }),
-  roleName: z
-    .string()
-    .regex(ROLE_NAME_PATTERN, { message: "expected an IAM role name (1-64 of letters, digits and +=,.@_-)" })
-    .default("spinnakerManaged"),
+  name: AWS_ACCOUNT.name.zod,
+  accountId: AWS_ACCOUNT.accountId.zod,
+  roleName: AWS_ACCOUNT.roleName.zod.default("spinnakerManaged"),
   /**
    * Create `roleName` in the account the stack deploys into, trusting the instance role. Only for
    * that account (a plan-time check compares the ids); other accounts create it themselves.
    */
   createRole: z.boolean().default(false),
-  regions: z.array(awsRegion).min(1).optional(),
+  regions: AWS_ACCOUNT.regions.zod.optional(),
   permissions: accountPermissions.optional(),
 });
 
 const kubernetesAccount = z
   .strictObject({
-    name: z.string().regex(ACCOUNT_NAME_PATTERN, {
-      message: "expected a Spinnaker account name: lower-case letters, digits and hyphens",
-    }),
-    context: z.string().min(1).optional(),
-    namespaces: z.array(z.string().min(1)).default([]),
+    name: KUBERNETES_ACCOUNT.name.zod,
+    context: KUBERNETES_ACCOUNT.context.zod.optional(),
+    namespaces: KUBERNETES_ACCOUNT.namespaces.zod.default([]),
     onlySpinnakerManaged: z.boolean().default(true),
-    kubeconfigSecretArn: z
-      .string()
-      .regex(SECRET_ARN_PATTERN, {
-        message: "expected a Secrets Manager secret ARN",
-      })
-      .optional(),
-    kubeconfigS3Uri: z
-      .string()
-      .regex(KUBECONFIG_S3_URI_PATTERN, { message: "expected s3://<bucket>/<key>" })
-      .optional(),
+    kubeconfigSecretArn: KUBERNETES_ACCOUNT.kubeconfigSecretArn.zod.optional(),
+    kubeconfigS3Uri: KUBERNETES_ACCOUNT.kubeconfigS3Uri.zod.optional(),
     /** The region of kubeconfigS3Uri's bucket. Default: the deployment's region. */
-    kubeconfigS3Region: awsRegion.optional(),
-    /**
-     * The port of the cluster's API server, which the instances may reach at `network.egressCidrs`
-     * (the kubeconfig is read only at start, so its server's port is not known here). EKS: 443.
-     */
-    apiServerPort: TCP_PORT.zod.default(443),
+    kubeconfigS3Region: KUBERNETES_ACCOUNT.kubeconfigS3Region.zod.optional(),
+    apiServerPort: KUBERNETES_ACCOUNT.apiServerPort.zod.default(443),
     permissions: accountPermissions.optional(),
   })
-  .refine((a) => (a.kubeconfigSecretArn === undefined) !== (a.kubeconfigS3Uri === undefined), {
-    message: "set exactly one of kubeconfigSecretArn (Secrets Manager) or kubeconfigS3Uri (S3)",
-  });
-
-/** A claim of the identity provider's user info or ID token, such as `email` or `groups`. */
-export const CLAIM_PATTERN = /^[A-Za-z0-9_:.-]{1,128}$/;
-/** An OAuth2 client id: printable, no whitespace or `$` (it is written into gate's YAML). */
-export const CLIENT_ID_PATTERN = /^[!-#%-~]{1,255}$/;
-/** A key of a JSON secret in a secret reference (`!k:<key>`). */
-export const SECRET_KEY_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
-const claim = z.string().regex(CLAIM_PATTERN, { message: "expected a claim name such as email or groups" });
+  .superRefine(relationsCheck(KUBERNETES_ACCOUNT_RELATIONS));
 
 /**
  * Sign-in through gate with OpenID Connect (gate's OAuth2 client), and authorization by fiat with
@@ -170,57 +101,39 @@ const claim = z.string().regex(CLAIM_PATTERN, { message: "expected a claim name 
  */
 const signIn = z.strictObject({
   /** The provider's issuer; gate reads `<issuer>/.well-known/openid-configuration` when it starts. */
-  issuerUrl: z.string().regex(ISSUER_URL_PATTERN, {
-    message:
-      "expected the identity provider's issuer URL, https:// on port 443, such as https://login.example.com/realms/spinnaker",
-  }),
-  clientId: z.string().regex(CLIENT_ID_PATTERN, {
-    message: "expected the OAuth2 client id: 1-255 printable characters without spaces or $",
-  }),
+  issuerUrl: AUTH.issuerUrl.zod,
+  clientId: AUTH.clientId.zod,
   /** The client secret in Secrets Manager, resolved by gate at start with the instance role. */
-  clientSecretArn: z.string().regex(SECRET_ARN_PATTERN, { message: "expected a Secrets Manager secret ARN" }),
+  clientSecretArn: AUTH.clientSecretArn.zod,
   /** The key of the client secret when the secret's value is JSON. @default - the whole value */
-  clientSecretKey: z
-    .string()
-    .regex(SECRET_KEY_PATTERN, { message: "expected a JSON key of letters, digits and _ . -" })
-    .optional(),
-  scopes: z.array(claim).min(1).default(["openid", "profile", "email"]),
+  clientSecretKey: AUTH.clientSecretKey.zod.optional(),
+  scopes: AUTH.scopes.zod.default(["openid", "profile", "email"]),
   /** Which claims hold each user attribute (gate's user-info mapping). */
   claims: z
     .strictObject({
-      email: claim.default("email"),
-      firstName: claim.default("given_name"),
-      lastName: claim.default("family_name"),
-      username: claim.default("email"),
+      email: AUTH.claim.zod.default("email"),
+      firstName: AUTH.claim.zod.default("given_name"),
+      lastName: AUTH.claim.zod.default("family_name"),
+      username: AUTH.claim.zod.default("email"),
       /** The list of the user's roles (groups); fiat authorizes with them. */
-      roles: claim.default("groups"),
+      roles: AUTH.claim.zod.default("groups"),
     })
     .prefault({}),
   /** Roles whose members administer everything in Spinnaker (fiat's admin roles). */
-  adminRoles: roles.default([]),
+  adminRoles: AUTH.adminRoles.zod.default([]),
 });
 
 /** A Jenkins master of igor (igor's JenkinsProperties.JenkinsHost). */
 const jenkinsMaster = z
   .strictObject({
-    name: z.string().regex(ACCOUNT_NAME_PATTERN, {
-      message: "expected a build master name: lower-case letters, digits and hyphens",
-    }),
-    address: z.string().regex(SERVER_URL_PATTERN, {
-      message: "expected the Jenkins URL, such as https://jenkins.example.com",
-    }),
-    username: z.string().min(1).optional(),
-    /** The user's API token in Secrets Manager, resolved by igor at start with the instance role. */
-    passwordSecretArn: z
-      .string()
-      .regex(SECRET_ARN_PATTERN, { message: "expected a Secrets Manager secret ARN" })
-      .optional(),
+    name: JENKINS_MASTER.name.zod,
+    address: JENKINS_MASTER.address.zod,
+    username: JENKINS_MASTER.username.zod.optional(),
+    passwordSecretArn: JENKINS_MASTER.passwordSecretArn.zod.optional(),
     /** Jenkins 2 refuses POSTs without a CSRF crumb unless its protection is off. */
     csrf: z.boolean().default(true),
   })
-  .refine((m) => (m.username === undefined) === (m.passwordSecretArn === undefined), {
-    message: "set username and passwordSecretArn together, or neither for anonymous access",
-  });
+  .superRefine(relationsCheck(JENKINS_MASTER_RELATIONS));
 
 export const ConfigSchema = z
   .strictObject({
@@ -310,35 +223,24 @@ export const ConfigSchema = z
 
     spinnaker: z
       .strictObject({
-        distribution: z.enum(["oss", "armory"]).default("oss"),
+        distribution: SPINNAKER.distribution.zod.default("oss"),
         /** Default for `oss`: see DEFAULT_OSS_VERSION. Required for `armory`, which numbers its own releases. */
-        version: z.string().regex(IMAGE_TAG_PATTERN, { message: "expected a container image tag" }).optional(),
+        version: SPINNAKER.version.zod.optional(),
         /** Default: DEFAULT_REGISTRY of the distribution. */
-        registry: z.string().regex(REGISTRY_PATTERN, { message: "expected a registry host and path" }).optional(),
+        registry: SPINNAKER.registry.zod.optional(),
         /** Per-service full image references (`registry/name:tag`), overriding registry and version. */
-        images: z.partialRecord(z.enum(SPINNAKER_SERVICES), imageReference).default({}),
-        redisImage: imageReference.default("docker.io/library/redis:7.4-alpine"),
-        awsCliImage: imageReference.default("public.ecr.aws/aws-cli/aws-cli:2.27.49"),
+        images: SPINNAKER.images.zod.default({}),
+        redisImage: SPINNAKER.redisImage.zod.default("docker.io/library/redis:7.4-alpine"),
+        awsCliImage: SPINNAKER.awsCliImage.zod.default("public.ecr.aws/aws-cli/aws-cli:2.27.49"),
         kayenta: z.boolean().default(false),
         /** The Prometheus kayenta reads canary metrics from (its METRICS_STORE account `metrics`). */
-        prometheusUrl: z
-          .string()
-          .regex(SERVER_URL_PATTERN, {
-            message: "expected the Prometheus URL, such as http://prometheus.example.com:9090",
-          })
-          .optional(),
+        prometheusUrl: SPINNAKER.prometheusUrl.zod.optional(),
         /** Where front50 keeps pipelines and applications, under the config bucket. */
-        front50Prefix: z
-          .string()
-          .regex(FRONT50_PREFIX_PATTERN, { message: "expected a key prefix of letters, digits and . _ -" })
-          .refine((prefix) => !(RESERVED_PREFIXES as readonly string[]).includes(prefix), {
-            message: `expected a prefix of front50's own, not ${RESERVED_PREFIXES.join(" or ")}: config/ is the rendered configuration, read-only to the instances, and kayenta writes kayenta/`,
-          })
-          .default("front50"),
+        front50Prefix: SPINNAKER.front50Prefix.zod.default("front50"),
         accounts: z
           .strictObject({
-            aws: z.array(awsAccount).default([]),
-            kubernetes: z.array(kubernetesAccount).default([]),
+            aws: objectList(awsAccount, ...AWS_ACCOUNTS).zod.default([]),
+            kubernetes: objectList(kubernetesAccount, ...KUBERNETES_ACCOUNTS).zod.default([]),
           })
           .prefault({}),
         /** rosco's AWS bakery: AMI bake stages, run by packer with the instance role. */
@@ -349,22 +251,11 @@ export const ConfigSchema = z
              * The AWS account orca bakes in (`default.bake.account`), which must be the one the
              * instances run in (packer uses their role). Default: the createRole account, else the first.
              */
-            account: z
-              .string()
-              .regex(ACCOUNT_NAME_PATTERN, { message: "expected the name of an account in spinnaker.accounts.aws" })
-              .optional(),
+            account: BAKE.account.zod.optional(),
             /** The instance packer bakes on; a Graviton type bakes arm64 images. */
-            instanceType: z
-              .string()
-              .regex(INSTANCE_TYPE_PATTERN, { message: "expected an EC2 instance type such as m5.large" })
-              .default("m5.large"),
+            instanceType: BAKE.instanceType.zod.default("m5.large"),
             /** A base AMI per OS (your golden images); default: the newest official image in the region. */
-            baseImages: z
-              .partialRecord(
-                z.enum(OPERATING_SYSTEMS),
-                z.string().regex(AMI_ID_PATTERN, { message: "expected an AMI id such as ami-0123456789abcdef0" }),
-              )
-              .default({}),
+            baseImages: BAKE.baseImages.zod.default({}),
           })
           .prefault({}),
         /** Sign-in and authorization (fiat). @default - off: no sign-in, and fiat does not run */
@@ -372,7 +263,7 @@ export const ConfigSchema = z
         /** Build servers igor polls for CI triggers. */
         ci: z
           .strictObject({
-            jenkins: z.array(jenkinsMaster).default([]),
+            jenkins: objectList(jenkinsMaster, ...JENKINS_MASTERS).zod.default([]),
           })
           .prefault({}),
       })
@@ -473,30 +364,6 @@ export const ConfigSchema = z
         message: "required when state.backend is s3: set it (or SPINNAKER_STATE_BUCKET), or set state.backend to local",
       });
     }
-    const masters = c.spinnaker.ci.jenkins.map((m) => m.name);
-    masters.forEach((name, i) => {
-      if (masters.indexOf(name) !== i) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["spinnaker", "ci", "jenkins", i, "name"],
-          input: name,
-          message: "must be unique among the Jenkins masters: pipelines name their master",
-        });
-      }
-    });
-    for (const kind of ["aws", "kubernetes"] as const) {
-      const names = c.spinnaker.accounts[kind].map((a) => a.name);
-      names.forEach((name, i) => {
-        if (names.indexOf(name) !== i) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["spinnaker", "accounts", kind, i, "name"],
-            input: name,
-            message: "must be unique among the accounts: Spinnaker addresses accounts by name",
-          });
-        }
-      });
-    }
     if (c.spinnaker.distribution === "oss" && version !== undefined && needsSqlStorage(version)) {
       ctx.addIssue({
         code: "custom",
@@ -527,13 +394,6 @@ export const ConfigSchema = z
         path: ["spinnaker", "bake", "account"],
         input: bakeAccount,
         message: `must name one of spinnaker.accounts.aws (${c.spinnaker.accounts.aws.map((a) => a.name).join(", ") || "none configured"}): orca bakes in a managed account`,
-      });
-    }
-    if (c.spinnaker.accounts.aws.filter((a) => a.createRole).length > 1) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["spinnaker", "accounts", "aws"],
-        message: "createRole may be set on one account only: the account the stack deploys into",
       });
     }
   });

@@ -5,18 +5,24 @@
  * configuration is; the group's relations (rules that join two of its settings) follow it.
  */
 import { AWS_REGIONS } from "@aws-cdk/region-info/lib/aws-entities";
+import { OSS_RELEASE_LINES } from "../spinnaker/releases";
 import {
   absent,
+  atMostOne,
   choice,
+  choiceMap,
   cidrBlock,
   distinct,
   entries,
+  exactlyOne,
   given,
   hclPattern,
   implies,
   length,
   list,
   memberOf,
+  nonEmpty,
+  noneOf,
   number,
   off,
   on,
@@ -27,11 +33,13 @@ import {
   stringMap,
   text,
   together,
+  typedText,
+  uniqueBy,
   whole,
 } from "./rules";
 
 // ---------------------------------------------------------------------------------------------
-// Patterns, shared with the settings not yet written in rules (accounts, sign-in, CI, spinnaker)
+// Patterns, also read where a value is rendered or checked against another setting
 // ---------------------------------------------------------------------------------------------
 
 export const VPC_ID_PATTERN = /^vpc-[0-9a-f]{8,17}$/;
@@ -63,6 +71,51 @@ export const ENVIRONMENT_MAX = 10;
  * (and AWS reserves "aws:"): such a key would stop every instance from launching.
  */
 export const TAG_KEY_CHARACTERS = /^[A-Za-z0-9+\-=._,:@]{1,128}$/;
+export const IMAGE_TAG_PATTERN = /^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$/;
+export const REGISTRY_PATTERN = /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/;
+/**
+ * A container image reference (`registry/name:tag` or `@sha256:...`): no whitespace and no `$`, as
+ * it becomes a line of compose.env, which docker compose interpolates.
+ */
+export const IMAGE_REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$/;
+export const SPINNAKER_SERVICES = [
+  "deck",
+  "gate",
+  "orca",
+  "clouddriver",
+  "front50",
+  "echo",
+  "igor",
+  "rosco",
+  "fiat",
+  "kayenta",
+] as const;
+/**
+ * An OpenID Connect issuer: https only (OIDC Discovery 1.0, section 3), on 443, the port the
+ * instances' egress rules open.
+ */
+export const ISSUER_URL_PATTERN = /^https:\/\/[A-Za-z0-9.-]+(:443)?(\/[^\s$?#]*)?$/;
+/** A server's URL (a build server, a metrics store), such as https://jenkins.example.com: no whitespace or `$`. */
+export const SERVER_URL_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[^\s$]*)?$/;
+export const ACCOUNT_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+export const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
+export const KUBECONFIG_S3_URI_PATTERN = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/;
+export const FRONT50_PREFIX_PATTERN = /^[A-Za-z0-9._-]+$/;
+/** Where the rendered configuration lives in the config bucket; the instances may only read it. */
+export const CONFIG_PREFIX = "config";
+/** Where kayenta keeps canary configurations and results in the config bucket. */
+export const KAYENTA_PREFIX = "kayenta";
+/** Key prefixes of the config bucket that front50's prefix must not be. */
+export const RESERVED_PREFIXES = [CONFIG_PREFIX, KAYENTA_PREFIX] as const;
+/** A role of the identity provider, as fiat knows it (fiat lower-cases role names). */
+export const ROLE_PATTERN = /^[^\s$]{1,255}$/;
+/** A claim of the identity provider's user info or ID token, such as `email` or `groups`. */
+export const CLAIM_PATTERN = /^[A-Za-z0-9_:.-]{1,128}$/;
+/** An OAuth2 client id: printable, no whitespace or `$` (it is written into gate's YAML). */
+export const CLIENT_ID_PATTERN = /^[!-#%-~]{1,255}$/;
+/** A key of a JSON secret in a secret reference (`!k:<key>`). */
+export const SECRET_KEY_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
 /** Every AWS region in every partition that aws-cdk's region-info knows. */
 export const AWS_REGION_NAMES: readonly string[] = AWS_REGIONS;
 /** The widest block SSH may come from: wider is the internet in all but name. */
@@ -281,4 +334,135 @@ export const CONFIG_BUCKET = {
   name: S3_BUCKET_NAME,
   kmsKeyArn: text(pattern(KMS_KEY_ARN_PATTERN, "a KMS key ARN")),
   noncurrentVersionExpirationDays: number(whole(1, 3650, " days")),
+};
+
+const imageReferenceRule = pattern(
+  IMAGE_REFERENCE_PATTERN,
+  "a container image reference such as registry/name:tag (no spaces or $)",
+);
+const imageReference = text(imageReferenceRule);
+const accountName = (what: string) =>
+  text(pattern(ACCOUNT_NAME_PATTERN, `${what}: lower-case letters, digits and hyphens`));
+const roles = list(text(pattern(ROLE_PATTERN, "a role name without spaces or $")), distinct("roles"));
+
+/** What the instances run (`spinnaker`, the modules' `spinnaker` input). */
+export const SPINNAKER = {
+  distribution: choice(["oss", "armory"]),
+  version: text(pattern(IMAGE_TAG_PATTERN, `a container image tag such as ${OSS_RELEASE_LINES[0].latest}`)),
+  registry: text(pattern(REGISTRY_PATTERN, "a registry host and path such as ghcr.io/spinnaker")),
+  /** Full references of single services, replacing `<registry>/<service>:<version>`. */
+  images: choiceMap(SPINNAKER_SERVICES, imageReferenceRule),
+  redisImage: imageReference,
+  awsCliImage: imageReference,
+  prometheusUrl: text(pattern(SERVER_URL_PATTERN, "the Prometheus URL, such as http://prometheus.example.com:9090")),
+  front50Prefix: text(
+    pattern(FRONT50_PREFIX_PATTERN, "a key prefix of letters, digits and . _ -"),
+    noneOf(
+      RESERVED_PREFIXES,
+      `a prefix of front50's own, not ${RESERVED_PREFIXES.join(" or ")}: config/ is the rendered configuration, read-only to the instances, and kayenta writes kayenta/`,
+    ),
+  ),
+};
+
+/** rosco's AWS bakery (`spinnaker.bake`). */
+export const BAKE = {
+  account: accountName("the name of an account in spinnaker.accounts.aws"),
+  instanceType: text(pattern(INSTANCE_TYPE_PATTERN, "an EC2 instance type such as m5.large")),
+  baseImages: choiceMap(OPERATING_SYSTEMS, pattern(AMI_ID_PATTERN, "an AMI id such as ami-0123456789abcdef0")),
+};
+
+/** fiat's roles that may read and write an account (kork's `Permissions.Builder`). */
+export const PERMISSIONS = { read: roles, write: roles };
+
+export const AWS_ACCOUNT = {
+  name: accountName("a Spinnaker account name"),
+  // YAML reads an unquoted 012345678901 as a number and drops the leading zero: demand a string.
+  accountId: typedText(pattern(ACCOUNT_ID_PATTERN, "a 12-digit AWS account id, as a quoted string")),
+  roleName: text(pattern(ROLE_NAME_PATTERN, "an IAM role name (1-64 of letters, digits and +=,.@_-)")),
+  regions: list(AWS_REGION, entries(1, "at least one region (or leave it out: the deployment's)")),
+};
+
+/** The list of AWS accounts' own rules. */
+export const AWS_ACCOUNTS = [
+  uniqueBy<{ name: string }>("name", "a name no other account has: Spinnaker addresses accounts by name"),
+  atMostOne<{ createRole: boolean }>(
+    "createRole",
+    "createRole on one account at most: the account being deployed into",
+  ),
+] as const;
+
+export const KUBERNETES_ACCOUNT = {
+  name: accountName("a Spinnaker account name"),
+  context: text(nonEmpty("a kubeconfig context name, not empty")),
+  namespaces: list(text(nonEmpty("a namespace, not empty"))),
+  kubeconfigSecretArn: SECRET_ARN,
+  kubeconfigS3Uri: text(pattern(KUBECONFIG_S3_URI_PATTERN, "s3://<bucket>/<key>")),
+  kubeconfigS3Region: AWS_REGION,
+  /**
+   * The port of the cluster's API server, which the instances may reach at `network.egressCidrs`
+   * (the kubeconfig is read only at start, so its server's port is not known here). EKS: 443.
+   */
+  apiServerPort: TCP_PORT,
+};
+
+export const KUBERNETES_ACCOUNTS = [
+  uniqueBy<{ name: string }>("name", "a name no other account has: Spinnaker addresses accounts by name"),
+] as const;
+
+interface KubeconfigFields {
+  kubeconfigSecretArn?: string | null;
+  kubeconfigS3Uri?: string | null;
+}
+
+export const KUBERNETES_ACCOUNT_RELATIONS: readonly Relation<KubeconfigFields>[] = [
+  exactlyOne<KubeconfigFields>(
+    "kubeconfigSecretArn",
+    "kubeconfigS3Uri",
+    "the kubeconfig is read from Secrets Manager or from S3",
+  ),
+];
+
+/** A Jenkins master of igor (igor's JenkinsProperties.JenkinsHost). */
+export const JENKINS_MASTER = {
+  name: accountName("a build master name"),
+  address: text(pattern(SERVER_URL_PATTERN, "the Jenkins URL, such as https://jenkins.example.com")),
+  username: text(nonEmpty("a user name, not empty")),
+  /** The user's API token in Secrets Manager, resolved by igor at start with the instance role. */
+  passwordSecretArn: SECRET_ARN,
+};
+
+export const JENKINS_MASTERS = [
+  uniqueBy<{ name: string }>("name", "a name no other master has: pipelines name their master"),
+] as const;
+
+interface JenkinsCredentialFields {
+  username?: string | null;
+  passwordSecretArn?: string | null;
+}
+
+export const JENKINS_MASTER_RELATIONS: readonly Relation<JenkinsCredentialFields>[] = [
+  together<JenkinsCredentialFields>(
+    "username",
+    "passwordSecretArn",
+    "igor signs in with both, or with neither for anonymous access",
+  ),
+];
+
+const claim = text(pattern(CLAIM_PATTERN, "a claim name such as email or groups"));
+
+/** Sign-in through gate with OpenID Connect, and fiat (`spinnaker.auth`, the modules' `auth` input). */
+export const AUTH = {
+  issuerUrl: text(
+    pattern(
+      ISSUER_URL_PATTERN,
+      "the identity provider's issuer URL, https:// on port 443, such as https://login.example.com/realms/spinnaker",
+    ),
+  ),
+  clientId: text(pattern(CLIENT_ID_PATTERN, "the OAuth2 client id: 1-255 printable characters without spaces or $")),
+  clientSecretArn: SECRET_ARN,
+  clientSecretKey: text(pattern(SECRET_KEY_PATTERN, "a JSON key of letters, digits and _ . -")),
+  scopes: list(claim, entries(1, "at least one scope")),
+  /** Each claim of `claims`. */
+  claim,
+  adminRoles: roles,
 };

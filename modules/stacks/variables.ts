@@ -1,53 +1,59 @@
 /**
  * The Terraform variables of a Spinnaker stack: every value a deployer may change at plan time, each
  * with a type, a description, the configured value as its default (none when the configuration left
- * it to the deployer) and a validation block where a bad value is possible. The rules of most
- * settings and their messages are the configuration's own (`config/setting-rules.ts`), rendered as
- * validation blocks; the rules written here are those only Terraform has (a variable read against
- * another, or a module's switch).
+ * it to the deployer) and a validation block where a bad value is possible. The rule of every
+ * single setting, down to each attribute of each account, master and sign-in, is the
+ * configuration's own with its message (`config/setting-rules.ts`), rendered as validation blocks.
+ * Written here are the rules that join one variable to another (the configuration states each
+ * again where it joins the same settings, in `ConfigSchema`'s last check, and the tools tier's
+ * registry and parity tests show both gates refuse the same values) and those only Terraform has
+ * (a module's switches).
  */
 import { TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import type { Construct } from "constructs";
-import { hclPattern, relationValidations, shown, type Validation } from "../config/rules";
+import type { z } from "zod";
 import {
-  ACCOUNT_ID_PATTERN,
-  ACCOUNT_NAME_PATTERN,
+  type Checked,
+  entryRelationValidations,
+  entryValidations,
+  hclPattern,
+  list,
+  relationValidations,
+  ruleValidations,
+  shown,
+  type Validation,
+} from "../config/rules";
+import {
   ARMORY_RELEASE_PATTERN,
   ARMORY_SHARED_TAGS_FROM,
-  CLAIM_PATTERN,
-  CLIENT_ID_PATTERN,
   DEFAULT_OSS_VERSION,
   DEFAULT_REGISTRY,
-  FRONT50_PREFIX_PATTERN,
-  IMAGE_REFERENCE_PATTERN,
-  IMAGE_TAG_PATTERN,
-  ISSUER_URL_PATTERN,
-  KUBECONFIG_S3_URI_PATTERN,
-  REGISTRY_PATTERN,
-  RESERVED_PREFIXES,
-  ROLE_NAME_PATTERN,
-  ROLE_PATTERN,
-  SECRET_KEY_PATTERN,
-  SERVER_URL_PATTERN,
   type Settings,
   SIGN_IN_FROM,
-  SPINNAKER_SERVICES,
 } from "../config/schema";
 import {
-  AMI_ID_PATTERN,
-  AWS_REGION_NAMES,
+  AUTH,
+  AWS_ACCOUNT,
+  AWS_ACCOUNTS,
+  BAKE,
   CONFIG_BUCKET,
   HIGH_AVAILABILITY,
   INSTANCE,
-  INSTANCE_TYPE_PATTERN,
+  JENKINS_MASTER,
+  JENKINS_MASTER_RELATIONS,
+  JENKINS_MASTERS,
+  KUBERNETES_ACCOUNT,
+  KUBERNETES_ACCOUNT_RELATIONS,
+  KUBERNETES_ACCOUNTS,
   LOAD_BALANCER,
   LOAD_BALANCER_RELATIONS,
   NETWORK,
   OPERATING_SYSTEMS,
+  PERMISSIONS,
   REDIS,
   REDIS_RELATIONS,
-  SECRET_ARN_PATTERN,
-  TCP_PORT,
+  SPINNAKER,
+  SPINNAKER_SERVICES,
   TOP_LEVEL,
 } from "../config/setting-rules";
 import { accountsTemplateInput, jenkinsTemplateInput } from "../spinnaker/profile-templates";
@@ -89,7 +95,7 @@ function variable(
  * optional value the configuration left out).
  */
 const rules =
-  (checked: { validations: (setting: string, ref: string, nullable?: boolean) => Validation[] }, nullable = false) =>
+  (checked: Pick<Checked<z.ZodType>, "validations">, nullable = false) =>
   (ref: string) =>
     checked.validations(ref.replace(/^var\./, ""), ref, nullable);
 
@@ -435,10 +441,18 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
       default: {},
     },
     (ref) => [
-      {
-        condition: `\${contains(["oss", "armory"], ${ref}.distribution)}`,
-        errorMessage: `spinnaker.distribution must be oss or armory. Got \${jsonencode(${ref}.distribution)}.`,
-      },
+      ...SPINNAKER.distribution.validations("spinnaker.distribution", `${ref}.distribution`),
+      ...SPINNAKER.version.validations("spinnaker.version", `${ref}.version`, true),
+      ...SPINNAKER.registry.validations("spinnaker.registry", `${ref}.registry`, true),
+      ...SPINNAKER.images.validations("spinnaker.images", `${ref}.images`),
+      ...(localRedis ? SPINNAKER.redisImage.validations("spinnaker.redis_image", `${ref}.redis_image`) : []),
+      ...SPINNAKER.awsCliImage.validations("spinnaker.aws_cli_image", `${ref}.aws_cli_image`),
+      ...SPINNAKER.prometheusUrl.validations("spinnaker.prometheus_url", `${ref}.prometheus_url`, true),
+      ...SPINNAKER.front50Prefix.validations("spinnaker.front50_prefix", `${ref}.front50_prefix`),
+      ...BAKE.account.validations("spinnaker.bake.account", `${ref}.bake.account`, true),
+      ...BAKE.instanceType.validations("spinnaker.bake.instance_type", `${ref}.bake.instance_type`),
+      ...BAKE.baseImages.validations("spinnaker.bake.base_images", `${ref}.bake.base_images`),
+      // Rules that join this input to another setting: each names both.
       {
         condition: `\${${ref}.distribution == "oss" || ${ref}.version != null}`,
         errorMessage: `spinnaker.version is required when spinnaker.distribution is armory: Armory numbers its own releases (such as 2.36.3). Got distribution \${jsonencode(${ref}.distribution)} and version null.`,
@@ -456,45 +470,9 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
         errorMessage: `spinnaker.version: ${SQL_ONLY_REASON}, got \${jsonencode(${ref}.version)}.`,
       },
       {
-        condition: `\${${ref}.version == null || can(regex("${anchored(IMAGE_TAG_PATTERN)}", ${ref}.version))}`,
-        errorMessage: `spinnaker.version must be a container image tag such as ${DEFAULT_OSS_VERSION}. Got \${jsonencode(${ref}.version)}.`,
-      },
-      {
-        condition: `\${${ref}.registry == null || can(regex("${anchored(REGISTRY_PATTERN)}", ${ref}.registry))}`,
-        errorMessage: `spinnaker.registry must be a registry host and path such as ghcr.io/spinnaker. Got \${jsonencode(${ref}.registry)}.`,
-      },
-      {
-        condition: `\${alltrue([for service, image in ${ref}.images : contains(${JSON.stringify(SPINNAKER_SERVICES)}, service) && can(regex("${anchored(IMAGE_REFERENCE_PATTERN)}", image))])}`,
-        errorMessage: `spinnaker.images must map Spinnaker services (${SPINNAKER_SERVICES.join(", ")}) to image references such as registry/name:tag (no spaces or $). Got \${jsonencode(${ref}.images)}.`,
-      },
-      ...(localRedis
-        ? [
-            {
-              condition: `\${can(regex("${anchored(IMAGE_REFERENCE_PATTERN)}", ${ref}.redis_image))}`,
-              errorMessage: `spinnaker.redis_image must be an image reference such as docker.io/library/redis:7.4-alpine (no spaces or $). Got \${jsonencode(${ref}.redis_image)}.`,
-            },
-          ]
-        : []),
-      {
-        condition: `\${can(regex("${anchored(IMAGE_REFERENCE_PATTERN)}", ${ref}.aws_cli_image))}`,
-        errorMessage: `spinnaker.aws_cli_image must be an image reference such as public.ecr.aws/aws-cli/aws-cli:2.27.49 (no spaces or $). Got \${jsonencode(${ref}.aws_cli_image)}.`,
-      },
-      {
-        condition: `\${${ref}.prometheus_url == null || can(regex("${anchored(SERVER_URL_PATTERN)}", coalesce(${ref}.prometheus_url, "-")))}`,
-        errorMessage: `spinnaker.prometheus_url must be null or the Prometheus URL, such as http://prometheus.example.com:9090. Got \${jsonencode(${ref}.prometheus_url)}.`,
-      },
-      {
-        condition: `\${can(regex("${anchored(INSTANCE_TYPE_PATTERN)}", ${ref}.bake.instance_type)) && alltrue([for os, ami in ${ref}.bake.base_images : contains(${JSON.stringify(OPERATING_SYSTEMS)}, os) && can(regex("${anchored(AMI_ID_PATTERN)}", ami))])}`,
-        errorMessage: `spinnaker.bake needs an EC2 instance_type such as m5.large and base_images mapping ${OPERATING_SYSTEMS.join(", ")} to AMI ids such as ami-0123456789abcdef0. Got \${jsonencode(${ref}.bake)}.`,
-      },
-      {
         // orca bakes in a managed account: one of the accounts input's.
         condition: `\${${ref}.bake.account == null || contains([for a in var.accounts.aws : a.name], coalesce(${ref}.bake.account, "-"))}`,
         errorMessage: `spinnaker.bake.account must name one of accounts.aws. Got \${jsonencode(${ref}.bake.account)} and accounts \${jsonencode([for a in var.accounts.aws : a.name])}.`,
-      },
-      {
-        condition: `\${can(regex("${anchored(FRONT50_PREFIX_PATTERN)}", ${ref}.front50_prefix)) && !contains(${JSON.stringify(RESERVED_PREFIXES)}, ${ref}.front50_prefix)}`,
-        errorMessage: `spinnaker.front50_prefix must be a key prefix of letters, digits and . _ -, and not ${RESERVED_PREFIXES.join(" or ")} (config/ is the rendered configuration, read-only to the instances; kayenta writes kayenta/). Got \${jsonencode(${ref}.front50_prefix)}.`,
       },
     ],
   );
@@ -502,12 +480,12 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
 
 /** The managed accounts, as one typed input; the default is the configuration's list. */
 function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
-  const permissions = "object({ read = optional(list(string), []), write = optional(list(string), []) })";
-  const awsAccount = `object({ name = string, account_id = string, role_name = optional(string, "spinnakerManaged"), regions = optional(list(string)), create_role = optional(bool, false), permissions = optional(${permissions}) })`;
-  const kubernetesAccount = `object({ name = string, context = optional(string), namespaces = optional(list(string), []), only_spinnaker_managed = optional(bool, true), kubeconfig_secret_arn = optional(string), kubeconfig_s3_uri = optional(string), kubeconfig_s3_region = optional(string), api_server_port = optional(number, 443), permissions = optional(${permissions}) })`;
+  const permissionsType = "object({ read = optional(list(string), []), write = optional(list(string), []) })";
+  const awsAccount = `object({ name = string, account_id = string, role_name = optional(string, "spinnakerManaged"), regions = optional(list(string)), create_role = optional(bool, false), permissions = optional(${permissionsType}) })`;
+  const kubernetesAccount = `object({ name = string, context = optional(string), namespaces = optional(list(string), []), only_spinnaker_managed = optional(bool, true), kubeconfig_secret_arn = optional(string), kubeconfig_s3_uri = optional(string), kubeconfig_s3_region = optional(string), api_server_port = optional(number, 443), permissions = optional(${permissionsType}) })`;
   const ref = "var.accounts";
-  const every = (kind: "aws" | "kubernetes", test: string) => `alltrue([for a in ${ref}.${kind} : ${test}])`;
-  const names = (kind: "aws" | "kubernetes") => `${ref}.${kind}[*].name`;
+  /** fiat's roles of each account, as the entries' `permissions.read` and `.write`; null: open to every user. */
+  const permissions = { "permissions.read": PERMISSIONS.read, "permissions.write": PERMISSIONS.write };
   return variable(
     scope,
     "accounts",
@@ -520,39 +498,34 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
       default: withoutNullAttributes(accountsTemplateInput(s.spinnaker.accounts)),
     },
     () => [
-      {
-        condition: `\${${every("aws", `can(regex("${anchored(ACCOUNT_NAME_PATTERN)}", a.name)) && can(regex("${anchored(ACCOUNT_ID_PATTERN)}", a.account_id)) && can(regex("${anchored(ROLE_NAME_PATTERN)}", a.role_name))`)}}`,
-        errorMessage: `accounts.aws needs a name of lower-case letters, digits and hyphens, a 12-digit account_id (quoted: a number loses its leading zeros) and an IAM role_name on every account. Got \${jsonencode(${ref}.aws)}.`,
-      },
-      {
-        condition: `\${${every("aws", `a.regions == null || try(length(a.regions) >= 1 && alltrue([for r in a.regions : contains(${JSON.stringify(AWS_REGION_NAMES)}, r)]), false)`)}}`,
-        errorMessage: `accounts.aws regions must be null (the deployment's region) or AWS regions such as us-west-2. Got \${jsonencode(${ref}.aws[*].regions)}.`,
-      },
-      {
-        // fiat's roles of each account; null: open to every user.
-        condition: `\${${(["aws", "kubernetes"] as const).map((kind) => every(kind, `a.permissions == null || try(alltrue([for r in concat(a.permissions.read, a.permissions.write) : can(regex("${anchored(ROLE_PATTERN)}", r))]) && length(distinct(a.permissions.read)) == length(a.permissions.read) && length(distinct(a.permissions.write)) == length(a.permissions.write), false)`)).join(" && ")}}`,
-        errorMessage: `accounts: permissions must list distinct role names without spaces or $ in read and write. Got \${jsonencode(${ref}.aws[*].permissions)} and \${jsonencode(${ref}.kubernetes[*].permissions)}.`,
-      },
-      {
-        condition: `\${length([for a in ${ref}.aws : a if a.create_role]) <= 1}`,
-        errorMessage: `accounts.aws: create_role may be set on one account only, the account being deployed into. Got \${jsonencode([for a in ${ref}.aws : a.name if a.create_role])}.`,
-      },
-      {
-        condition: `\${${every("kubernetes", `can(regex("${anchored(ACCOUNT_NAME_PATTERN)}", a.name)) && (a.kubeconfig_secret_arn == null) != (a.kubeconfig_s3_uri == null)`)}}`,
-        errorMessage: `accounts.kubernetes needs a name of lower-case letters, digits and hyphens and exactly one of kubeconfig_secret_arn or kubeconfig_s3_uri on every account. Got \${jsonencode(${ref}.kubernetes)}.`,
-      },
-      {
-        condition: `\${${every("kubernetes", `(a.kubeconfig_secret_arn == null || can(regex("${anchored(SECRET_ARN_PATTERN)}", a.kubeconfig_secret_arn))) && (a.kubeconfig_s3_uri == null || can(regex("${anchored(KUBECONFIG_S3_URI_PATTERN)}", a.kubeconfig_s3_uri))) && (a.kubeconfig_s3_region == null || contains(${JSON.stringify(AWS_REGION_NAMES)}, coalesce(a.kubeconfig_s3_region, "-"))) && (a.context == null || a.context != "") && alltrue([for n in a.namespaces : n != null && n != ""])`)}}`,
-        errorMessage: `accounts.kubernetes: kubeconfig_secret_arn must be a Secrets Manager secret ARN, kubeconfig_s3_uri s3://<bucket>/<key>, kubeconfig_s3_region an AWS region, and context and namespaces not empty strings. Got \${jsonencode(${ref}.kubernetes)}.`,
-      },
-      {
-        condition: `\${${every("kubernetes", `try(${TCP_PORT.rules[0].hcl("a.api_server_port")}, false)`)}}`,
-        errorMessage: `accounts.kubernetes[*].api_server_port: expected ${TCP_PORT.rules[0].what}, got \${jsonencode(${ref}.kubernetes[*].api_server_port)}.`,
-      },
-      ...(["aws", "kubernetes"] as const).map((kind) => ({
-        condition: `\${length(distinct(${names(kind)})) == length(${names(kind)})}`,
-        errorMessage: `accounts.${kind} names must be unique: Spinnaker addresses accounts by name. Got \${jsonencode(${names(kind)})}.`,
-      })),
+      ...ruleValidations(AWS_ACCOUNTS, "accounts.aws", `${ref}.aws`),
+      ...entryValidations(
+        "accounts.aws",
+        `${ref}.aws`,
+        { ...AWS_ACCOUNT, ...permissions },
+        {
+          optional: ["regions", "permissions.read", "permissions.write"],
+          entry: "a",
+        },
+      ),
+      ...ruleValidations(KUBERNETES_ACCOUNTS, "accounts.kubernetes", `${ref}.kubernetes`),
+      ...entryValidations(
+        "accounts.kubernetes",
+        `${ref}.kubernetes`,
+        { ...KUBERNETES_ACCOUNT, ...permissions },
+        {
+          optional: [
+            "context",
+            "kubeconfigSecretArn",
+            "kubeconfigS3Uri",
+            "kubeconfigS3Region",
+            "permissions.read",
+            "permissions.write",
+          ],
+          entry: "a",
+        },
+      ),
+      ...entryRelationValidations(KUBERNETES_ACCOUNT_RELATIONS, "accounts.kubernetes", `${ref}.kubernetes`, "a"),
     ],
   );
 }
@@ -573,18 +546,12 @@ function ciVariable(scope: Construct, s: Settings): TerraformVariable {
       default: { jenkins: withoutNullAttributes(jenkinsTemplateInput(s.spinnaker.ci.jenkins)) },
     },
     () => [
-      {
-        condition: `\${alltrue([for m in ${ref} : can(regex("${anchored(ACCOUNT_NAME_PATTERN)}", m.name)) && can(regex("${anchored(SERVER_URL_PATTERN)}", m.address))])}`,
-        errorMessage: `ci.jenkins needs a name of lower-case letters, digits and hyphens and an address such as https://jenkins.example.com on every master. Got \${jsonencode(${ref})}.`,
-      },
-      {
-        condition: `\${alltrue([for m in ${ref} : (m.username == null) == (m.password_secret_arn == null) && (m.username == null || m.username != "") && (m.password_secret_arn == null || can(regex("${anchored(SECRET_ARN_PATTERN)}", coalesce(m.password_secret_arn, "-"))))])}`,
-        errorMessage: `ci.jenkins: set username and password_secret_arn (a Secrets Manager secret ARN) together, or neither for anonymous access. Got \${jsonencode(${ref})}.`,
-      },
-      {
-        condition: `\${length(distinct(${ref}[*].name)) == length(${ref})}`,
-        errorMessage: `ci.jenkins names must be unique: pipelines name their master. Got \${jsonencode(${ref}[*].name)}.`,
-      },
+      ...ruleValidations(JENKINS_MASTERS, "ci.jenkins", ref),
+      ...entryValidations("ci.jenkins", ref, JENKINS_MASTER, {
+        optional: ["username", "passwordSecretArn"],
+        entry: "m",
+      }),
+      ...entryRelationValidations(JENKINS_MASTER_RELATIONS, "ci.jenkins", ref, "m"),
     ],
   );
 }
@@ -597,8 +564,8 @@ function authVariable(scope: Construct, s: Settings): TerraformVariable {
   const a = s.spinnaker.auth;
   const claims = `object({ email = optional(string, "email"), first_name = optional(string, "given_name"), last_name = optional(string, "family_name"), username = optional(string, "email"), roles = optional(string, "groups") })`;
   const ref = "var.auth";
-  /** The rule holds, or sign-in is off. */
-  const whenSet = (condition: string) => `\${${ref} == null || try(${condition}, false)}`;
+  /** Every rule of an attribute holds, or sign-in is off. */
+  const off = { unless: `${ref} == null` };
   return variable(
     scope,
     "auth",
@@ -627,28 +594,16 @@ function authVariable(scope: Construct, s: Settings): TerraformVariable {
         : null,
     },
     () => [
-      {
-        condition: whenSet(`can(regex("${anchored(ISSUER_URL_PATTERN)}", ${ref}.issuer_url))`),
-        errorMessage: `auth.issuer_url must be the identity provider's https:// issuer URL on port 443, such as https://login.example.com/realms/spinnaker. Got \${jsonencode(try(${ref}.issuer_url, null))}.`,
-      },
-      {
-        condition: whenSet(
-          `can(regex("${anchored(CLIENT_ID_PATTERN)}", ${ref}.client_id)) && can(regex("${anchored(SECRET_ARN_PATTERN)}", ${ref}.client_secret_arn)) && (${ref}.client_secret_key == null || can(regex("${anchored(SECRET_KEY_PATTERN)}", coalesce(${ref}.client_secret_key, "-"))))`,
-        ),
-        errorMessage: `auth needs a client_id (1-255 printable characters without spaces or $), a client_secret_arn (a Secrets Manager secret ARN) and, if any, a client_secret_key of letters, digits and _ . -. Got client_id \${jsonencode(try(${ref}.client_id, null))}, client_secret_arn \${jsonencode(try(${ref}.client_secret_arn, null))} and client_secret_key \${jsonencode(try(${ref}.client_secret_key, null))}.`,
-      },
-      {
-        condition: whenSet(
-          `length(${ref}.scopes) > 0 && alltrue([for c in concat(${ref}.scopes, values(${ref}.claims)) : can(regex("${anchored(CLAIM_PATTERN)}", c))])`,
-        ),
-        errorMessage: `auth.scopes (at least one) and auth.claims must be names of letters, digits and _ : . -, such as openid or groups. Got scopes \${jsonencode(try(${ref}.scopes, null))} and claims \${jsonencode(try(${ref}.claims, null))}.`,
-      },
-      {
-        condition: whenSet(
-          `alltrue([for r in ${ref}.admin_roles : can(regex("${anchored(ROLE_PATTERN)}", r))]) && length(distinct(${ref}.admin_roles)) == length(${ref}.admin_roles)`,
-        ),
-        errorMessage: `auth.admin_roles must be distinct role names without spaces or $. Got \${jsonencode(try(${ref}.admin_roles, null))}.`,
-      },
+      ...AUTH.issuerUrl.validations("auth.issuer_url", `${ref}.issuer_url`, off),
+      ...AUTH.clientId.validations("auth.client_id", `${ref}.client_id`, off),
+      ...AUTH.clientSecretArn.validations("auth.client_secret_arn", `${ref}.client_secret_arn`, off),
+      ...AUTH.clientSecretKey.validations("auth.client_secret_key", `${ref}.client_secret_key`, {
+        ...off,
+        nullable: true,
+      }),
+      ...AUTH.scopes.validations("auth.scopes", `${ref}.scopes`, off),
+      ...list(AUTH.claim).validations("auth.claims", `values(${ref}.claims)`, off),
+      ...AUTH.adminRoles.validations("auth.admin_roles", `${ref}.admin_roles`, off),
       {
         // gate reads this sign-in from SIGN_IN_FROM on; Armory's releases and older ones do not.
         condition: `\${${ref} == null || (var.spinnaker.distribution == "oss" && (var.spinnaker.version == null || !can(regex("${anchored(OSS_RELEASE_PATTERN)}", coalesce(var.spinnaker.version, "-"))) || try(${releaseNumber("var.spinnaker.version")} >= ${SIGN_IN_FROM.year * 100 + SIGN_IN_FROM.minor}, false)))}`,

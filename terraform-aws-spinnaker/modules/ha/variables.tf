@@ -45,135 +45,217 @@ variable "accounts" {
   nullable = false
 
   validation {
-    condition = alltrue([
-      for a in var.accounts.aws : can(regex("^[a-z0-9][a-z0-9-]{0,63}$", a.name)) &&
-      can(regex("^\\d{12}$", a.account_id)) &&
-      can(regex("^[\\w+=,.@-]{1,64}$", a.role_name))
-    ])
+    condition     = try(length(distinct(var.accounts.aws[*].name)) == length(var.accounts.aws), false)
+    error_message = "accounts.aws: expected a name no other account has: Spinnaker addresses accounts by name, got ${jsonencode(var.accounts.aws)}."
+  }
+
+  validation {
+    condition     = try(length([for e in var.accounts.aws : e if e.create_role]) <= 1, false)
+    error_message = "accounts.aws: expected createRole on one account at most: the account being deployed into, got ${jsonencode(var.accounts.aws)}."
+  }
+
+  validation {
+    condition     = alltrue([for a in var.accounts.aws : try(can(regex("^[a-z0-9][a-z0-9-]{0,63}$", a.name)), false)])
     error_message = <<-EOT
-      accounts.aws needs a name of lower-case letters, digits and hyphens, a 12-digit account_id (quoted:
-      a number loses its leading zeros) and an IAM role_name on every account. Got
-      ${jsonencode(var.accounts.aws)}.
+      accounts.aws[*].name: expected a Spinnaker account name: lower-case letters, digits and hyphens, got
+      ${jsonencode([for a in var.accounts.aws : try(a.name, null)])}.
+    EOT
+  }
+
+  validation {
+    condition     = alltrue([for a in var.accounts.aws : try(can(regex("^\\d{12}$", a.account_id)), false)])
+    error_message = <<-EOT
+      accounts.aws[*].account_id: expected a 12-digit AWS account id, as a quoted string, got
+      ${jsonencode([for a in var.accounts.aws : try(a.account_id, null)])}.
+    EOT
+  }
+
+  validation {
+    condition     = alltrue([for a in var.accounts.aws : try(can(regex("^[\\w+=,.@-]{1,64}$", a.role_name)), false)])
+    error_message = <<-EOT
+      accounts.aws[*].role_name: expected an IAM role name (1-64 of letters, digits and +=,.@_-), got
+      ${jsonencode([for a in var.accounts.aws : try(a.role_name, null)])}.
     EOT
   }
 
   validation {
     condition = alltrue([
-      for a in var.accounts.aws : a.regions == null ||
+      for a in var.accounts.aws : try(a.regions, null) == null ||
       try(
-        length(a.regions) >= 1 &&
         alltrue([
-          for r in a.regions : contains(
-            [
-              "af-south-1",
-              "ap-east-1",
-              "ap-east-2",
-              "ap-northeast-1",
-              "ap-northeast-2",
-              "ap-northeast-3",
-              "ap-south-1",
-              "ap-south-2",
-              "ap-southeast-1",
-              "ap-southeast-2",
-              "ap-southeast-3",
-              "ap-southeast-4",
-              "ap-southeast-5",
-              "ap-southeast-6",
-              "ap-southeast-7",
-              "ca-central-1",
-              "ca-west-1",
-              "cn-north-1",
-              "cn-northwest-1",
-              "eu-central-1",
-              "eu-central-2",
-              "eu-isoe-west-1",
-              "eu-north-1",
-              "eu-south-1",
-              "eu-south-2",
-              "eu-west-1",
-              "eu-west-2",
-              "eu-west-3",
-              "eusc-de-east-1",
-              "il-central-1",
-              "me-central-1",
-              "me-south-1",
-              "mx-central-1",
-              "sa-east-1",
-              "us-east-1",
-              "us-east-2",
-              "us-gov-east-1",
-              "us-gov-west-1",
-              "us-iso-east-1",
-              "us-iso-west-1",
-              "us-isob-east-1",
-              "us-isob-west-1",
-              "us-isof-east-1",
-              "us-isof-south-1",
-              "us-west-1",
-              "us-west-2",
-            ],
-            r,
+          for e in a.regions : try(
+            contains(
+              [
+                "af-south-1",
+                "ap-east-1",
+                "ap-east-2",
+                "ap-northeast-1",
+                "ap-northeast-2",
+                "ap-northeast-3",
+                "ap-south-1",
+                "ap-south-2",
+                "ap-southeast-1",
+                "ap-southeast-2",
+                "ap-southeast-3",
+                "ap-southeast-4",
+                "ap-southeast-5",
+                "ap-southeast-6",
+                "ap-southeast-7",
+                "ca-central-1",
+                "ca-west-1",
+                "cn-north-1",
+                "cn-northwest-1",
+                "eu-central-1",
+                "eu-central-2",
+                "eu-isoe-west-1",
+                "eu-north-1",
+                "eu-south-1",
+                "eu-south-2",
+                "eu-west-1",
+                "eu-west-2",
+                "eu-west-3",
+                "eusc-de-east-1",
+                "il-central-1",
+                "me-central-1",
+                "me-south-1",
+                "mx-central-1",
+                "sa-east-1",
+                "us-east-1",
+                "us-east-2",
+                "us-gov-east-1",
+                "us-gov-west-1",
+                "us-iso-east-1",
+                "us-iso-west-1",
+                "us-isob-east-1",
+                "us-isob-west-1",
+                "us-isof-east-1",
+                "us-isof-south-1",
+                "us-west-1",
+                "us-west-2",
+              ],
+              e,
+            ),
+            false,
           )
         ]),
         false,
       )
     ])
     error_message = <<-EOT
-      accounts.aws regions must be null (the deployment's region) or AWS regions such as us-west-2. Got
-      ${jsonencode(var.accounts.aws[*].regions)}.
+      accounts.aws[*].regions[*]: expected null or an AWS region such as us-west-2 (a region of the aws,
+      aws-cn, aws-us-gov or an ISO partition), got
+      ${jsonencode([for a in var.accounts.aws : try(a.regions, null)])}.
+    EOT
+  }
+
+  validation {
+    condition     = alltrue([for a in var.accounts.aws : try(a.regions, null) == null || try(length(a.regions) >= 1, false)])
+    error_message = <<-EOT
+      accounts.aws[*].regions: expected null or at least one region (or leave it out: the deployment's),
+      got ${jsonencode([for a in var.accounts.aws : try(a.regions, null)])}.
     EOT
   }
 
   validation {
     condition = alltrue([
-      for a in var.accounts.aws : a.permissions == null ||
-      try(
-        alltrue([for r in concat(a.permissions.read, a.permissions.write) : can(regex("^[^\\s$]{1,255}$", r))]) &&
-        length(distinct(a.permissions.read)) == length(a.permissions.read) &&
-        length(distinct(a.permissions.write)) == length(a.permissions.write),
-        false,
-      )
-      ]) && alltrue([for a in var.accounts.kubernetes : a.permissions == null ||
-      try(
-        alltrue([for r in concat(a.permissions.read, a.permissions.write) : can(regex("^[^\\s$]{1,255}$", r))]) &&
-        length(distinct(a.permissions.read)) == length(a.permissions.read) &&
-        length(distinct(a.permissions.write)) == length(a.permissions.write),
-        false,
-    )])
-    error_message = <<-EOT
-      accounts: permissions must list distinct role names without spaces or $ in read and write. Got
-      ${jsonencode(var.accounts.aws[*].permissions)} and
-      ${jsonencode(var.accounts.kubernetes[*].permissions)}.
-    EOT
-  }
-
-  validation {
-    condition     = length([for a in var.accounts.aws : a if a.create_role]) <= 1
-    error_message = <<-EOT
-      accounts.aws: create_role may be set on one account only, the account being deployed into. Got
-      ${jsonencode([for a in var.accounts.aws : a.name if a.create_role])}.
-    EOT
-  }
-
-  validation {
-    condition = alltrue([
-      for a in var.accounts.kubernetes : can(regex("^[a-z0-9][a-z0-9-]{0,63}$", a.name)) && (a.kubeconfig_secret_arn == null) != (a.kubeconfig_s3_uri == null)
+      for a in var.accounts.aws : try(a.permissions.read, null) == null ||
+      try(alltrue([for e in a.permissions.read : try(can(regex("^[^\\s$]{1,255}$", e)), false)]), false)
     ])
     error_message = <<-EOT
-      accounts.kubernetes needs a name of lower-case letters, digits and hyphens and exactly one of
-      kubeconfig_secret_arn or kubeconfig_s3_uri on every account. Got
+      accounts.aws[*].permissions.read[*]: expected null or a role name without spaces or $, got
+      ${jsonencode([for a in var.accounts.aws : try(a.permissions.read, null)])}.
+    EOT
+  }
+
+  validation {
+    condition = alltrue([
+      for a in var.accounts.aws : try(a.permissions.read, null) == null || try(length(distinct(a.permissions.read)) == length(a.permissions.read), false)
+    ])
+    error_message = <<-EOT
+      accounts.aws[*].permissions.read: expected null or distinct roles: one is listed twice, got
+      ${jsonencode([for a in var.accounts.aws : try(a.permissions.read, null)])}.
+    EOT
+  }
+
+  validation {
+    condition = alltrue([
+      for a in var.accounts.aws : try(a.permissions.write, null) == null ||
+      try(alltrue([for e in a.permissions.write : try(can(regex("^[^\\s$]{1,255}$", e)), false)]), false)
+    ])
+    error_message = <<-EOT
+      accounts.aws[*].permissions.write[*]: expected null or a role name without spaces or $, got
+      ${jsonencode([for a in var.accounts.aws : try(a.permissions.write, null)])}.
+    EOT
+  }
+
+  validation {
+    condition = alltrue([
+      for a in var.accounts.aws : try(a.permissions.write, null) == null || try(length(distinct(a.permissions.write)) == length(a.permissions.write), false)
+    ])
+    error_message = <<-EOT
+      accounts.aws[*].permissions.write: expected null or distinct roles: one is listed twice, got
+      ${jsonencode([for a in var.accounts.aws : try(a.permissions.write, null)])}.
+    EOT
+  }
+
+  validation {
+    condition     = try(length(distinct(var.accounts.kubernetes[*].name)) == length(var.accounts.kubernetes), false)
+    error_message = <<-EOT
+      accounts.kubernetes: expected a name no other account has: Spinnaker addresses accounts by name, got
       ${jsonencode(var.accounts.kubernetes)}.
     EOT
   }
 
   validation {
+    condition     = alltrue([for a in var.accounts.kubernetes : try(can(regex("^[a-z0-9][a-z0-9-]{0,63}$", a.name)), false)])
+    error_message = <<-EOT
+      accounts.kubernetes[*].name: expected a Spinnaker account name: lower-case letters, digits and
+      hyphens, got ${jsonencode([for a in var.accounts.kubernetes : try(a.name, null)])}.
+    EOT
+  }
+
+  validation {
+    condition     = alltrue([for a in var.accounts.kubernetes : try(a.context, null) == null || try(length(a.context) > 0, false)])
+    error_message = <<-EOT
+      accounts.kubernetes[*].context: expected null or a kubeconfig context name, not empty, got
+      ${jsonencode([for a in var.accounts.kubernetes : try(a.context, null)])}.
+    EOT
+  }
+
+  validation {
+    condition     = alltrue([for a in var.accounts.kubernetes : try(alltrue([for e in a.namespaces : try(length(e) > 0, false)]), false)])
+    error_message = <<-EOT
+      accounts.kubernetes[*].namespaces[*]: expected a namespace, not empty, got
+      ${jsonencode([for a in var.accounts.kubernetes : try(a.namespaces, null)])}.
+    EOT
+  }
+
+  validation {
     condition = alltrue([
-      for a in var.accounts.kubernetes : (
-        a.kubeconfig_secret_arn == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+$", a.kubeconfig_secret_arn))
-      ) &&
-      (a.kubeconfig_s3_uri == null || can(regex("^s3:\\/\\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\\/.+$", a.kubeconfig_s3_uri))) &&
-      (
-        a.kubeconfig_s3_region == null ||
+      for a in var.accounts.kubernetes : try(a.kubeconfig_secret_arn, null) == null ||
+      try(can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+$", a.kubeconfig_secret_arn)), false)
+    ])
+    error_message = <<-EOT
+      accounts.kubernetes[*].kubeconfig_secret_arn: expected null or a Secrets Manager secret ARN, got
+      ${jsonencode([for a in var.accounts.kubernetes : try(a.kubeconfig_secret_arn, null)])}.
+    EOT
+  }
+
+  validation {
+    condition = alltrue([
+      for a in var.accounts.kubernetes : try(a.kubeconfig_s3_uri, null) == null ||
+      try(can(regex("^s3:\\/\\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\\/.+$", a.kubeconfig_s3_uri)), false)
+    ])
+    error_message = <<-EOT
+      accounts.kubernetes[*].kubeconfig_s3_uri: expected null or s3://<bucket>/<key>, got
+      ${jsonencode([for a in var.accounts.kubernetes : try(a.kubeconfig_s3_uri, null)])}.
+    EOT
+  }
+
+  validation {
+    condition = alltrue([
+      for a in var.accounts.kubernetes : try(a.kubeconfig_s3_region, null) == null ||
+      try(
         contains(
           [
             "af-south-1",
@@ -223,16 +305,15 @@ variable "accounts" {
             "us-west-1",
             "us-west-2",
           ],
-          coalesce(a.kubeconfig_s3_region, "-"),
-        )
-      ) &&
-      (a.context == null || a.context != "") &&
-      alltrue([for n in a.namespaces : n != null && n != ""])
+          a.kubeconfig_s3_region,
+        ),
+        false,
+      )
     ])
     error_message = <<-EOT
-      accounts.kubernetes: kubeconfig_secret_arn must be a Secrets Manager secret ARN, kubeconfig_s3_uri
-      s3://<bucket>/<key>, kubeconfig_s3_region an AWS region, and context and namespaces not empty
-      strings. Got ${jsonencode(var.accounts.kubernetes)}.
+      accounts.kubernetes[*].kubeconfig_s3_region: expected null or an AWS region such as us-west-2 (a
+      region of the aws, aws-cn, aws-us-gov or an ISO partition), got
+      ${jsonencode([for a in var.accounts.kubernetes : try(a.kubeconfig_s3_region, null)])}.
     EOT
   }
 
@@ -242,18 +323,60 @@ variable "accounts" {
     ])
     error_message = <<-EOT
       accounts.kubernetes[*].api_server_port: expected a whole number from 1 to 65535 (a TCP port), got
-      ${jsonencode(var.accounts.kubernetes[*].api_server_port)}.
+      ${jsonencode([for a in var.accounts.kubernetes : try(a.api_server_port, null)])}.
     EOT
   }
 
   validation {
-    condition     = length(distinct(var.accounts.aws[*].name)) == length(var.accounts.aws[*].name)
-    error_message = "accounts.aws names must be unique: Spinnaker addresses accounts by name. Got ${jsonencode(var.accounts.aws[*].name)}."
+    condition = alltrue([
+      for a in var.accounts.kubernetes : try(a.permissions.read, null) == null ||
+      try(alltrue([for e in a.permissions.read : try(can(regex("^[^\\s$]{1,255}$", e)), false)]), false)
+    ])
+    error_message = <<-EOT
+      accounts.kubernetes[*].permissions.read[*]: expected null or a role name without spaces or $, got
+      ${jsonencode([for a in var.accounts.kubernetes : try(a.permissions.read, null)])}.
+    EOT
   }
 
   validation {
-    condition     = length(distinct(var.accounts.kubernetes[*].name)) == length(var.accounts.kubernetes[*].name)
-    error_message = "accounts.kubernetes names must be unique: Spinnaker addresses accounts by name. Got ${jsonencode(var.accounts.kubernetes[*].name)}."
+    condition = alltrue([
+      for a in var.accounts.kubernetes : try(a.permissions.read, null) == null || try(length(distinct(a.permissions.read)) == length(a.permissions.read), false)
+    ])
+    error_message = <<-EOT
+      accounts.kubernetes[*].permissions.read: expected null or distinct roles: one is listed twice, got
+      ${jsonencode([for a in var.accounts.kubernetes : try(a.permissions.read, null)])}.
+    EOT
+  }
+
+  validation {
+    condition = alltrue([
+      for a in var.accounts.kubernetes : try(a.permissions.write, null) == null ||
+      try(alltrue([for e in a.permissions.write : try(can(regex("^[^\\s$]{1,255}$", e)), false)]), false)
+    ])
+    error_message = <<-EOT
+      accounts.kubernetes[*].permissions.write[*]: expected null or a role name without spaces or $, got
+      ${jsonencode([for a in var.accounts.kubernetes : try(a.permissions.write, null)])}.
+    EOT
+  }
+
+  validation {
+    condition = alltrue([
+      for a in var.accounts.kubernetes : try(a.permissions.write, null) == null ||
+      try(length(distinct(a.permissions.write)) == length(a.permissions.write), false)
+    ])
+    error_message = <<-EOT
+      accounts.kubernetes[*].permissions.write: expected null or distinct roles: one is listed twice, got
+      ${jsonencode([for a in var.accounts.kubernetes : try(a.permissions.write, null)])}.
+    EOT
+  }
+
+  validation {
+    condition     = alltrue([for a in var.accounts.kubernetes : (a.kubeconfig_secret_arn == null) != (a.kubeconfig_s3_uri == null)])
+    error_message = <<-EOT
+      accounts.kubernetes[*].kubeconfig_secret_arn: set exactly one of kubeconfig_secret_arn or
+      kubeconfig_s3_uri: the kubeconfig is read from Secrets Manager or from S3, got
+      ${jsonencode([for a in var.accounts.kubernetes : { kubeconfig_secret_arn = a.kubeconfig_secret_arn, kubeconfig_s3_uri = a.kubeconfig_s3_uri }])}.
+    EOT
   }
 }
 
@@ -305,45 +428,58 @@ variable "auth" {
   validation {
     condition     = var.auth == null || try(can(regex("^https:\\/\\/[A-Za-z0-9.-]+(:443)?(\\/[^\\s$?#]*)?$", var.auth.issuer_url)), false)
     error_message = <<-EOT
-      auth.issuer_url must be the identity provider's https:// issuer URL on port 443, such as
-      https://login.example.com/realms/spinnaker. Got ${jsonencode(try(var.auth.issuer_url, null))}.
+      auth.issuer_url: expected the identity provider's issuer URL, https:// on port 443, such as
+      https://login.example.com/realms/spinnaker, got ${jsonencode(try(var.auth.issuer_url, null))}.
     EOT
   }
 
   validation {
-    condition = var.auth == null || try(
-      can(regex("^[!-#%-~]{1,255}$", var.auth.client_id)) &&
-      can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+$", var.auth.client_secret_arn)) &&
-      (var.auth.client_secret_key == null || can(regex("^[A-Za-z0-9_.-]{1,128}$", coalesce(var.auth.client_secret_key, "-")))),
+    condition     = var.auth == null || try(can(regex("^[!-#%-~]{1,255}$", var.auth.client_id)), false)
+    error_message = <<-EOT
+      auth.client_id: expected the OAuth2 client id: 1-255 printable characters without spaces or $, got
+      ${jsonencode(try(var.auth.client_id, null))}.
+    EOT
+  }
+
+  validation {
+    condition     = var.auth == null || try(can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+$", var.auth.client_secret_arn)), false)
+    error_message = "auth.client_secret_arn: expected a Secrets Manager secret ARN, got ${jsonencode(try(var.auth.client_secret_arn, null))}."
+  }
+
+  validation {
+    condition = var.auth == null || try(var.auth.client_secret_key, null) == null || try(
+      can(regex("^[A-Za-z0-9_.-]{1,128}$", var.auth.client_secret_key)),
       false,
     )
     error_message = <<-EOT
-      auth needs a client_id (1-255 printable characters without spaces or $), a client_secret_arn (a
-      Secrets Manager secret ARN) and, if any, a client_secret_key of letters, digits and _ . -. Got
-      client_id ${jsonencode(try(var.auth.client_id, null))}, client_secret_arn
-      ${jsonencode(try(var.auth.client_secret_arn, null))} and client_secret_key
+      auth.client_secret_key: expected null or a JSON key of letters, digits and _ . -, got
       ${jsonencode(try(var.auth.client_secret_key, null))}.
     EOT
   }
 
   validation {
-    condition = var.auth == null || try(
-      length(var.auth.scopes) > 0 && alltrue([for c in concat(var.auth.scopes, values(var.auth.claims)) : can(regex("^[A-Za-z0-9_:.-]{1,128}$", c))]),
-      false,
-    )
-    error_message = <<-EOT
-      auth.scopes (at least one) and auth.claims must be names of letters, digits and _ : . -, such as
-      openid or groups. Got scopes ${jsonencode(try(var.auth.scopes, null))} and claims
-      ${jsonencode(try(var.auth.claims, null))}.
-    EOT
+    condition     = var.auth == null || try(alltrue([for e in var.auth.scopes : try(can(regex("^[A-Za-z0-9_:.-]{1,128}$", e)), false)]), false)
+    error_message = "auth.scopes[*]: expected a claim name such as email or groups, got ${jsonencode(try(var.auth.scopes, null))}."
   }
 
   validation {
-    condition = var.auth == null || try(
-      alltrue([for r in var.auth.admin_roles : can(regex("^[^\\s$]{1,255}$", r))]) && length(distinct(var.auth.admin_roles)) == length(var.auth.admin_roles),
-      false,
-    )
-    error_message = "auth.admin_roles must be distinct role names without spaces or $. Got ${jsonencode(try(var.auth.admin_roles, null))}."
+    condition     = var.auth == null || try(length(var.auth.scopes) >= 1, false)
+    error_message = "auth.scopes: expected at least one scope, got ${jsonencode(try(var.auth.scopes, null))}."
+  }
+
+  validation {
+    condition     = var.auth == null || try(alltrue([for e in values(var.auth.claims) : try(can(regex("^[A-Za-z0-9_:.-]{1,128}$", e)), false)]), false)
+    error_message = "auth.claims[*]: expected a claim name such as email or groups, got ${jsonencode(try(values(var.auth.claims), null))}."
+  }
+
+  validation {
+    condition     = var.auth == null || try(alltrue([for e in var.auth.admin_roles : try(can(regex("^[^\\s$]{1,255}$", e)), false)]), false)
+    error_message = "auth.admin_roles[*]: expected a role name without spaces or $, got ${jsonencode(try(var.auth.admin_roles, null))}."
+  }
+
+  validation {
+    condition     = var.auth == null || try(length(distinct(var.auth.admin_roles)) == length(var.auth.admin_roles), false)
+    error_message = "auth.admin_roles: expected distinct roles: one is listed twice, got ${jsonencode(try(var.auth.admin_roles, null))}."
   }
 
   validation {
@@ -396,30 +532,49 @@ variable "ci" {
   nullable = false
 
   validation {
-    condition = alltrue([
-      for m in var.ci.jenkins : can(regex("^[a-z0-9][a-z0-9-]{0,63}$", m.name)) && can(regex("^https?:\\/\\/[A-Za-z0-9.-]+(:\\d+)?(\\/[^\\s$]*)?$", m.address))
-    ])
+    condition     = try(length(distinct(var.ci.jenkins[*].name)) == length(var.ci.jenkins), false)
+    error_message = "ci.jenkins: expected a name no other master has: pipelines name their master, got ${jsonencode(var.ci.jenkins)}."
+  }
+
+  validation {
+    condition     = alltrue([for m in var.ci.jenkins : try(can(regex("^[a-z0-9][a-z0-9-]{0,63}$", m.name)), false)])
     error_message = <<-EOT
-      ci.jenkins needs a name of lower-case letters, digits and hyphens and an address such as
-      https://jenkins.example.com on every master. Got ${jsonencode(var.ci.jenkins)}.
+      ci.jenkins[*].name: expected a build master name: lower-case letters, digits and hyphens, got
+      ${jsonencode([for m in var.ci.jenkins : try(m.name, null)])}.
     EOT
   }
 
   validation {
-    condition = alltrue([
-      for m in var.ci.jenkins : (m.username == null) == (m.password_secret_arn == null) &&
-      (m.username == null || m.username != "") &&
-      (m.password_secret_arn == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+$", coalesce(m.password_secret_arn, "-"))))
-    ])
+    condition     = alltrue([for m in var.ci.jenkins : try(can(regex("^https?:\\/\\/[A-Za-z0-9.-]+(:\\d+)?(\\/[^\\s$]*)?$", m.address)), false)])
     error_message = <<-EOT
-      ci.jenkins: set username and password_secret_arn (a Secrets Manager secret ARN) together, or neither
-      for anonymous access. Got ${jsonencode(var.ci.jenkins)}.
+      ci.jenkins[*].address: expected the Jenkins URL, such as https://jenkins.example.com, got
+      ${jsonencode([for m in var.ci.jenkins : try(m.address, null)])}.
     EOT
   }
 
   validation {
-    condition     = length(distinct(var.ci.jenkins[*].name)) == length(var.ci.jenkins)
-    error_message = "ci.jenkins names must be unique: pipelines name their master. Got ${jsonencode(var.ci.jenkins[*].name)}."
+    condition     = alltrue([for m in var.ci.jenkins : try(m.username, null) == null || try(length(m.username) > 0, false)])
+    error_message = "ci.jenkins[*].username: expected null or a user name, not empty, got ${jsonencode([for m in var.ci.jenkins : try(m.username, null)])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for m in var.ci.jenkins : try(m.password_secret_arn, null) == null ||
+      try(can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+$", m.password_secret_arn)), false)
+    ])
+    error_message = <<-EOT
+      ci.jenkins[*].password_secret_arn: expected null or a Secrets Manager secret ARN, got
+      ${jsonencode([for m in var.ci.jenkins : try(m.password_secret_arn, null)])}.
+    EOT
+  }
+
+  validation {
+    condition     = alltrue([for m in var.ci.jenkins : (m.username == null) == (m.password_secret_arn == null)])
+    error_message = <<-EOT
+      ci.jenkins[*].username: username and password_secret_arn go together: igor signs in with both, or
+      with neither for anonymous access, got
+      ${jsonencode([for m in var.ci.jenkins : { username = m.username, password_secret_arn = m.password_secret_arn }])}.
+    EOT
   }
 }
 
@@ -1017,8 +1172,92 @@ variable "spinnaker" {
   nullable = false
 
   validation {
-    condition     = contains(["oss", "armory"], var.spinnaker.distribution)
-    error_message = "spinnaker.distribution must be oss or armory. Got ${jsonencode(var.spinnaker.distribution)}."
+    condition     = try(contains(["oss", "armory"], var.spinnaker.distribution), false)
+    error_message = "spinnaker.distribution: expected one of oss, armory, got ${jsonencode(var.spinnaker.distribution)}."
+  }
+
+  validation {
+    condition     = var.spinnaker.version == null || try(can(regex("^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$", var.spinnaker.version)), false)
+    error_message = "spinnaker.version: expected null or a container image tag such as 2026.4.0, got ${jsonencode(var.spinnaker.version)}."
+  }
+
+  validation {
+    condition     = var.spinnaker.registry == null || try(can(regex("^[a-z0-9.-]+(:\\d+)?(\\/[a-z0-9._-]+)*$", var.spinnaker.registry)), false)
+    error_message = "spinnaker.registry: expected null or a registry host and path such as ghcr.io/spinnaker, got ${jsonencode(var.spinnaker.registry)}."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, v in var.spinnaker.images : try(contains(["deck", "gate", "orca", "clouddriver", "front50", "echo", "igor", "rosco", "fiat", "kayenta"], k), false)
+    ])
+    error_message = <<-EOT
+      spinnaker.images keys: expected keys from deck, gate, orca, clouddriver, front50, echo, igor, rosco,
+      fiat, kayenta, got ${jsonencode(var.spinnaker.images)}.
+    EOT
+  }
+
+  validation {
+    condition     = alltrue([for k, v in var.spinnaker.images : try(can(regex("^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$", v)), false)])
+    error_message = <<-EOT
+      spinnaker.images values: expected a container image reference such as registry/name:tag (no spaces
+      or $), got ${jsonencode(var.spinnaker.images)}.
+    EOT
+  }
+
+  validation {
+    condition     = try(can(regex("^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$", var.spinnaker.aws_cli_image)), false)
+    error_message = <<-EOT
+      spinnaker.aws_cli_image: expected a container image reference such as registry/name:tag (no spaces
+      or $), got ${jsonencode(var.spinnaker.aws_cli_image)}.
+    EOT
+  }
+
+  validation {
+    condition = var.spinnaker.prometheus_url == null || try(
+      can(regex("^https?:\\/\\/[A-Za-z0-9.-]+(:\\d+)?(\\/[^\\s$]*)?$", var.spinnaker.prometheus_url)),
+      false,
+    )
+    error_message = <<-EOT
+      spinnaker.prometheus_url: expected null or the Prometheus URL, such as
+      http://prometheus.example.com:9090, got ${jsonencode(var.spinnaker.prometheus_url)}.
+    EOT
+  }
+
+  validation {
+    condition     = try(can(regex("^[A-Za-z0-9._-]+$", var.spinnaker.front50_prefix)), false)
+    error_message = "spinnaker.front50_prefix: expected a key prefix of letters, digits and . _ -, got ${jsonencode(var.spinnaker.front50_prefix)}."
+  }
+
+  validation {
+    condition     = try(!contains(["config", "kayenta"], var.spinnaker.front50_prefix), false)
+    error_message = <<-EOT
+      spinnaker.front50_prefix: expected a prefix of front50's own, not config or kayenta: config/ is the
+      rendered configuration, read-only to the instances, and kayenta writes kayenta/, got
+      ${jsonencode(var.spinnaker.front50_prefix)}.
+    EOT
+  }
+
+  validation {
+    condition     = var.spinnaker.bake.account == null || try(can(regex("^[a-z0-9][a-z0-9-]{0,63}$", var.spinnaker.bake.account)), false)
+    error_message = <<-EOT
+      spinnaker.bake.account: expected null or the name of an account in spinnaker.accounts.aws:
+      lower-case letters, digits and hyphens, got ${jsonencode(var.spinnaker.bake.account)}.
+    EOT
+  }
+
+  validation {
+    condition     = try(can(regex("^[a-z][a-z0-9-]*\\.[a-z0-9]+$", var.spinnaker.bake.instance_type)), false)
+    error_message = "spinnaker.bake.instance_type: expected an EC2 instance type such as m5.large, got ${jsonencode(var.spinnaker.bake.instance_type)}."
+  }
+
+  validation {
+    condition     = alltrue([for k, v in var.spinnaker.bake.base_images : try(contains(["ubuntu", "centos", "rhel"], k), false)])
+    error_message = "spinnaker.bake.base_images keys: expected keys from ubuntu, centos, rhel, got ${jsonencode(var.spinnaker.bake.base_images)}."
+  }
+
+  validation {
+    condition     = alltrue([for k, v in var.spinnaker.bake.base_images : try(can(regex("^ami-[0-9a-f]{8,17}$", v)), false)])
+    error_message = "spinnaker.bake.base_images values: expected an AMI id such as ami-0123456789abcdef0, got ${jsonencode(var.spinnaker.bake.base_images)}."
   }
 
   validation {
@@ -1061,74 +1300,10 @@ variable "spinnaker" {
   }
 
   validation {
-    condition     = var.spinnaker.version == null || can(regex("^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$", var.spinnaker.version))
-    error_message = "spinnaker.version must be a container image tag such as 2026.4.0. Got ${jsonencode(var.spinnaker.version)}."
-  }
-
-  validation {
-    condition     = var.spinnaker.registry == null || can(regex("^[a-z0-9.-]+(:\\d+)?(\\/[a-z0-9._-]+)*$", var.spinnaker.registry))
-    error_message = "spinnaker.registry must be a registry host and path such as ghcr.io/spinnaker. Got ${jsonencode(var.spinnaker.registry)}."
-  }
-
-  validation {
-    condition = alltrue([
-      for service, image in var.spinnaker.images : contains(
-        ["deck", "gate", "orca", "clouddriver", "front50", "echo", "igor", "rosco", "fiat", "kayenta"],
-        service,
-      ) &&
-      can(regex("^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$", image))
-    ])
-    error_message = <<-EOT
-      spinnaker.images must map Spinnaker services (deck, gate, orca, clouddriver, front50, echo, igor,
-      rosco, fiat, kayenta) to image references such as registry/name:tag (no spaces or $). Got
-      ${jsonencode(var.spinnaker.images)}.
-    EOT
-  }
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$", var.spinnaker.aws_cli_image))
-    error_message = <<-EOT
-      spinnaker.aws_cli_image must be an image reference such as public.ecr.aws/aws-cli/aws-cli:2.27.49
-      (no spaces or $). Got ${jsonencode(var.spinnaker.aws_cli_image)}.
-    EOT
-  }
-
-  validation {
-    condition = var.spinnaker.prometheus_url == null || can(regex(
-      "^https?:\\/\\/[A-Za-z0-9.-]+(:\\d+)?(\\/[^\\s$]*)?$",
-      coalesce(var.spinnaker.prometheus_url, "-"),
-    ))
-    error_message = <<-EOT
-      spinnaker.prometheus_url must be null or the Prometheus URL, such as
-      http://prometheus.example.com:9090. Got ${jsonencode(var.spinnaker.prometheus_url)}.
-    EOT
-  }
-
-  validation {
-    condition = can(regex(
-      "^[a-z][a-z0-9-]*\\.[a-z0-9]+$",
-      var.spinnaker.bake.instance_type,
-    )) && alltrue([for os, ami in var.spinnaker.bake.base_images : contains(["ubuntu", "centos", "rhel"], os) && can(regex("^ami-[0-9a-f]{8,17}$", ami))])
-    error_message = <<-EOT
-      spinnaker.bake needs an EC2 instance_type such as m5.large and base_images mapping ubuntu, centos,
-      rhel to AMI ids such as ami-0123456789abcdef0. Got ${jsonencode(var.spinnaker.bake)}.
-    EOT
-  }
-
-  validation {
     condition     = var.spinnaker.bake.account == null || contains([for a in var.accounts.aws : a.name], coalesce(var.spinnaker.bake.account, "-"))
     error_message = <<-EOT
       spinnaker.bake.account must name one of accounts.aws. Got ${jsonencode(var.spinnaker.bake.account)}
       and accounts ${jsonencode([for a in var.accounts.aws : a.name])}.
-    EOT
-  }
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9._-]+$", var.spinnaker.front50_prefix)) && !contains(["config", "kayenta"], var.spinnaker.front50_prefix)
-    error_message = <<-EOT
-      spinnaker.front50_prefix must be a key prefix of letters, digits and . _ -, and not config or
-      kayenta (config/ is the rendered configuration, read-only to the instances; kayenta writes
-      kayenta/). Got ${jsonencode(var.spinnaker.front50_prefix)}.
     EOT
   }
 }
