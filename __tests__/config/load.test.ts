@@ -1,6 +1,7 @@
 import { deepMerge, loadConfiguration, loadSettings } from "../../modules/config/load";
-import { armoryTagsDiffer, DEFAULT_OSS_VERSION, SPINNAKER_SERVICES } from "../../modules/config/schema";
+import { DEFAULT_OSS_VERSION, SPINNAKER_SERVICES } from "../../modules/config/schema";
 import { ConfigError } from "../../modules/errors";
+import { armoryTagsDiffer } from "../../modules/spinnaker/releases";
 
 const STATE = "state:\n  bucket: example-terraform-state\n";
 /** `spinnaker.auth`, indented under `spinnaker:`. */
@@ -251,15 +252,15 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ["spinnaker:\n  distribution: armory", "spinnaker.version: required when spinnaker.distribution is armory"],
     [
       "spinnaker:\n  distribution: armory\n  version: 2.26.6\n  images: {gate: docker.io/armory/gate:2.26.5}",
-      "spinnaker.images: must give the image of deck, orca, clouddriver, front50, echo, igor, rosco: Armory 2.26.6 tags each service with its own version (one tag for all starts at 2.27.0)",
+      'spinnaker.images: must give the image of every service that runs (kayenta\'s with spinnaker.kayenta) for an Armory release before 2.27.0, which tags each service with its own version, so <registry>/<service>:<version> does not exist; or use 2.27.0 or later, got {"version":"2.26.6","images":["gate"]}',
     ],
     [
       `spinnaker:\n  distribution: armory\n  version: 2.36.3\n${AUTH}`,
-      "spinnaker.auth: needs the open-source distribution at 2025.2.0 or later, whose gate reads this sign-in (Spring Security's OAuth2 client); got armory 2.36.3",
+      'spinnaker.auth: needs spinnaker.distribution oss at 2025.2.0 or later, whose gate reads this sign-in (Spring Security\'s OAuth2 client), got {"distribution":"armory","version":"2.36.3"}',
     ],
     [
       `spinnaker:\n  version: 2025.1.2\n${AUTH}`,
-      "spinnaker.auth: needs the open-source distribution at 2025.2.0 or later, whose gate reads this sign-in (Spring Security's OAuth2 client); got oss 2025.1.2",
+      'spinnaker.auth: needs spinnaker.distribution oss at 2025.2.0 or later, whose gate reads this sign-in (Spring Security\'s OAuth2 client), got {"distribution":"oss","version":"2025.1.2"}',
     ],
     [
       `spinnaker:\n${AUTH}`,
@@ -307,7 +308,7 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ],
     [
       "spinnaker:\n  bake:\n    account: prod",
-      'spinnaker.bake.account: must name one of spinnaker.accounts.aws (none configured): orca bakes in a managed account, got "prod"',
+      'spinnaker.bake.account: must name one of spinnaker.accounts.aws: orca bakes in a managed account, got {"account":"prod","accounts":[]}',
     ],
     ["spinnaker:\n  bake:\n    baseImages: {windows: ami-0123456789abcdef0}", "spinnaker.bake.baseImages"],
     [

@@ -441,14 +441,15 @@ describe("the modules' auth input", () => {
   const HTTPS = `{ https = true, certificate_arn = "${CERTIFICATE}", hostname = "spinnaker.example.com" }`;
   const statement = (sid: string) =>
     `one([for s in data.aws_iam_policy_document.instance_role_permissions.statement : s.resources if s.sid == "${sid}"])`;
-  const refused = (auth: string, loadBalancer: string, name: string) => `
+  /** `refusing`: the input that reports the rule (sign-in's HTTPS is load_balancer.certificate_arn's). */
+  const refused = (auth: string, loadBalancer: string, name: string, refusing = "auth") => `
 run "refuses_${name}" {
   command = plan
   variables {
     auth          = ${auth}
     load_balancer = ${loadBalancer}
   }
-  expect_failures = [var.auth]
+  expect_failures = [var.${refusing}]
 }
 `;
 
@@ -537,7 +538,7 @@ run "refuses_release_before_2025_2" {
   }
   expect_failures = [var.auth]
 }
-${refused(AUTH, "{}", "without_https")}${refused(AUTH.replace("https://login.example.com", "https://login.example.com:8443"), HTTPS, "issuer_port")}${refused(AUTH.replace("https://login", "http://login"), HTTPS, "http_issuer")}${refused(AUTH.replace(`"${CLIENT_SECRET}"`, '"oidc-client"'), HTTPS, "secret_name")}${refused(AUTH.replace('"Spinnaker-Admins"', '"admins", "admins"'), HTTPS, "duplicate_admin_roles")}${refused(AUTH.replace('roles = "roles"', 'roles = "cognito groups"'), HTTPS, "claim_with_space")}`,
+${refused(AUTH, "{}", "without_https", "load_balancer")}${refused(AUTH.replace("https://login.example.com", "https://login.example.com:8443"), HTTPS, "issuer_port")}${refused(AUTH.replace("https://login", "http://login"), HTTPS, "http_issuer")}${refused(AUTH.replace(`"${CLIENT_SECRET}"`, '"oidc-client"'), HTTPS, "secret_name")}${refused(AUTH.replace('"Spinnaker-Admins"', '"admins", "admins"'), HTTPS, "duplicate_admin_roles")}${refused(AUTH.replace('roles = "roles"', 'roles = "cognito groups"'), HTTPS, "claim_with_space")}`,
         11,
       );
     },

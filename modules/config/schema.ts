@@ -8,8 +8,9 @@
 import { partitionInformation } from "@aws-cdk/region-info/lib/aws-entities";
 import type { IResolvable } from "cdktf";
 import { z } from "zod";
-import { needsSqlStorage, OSS_RELEASE_LINES, releaseFrom, SQL_ONLY_REASON } from "../spinnaker/releases";
+import { OSS_RELEASE_LINES } from "../spinnaker/releases";
 import type { Condition } from "../terraform-values";
+import { joiningIssues } from "./joining-rules";
 import { objectList, relationsCheck } from "./rules";
 import {
   AUTH,
@@ -35,7 +36,7 @@ import {
   REDIS_RELATIONS,
   S3_BUCKET_NAME,
   SPINNAKER,
-  SPINNAKER_SERVICES,
+  type SPINNAKER_SERVICES,
   TOP_LEVEL,
 } from "./setting-rules";
 
@@ -336,64 +337,12 @@ export const ConfigSchema = z
   })
   // Rules that join two settings: each names both, and says which to change.
   .superRefine((c, ctx) => {
-    if (c.spinnaker.distribution === "armory" && c.spinnaker.version === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["spinnaker", "version"],
-        message: "required when spinnaker.distribution is armory: Armory numbers its own releases (such as 2.36.3)",
-      });
-    }
-    const { version, images, kayenta, auth } = c.spinnaker;
-    if (c.spinnaker.distribution === "armory" && version !== undefined && armoryTagsDiffer(version)) {
-      // The services that run: kayenta with canary analysis; never fiat, which runs only with
-      // sign-in, which Armory's releases cannot have (signInSupported).
-      const runs = (s: SpinnakerService) => (s === "kayenta" ? kayenta : s !== "fiat");
-      const missing = SPINNAKER_SERVICES.filter((s) => runs(s) && images[s] === undefined);
-      if (missing.length > 0) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["spinnaker", "images"],
-          message: `must give the image of ${missing.join(", ")}: Armory ${version} tags each service with its own version (one tag for all starts at 2.${ARMORY_SHARED_TAGS_FROM.minor}.0), so registry/<service>:${version} does not exist; or use 2.${ARMORY_SHARED_TAGS_FROM.minor}.0 or later`,
-        });
-      }
-    }
+    for (const { path, message } of joiningIssues(c)) ctx.addIssue({ code: "custom", path, message });
     if (c.state.backend === "s3" && c.state.bucket === undefined) {
       ctx.addIssue({
         code: "custom",
         path: ["state", "bucket"],
         message: "required when state.backend is s3: set it (or SPINNAKER_STATE_BUCKET), or set state.backend to local",
-      });
-    }
-    if (c.spinnaker.distribution === "oss" && version !== undefined && needsSqlStorage(version)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["spinnaker", "version"],
-        input: version,
-        message: SQL_ONLY_REASON,
-      });
-    }
-    if (auth !== undefined && !signInSupported(c.spinnaker.distribution, version)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["spinnaker", "auth"],
-        message: `needs the open-source distribution at ${SIGN_IN_FROM.year}.${SIGN_IN_FROM.minor}.0 or later, whose gate reads this sign-in (Spring Security's OAuth2 client); got ${c.spinnaker.distribution} ${version ?? DEFAULT_OSS_VERSION}`,
-      });
-    }
-    if (auth !== undefined && c.loadBalancer.certificateArn === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["loadBalancer", "certificateArn"],
-        message:
-          "required when spinnaker.auth is set: sign-in needs HTTPS (identity providers refuse http:// redirect URIs, and the session cookie and tokens must not cross in clear)",
-      });
-    }
-    const bakeAccount = c.spinnaker.bake.account;
-    if (bakeAccount !== undefined && !c.spinnaker.accounts.aws.some((a) => a.name === bakeAccount)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["spinnaker", "bake", "account"],
-        input: bakeAccount,
-        message: `must name one of spinnaker.accounts.aws (${c.spinnaker.accounts.aws.map((a) => a.name).join(", ") || "none configured"}): orca bakes in a managed account`,
       });
     }
   });
@@ -416,46 +365,6 @@ export const DEFAULT_REGISTRY = {
   oss: "ghcr.io/spinnaker",
   armory: "docker.io/armory",
 } as const;
-
-/**
- * The first Armory release that tags every service with the release's own version: up to 2.26 each
- * service has its own (the BOMs in armory/docs' release notes, such as 2.26.0's clouddriver 2.26.6
- * and deck 2.26.5; 2.27.0's are all 2.27.0).
- */
-export const ARMORY_SHARED_TAGS_FROM = { major: 2, minor: 27 } as const;
-
-/** `<major>.<minor>` at the start of an Armory release number, such as 2.26 of 2.26.6. */
-export const ARMORY_RELEASE_PATTERN = /^(\d+)\.(\d+)(?:[.-]|$)/;
-
-/**
- * Whether an Armory version tags each service differently. A tag that is no release number (a
- * build of your own) is taken as given.
- */
-export function armoryTagsDiffer(version: string): boolean {
-  const release = ARMORY_RELEASE_PATTERN.exec(version);
-  if (!release) return false;
-  const [major, minor] = [Number(release[1]), Number(release[2])];
-  return (
-    major < ARMORY_SHARED_TAGS_FROM.major ||
-    (major === ARMORY_SHARED_TAGS_FROM.major && minor < ARMORY_SHARED_TAGS_FROM.minor)
-  );
-}
-
-/**
- * The first open-source release whose gate reads its OAuth2 sign-in from Spring Security's client
- * settings (`spring.security.oauth2.client`): the 2025.2.0 changelog's "Spring Security 5 Oauth2
- * Migration". Armory's releases (2.x) and earlier open-source ones read another configuration.
- */
-export const SIGN_IN_FROM = { year: 2025, minor: 2 } as const;
-
-/**
- * Whether a release's gate reads the sign-in this package renders. A tag that is no release number
- * (a build of your own) is taken as given.
- */
-export function signInSupported(distribution: "oss" | "armory", version: string | undefined): boolean {
-  if (distribution === "armory") return false;
-  return releaseFrom(version ?? DEFAULT_OSS_VERSION, SIGN_IN_FROM) ?? true;
-}
 
 /** Defaults that depend on other settings; the only place besides the schema that sets one. */
 export function resolve(parsed: Parsed) {

@@ -56,3 +56,43 @@ export function needsSqlStorage(version: string): boolean {
 
 /** Why such a version is refused, after the setting's name. */
 export const SQL_ONLY_REASON = `must be before ${SQL_ONLY_FROM.year}.${SQL_ONLY_FROM.minor}.0: from that release on front50 no longer stores in S3 and orca no longer keeps executions in Redis, which is how this package runs them (SQL storage is not supported yet)`;
+
+/**
+ * The first Armory release that tags every service with the release's own version: up to 2.26 each
+ * service has its own (the BOMs in armory/docs' release notes, such as 2.26.0's clouddriver 2.26.6
+ * and deck 2.26.5; 2.27.0's are all 2.27.0).
+ */
+export const ARMORY_SHARED_TAGS_FROM = { major: 2, minor: 27 } as const;
+
+/** `<major>.<minor>` at the start of an Armory release number, such as 2.26 of 2.26.6. */
+export const ARMORY_RELEASE_PATTERN = /^(\d+)\.(\d+)(?:[.-]|$)/;
+
+/**
+ * Whether an Armory version tags each service differently. A tag that is no release number (a
+ * build of your own) is taken as given.
+ */
+export function armoryTagsDiffer(version: string): boolean {
+  const release = ARMORY_RELEASE_PATTERN.exec(version);
+  if (!release) return false;
+  const [major, minor] = [Number(release[1]), Number(release[2])];
+  return (
+    major < ARMORY_SHARED_TAGS_FROM.major ||
+    (major === ARMORY_SHARED_TAGS_FROM.major && minor < ARMORY_SHARED_TAGS_FROM.minor)
+  );
+}
+
+/**
+ * The first open-source release whose gate reads its OAuth2 sign-in from Spring Security's client
+ * settings (`spring.security.oauth2.client`): the 2025.2.0 changelog's "Spring Security 5 Oauth2
+ * Migration". Armory's releases (2.x) and earlier open-source ones read another configuration.
+ */
+export const SIGN_IN_FROM = { year: 2025, minor: 2 } as const;
+
+/**
+ * Whether a release's gate reads the sign-in this package renders. A tag that is no release number
+ * (a build of your own) is taken as given.
+ */
+export function signInSupported(distribution: "oss" | "armory", version: string | undefined): boolean {
+  if (distribution === "armory") return false;
+  return releaseFrom(version ?? OSS_RELEASE_LINES[0].latest, SIGN_IN_FROM) ?? true;
+}

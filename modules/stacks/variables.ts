@@ -12,25 +12,18 @@
 import { TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import type { Construct } from "constructs";
 import type { z } from "zod";
+import { joiningValidations } from "../config/joining-rules";
 import {
   type Checked,
   entryRelationValidations,
   entryValidations,
-  hclPattern,
   list,
   relationValidations,
   ruleValidations,
   shown,
   type Validation,
 } from "../config/rules";
-import {
-  ARMORY_RELEASE_PATTERN,
-  ARMORY_SHARED_TAGS_FROM,
-  DEFAULT_OSS_VERSION,
-  DEFAULT_REGISTRY,
-  type Settings,
-  SIGN_IN_FROM,
-} from "../config/schema";
+import { DEFAULT_OSS_VERSION, DEFAULT_REGISTRY, type Settings } from "../config/schema";
 import {
   AUTH,
   AWS_ACCOUNT,
@@ -53,19 +46,15 @@ import {
   REDIS,
   REDIS_RELATIONS,
   SPINNAKER,
-  SPINNAKER_SERVICES,
   TOP_LEVEL,
 } from "../config/setting-rules";
 import { accountsTemplateInput, jenkinsTemplateInput } from "../spinnaker/profile-templates";
-import { OSS_RELEASE_PATTERN, SQL_ONLY_FROM, SQL_ONLY_REASON } from "../spinnaker/releases";
+import { SIGN_IN_FROM } from "../spinnaker/releases";
 
 /** A value without its null attributes, at any depth: a variable's default leaves them unset. */
 function withoutNullAttributes<T>(value: T): T {
   return JSON.parse(JSON.stringify(value, (_key, v) => (v === null ? undefined : v)));
 }
-
-/** A pattern as a Terraform `regex` string (backslashes escaped); anchors are the pattern's own. */
-const anchored = hclPattern;
 
 /** The received value in an error message (Terraform 1.9+ lets a validation message name it). */
 const got = shown;
@@ -452,28 +441,7 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
       ...BAKE.account.validations("spinnaker.bake.account", `${ref}.bake.account`, true),
       ...BAKE.instanceType.validations("spinnaker.bake.instance_type", `${ref}.bake.instance_type`),
       ...BAKE.baseImages.validations("spinnaker.bake.base_images", `${ref}.bake.base_images`),
-      // Rules that join this input to another setting: each names both.
-      {
-        condition: `\${${ref}.distribution == "oss" || ${ref}.version != null}`,
-        errorMessage: `spinnaker.version is required when spinnaker.distribution is armory: Armory numbers its own releases (such as 2.36.3). Got distribution \${jsonencode(${ref}.distribution)} and version null.`,
-      },
-      {
-        // Armory before 2.27 tags each service differently (ARMORY_SHARED_TAGS_FROM): every image
-        // must then be given, fiat's aside (it runs only with auth, which Armory's releases cannot
-        // have). A version that is no release number passes, as in the schema.
-        condition: `\${${ref}.distribution != "armory" || !can(regex("${anchored(ARMORY_RELEASE_PATTERN)}", coalesce(${ref}.version, "-"))) || try(${armoryMinor(ref)} >= ${ARMORY_SHARED_TAGS_FROM.major * 1000 + ARMORY_SHARED_TAGS_FROM.minor}, true) || length(setsubtract(concat(${JSON.stringify(SPINNAKER_SERVICES.filter((s) => s !== "kayenta" && s !== "fiat"))}, ${ref}.kayenta ? ["kayenta"] : []), keys(${ref}.images))) == 0}`,
-        errorMessage: `spinnaker.images must give every service's image for Armory releases before ${ARMORY_SHARED_TAGS_FROM.major}.${ARMORY_SHARED_TAGS_FROM.minor}.0, which tag each service with its own version (or use ${ARMORY_SHARED_TAGS_FROM.major}.${ARMORY_SHARED_TAGS_FROM.minor}.0 or later). Got version \${jsonencode(${ref}.version)} and images for \${jsonencode(keys(${ref}.images))}.`,
-      },
-      {
-        // SQL_ONLY_FROM: a release that needs SQL storage; a tag that is no release number passes, as in the schema.
-        condition: `\${${ref}.distribution != "oss" || !can(regex("${anchored(OSS_RELEASE_PATTERN)}", coalesce(${ref}.version, "-"))) || try(${releaseNumber(`${ref}.version`)} < ${SQL_ONLY_FROM.year * 100 + SQL_ONLY_FROM.minor}, true)}`,
-        errorMessage: `spinnaker.version: ${SQL_ONLY_REASON}, got \${jsonencode(${ref}.version)}.`,
-      },
-      {
-        // orca bakes in a managed account: one of the accounts input's.
-        condition: `\${${ref}.bake.account == null || contains([for a in var.accounts.aws : a.name], coalesce(${ref}.bake.account, "-"))}`,
-        errorMessage: `spinnaker.bake.account must name one of accounts.aws. Got \${jsonencode(${ref}.bake.account)} and accounts \${jsonencode([for a in var.accounts.aws : a.name])}.`,
-      },
+      ...joiningValidations("spinnaker"),
     ],
   );
 }
@@ -604,16 +572,7 @@ function authVariable(scope: Construct, s: Settings): TerraformVariable {
       ...AUTH.scopes.validations("auth.scopes", `${ref}.scopes`, off),
       ...list(AUTH.claim).validations("auth.claims", `values(${ref}.claims)`, off),
       ...AUTH.adminRoles.validations("auth.admin_roles", `${ref}.admin_roles`, off),
-      {
-        // gate reads this sign-in from SIGN_IN_FROM on; Armory's releases and older ones do not.
-        condition: `\${${ref} == null || (var.spinnaker.distribution == "oss" && (var.spinnaker.version == null || !can(regex("${anchored(OSS_RELEASE_PATTERN)}", coalesce(var.spinnaker.version, "-"))) || try(${releaseNumber("var.spinnaker.version")} >= ${SIGN_IN_FROM.year * 100 + SIGN_IN_FROM.minor}, false)))}`,
-        errorMessage: `auth needs the open-source distribution at ${SIGN_IN_FROM.year}.${SIGN_IN_FROM.minor}.0 or later, whose gate reads this sign-in (Spring Security's OAuth2 client). Got distribution \${jsonencode(var.spinnaker.distribution)} and version \${jsonencode(var.spinnaker.version)}.`,
-      },
-      {
-        // Sign-in needs HTTPS: identity providers refuse http:// redirect URIs.
-        condition: `\${${ref} == null || (var.load_balancer.certificate_arn != null && var.load_balancer.hostname != null)}`,
-        errorMessage: `auth needs load_balancer.certificate_arn and load_balancer.hostname: sign-in needs HTTPS (identity providers refuse http:// redirect URIs, and the session cookie and tokens must not cross in clear). Got certificate_arn \${jsonencode(var.load_balancer.certificate_arn)}.`,
-      },
+      ...joiningValidations("auth"),
     ],
   );
 }
@@ -736,6 +695,7 @@ function loadBalancerVariable(scope: Construct, s: Settings): TerraformVariable 
       ),
       // Unknown at plan when the certificate is created beside the module: Terraform then checks at apply.
       ...relationValidations(LOAD_BALANCER_RELATIONS, "load_balancer", ref),
+      ...joiningValidations("load_balancer"),
     ],
   );
 }
@@ -782,16 +742,4 @@ export function defineHighAvailabilityVariables(
             // when its validation fails. ElastiCache refuses a bad token at apply without echoing it.
           ),
   };
-}
-
-/** `<major> * 100 + <minor>` of an open-source release number (HCL), such as 202504 for 2025.4.1. */
-function releaseNumber(version: string): string {
-  const parts = `regex("${anchored(OSS_RELEASE_PATTERN)}", ${version})`;
-  return `(tonumber(${parts}[0]) * 100 + tonumber(${parts}[1]))`;
-}
-
-/** `major * 1000 + minor` of an Armory release number in HCL, to compare with ARMORY_SHARED_TAGS_FROM. */
-function armoryMinor(ref: string): string {
-  const part = (i: number) => `tonumber(regex("${anchored(ARMORY_RELEASE_PATTERN)}", ${ref}.version)[${i}])`;
-  return `${part(0)} * 1000 + ${part(1)}`;
 }

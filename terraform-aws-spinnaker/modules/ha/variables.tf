@@ -499,18 +499,9 @@ variable "auth" {
       )
     )
     error_message = <<-EOT
-      auth needs the open-source distribution at 2025.2.0 or later, whose gate reads this sign-in (Spring
-      Security's OAuth2 client). Got distribution ${jsonencode(var.spinnaker.distribution)} and version
-      ${jsonencode(var.spinnaker.version)}.
-    EOT
-  }
-
-  validation {
-    condition     = var.auth == null || (var.load_balancer.certificate_arn != null && var.load_balancer.hostname != null)
-    error_message = <<-EOT
-      auth needs load_balancer.certificate_arn and load_balancer.hostname: sign-in needs HTTPS (identity
-      providers refuse http:// redirect URIs, and the session cookie and tokens must not cross in clear).
-      Got certificate_arn ${jsonencode(var.load_balancer.certificate_arn)}.
+      auth: needs spinnaker.distribution oss at 2025.2.0 or later, whose gate reads this sign-in (Spring
+      Security's OAuth2 client), got
+      ${jsonencode({ distribution = var.spinnaker.distribution, version = var.spinnaker.version })}.
     EOT
   }
 }
@@ -892,6 +883,15 @@ variable "load_balancer" {
       ${jsonencode({ gate_port = var.load_balancer.gate_port, deck_port = var.load_balancer.deck_port, https = var.load_balancer.https })}.
     EOT
   }
+
+  validation {
+    condition     = var.auth == null || var.load_balancer.certificate_arn != null
+    error_message = <<-EOT
+      load_balancer.certificate_arn: required when auth is set: sign-in needs HTTPS (identity providers
+      refuse http:// redirect URIs, and the session cookie and tokens must not cross in clear), got
+      ${jsonencode(var.load_balancer.certificate_arn)}.
+    EOT
+  }
 }
 
 variable "load_balancer_subnet_ids" {
@@ -1261,10 +1261,11 @@ variable "spinnaker" {
   }
 
   validation {
-    condition     = var.spinnaker.distribution == "oss" || var.spinnaker.version != null
+    condition     = var.spinnaker.distribution != "armory" || var.spinnaker.version != null
     error_message = <<-EOT
-      spinnaker.version is required when spinnaker.distribution is armory: Armory numbers its own releases
-      (such as 2.36.3). Got distribution ${jsonencode(var.spinnaker.distribution)} and version null.
+      spinnaker.version: required when spinnaker.distribution is armory: Armory numbers its own releases
+      (such as 2.36.3), got
+      ${jsonencode({ distribution = var.spinnaker.distribution, version = var.spinnaker.version })}.
     EOT
   }
 
@@ -1279,9 +1280,10 @@ variable "spinnaker" {
         keys(var.spinnaker.images),
     )) == 0
     error_message = <<-EOT
-      spinnaker.images must give every service's image for Armory releases before 2.27.0, which tag each
-      service with its own version (or use 2.27.0 or later). Got version
-      ${jsonencode(var.spinnaker.version)} and images for ${jsonencode(keys(var.spinnaker.images))}.
+      spinnaker.images: must give the image of every service that runs (kayenta's with spinnaker.kayenta)
+      for an Armory release before 2.27.0, which tags each service with its own version, so
+      <registry>/<service>:<version> does not exist; or use 2.27.0 or later, got
+      ${jsonencode({ version = var.spinnaker.version, images = keys(var.spinnaker.images) })}.
     EOT
   }
 
@@ -1302,8 +1304,8 @@ variable "spinnaker" {
   validation {
     condition     = var.spinnaker.bake.account == null || contains([for a in var.accounts.aws : a.name], coalesce(var.spinnaker.bake.account, "-"))
     error_message = <<-EOT
-      spinnaker.bake.account must name one of accounts.aws. Got ${jsonencode(var.spinnaker.bake.account)}
-      and accounts ${jsonencode([for a in var.accounts.aws : a.name])}.
+      spinnaker.bake.account: must name one of accounts.aws: orca bakes in a managed account, got
+      ${jsonencode({ account = var.spinnaker.bake.account, accounts = [for a in var.accounts.aws : a.name] })}.
     EOT
   }
 }

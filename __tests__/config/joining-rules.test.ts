@@ -1,0 +1,95 @@
+/**
+ * The rules that join settings of different groups: each is reported on its subject in the
+ * configuration, and is a validation block of the module input that holds that subject. That
+ * Terraform refuses the same values is registry.test.ts's (tools tier).
+ */
+import { JOINING_RULES, type Joined, joiningIssues, joiningValidations } from "../../modules/config/joining-rules";
+import { settingsFrom, synthStack } from "../helpers";
+
+const BASE: Joined = {
+  spinnaker: {
+    distribution: "oss",
+    images: {},
+    kayenta: false,
+    bake: {},
+    accounts: { aws: [{ name: "prod" }] },
+  },
+  loadBalancer: { certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/a" },
+};
+const spinnaker = (s: Partial<Joined["spinnaker"]>): Joined => ({ ...BASE, spinnaker: { ...BASE.spinnaker, ...s } });
+
+test("a configuration that joins its settings well breaks none", () => {
+  expect(joiningIssues(BASE)).toEqual([]);
+  expect(joiningIssues(spinnaker({ distribution: "armory", version: "2.36.3", auth: undefined }))).toEqual([]);
+  expect(joiningIssues(spinnaker({ auth: {}, version: "2026.4.0", bake: { account: "prod" } }))).toEqual([]);
+});
+
+test.each<[string, Joined, string[], RegExp]>([
+  [
+    "Armory without a version",
+    spinnaker({ distribution: "armory" }),
+    ["spinnaker", "version"],
+    /^required when spinnaker\.distribution is armory/,
+  ],
+  [
+    "Armory 2.26 without every image",
+    spinnaker({ distribution: "armory", version: "2.26.6", images: { gate: "g:1" } }),
+    ["spinnaker", "images"],
+    /for an Armory release before 2\.27\.0.*got \{"version":"2\.26\.6","images":\["gate"\]\}$/,
+  ],
+  [
+    "a release that needs SQL",
+    spinnaker({ version: "2027.0.0" }),
+    ["spinnaker", "version"],
+    /^must be before 2027\.0\.0.*got "2027\.0\.0"$/,
+  ],
+  [
+    "sign-in on an old release",
+    spinnaker({ version: "2025.1.2", auth: {} }),
+    ["spinnaker", "auth"],
+    /needs spinnaker\.distribution oss at 2025\.2\.0 or later/,
+  ],
+  [
+    "sign-in without HTTPS",
+    { ...spinnaker({ auth: {} }), loadBalancer: {} },
+    ["loadBalancer", "certificateArn"],
+    /^required when spinnaker\.auth is set: sign-in needs HTTPS/,
+  ],
+  [
+    "a bake account that is no account",
+    spinnaker({ bake: { account: "nowhere" } }),
+    ["spinnaker", "bake", "account"],
+    /^must name one of spinnaker\.accounts\.aws: .*got \{"account":"nowhere","accounts":\["prod"\]\}$/,
+  ],
+])("%s is reported on the setting to change", (_, config, path, message) => {
+  const issues = joiningIssues(config);
+  expect(issues).toHaveLength(1);
+  expect(issues[0].path).toEqual(path);
+  expect(issues[0].message).toMatch(message);
+});
+
+test("every rule is a validation of the module input that holds its subject, worded as the module spells it", () => {
+  const json = synthStack(
+    settingsFrom({
+      loadBalancer: { certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/a", hostname: "s.example.com" },
+    }),
+    "ha-module",
+  );
+  const inputs = ["spinnaker", "auth", "load_balancer"];
+  expect(inputs.flatMap(joiningValidations)).toHaveLength(JOINING_RULES.length);
+  for (const input of inputs) {
+    const blocks = (json.variable?.[input] as { validation: { condition: string; error_message: string }[] })
+      .validation;
+    for (const v of joiningValidations(input)) {
+      expect(blocks).toContainEqual({ condition: v.condition, error_message: v.errorMessage });
+      expect(v.errorMessage.startsWith(`${input}`)).toBe(true);
+    }
+  }
+  const [certificate] = joiningValidations("load_balancer");
+  expect(certificate).toEqual({
+    condition: "${var.auth == null || var.load_balancer.certificate_arn != null}",
+    errorMessage: expect.stringMatching(
+      /^load_balancer\.certificate_arn: required when auth is set: .*, got \$\{jsonencode\(var\.load_balancer\.certificate_arn\)\}\.$/,
+    ),
+  });
+});

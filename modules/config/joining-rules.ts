@@ -1,0 +1,172 @@
+/**
+ * The rules that join settings of different groups: Armory's version and images, the release that
+ * needs SQL storage, sign-in's release and HTTPS, the bake account among the AWS accounts. Each is
+ * stated once, with its message, and checked by both gates: the configuration's last check
+ * (`ConfigSchema`) and a validation block of the module input that holds the setting it reports
+ * (Terraform 1.9+ lets a validation read another variable). As in `rules.ts`, the TypeScript test
+ * and the HCL condition sit side by side; `registry.test.ts` and `load.test.ts` refuse the same
+ * values through each gate.
+ */
+import {
+  ARMORY_RELEASE_PATTERN,
+  ARMORY_SHARED_TAGS_FROM,
+  armoryTagsDiffer,
+  needsSqlStorage,
+  OSS_RELEASE_PATTERN,
+  SIGN_IN_FROM,
+  SQL_ONLY_FROM,
+  SQL_ONLY_REASON,
+  signInSupported,
+} from "../spinnaker/releases";
+import { hclPattern, shown, type Validation } from "./rules";
+import { SPINNAKER_SERVICES } from "./setting-rules";
+
+/** A setting as each gate spells it: its path in the configuration, and its module input (`var.<input>`). */
+export interface Setting {
+  readonly path: string;
+  readonly input: string;
+}
+
+const DISTRIBUTION = { path: "spinnaker.distribution", input: "spinnaker.distribution" };
+const VERSION = { path: "spinnaker.version", input: "spinnaker.version" };
+const IMAGES = { path: "spinnaker.images", input: "spinnaker.images" };
+const KAYENTA = { path: "spinnaker.kayenta", input: "spinnaker.kayenta" };
+const BAKE_ACCOUNT = { path: "spinnaker.bake.account", input: "spinnaker.bake.account" };
+const AWS_ACCOUNTS = { path: "spinnaker.accounts.aws", input: "accounts.aws" };
+const AUTH = { path: "spinnaker.auth", input: "auth" };
+const CERTIFICATE_ARN = { path: "loadBalancer.certificateArn", input: "load_balancer.certificate_arn" };
+
+/** The configuration's values the rules read: as parsed, before the defaults that depend on others. */
+export interface Joined {
+  readonly spinnaker: {
+    readonly distribution: "oss" | "armory";
+    readonly version?: string;
+    readonly images: Readonly<Partial<Record<string, string>>>;
+    readonly kayenta: boolean;
+    readonly auth?: unknown;
+    readonly bake: { readonly account?: string };
+    readonly accounts: { readonly aws: readonly { readonly name: string }[] };
+  };
+  readonly loadBalancer: { readonly certificateArn?: string };
+}
+
+/** A rule over settings of different groups. */
+export interface Joining {
+  /** The setting reported: the one the message tells to change. */
+  readonly subject: Setting;
+  /** After the subject's name; `name` spells a setting as the gate does. */
+  readonly message: (name: (s: Setting) => string) => string;
+  readonly test: (c: Joined) => boolean;
+  /** The same test in HCL; `ref` reads a setting's module input. */
+  readonly hcl: (ref: (s: Setting) => string) => string;
+  /** What the message shows after "got", in each gate. */
+  readonly got: { readonly value: (c: Joined) => unknown; readonly hcl: (ref: (s: Setting) => string) => string };
+}
+
+/** `<major> * 100 + <minor>` of an open-source release number (HCL), such as 202504 for 2025.4.1. */
+function releaseNumber(version: string): string {
+  const parts = `regex("${hclPattern(OSS_RELEASE_PATTERN)}", ${version})`;
+  return `(tonumber(${parts}[0]) * 100 + tonumber(${parts}[1]))`;
+}
+
+/** An open-source release number in HCL: a tag that is none (a build of your own) is taken as given. */
+const isRelease = (version: string) => `can(regex("${hclPattern(OSS_RELEASE_PATTERN)}", coalesce(${version}, "-")))`;
+
+/** `major * 1000 + minor` of an Armory release number in HCL, to compare with ARMORY_SHARED_TAGS_FROM. */
+function armoryMinor(version: string): string {
+  const part = (i: number) => `tonumber(regex("${hclPattern(ARMORY_RELEASE_PATTERN)}", ${version})[${i}])`;
+  return `${part(0)} * 1000 + ${part(1)}`;
+}
+
+/** The services whose image must be given for an Armory release before ARMORY_SHARED_TAGS_FROM. */
+const armoryRunning = (kayenta: boolean) =>
+  // Never fiat: it runs only with sign-in, which Armory's releases cannot have (signInSupported).
+  SPINNAKER_SERVICES.filter((s) => (s === "kayenta" ? kayenta : s !== "fiat"));
+
+const { major, minor } = ARMORY_SHARED_TAGS_FROM;
+const versionShown = {
+  value: (c: Joined) => ({ distribution: c.spinnaker.distribution, version: c.spinnaker.version ?? null }),
+  hcl: (r: (s: Setting) => string) => `{ distribution = ${r(DISTRIBUTION)}, version = ${r(VERSION)} }`,
+};
+
+export const JOINING_RULES: readonly Joining[] = [
+  {
+    subject: VERSION,
+    message: (name) =>
+      `required when ${name(DISTRIBUTION)} is armory: Armory numbers its own releases (such as 2.36.3)`,
+    test: (c) => c.spinnaker.distribution !== "armory" || c.spinnaker.version !== undefined,
+    hcl: (r) => `${r(DISTRIBUTION)} != "armory" || ${r(VERSION)} != null`,
+    got: versionShown,
+  },
+  {
+    subject: IMAGES,
+    message: (name) =>
+      `must give the image of every service that runs (kayenta's with ${name(KAYENTA)}) for an Armory release before ${major}.${minor}.0, which tags each service with its own version, so <registry>/<service>:<version> does not exist; or use ${major}.${minor}.0 or later`,
+    test: ({ spinnaker: s }) =>
+      s.distribution !== "armory" ||
+      s.version === undefined ||
+      !armoryTagsDiffer(s.version) ||
+      armoryRunning(s.kayenta).every((service) => s.images[service] !== undefined),
+    // A version that is no release number passes, as armoryTagsDiffer takes it as given.
+    hcl: (r) =>
+      `${r(DISTRIBUTION)} != "armory" || !can(regex("${hclPattern(ARMORY_RELEASE_PATTERN)}", coalesce(${r(VERSION)}, "-"))) || try(${armoryMinor(r(VERSION))} >= ${major * 1000 + minor}, true) || length(setsubtract(concat(${JSON.stringify(armoryRunning(false))}, ${r(KAYENTA)} ? ["kayenta"] : []), keys(${r(IMAGES)}))) == 0`,
+    got: {
+      value: ({ spinnaker: s }) => ({ version: s.version, images: Object.keys(s.images) }),
+      hcl: (r) => `{ version = ${r(VERSION)}, images = keys(${r(IMAGES)}) }`,
+    },
+  },
+  {
+    subject: VERSION,
+    message: () => SQL_ONLY_REASON,
+    test: (c) =>
+      c.spinnaker.distribution !== "oss" || c.spinnaker.version === undefined || !needsSqlStorage(c.spinnaker.version),
+    hcl: (r) =>
+      `${r(DISTRIBUTION)} != "oss" || !${isRelease(r(VERSION))} || try(${releaseNumber(r(VERSION))} < ${SQL_ONLY_FROM.year * 100 + SQL_ONLY_FROM.minor}, true)`,
+    got: { value: (c) => c.spinnaker.version, hcl: (r) => r(VERSION) },
+  },
+  {
+    subject: AUTH,
+    message: (name) =>
+      `needs ${name(DISTRIBUTION)} oss at ${SIGN_IN_FROM.year}.${SIGN_IN_FROM.minor}.0 or later, whose gate reads this sign-in (Spring Security's OAuth2 client)`,
+    test: (c) => c.spinnaker.auth === undefined || signInSupported(c.spinnaker.distribution, c.spinnaker.version),
+    hcl: (r) =>
+      `${r(AUTH)} == null || (${r(DISTRIBUTION)} == "oss" && (${r(VERSION)} == null || !${isRelease(r(VERSION))} || try(${releaseNumber(r(VERSION))} >= ${SIGN_IN_FROM.year * 100 + SIGN_IN_FROM.minor}, false)))`,
+    got: versionShown,
+  },
+  {
+    subject: CERTIFICATE_ARN,
+    message: (name) =>
+      `required when ${name(AUTH)} is set: sign-in needs HTTPS (identity providers refuse http:// redirect URIs, and the session cookie and tokens must not cross in clear)`,
+    test: (c) => c.spinnaker.auth === undefined || c.loadBalancer.certificateArn !== undefined,
+    hcl: (r) => `${r(AUTH)} == null || ${r(CERTIFICATE_ARN)} != null`,
+    got: { value: () => null, hcl: (r) => r(CERTIFICATE_ARN) },
+  },
+  {
+    subject: BAKE_ACCOUNT,
+    message: (name) => `must name one of ${name(AWS_ACCOUNTS)}: orca bakes in a managed account`,
+    test: ({ spinnaker: s }) => s.bake.account === undefined || s.accounts.aws.some((a) => a.name === s.bake.account),
+    hcl: (r) =>
+      `${r(BAKE_ACCOUNT)} == null || contains([for a in ${r(AWS_ACCOUNTS)} : a.name], coalesce(${r(BAKE_ACCOUNT)}, "-"))`,
+    got: {
+      value: ({ spinnaker: s }) => ({ account: s.bake.account, accounts: s.accounts.aws.map((a) => a.name) }),
+      hcl: (r) => `{ account = ${r(BAKE_ACCOUNT)}, accounts = [for a in ${r(AWS_ACCOUNTS)} : a.name] }`,
+    },
+  },
+];
+
+/** The configuration's issues: each broken rule, reported on its subject. */
+export function joiningIssues(c: Joined): { path: string[]; message: string }[] {
+  return JOINING_RULES.filter((rule) => !rule.test(c)).map((rule) => ({
+    path: rule.subject.path.split("."),
+    message: `${rule.message((s) => s.path)}, got ${JSON.stringify(rule.got.value(c))}`,
+  }));
+}
+
+/** The validations of the module input `variable` (`spinnaker`): the rules whose subject it holds. */
+export function joiningValidations(variable: string): Validation[] {
+  const ref = (s: Setting) => `var.${s.input}`;
+  return JOINING_RULES.filter((rule) => rule.subject.input.split(".")[0] === variable).map((rule) => ({
+    condition: `\${${rule.hcl(ref)}}`,
+    errorMessage: `${rule.subject.input}: ${rule.message((s) => s.input)}, got ${shown(rule.got.hcl(ref))}.`,
+  }));
+}
