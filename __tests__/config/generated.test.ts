@@ -166,7 +166,13 @@ const spinnaker = section({
   front50Prefix: goodOrBad(fc.constantFrom("front50", "pipelines"), "config", "a/b"),
   accounts: section({
     aws: goodOrBad(
-      fc.uniqueArray(awsAccount, { selector: (a) => a.name, maxLength: 2 }),
+      // As a deployer writes them: sometimes the first is the account deployed into (createRole),
+      // which the bakery then bakes in; several accounts without one are refused (bake.account).
+      fc
+        .tuple(fc.uniqueArray(awsAccount, { selector: (a) => a.name, maxLength: 2 }), fc.boolean())
+        .map(([accounts, first]) =>
+          first && accounts.length > 0 ? [{ ...accounts[0], createRole: true }, ...accounts.slice(1)] : accounts,
+        ),
       [{ name: "a", accountId: 123 }],
       [
         { name: "a", accountId: "123456789012", createRole: true },
@@ -264,7 +270,9 @@ test(`${RUNS} generated configurations are refused naming a setting, or synthesi
     }),
     { numRuns: RUNS, seed: SEED },
   );
-  // Both kinds happen: a generator that only ever made one kind would prove little.
+  // Both kinds happen: a generator that only ever made one kind would prove little. About one in
+  // ten synthesizes (108 with the default seed; 87 to 108 with seeds 1, 2, 3 and 1466206), so the bound on
+  // those is half of that: a margin for every seed, and still fifty synthesized configurations.
   expect(refused).toBeGreaterThan(RUNS / 10);
-  expect(synthesized).toBeGreaterThan(RUNS / 10);
+  expect(synthesized).toBeGreaterThan(RUNS / 20);
 }, 240_000);

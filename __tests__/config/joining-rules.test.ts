@@ -11,17 +11,27 @@ const BASE: Joined = {
     distribution: "oss",
     images: {},
     kayenta: false,
-    bake: {},
-    accounts: { aws: [{ name: "prod" }] },
+    bake: { enabled: true },
+    accounts: { aws: [{ name: "prod", createRole: false }] },
   },
   loadBalancer: { certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/a" },
 };
 const spinnaker = (s: Partial<Joined["spinnaker"]>): Joined => ({ ...BASE, spinnaker: { ...BASE.spinnaker, ...s } });
 
 test("a configuration that joins its settings well breaks none", () => {
+  const two = [
+    { name: "prod", createRole: true },
+    { name: "test", createRole: false },
+  ];
+  // The account deployed into (createRole) is the bake account; without the bakery none is needed.
+  expect(joiningIssues(spinnaker({ accounts: { aws: two } }))).toEqual([]);
+  const neither = two.map((a) => ({ ...a, createRole: false }));
+  expect(joiningIssues(spinnaker({ accounts: { aws: neither }, bake: { enabled: false } }))).toEqual([]);
   expect(joiningIssues(BASE)).toEqual([]);
   expect(joiningIssues(spinnaker({ distribution: "armory", version: "2.36.3", auth: undefined }))).toEqual([]);
-  expect(joiningIssues(spinnaker({ auth: {}, version: "2026.4.0", bake: { account: "prod" } }))).toEqual([]);
+  expect(joiningIssues(spinnaker({ auth: {}, version: "2026.4.0", bake: { enabled: true, account: "prod" } }))).toEqual(
+    [],
+  );
 });
 
 test.each<[string, Joined, string[], RegExp]>([
@@ -57,9 +67,22 @@ test.each<[string, Joined, string[], RegExp]>([
   ],
   [
     "a bake account that is no account",
-    spinnaker({ bake: { account: "nowhere" } }),
+    spinnaker({ bake: { enabled: true, account: "nowhere" } }),
     ["spinnaker", "bake", "account"],
     /^must name one of spinnaker\.accounts\.aws: .*got \{"account":"nowhere","accounts":\["prod"\]\}$/,
+  ],
+  [
+    "several accounts and no bake account",
+    spinnaker({
+      accounts: {
+        aws: [
+          { name: "prod", createRole: false },
+          { name: "test", createRole: false },
+        ],
+      },
+    }),
+    ["spinnaker", "bake", "account"],
+    /^required when spinnaker\.accounts\.aws lists several accounts and none has createRole: .*got \["prod","test"\]$/,
   ],
 ])("%s is reported on the setting to change", (_, config, path, message) => {
   const issues = joiningIssues(config);

@@ -738,7 +738,7 @@ run "kayenta_and_prefixes" {
     error_message = "root_device_name must size the given AMI's root volume"
   }
 }
-${refused("accounts", `{ aws = [{ name = "a", account_id = "1234" }] }`, "short_account_id")}${refused("accounts", `{ kubernetes = [{ name = "k", kubeconfig_s3_uri = "s3://b/k", permissions = { read = ["dev team"] } }] }`, "role_with_space")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", permissions = { write = ["ops", "ops"] } }] }`, "role_twice")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", create_role = true }, { name = "b", account_id = "123456789012", create_role = true }] }`, "two_create_role")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012" }, { name = "a", account_id = "210987654321" }] }`, "duplicate_names")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", regions = [] }] }`, "empty_regions")}${refused("accounts", `{ kubernetes = [{ name = "k", kubeconfig_secret_arn = "${KUBECONFIG_SECRET}", kubeconfig_s3_uri = "s3://b/k" }] }`, "two_kubeconfigs")}${refused("spinnaker", `{ front50_prefix = "config" }`, "front50_prefix_config")}${refused("spinnaker", `{ aws_cli_image = "aws cli" }`, "aws_cli_image")}${refused("root_device_name", `"sda1"`, "root_device_name")}${refused("ci", `{ jenkins = [{ name = "ci", address = "https://j.example.com", username = "spinnaker" }] }`, "ci_username_without_token")}${refused("ci", `{ jenkins = [{ name = "ci", address = "jenkins" }] }`, "ci_address")}`,
+${refused("accounts", `{ aws = [{ name = "a", account_id = "1234" }] }`, "short_account_id")}${refused("accounts", `{ kubernetes = [{ name = "k", kubeconfig_s3_uri = "s3://b/k", permissions = { read = ["dev team"] } }] }`, "role_with_space")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", permissions = { write = ["ops", "ops"] } }] }`, "role_twice")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", create_role = true }, { name = "b", account_id = "123456789012", create_role = true }] }`, "two_create_role")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", create_role = true }, { name = "a", account_id = "210987654321" }] }`, "duplicate_names")}${refused("accounts", `{ aws = [{ name = "a", account_id = "123456789012", regions = [] }] }`, "empty_regions")}${refused("accounts", `{ kubernetes = [{ name = "k", kubeconfig_secret_arn = "${KUBECONFIG_SECRET}", kubeconfig_s3_uri = "s3://b/k" }] }`, "two_kubeconfigs")}${refused("spinnaker", `{ front50_prefix = "config" }`, "front50_prefix_config")}${refused("spinnaker", `{ aws_cli_image = "aws cli" }`, "aws_cli_image")}${refused("root_device_name", `"sda1"`, "root_device_name")}${refused("ci", `{ jenkins = [{ name = "ci", address = "https://j.example.com", username = "spinnaker" }] }`, "ci_username_without_token")}${refused("ci", `{ jenkins = [{ name = "ci", address = "jenkins" }] }`, "ci_address")}`,
         16,
       );
     },
@@ -811,8 +811,16 @@ run "off" {
     error_message = "without accounts, orca keeps its own default account"
   }
 }
-${refused("spinnaker", `{ bake = { account = "nowhere" } }`, "bake_account")}${refused("spinnaker", `{ bake = { base_images = { windows = "ami-0123456789abcdef0" } } }`, "bake_base_image")}`,
-        5,
+${refused("spinnaker", `{ bake = { account = "nowhere" } }`, "bake_account")}
+run "refuses_several_accounts_without_a_bake_account" {
+  command = plan
+  variables {
+    accounts = { aws = [{ name = "a", account_id = "123456789012" }, { name = "b", account_id = "210987654321" }] }
+  }
+  expect_failures = [var.spinnaker]
+}
+${refused("spinnaker", `{ bake = { base_images = { windows = "ami-0123456789abcdef0" } } }`, "bake_base_image")}`,
+        6,
       );
     },
     TIMEOUT,

@@ -31,8 +31,11 @@ const DISTRIBUTION = { path: "spinnaker.distribution", input: "spinnaker.distrib
 const VERSION = { path: "spinnaker.version", input: "spinnaker.version" };
 const IMAGES = { path: "spinnaker.images", input: "spinnaker.images" };
 const KAYENTA = { path: "spinnaker.kayenta", input: "spinnaker.kayenta" };
+const BAKE_ENABLED = { path: "spinnaker.bake.enabled", input: "spinnaker.bake.enabled" };
 const BAKE_ACCOUNT = { path: "spinnaker.bake.account", input: "spinnaker.bake.account" };
 const AWS_ACCOUNTS = { path: "spinnaker.accounts.aws", input: "accounts.aws" };
+/** Each account's switch, named as in an entry of the list. */
+const CREATE_ROLE = { path: "createRole", input: "create_role" };
 const AUTH = { path: "spinnaker.auth", input: "auth" };
 const CERTIFICATE_ARN = { path: "loadBalancer.certificateArn", input: "load_balancer.certificate_arn" };
 
@@ -44,8 +47,8 @@ export interface Joined {
     readonly images: Readonly<Partial<Record<string, string>>>;
     readonly kayenta: boolean;
     readonly auth?: unknown;
-    readonly bake: { readonly account?: string };
-    readonly accounts: { readonly aws: readonly { readonly name: string }[] };
+    readonly bake: { readonly enabled: boolean; readonly account?: string };
+    readonly accounts: { readonly aws: readonly { readonly name: string; readonly createRole: boolean }[] };
   };
   readonly loadBalancer: { readonly certificateArn?: string };
 }
@@ -140,6 +143,21 @@ export const JOINING_RULES: readonly Joining[] = [
     test: (c) => c.spinnaker.auth === undefined || c.loadBalancer.certificateArn !== undefined,
     hcl: (r) => `${r(AUTH)} == null || ${r(CERTIFICATE_ARN)} != null`,
     got: { value: () => null, hcl: (r) => r(CERTIFICATE_ARN) },
+  },
+  {
+    // Without it the bakery would bake in the first account, which need not be the one whose role
+    // packer runs with.
+    subject: BAKE_ACCOUNT,
+    message: (name) =>
+      `required when ${name(AWS_ACCOUNTS)} lists several accounts and none has ${name(CREATE_ROLE)}: packer bakes with the instances' role, so name the account they run in (or set ${name(BAKE_ENABLED)} to false)`,
+    test: ({ spinnaker: s }) =>
+      !s.bake.enabled || s.bake.account !== undefined || s.accounts.aws.length <= 1 || s.accounts.aws.some((a) => a.createRole),
+    hcl: (r) =>
+      `!${r(BAKE_ENABLED)} || ${r(BAKE_ACCOUNT)} != null || length(${r(AWS_ACCOUNTS)}) <= 1 || anytrue([for a in ${r(AWS_ACCOUNTS)} : a.create_role])`,
+    got: {
+      value: ({ spinnaker: s }) => s.accounts.aws.map((a) => a.name),
+      hcl: (r) => `[for a in ${r(AWS_ACCOUNTS)} : a.name]`,
+    },
   },
   {
     subject: BAKE_ACCOUNT,

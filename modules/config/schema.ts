@@ -250,7 +250,8 @@ export const ConfigSchema = z
             enabled: z.boolean().default(true),
             /**
              * The AWS account orca bakes in (`default.bake.account`), which must be the one the
-             * instances run in (packer uses their role). Default: the createRole account, else the first.
+             * instances run in (packer uses their role). Default: the createRole account, else the only
+             * one; required when there are several and none has createRole.
              */
             account: BAKE.account.zod.optional(),
             /** The instance packer bakes on; a Graviton type bakes arm64 images. */

@@ -87,7 +87,8 @@ export function bakery(scope: Construct, settings: Deployment): BakeProfile {
 
 /**
  * The account orca bakes in: the one set, else the account the stack deploys into (createRole),
- * else the first AWS account; none leaves orca's own default. A module decides at plan time.
+ * else the only AWS account (with several, one of the first two is required: joining-rules.ts);
+ * none leaves orca's own default. A module decides at plan time.
  */
 function bakeAccount(scope: Construct, settings: Deployment): string | undefined {
   const { bake, accounts } = settings.spinnaker;

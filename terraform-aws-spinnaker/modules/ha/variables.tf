@@ -1145,9 +1145,10 @@ variable "spinnaker" {
     registry/<service>:version; aws_cli_image, the image that syncs the configuration at boot; kayenta,
     run canary analysis (kayenta) too; front50_prefix, where front50 keeps pipelines and applications in
     the config bucket; prometheus_url, the Prometheus kayenta reads canary metrics from; bake, rosco's
-    AWS bakery: enabled (default true), account (the accounts.aws entry it bakes in, default the
-    create_role one, else the first), instance_type (packer's, default m5.large), base_images (an AMI
-    per OS: ubuntu, rhel, centos; default the newest official image in the region).
+    AWS bakery: enabled (default true), account (the accounts.aws entry it bakes in, the one the
+    instances run in: default the create_role one, else the only one; required with several accounts and
+    none create_role), instance_type (packer's, default m5.large), base_images (an AMI per OS: ubuntu,
+    rhel, centos; default the newest official image in the region).
   EOT
   type = object({
     distribution   = optional(string, "oss")
@@ -1298,6 +1299,17 @@ variable "spinnaker" {
       spinnaker.version: must be before 2027.0.0: from that release on front50 no longer stores in S3 and
       orca no longer keeps executions in Redis, which is how this package runs them (SQL storage is not
       supported yet), got ${jsonencode(var.spinnaker.version)}.
+    EOT
+  }
+
+  validation {
+    condition = !var.spinnaker.bake.enabled || var.spinnaker.bake.account != null || length(
+      var.accounts.aws
+    ) <= 1 || anytrue([for a in var.accounts.aws : a.create_role])
+    error_message = <<-EOT
+      spinnaker.bake.account: required when accounts.aws lists several accounts and none has create_role:
+      packer bakes with the instances' role, so name the account they run in (or set
+      spinnaker.bake.enabled to false), got ${jsonencode([for a in var.accounts.aws : a.name])}.
     EOT
   }
 
