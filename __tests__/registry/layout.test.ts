@@ -3,13 +3,14 @@ import { join, relative } from "node:path";
 import { buildRegistryLayout } from "../../modules/registry/build";
 import { MAX_LINE } from "../../modules/registry/hcl-printer";
 import { layout, tokenize } from "../../modules/registry/hcl-syntax";
-import { REGISTRY_NAME } from "../../modules/registry/layout";
+import { CONDITIONAL_DEFAULTS, INPUT_RULES, REGISTRY_NAME } from "../../modules/registry/layout";
 import { userDataText } from "../../modules/spinnaker/cloud-init";
 import {
   PROFILE_TEMPLATES,
   profileTemplateText,
   type TemplatedProfile,
 } from "../../modules/spinnaker/profile-templates";
+import { settingsFrom, synthStack } from "../helpers";
 
 const ROOT = join(__dirname, "..", "..");
 const COMMITTED = join(ROOT, REGISTRY_NAME);
@@ -210,7 +211,54 @@ test.each([
 test("required inputs say so; sensitive ones are marked", () => {
   expect(files["README.md"]).toMatch(/\| `vpc_id` \| `string` \| required \|/);
   expect(files["modules/ha/README.md"]).toMatch(
-    /\| `redis_auth_token` \| `string` \| `null` \| .*required unless .*\(sensitive\) \|/,
+    /\| `redis_auth_token` \| `string` \| required unless `redis.create = false` \| .*\(sensitive\) \|/,
+  );
+  expect(files["README.md"]).toContain("Required: `instance_subnet_ids`, `user_cidrs`, `vpc_id`.");
+});
+
+describe("inputs that go together", () => {
+  const modules = {
+    "README.md": synthStack(settingsFrom(), "standalone-module"),
+    "modules/ha/README.md": synthStack(settingsFrom(), "ha-module"),
+  } as const;
+  const variables = (readme: keyof typeof modules) =>
+    modules[readme].variable as Record<string, { type?: string; validation?: { condition: string }[] }>;
+
+  test("HA's Redis: create it with a token, or give your own; the stand-alone module has no Redis rule", () => {
+    expect(files["modules/ha/README.md"]).toContain("**Redis**, one of two:");
+    expect(files["README.md"]).not.toContain("**Redis**");
+    // The rule in words is the one the redis input's validations hold.
+    const conditions = (variables("modules/ha/README.md").redis.validation ?? []).map((v) => v.condition);
+    expect(conditions).toContainEqual(expect.stringContaining("var.redis_auth_token != null"));
+    const image = (variables("README.md").official_image.validation ?? []).map((v) => v.condition);
+    expect(image.filter((c) => c.includes("var.ami_id"))).toHaveLength(2);
+  });
+
+  test.each(Object.keys(modules) as (keyof typeof modules)[])(
+    "%s: every input and attribute a rule names is the module's",
+    (readme) => {
+      const declared = variables(readme);
+      const attributes = Object.values(declared).map((v) => v.type ?? "");
+      const shown = INPUT_RULES.filter((r) => r.inputs.every((name) => name in declared));
+      expect(shown.length).toBeGreaterThanOrEqual(6);
+      for (const rule of shown) {
+        expect(files[readme]).toContain(`- ${rule.text}`);
+        for (const [, path] of rule.text.matchAll(/`([a-z_]+(?:\.[a-z_]+)*)(?: = [^`]+)?`/g)) {
+          const [first, ...rest] = path.split(".");
+          if (rest.length === 0) {
+            // An input, or an attribute of one (`kubeconfig_s3_uri` of accounts.kubernetes).
+            expect([path, first in declared || attributes.some((t) => t.includes(`${first} =`))]).toEqual([path, true]);
+          } else {
+            expect([path, first in declared]).toEqual([path, true]);
+            for (const attribute of rest)
+              expect([path, declared[first].type]).toEqual([path, expect.stringContaining(`${attribute} =`)]);
+          }
+        }
+      }
+      for (const name of Object.keys(CONDITIONAL_DEFAULTS).filter((n) => n in declared)) {
+        expect(files[readme]).toContain(`| \`${name}\` | \`string\` | ${CONDITIONAL_DEFAULTS[name]} |`);
+      }
+    },
   );
 });
 

@@ -2,8 +2,8 @@
  * The npm package as a consumer gets it: `npm pack` (which builds it), the tarball unpacked into a
  * scratch cdktf app's node_modules as npm would, its dependencies and the peers (cdktf, constructs,
  * @cdktf/provider-aws) linked from this checkout (the test may not download), then an app with its
- * own VPC and two environments (the README's example) type-checked with `skipLibCheck: false`,
- * synthesized, and each stack validated by Terraform.
+ * own VPC and two environments (docs/library.md's example) type-checked with `skipLibCheck: false`,
+ * synthesized, and each stack validated by Terraform; the README's short app the same way.
  */
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,13 +24,37 @@ const LINKED = [
   "typescript",
 ];
 
-/** The README's example app ("Use it as a library"), so the documented code is the tested code. */
-function readmeApp(): string {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Use it as a library"));
-  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
-  if (code === undefined) throw new Error('README.md: no ```ts block under "## Use it as a library"');
+/** The first ```ts block under a heading of a document, so that the documented code is the tested code. */
+function documentedApp(file: string, heading: string): string {
+  const text = readFileSync(join(ROOT, file), "utf8");
+  const start = text.indexOf(heading);
+  const code = start < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(text.slice(start))?.[1];
+  if (code === undefined) throw new Error(`${file}: no \`\`\`ts block under "${heading}"`);
   return code;
+}
+
+/** Writes an app and its strict tsconfig into `dir`, compiles it and runs it there. */
+function compileAndRun(dir: string, modules: string, code: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "main.ts"), code);
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        module: "commonjs",
+        strict: true,
+        skipLibCheck: false,
+        esModuleInterop: true,
+        types: ["node"],
+        outDir: "build",
+      },
+      files: ["main.ts"],
+    }),
+  );
+  const tsc = join(modules, "typescript", "bin", "tsc");
+  expectSuccess(run(process.execPath, [tsc, "-p", "."], { cwd: dir }), "tsc (skipLibCheck: false)");
+  expectSuccess(run(process.execPath, ["build/main.js"], { cwd: dir }), "the app's synthesis");
 }
 
 beforeAll(() => {
@@ -73,36 +97,29 @@ test(
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual(["@cdktf/provider-aws", "cdktf", "constructs"]);
     for (const name of Object.keys(manifest.dependencies)) expect(LINKED).toContain(name);
 
-    writeFileSync(join(scratch, "main.ts"), readmeApp());
-    writeFileSync(
-      join(scratch, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          target: "ES2022",
-          module: "commonjs",
-          strict: true,
-          skipLibCheck: false,
-          esModuleInterop: true,
-          types: ["node"],
-          outDir: "build",
-        },
-        files: ["main.ts"],
-      }),
-    );
-    const tsc = join(modules, "typescript", "bin", "tsc");
-    expectSuccess(run(process.execPath, [tsc, "-p", "."], { cwd: scratch }), "tsc (skipLibCheck: false)");
-    expectSuccess(run(process.execPath, ["build/main.js"], { cwd: scratch }), "the app's synthesis");
+    const app = join(scratch, "app");
+    compileAndRun(app, modules, documentedApp("docs/library.md", "## An example app"));
 
-    const stacks = readdirSync(join(scratch, "cdktf.out", "stacks")).sort();
+    const stacks = readdirSync(join(app, "cdktf.out", "stacks")).sort();
     expect(stacks).toEqual(["spinnaker-prod", "spinnaker-staging"]);
     for (const stack of stacks) {
-      const dir = join(scratch, "cdktf.out", "stacks", stack);
+      const dir = join(app, "cdktf.out", "stacks", stack);
       const json = readFileSync(join(dir, "cdk.tf.json"), "utf8");
       expect(json).toContain(`"name": "armoryspinnaker-${stack.slice("spinnaker-".length)}-v000"`);
       const workdir = { dir, env: terraformEnvironment(dir) };
       expectSuccess(terraform(workdir, ["init", "-input=false", "-backend=false"]), `terraform init (${stack})`);
       expectSuccess(terraform(workdir, ["validate"]), `terraform validate (${stack})`);
     }
+
+    // The README's short app: every stack with the built-in defaults and a local state.
+    const short = join(scratch, "readme-app");
+    compileAndRun(short, modules, documentedApp("README.md", "### 3. The Registry module, or the npm library"));
+    expect(readdirSync(join(short, "cdktf.out", "stacks")).sort()).toEqual([
+      "ha",
+      "ha-module",
+      "standalone",
+      "standalone-module",
+    ]);
   },
   TIMEOUT,
 );

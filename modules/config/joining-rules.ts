@@ -151,7 +151,10 @@ export const JOINING_RULES: readonly Joining[] = [
     message: (name) =>
       `required when ${name(AWS_ACCOUNTS)} lists several accounts and none has ${name(CREATE_ROLE)}: packer bakes with the instances' role, so name the account they run in (or set ${name(BAKE_ENABLED)} to false)`,
     test: ({ spinnaker: s }) =>
-      !s.bake.enabled || s.bake.account !== undefined || s.accounts.aws.length <= 1 || s.accounts.aws.some((a) => a.createRole),
+      !s.bake.enabled ||
+      s.bake.account !== undefined ||
+      s.accounts.aws.length <= 1 ||
+      s.accounts.aws.some((a) => a.createRole),
     hcl: (r) =>
       `!${r(BAKE_ENABLED)} || ${r(BAKE_ACCOUNT)} != null || length(${r(AWS_ACCOUNTS)}) <= 1 || anytrue([for a in ${r(AWS_ACCOUNTS)} : a.create_role])`,
     got: {

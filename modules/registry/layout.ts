@@ -5,6 +5,7 @@
  * modules themselves, and the license. Pure: file path -> contents; `npm run registry` writes them.
  */
 
+import { ARMORY_SHARED_TAGS_FROM, SIGN_IN_FROM } from "../spinnaker/releases";
 import {
   checkBlock,
   hclFile,
@@ -93,6 +94,52 @@ terraform apply \\
 
 const DESTROY_EXAMPLE =
   "To remove it, apply once with `-var deletion_protection=false` (the load balancers refuse deletion otherwise), then `terraform destroy` with the same variables.";
+
+/**
+ * Inputs a caller gives together, or one instead of another: the rules of the inputs' validations
+ * (modules/stacks/variables.ts, the relations of modules/config/setting-rules.ts and
+ * modules/config/joining-rules.ts) in words. A module's README shows the rules whose inputs it has.
+ */
+export const INPUT_RULES: readonly { readonly inputs: readonly string[]; readonly text: string }[] = [
+  {
+    inputs: ["redis", "redis_auth_token"],
+    text: "**Redis**, one of two: the module creates ElastiCache (`redis.create = true`, the default), and `redis_auth_token` is required (16 to 128 characters) while `redis.existing_url_secret_arn` and `redis.existing_security_group_id` stay null; or you bring your own Redis (`redis.create = false`) and give both `redis.existing_url_secret_arn` (a Secrets Manager secret holding its URL) and `redis.existing_security_group_id` (`redis.existing_port` defaults to 6379), and `redis_auth_token` is not used.",
+  },
+  {
+    inputs: ["official_image", "ami_id"],
+    text: "**Image**, one of two: `official_image = true` (the default) runs the newest official image of `os`, and `ami_id` stays null; or `official_image = false` runs `ami_id`, which is then required (with `root_device_name` when the AMI's root device is not `/dev/sda1`).",
+  },
+  {
+    inputs: ["load_balancer"],
+    text: "**TLS**: `load_balancer.certificate_arn` goes with `load_balancer.https = true` and `load_balancer.hostname`; without a certificate `https` stays false, and the listeners are HTTP.",
+  },
+  {
+    inputs: ["auth", "load_balancer", "spinnaker"],
+    text: `**Sign-in**: \`auth\` (null by default) needs \`load_balancer.certificate_arn\` and \`load_balancer.hostname\`, and the open-source distribution at ${SIGN_IN_FROM.year}.${SIGN_IN_FROM.minor}.0 or later.`,
+  },
+  {
+    inputs: ["spinnaker"],
+    text: `**Release**: \`spinnaker.version\` is required with \`spinnaker.distribution = "armory"\`; an Armory release before ${ARMORY_SHARED_TAGS_FROM.major}.${ARMORY_SHARED_TAGS_FROM.minor}.0 also needs each running service's image in \`spinnaker.images\`.`,
+  },
+  {
+    inputs: ["spinnaker", "accounts"],
+    text: "**Bake account**: with two or more `accounts.aws` and none marked `create_role`, `spinnaker.bake.account` is required (packer bakes with the instances' role, in the account they run in) unless `spinnaker.bake.enabled = false`; it must name one of `accounts.aws`.",
+  },
+  {
+    inputs: ["accounts"],
+    text: "**Kubernetes accounts**: each entry of `accounts.kubernetes` needs exactly one of `kubeconfig_secret_arn` and `kubeconfig_s3_uri`.",
+  },
+  {
+    inputs: ["ci"],
+    text: "**Jenkins**: each entry of `ci.jenkins` takes `username` and `password_secret_arn` together, or neither.",
+  },
+];
+
+/** The Inputs table's default cell of an input whose need depends on another input. */
+export const CONDITIONAL_DEFAULTS: Readonly<Record<string, string>> = {
+  redis_auth_token: "required unless `redis.create = false`",
+  ami_id: "`null`; required with `official_image = false`",
+};
 
 export function registryLayout(inputs: RegistryInputs): Record<string, string> {
   const standalone = withoutCdktfMetadata(inputs.standalone.configuration);
@@ -355,11 +402,17 @@ function moduleReadme(r: { title: string; summary: string; usage: string; module
       Object.keys(byName).map((name) => `| \`data.${type}.${name}\` | data source |`),
     ),
   ].sort();
-  const inputs = Object.entries(module.variable ?? {}).map(([name, v]) => {
+  const variables = module.variable ?? {};
+  const inputs = Object.entries(variables).map(([name, v]) => {
     const required = !("default" in v);
-    const def = required ? "required" : `\`${JSON.stringify(v.default)}\``;
+    const def = CONDITIONAL_DEFAULTS[name] ?? (required ? "required" : `\`${JSON.stringify(v.default)}\``);
     return `| \`${name}\` | \`${cell(v.type ?? "any")}\` | ${cell(def)} | ${cell(v.description)}${v.sensitive ? " (sensitive)" : ""} |`;
   });
+  const required = Object.entries(variables)
+    .filter(([, v]) => !("default" in v))
+    .map(([name]) => `\`${name}\``)
+    .join(", ");
+  const rules = INPUT_RULES.filter((rule) => rule.inputs.every((name) => name in variables));
   const outputs = Object.entries(module.output ?? {}).map(([name, o]) => `| \`${name}\` | ${cell(o.description)} |`);
   return [
     `# ${r.title}`,
@@ -375,6 +428,12 @@ function moduleReadme(r: { title: string; summary: string; usage: string; module
     "```",
     "",
     "The caller brings the `aws` provider: the module has no provider block, and its region and ARN partition are the provider's. Names come from `name` and `environment`, so one root may call the module once per environment (`for_each`) in one account; see `examples/environments`.",
+    "",
+    "## Required inputs, and inputs that go together",
+    "",
+    `Required: ${required}. The others have defaults, but some depend on each other (Terraform refuses a combination that breaks them, naming the inputs: at plan, or at apply for a value known only then):`,
+    "",
+    ...rules.map((rule) => `- ${rule.text}`),
     "",
     "## Requirements",
     "",

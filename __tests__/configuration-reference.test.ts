@@ -1,11 +1,11 @@
-/** The README's configuration reference and variable list keep up with the code. */
+/** The configuration reference (docs/configuration.md) and its list of stack variables keep up with the code. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { z } from "zod";
 import { ConfigSchema } from "../modules/config/schema";
 import { settingsFrom, synthStack } from "./helpers";
 
-const README = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+const REFERENCE = readFileSync(join(__dirname, "..", "docs", "configuration.md"), "utf8");
 
 /** Dotted paths of every setting, through defaults and optionals, not into lists. */
 function settingPaths(schema: z.ZodType, prefix = ""): string[] {
@@ -31,7 +31,7 @@ test("finds the settings it checks", () => {
 });
 
 test.each(paths)("the configuration reference documents %s", (path) => {
-  expect(README).toContain(`| \`${path}\` |`);
+  expect(REFERENCE).toContain(`| \`${path}\` |`);
 });
 
 const variables = (stack: "standalone" | "ha") =>
@@ -48,8 +48,8 @@ const variables = (stack: "standalone" | "ha") =>
   );
 
 test.each([...new Set([...variables("standalone"), ...variables("ha")])])(
-  "the README names the Terraform variable %s",
+  "the configuration reference names the Terraform variable %s",
   (name) => {
-    expect(README).toContain(`\`${name}\``);
+    expect(REFERENCE).toContain(`\`${name}\``);
   },
 );
