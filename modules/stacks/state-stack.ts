@@ -6,6 +6,7 @@ import { SecureBucket } from "../constructs/secure-bucket";
 import { ConfigError } from "../errors";
 import { ReadableAddresses } from "./addresses";
 import { REQUIRED_AWS_PROVIDER, REQUIRED_TERRAFORM } from "./spinnaker-stack";
+import { terraformJson } from "./terraform-json";
 
 /**
  * The `state` stack: the S3 bucket that holds the other stacks' Terraform state. It keeps its own
@@ -39,6 +40,11 @@ export class StateStack extends TerraformStack {
       value: this.bucket.bucketName,
       description: "S3 bucket of the Terraform state of the Spinnaker stacks.",
     });
+  }
+
+  /** The same JSON as cdktf's, without its repeated resolving (terraform-json.ts). */
+  override toTerraform(): Record<string, unknown> {
+    return terraformJson(this);
   }
 
   /** Readable, stable addresses such as `aws_s3_bucket.state_bucket` (see addresses.ts). */
