@@ -81,7 +81,6 @@ function terraformElements(node: IConstruct, into: TerraformElement[] = []): Ter
  * errors.
  */
 function resolveLiterals(value: unknown, resolveTokens: (value: unknown) => unknown): unknown {
-  const resolve = (v: unknown) => resolveLiterals(v, resolveTokens);
   switch (typeof value) {
     case "undefined":
     case "boolean":
@@ -93,17 +92,22 @@ function resolveLiterals(value: unknown, resolveTokens: (value: unknown) => unkn
     case "object": {
       if (value === null) return null;
       if (Array.isArray(value)) {
-        if (value.some((v) => (typeof v === "string" && v.includes("TfToken[")) || Token.isUnresolved([v]))) {
-          return resolveTokens(value);
+        const resolved: unknown[] = [];
+        for (const v of value) {
+          if (isListToken(v)) return resolveTokens(value);
+          const r = resolveLiterals(v, resolveTokens);
+          if (r !== undefined) resolved.push(r);
         }
-        return value.map(resolve).filter((v) => v !== undefined);
+        return resolved;
       }
       const prototype = Object.getPrototypeOf(value);
-      const plain = (prototype === Object.prototype || prototype === null) && !Tokenization.isResolvable(value);
-      if (!plain || Object.keys(value).some(mayHoldToken)) return resolveTokens(value);
+      if ((prototype !== Object.prototype && prototype !== null) || Tokenization.isResolvable(value)) {
+        return resolveTokens(value);
+      }
       const resolved: Json = {};
-      for (const [key, v] of Object.entries(value)) {
-        const r = resolve(v);
+      for (const key of Object.keys(value)) {
+        if (mayHoldToken(key)) return resolveTokens(value);
+        const r = resolveLiterals((value as Json)[key], resolveTokens);
         if (r !== undefined) resolved[key] = r;
       }
       return resolved;
@@ -111,6 +115,11 @@ function resolveLiterals(value: unknown, resolveTokens: (value: unknown) => unkn
     default:
       return resolveTokens(value);
   }
+}
+
+/** An element that makes cdktf resolve its whole list as one list token. */
+function isListToken(element: unknown): boolean {
+  return typeof element === "string" ? element.includes("#{TfToken[") : Token.isUnresolved([element]);
 }
 
 /**
@@ -160,17 +169,18 @@ class ExpressionResolver extends DefaultTokenResolver {
 
 /**
  * cdktf's merge of blocks: objects merge key by key, lists concatenate (two providers of one type),
- * and an undefined value removes the key (an override that removes a block).
+ * and an undefined value removes the key (an override that removes a block). A block new to the
+ * target is taken as it is, not copied: every source is resolved anew, and the blocks the stack's
+ * overrides reach are resolved again after this.
  */
 function merge(target: Json, source: Json): void {
-  for (const [key, value] of Object.entries(source)) {
+  for (const key of Object.keys(source)) {
+    const value = source[key];
     const existing = target[key];
     if (value === undefined) {
       delete target[key];
-    } else if (isPlainObject(value)) {
-      const into = isPlainObject(existing) ? existing : {};
-      target[key] = into;
-      merge(into, value);
+    } else if (isPlainObject(value) && isPlainObject(existing)) {
+      merge(existing, value);
     } else if (Array.isArray(value) && Array.isArray(existing)) {
       target[key] = [...existing, ...value];
     } else {
