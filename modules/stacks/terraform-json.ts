@@ -85,8 +85,13 @@ function resolveLiterals(value: unknown, resolveTokens: (value: unknown) => unkn
     case "undefined":
     case "boolean":
       return value;
-    case "string":
-      return mayHoldToken(value) ? resolveTokens(value) : value;
+    case "string": {
+      if (!mayHoldToken(value)) return value;
+      // One token alone, as most references are: cdktf resolves the string to what the token
+      // resolves to, without the work of splitting it around the token.
+      const token = ONE_TOKEN.test(value) ? Tokenization.reverseString(value).firstToken : undefined;
+      return resolveTokens(token ?? value);
+    }
     case "number":
       return Token.isUnresolved(value) || value === Token.NUMBER_MAP_TOKEN_VALUE ? resolveTokens(value) : value;
     case "object": {
@@ -136,6 +141,7 @@ function mayHoldToken(text: string): boolean {
   );
 }
 
+const ONE_TOKEN = /^\$\{TfToken\[[^\]]+\]\}$/;
 const ENCODED_NUMBER = /[-|\d.+]e[-|\d.eE+]/;
 
 /**
