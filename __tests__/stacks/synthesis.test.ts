@@ -4,6 +4,7 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { addStacks } from "../../modules/app";
 import { loadConfiguration } from "../../modules/config/load";
 import { SpinnakerStack } from "../../modules/stacks/spinnaker-stack";
+import { StateStack } from "../../modules/stacks/state-stack";
 import { settingsFrom } from "../helpers";
 import { CHOICES, configOf } from "../policy/choices";
 import { tempDir } from "../tools/harness";
@@ -33,15 +34,19 @@ function synthesizeAll(): Record<string, string> {
 
 test("skipping cdktf's preparing pass leaves every stack's JSON as it was", () => {
   const fast = synthesizeAll();
-  const prepare = Object.getOwnPropertyDescriptor(SpinnakerStack.prototype, "prepareStack");
+  const stacks = [SpinnakerStack.prototype, StateStack.prototype];
+  const prepares = stacks.map((stack) => Object.getOwnPropertyDescriptor(stack, "prepareStack"));
   try {
-    SpinnakerStack.prototype.prepareStack = TerraformStack.prototype.prepareStack;
+    for (const stack of stacks) stack.prepareStack = TerraformStack.prototype.prepareStack;
     const full = synthesizeAll();
     expect(Object.keys(fast).sort()).toEqual(Object.keys(full).sort());
     expect(Object.keys(fast)).toHaveLength(7);
     for (const name of Object.keys(full)) expect([name, fast[name]]).toEqual([name, full[name]]);
   } finally {
-    if (prepare) Object.defineProperty(SpinnakerStack.prototype, "prepareStack", prepare);
+    stacks.forEach((stack, i) => {
+      const prepare = prepares[i];
+      if (prepare) Object.defineProperty(stack, "prepareStack", prepare);
+    });
   }
 });
 

@@ -42,6 +42,14 @@ export class StateStack extends TerraformStack {
     });
   }
 
+  /**
+   * Without cdktf's preparing resolve pass, for cross-stack references, which this stack never makes
+   * (as SpinnakerStack); its backend is its own local one.
+   */
+  override prepareStack(): void {
+    this.ensureBackendExists();
+  }
+
   /** The same JSON as cdktf's, without its repeated resolving (terraform-json.ts). */
   override toTerraform(): Record<string, unknown> {
     return terraformJson(this);
