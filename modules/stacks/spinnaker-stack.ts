@@ -185,7 +185,7 @@ export abstract class SpinnakerStack extends TerraformStack {
   }
 
   /** The same JSON as cdktf's, without its repeated resolving (terraform-json.ts). */
-  override toTerraform(): Record<string, unknown> {
+  override toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
     return terraformJson(this);
   }
 

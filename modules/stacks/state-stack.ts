@@ -51,7 +51,7 @@ export class StateStack extends TerraformStack {
   }
 
   /** The same JSON as cdktf's, without its repeated resolving (terraform-json.ts). */
-  override toTerraform(): Record<string, unknown> {
+  override toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
     return terraformJson(this);
   }
 
