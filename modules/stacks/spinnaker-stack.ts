@@ -17,6 +17,7 @@ import type { OperatingSystem } from "../constructs/machine-image";
 import { checkInstanceMemory, unknownInstanceTypeWarning } from "../spinnaker/memory";
 import { ReadableAddresses, TOPOLOGY_IDS } from "./addresses";
 import { configureBackend } from "./backend";
+import { terraformJson } from "./terraform-json";
 import { defineModuleVariables, defineVariables, type StackVariables } from "./variables";
 
 /** The Terraform and provider versions the synthesized configuration needs. */
@@ -181,6 +182,11 @@ export abstract class SpinnakerStack extends TerraformStack {
    */
   override prepareStack(): void {
     this.ensureBackendExists();
+  }
+
+  /** The same JSON as cdktf's, without its repeated resolving (terraform-json.ts). */
+  override toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
+    return terraformJson(this);
   }
 
   /** Readable, stable addresses such as `aws_autoscaling_group.server_group` (see addresses.ts). */

@@ -6,6 +6,7 @@ import { SecureBucket } from "../constructs/secure-bucket";
 import { ConfigError } from "../errors";
 import { ReadableAddresses } from "./addresses";
 import { REQUIRED_AWS_PROVIDER, REQUIRED_TERRAFORM } from "./spinnaker-stack";
+import { terraformJson } from "./terraform-json";
 
 /**
  * The `state` stack: the S3 bucket that holds the other stacks' Terraform state. It keeps its own
@@ -39,6 +40,19 @@ export class StateStack extends TerraformStack {
       value: this.bucket.bucketName,
       description: "S3 bucket of the Terraform state of the Spinnaker stacks.",
     });
+  }
+
+  /**
+   * Without cdktf's preparing resolve pass, for cross-stack references, which this stack never makes
+   * (as SpinnakerStack); its backend is its own local one.
+   */
+  override prepareStack(): void {
+    this.ensureBackendExists();
+  }
+
+  /** The same JSON as cdktf's, without its repeated resolving (terraform-json.ts). */
+  override toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
+    return terraformJson(this);
   }
 
   /** Readable, stable addresses such as `aws_s3_bucket.state_bucket` (see addresses.ts). */
