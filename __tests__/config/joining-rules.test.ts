@@ -101,8 +101,8 @@ test("every rule is a validation of the module input that holds its subject, wor
   const inputs = ["spinnaker", "auth", "load_balancer"];
   expect(inputs.flatMap(joiningValidations)).toHaveLength(JOINING_RULES.length);
   for (const input of inputs) {
-    const blocks = (json.variable?.[input] as { validation: { condition: string; error_message: string }[] })
-      .validation;
+    const variable = json.variable?.[input] as { validation?: { condition: string; error_message: string }[] };
+    const blocks = variable?.validation ?? [];
     for (const v of joiningValidations(input)) {
       expect(blocks).toContainEqual({ condition: v.condition, error_message: v.errorMessage });
       expect(v.errorMessage.startsWith(`${input}`)).toBe(true);
