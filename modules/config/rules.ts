@@ -321,7 +321,11 @@ export function stringMap(keys: readonly Rule<string>[], values: readonly Rule<s
  * A map from some of `keys` (Spinnaker's services, the operating systems) to strings with rules: a
  * key of another name is refused, as in the configuration, where it is a typo.
  */
-export function choiceMap<const K extends readonly [string, ...string[]]>(keys: K, ...values: Rule<string>[]) {
+export function choiceMap<const K extends readonly [string, ...string[]]>(
+  keys: K,
+  ...values: Rule<string>[]
+): Checked<z.ZodType<Partial<Record<K[number], string>>>> {
+  // The declared type: zod's inferred record type does not compile in a consumer's strict check.
   const key = memberOf(keys, `keys from ${keys.join(", ")}`);
   return checked(
     z.partialRecord(z.enum(keys, { message: inConfiguration(key) }), withRules(z.string(), values)),
