@@ -3,11 +3,11 @@
  * with a type, a description, the configured value as its default (none when the configuration left
  * it to the deployer) and a validation block where a bad value is possible. The rule of every
  * single setting, down to each attribute of each account, master and sign-in, is the
- * configuration's own with its message (`config/setting-rules.ts`), rendered as validation blocks.
- * Written here are the rules that join one variable to another (the configuration states each
- * again where it joins the same settings, in `ConfigSchema`'s last check, and the tools tier's
- * registry and parity tests show both gates refuse the same values) and those only Terraform has
- * (a module's switches).
+ * configuration's own with its message (`config/setting-rules.ts`), rendered as validation blocks,
+ * and so is every rule that joins settings of different groups (`config/joining-rules.ts`, on the
+ * input that holds the setting it reports). Written here are only the rules Terraform alone has:
+ * the load balancer's subnets read against `instance_subnet_ids`, a module's switches
+ * (`official_image` against `ami_id`), and a created Redis's need of `redis_auth_token`.
  */
 import { TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import type { Construct } from "constructs";
