@@ -1,7 +1,8 @@
 /**
  * The rules of the settings that are also Terraform variables or module inputs, each written once
  * (see `rules.ts`): `schema.ts` takes `.zod` from here and adds the default; `stacks/variables.ts`
- * takes `.validations` and adds the variable's name, type and description. Grouped as the
+ * takes `.validations`, and the type from `.zod` or from the schema's group (`stacks/input-types.ts`),
+ * and adds the variable's name and description. Grouped as the
  * configuration is; the group's relations (rules that join two of its settings) follow it.
  */
 import { AWS_REGIONS } from "@aws-cdk/region-info/lib/aws-entities";

@@ -1,7 +1,9 @@
 /**
  * The Terraform variables of a Spinnaker stack: every value a deployer may change at plan time, each
  * with a type, a description, the configured value as its default (none when the configuration left
- * it to the deployer) and a validation block where a bad value is possible. The rule of every
+ * it to the deployer) and a validation block where a bad value is possible. Types come from the
+ * configuration's schema: a variable's from its setting's rule, an object input's from its group,
+ * with the schema's defaults for what the configuration does not set (`input-types.ts`). The rule of every
  * single setting, down to each attribute of each account, master and sign-in, is the
  * configuration's own with its message (`config/setting-rules.ts`), rendered as validation blocks,
  * and so is every rule that joins settings of different groups (`config/joining-rules.ts`, on the
@@ -23,7 +25,7 @@ import {
   shown,
   type Validation,
 } from "../config/rules";
-import { DEFAULT_OSS_VERSION, DEFAULT_REGISTRY, type Settings } from "../config/schema";
+import { ConfigSchema, DEFAULT_OSS_VERSION, DEFAULT_REGISTRY, type Settings } from "../config/schema";
 import {
   AUTH,
   AWS_ACCOUNT,
@@ -48,8 +50,18 @@ import {
   SPINNAKER,
   TOP_LEVEL,
 } from "../config/setting-rules";
+import { InternalError } from "../errors";
 import { accountsTemplateInput, jenkinsTemplateInput } from "../spinnaker/profile-templates";
 import { SIGN_IN_FROM } from "../spinnaker/releases";
+import {
+  attributeValidations,
+  groupSchema,
+  hclType,
+  inputAttributes,
+  nullableSettings,
+  objectType,
+  snakeValue,
+} from "./input-types";
 
 /** A value without its null attributes, at any depth: a variable's default leaves them unset. */
 function withoutNullAttributes<T>(value: T): T {
@@ -59,34 +71,33 @@ function withoutNullAttributes<T>(value: T): T {
 /** The received value in an error message (Terraform 1.9+ lets a validation message name it). */
 const got = shown;
 
+/**
+ * A variable: `setting`, the rule of the setting it stands for, gives its type and its validations
+ * (null passes when the variable is nullable); else `config.type` and `validation` are its own.
+ */
 function variable(
   scope: Construct,
   name: string,
-  config: TerraformVariableConfig & { default?: unknown },
-  validation?: (ref: string) => Validation[],
+  config: Omit<TerraformVariableConfig, "type"> & { type?: string; default?: unknown },
+  setting?: Pick<Checked<z.ZodType>, "zod" | "validations"> | ((ref: string) => Validation[]),
 ): TerraformVariable {
   const { default: value, ...rest } = config;
+  const rule = typeof setting === "function" ? undefined : setting;
   const v = new TerraformVariable(scope, name, {
     // An explicit null from a caller takes the default (or is refused) instead of reaching the
     // validation, where Terraform would fail on it with its own message.
     nullable: false,
     ...rest,
+    type: config.type ?? (rule ? hclType(rule.zod) : undefined),
     ...(value === undefined || value === null ? {} : { default: value }),
-    validation: validation?.(`var.${name}`),
+    validation: rule
+      ? rule.validations(name, `var.${name}`, config.nullable ?? false)
+      : (setting as ((ref: string) => Validation[]) | undefined)?.(`var.${name}`),
   });
   // cdktf cannot write `default = null`; an optional value without a configured one needs it.
   if (value === null) v.addOverride("default", null);
   return v;
 }
-
-/**
- * The validations of the variable `name` from the setting's rules (`nullable`: null passes, for an
- * optional value the configuration left out).
- */
-const rules =
-  (checked: Pick<Checked<z.ZodType>, "validations">, nullable = false) =>
-  (ref: string) =>
-    checked.validations(ref.replace(/^var\./, ""), ref, nullable);
 
 export interface StackVariables {
   readonly vpcId: TerraformVariable;
@@ -121,33 +132,31 @@ export function defineVariables(
       scope,
       "vpc_id",
       {
-        type: "string",
         description: "VPC of the security groups, load balancers and instances.",
         default: s.network.vpcId,
       },
-      rules(NETWORK.vpcId),
+      NETWORK.vpcId,
     ),
     instanceSubnetIds: variable(
       scope,
       "instance_subnet_ids",
       {
-        type: "list(string)",
         description: "Private subnets of the instances; several AZs let a server group fail over to another AZ.",
         default: s.network.instanceSubnetIds,
       },
-      rules(NETWORK.instanceSubnetIds(minInstanceSubnets)),
+      NETWORK.instanceSubnetIds(minInstanceSubnets),
     ),
     loadBalancerSubnetIds: variable(
       scope,
       "load_balancer_subnet_ids",
       {
-        type: "list(string)",
+        type: hclType(NETWORK.loadBalancerSubnetIds.zod),
         description:
           "Subnets of the user-facing load balancer, in two AZs or more (public subnets for an internet-facing one). Empty: the instance subnets.",
         default: s.network.loadBalancerSubnetIds ?? [],
       },
       (ref) => [
-        ...rules(NETWORK.loadBalancerSubnetIds)(ref),
+        ...NETWORK.loadBalancerSubnetIds.validations("load_balancer_subnet_ids", ref),
         // Terraform's own rule, where the configuration has "two at least, when given": [] means
         // the instance subnets here, and an internet-facing scheme needs public subnets of its own.
         moduleInputs
@@ -173,106 +182,97 @@ export function defineVariables(
       scope,
       "user_cidrs",
       {
-        type: "list(string)",
         description: "CIDR blocks allowed to reach deck and gate on the user-facing load balancer.",
         default: s.network.userCidrs,
       },
-      rules(NETWORK.userCidrs),
+      NETWORK.userCidrs,
     ),
     sshCidrs: variable(
       scope,
       "ssh_cidrs",
       {
-        type: "list(string)",
         description:
           "CIDR blocks allowed to reach SSH on the instances; empty keeps port 22 closed (use Session Manager).",
         default: s.network.sshCidrs,
       },
-      rules(NETWORK.sshCidrs),
+      NETWORK.sshCidrs,
     ),
     egressCidrs: variable(
       scope,
       "egress_cidrs",
       {
-        type: "list(string)",
         description:
           "CIDR blocks the instances may reach on 80 and 443 (packages, images, AWS APIs); narrow it to a proxy.",
         default: s.network.egressCidrs,
       },
-      rules(NETWORK.egressCidrs),
+      NETWORK.egressCidrs,
     ),
     egressPorts: variable(
       scope,
       "egress_ports",
       {
-        type: "list(number)",
         description:
           "TCP ports beyond 80 and 443 the instances may reach at egress_cidrs, for endpoints no other input names (Jenkins masters, Kubernetes API servers and Prometheus are opened from theirs).",
         default: s.network.egressPorts,
       },
-      rules(NETWORK.egressPorts),
+      NETWORK.egressPorts,
     ),
     instanceType: variable(
       scope,
       "instance_type",
-      { type: "string", description: "EC2 instance type of the Spinnaker instances.", default: s.instance.type },
-      rules(INSTANCE.type),
+      { description: "EC2 instance type of the Spinnaker instances.", default: s.instance.type },
+      INSTANCE.type,
     ),
     amiId: variable(
       scope,
       "ami_id",
       {
-        type: "string",
         nullable: true,
         description: moduleInputs
           ? "AMI of the instances, with official_image = false; null (with official_image = true) uses the newest official image of `os`."
           : `AMI of the instances; null uses the newest official ${s.instance.os} image.`,
         default: s.instance.amiId ?? null,
       },
-      rules(INSTANCE.amiId, true),
+      INSTANCE.amiId,
     ),
     rootDeviceName: variable(
       scope,
       "root_device_name",
       {
-        type: "string",
         nullable: true,
         description:
           "Root device of ami_id, such as /dev/xvda; null means /dev/sda1. Without ami_id the official image's own is read from the image.",
         default: s.instance.rootDeviceName ?? null,
       },
-      rules(INSTANCE.rootDeviceName, true),
+      INSTANCE.rootDeviceName,
     ),
     rootVolumeSize: variable(
       scope,
       "root_volume_size",
       {
-        type: "number",
         description: "Size of the encrypted gp3 root volume, in GiB.",
         default: s.instance.rootVolumeSizeGiB,
       },
-      rules(INSTANCE.rootVolumeSizeGiB),
+      INSTANCE.rootVolumeSizeGiB,
     ),
     keyName: variable(
       scope,
       "key_name",
       {
-        type: "string",
         nullable: true,
         description: "EC2 key pair of the instances; null launches without one.",
         default: s.instance.keyName ?? null,
       },
-      rules(INSTANCE.keyName, true),
+      INSTANCE.keyName,
     ),
     healthCheckGracePeriod: variable(
       scope,
       "health_check_grace_period",
       {
-        type: "number",
         description: "Seconds after launch before the load balancer's health check counts.",
         default: s.instance.healthCheckGracePeriodSeconds,
       },
-      rules(INSTANCE.healthCheckGracePeriodSeconds),
+      INSTANCE.healthCheckGracePeriodSeconds,
     ),
     deletionProtection: variable(scope, "deletion_protection", {
       type: "bool",
@@ -287,11 +287,10 @@ export function defineVariables(
             scope,
             "certificate_arn",
             {
-              type: "string",
               description: "ACM certificate of the HTTPS listeners.",
               default: s.loadBalancer.certificateArn,
             },
-            rules(LOAD_BALANCER.certificateArn),
+            LOAD_BALANCER.certificateArn,
           ),
   };
 }
@@ -337,32 +336,29 @@ export function defineModuleVariables(scope: Construct, s: Settings, localRedis:
       scope,
       "name",
       {
-        type: "string",
         description: "Spinnaker application of the server groups; the first part of every resource name.",
         default: s.name,
       },
-      rules(TOP_LEVEL.name),
+      TOP_LEVEL.name,
     ),
     environment: variable(
       scope,
       "environment",
       {
-        type: "string",
         description:
           "Spinnaker stack of the server groups (`<name>-<environment>-v000`); the second part of every resource name, so two calls with different environments never collide.",
         default: s.environment,
       },
-      rules(TOP_LEVEL.environment),
+      TOP_LEVEL.environment,
     ),
     tags: variable(
       scope,
       "tags",
       {
-        type: "map(string)",
         description: "Tags on every resource and on the instances (which read them through the metadata service).",
         default: s.tags,
       },
-      (ref) => TOP_LEVEL.tags.validations("tags", ref),
+      TOP_LEVEL.tags,
     ),
     officialImage: variable(
       scope,
@@ -389,17 +385,16 @@ export function defineModuleVariables(scope: Construct, s: Settings, localRedis:
       scope,
       "os",
       {
-        type: "string",
         description: `Operating system of the instances: ${OPERATING_SYSTEMS.join(", ")}. Picks the official image (with official_image); the user data finds the OS at boot.`,
         default: s.instance.os,
       },
-      rules(INSTANCE.os),
+      INSTANCE.os,
     ),
   };
 }
 
-/** HCL for a literal inside a type expression: HCL's object syntax also takes JSON's `:`. */
-const hcl = (value: unknown) => (value === undefined ? "null" : JSON.stringify(value));
+/** The configuration's group at `path`, whose schema a module input takes its type from. */
+const group = (...path: string[]) => groupSchema(ConfigSchema, path);
 
 /**
  * What Spinnaker runs, as one typed input. Defaults are the configuration's own choices; version
@@ -407,40 +402,25 @@ const hcl = (value: unknown) => (value === undefined ? "null" : JSON.stringify(v
  */
 function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): TerraformVariable {
   const sp = s.spinnaker;
-  const version = sp.distribution === "oss" && sp.version === DEFAULT_OSS_VERSION ? undefined : sp.version;
-  const registry = sp.registry === DEFAULT_REGISTRY[sp.distribution] ? undefined : sp.registry;
-  const attributes = [
-    `distribution = optional(string, ${hcl(sp.distribution)})`,
-    `version = optional(string, ${hcl(version)})`,
-    `registry = optional(string, ${hcl(registry)})`,
-    `images = optional(map(string), ${hcl(sp.images)})`,
-    ...(localRedis ? [`redis_image = optional(string, ${hcl(sp.redisImage)})`] : []),
-    `aws_cli_image = optional(string, ${hcl(sp.awsCliImage)})`,
-    `kayenta = optional(bool, ${hcl(sp.kayenta)})`,
-    `front50_prefix = optional(string, ${hcl(sp.front50Prefix)})`,
-    `prometheus_url = optional(string, ${hcl(sp.prometheusUrl)})`,
-    `bake = optional(object({ enabled = optional(bool, ${hcl(sp.bake.enabled)}), account = optional(string, ${hcl(sp.bake.account)}), instance_type = optional(string, ${hcl(sp.bake.instanceType)}), base_images = optional(map(string), ${hcl(sp.bake.baseImages)}) }), {})`,
-  ];
+  const attributes = inputAttributes(group("spinnaker"), {
+    // Inputs of their own; Redis's image only where Redis runs on the instance.
+    omit: ["accounts", "auth", "ci", ...(localRedis ? [] : ["redisImage"])],
+    values: {
+      ...sp,
+      version: sp.distribution === "oss" && sp.version === DEFAULT_OSS_VERSION ? undefined : sp.version,
+      registry: sp.registry === DEFAULT_REGISTRY[sp.distribution] ? undefined : sp.registry,
+    },
+  });
   return variable(
     scope,
     "spinnaker",
     {
-      type: `object({ ${attributes.join(", ")} })`,
+      type: objectType(attributes),
       description: `What the instances run: distribution (oss or armory); version, the image tag of every service (default ${DEFAULT_OSS_VERSION} for oss; required for armory); registry (default ${DEFAULT_REGISTRY.oss} for oss, ${DEFAULT_REGISTRY.armory} for armory); images, full references of single services that replace registry/<service>:version${localRedis ? "; redis_image, the Redis container's" : ""}; aws_cli_image, the image that syncs the configuration at boot; kayenta, run canary analysis (kayenta) too; front50_prefix, where front50 keeps pipelines and applications in the config bucket; prometheus_url, the Prometheus kayenta reads canary metrics from; bake, rosco's AWS bakery: enabled (default true), account (the accounts.aws entry it bakes in, the one the instances run in: default the create_role one, else the only one; required with several accounts and none create_role), instance_type (packer's, default m5.large), base_images (an AMI per OS: ubuntu, rhel, centos; default the newest official image in the region).`,
       default: {},
     },
     (ref) => [
-      ...SPINNAKER.distribution.validations("spinnaker.distribution", `${ref}.distribution`),
-      ...SPINNAKER.version.validations("spinnaker.version", `${ref}.version`, true),
-      ...SPINNAKER.registry.validations("spinnaker.registry", `${ref}.registry`, true),
-      ...SPINNAKER.images.validations("spinnaker.images", `${ref}.images`),
-      ...(localRedis ? SPINNAKER.redisImage.validations("spinnaker.redis_image", `${ref}.redis_image`) : []),
-      ...SPINNAKER.awsCliImage.validations("spinnaker.aws_cli_image", `${ref}.aws_cli_image`),
-      ...SPINNAKER.prometheusUrl.validations("spinnaker.prometheus_url", `${ref}.prometheus_url`, true),
-      ...SPINNAKER.front50Prefix.validations("spinnaker.front50_prefix", `${ref}.front50_prefix`),
-      ...BAKE.account.validations("spinnaker.bake.account", `${ref}.bake.account`, true),
-      ...BAKE.instanceType.validations("spinnaker.bake.instance_type", `${ref}.bake.instance_type`),
-      ...BAKE.baseImages.validations("spinnaker.bake.base_images", `${ref}.bake.base_images`),
+      ...attributeValidations(attributes, { ...SPINNAKER, bake: BAKE }, "spinnaker", ref),
       ...joiningValidations("spinnaker"),
     ],
   );
@@ -448,17 +428,13 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
 
 /** The managed accounts, as one typed input; the default is the configuration's list. */
 function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
-  const permissionsType = "object({ read = optional(list(string), []), write = optional(list(string), []) })";
-  const awsAccount = `object({ name = string, account_id = string, role_name = optional(string, "spinnakerManaged"), regions = optional(list(string)), create_role = optional(bool, false), permissions = optional(${permissionsType}) })`;
-  const kubernetesAccount = `object({ name = string, context = optional(string), namespaces = optional(list(string), []), only_spinnaker_managed = optional(bool, true), kubeconfig_secret_arn = optional(string), kubeconfig_s3_uri = optional(string), kubeconfig_s3_region = optional(string), api_server_port = optional(number, 443), permissions = optional(${permissionsType}) })`;
+  const accounts = group("spinnaker", "accounts");
   const ref = "var.accounts";
-  /** fiat's roles of each account, as the entries' `permissions.read` and `.write`; null: open to every user. */
-  const permissions = { "permissions.read": PERMISSIONS.read, "permissions.write": PERMISSIONS.write };
   return variable(
     scope,
     "accounts",
     {
-      type: `object({ aws = optional(list(${awsAccount}), []), kubernetes = optional(list(${kubernetesAccount}), []) })`,
+      type: hclType(accounts),
       description:
         "Accounts Spinnaker deploys to. aws: name, account_id, role_name (default spinnakerManaged, which must trust the instance role: see the managed_role_trust_policy output), regions (default the deployment's), create_role (create that role here; only for the account being deployed into, one account at most). kubernetes: name, context, namespaces, only_spinnaker_managed, and the kubeconfig as kubeconfig_secret_arn (Secrets Manager) or kubeconfig_s3_uri (s3://bucket/key, in kubeconfig_s3_region, default the deployment's), read by the services at start with the instance role, and api_server_port (default 443), the API server's port the instances may reach at egress_cidrs. Both kinds take permissions: read and write, the roles that may use the account once auth is set (null: every user). Only these snake_case attributes are read: Terraform drops any other (createRole is not create_role).",
       // The shape clouddriver's template reads (profile-templates.ts), unset attributes left out:
@@ -470,44 +446,33 @@ function accountsVariable(scope: Construct, s: Settings): TerraformVariable {
       ...entryValidations(
         "accounts.aws",
         `${ref}.aws`,
-        { ...AWS_ACCOUNT, ...permissions },
-        {
-          optional: ["regions", "permissions.read", "permissions.write"],
-          entry: "a",
-        },
+        { ...AWS_ACCOUNT, ...prefixed("permissions", PERMISSIONS) },
+        { optional: nullableSettings(group("spinnaker", "accounts", "aws")), entry: "a" },
       ),
       ...ruleValidations(KUBERNETES_ACCOUNTS, "accounts.kubernetes", `${ref}.kubernetes`),
       ...entryValidations(
         "accounts.kubernetes",
         `${ref}.kubernetes`,
-        { ...KUBERNETES_ACCOUNT, ...permissions },
-        {
-          optional: [
-            "context",
-            "kubeconfigSecretArn",
-            "kubeconfigS3Uri",
-            "kubeconfigS3Region",
-            "permissions.read",
-            "permissions.write",
-          ],
-          entry: "a",
-        },
+        { ...KUBERNETES_ACCOUNT, ...prefixed("permissions", PERMISSIONS) },
+        { optional: nullableSettings(group("spinnaker", "accounts", "kubernetes")), entry: "a" },
       ),
       ...entryRelationValidations(KUBERNETES_ACCOUNT_RELATIONS, "accounts.kubernetes", `${ref}.kubernetes`, "a"),
     ],
   );
 }
 
+/** The rules of a nested group, by their dotted settings (`permissions.read`). */
+const prefixed = <T>(prefix: string, groupRules: Record<string, T>) =>
+  Object.fromEntries(Object.entries(groupRules).map(([key, rule]) => [`${prefix}.${key}`, rule]));
+
 /** The build servers igor polls, as one typed input; the default is the configuration's. */
 function ciVariable(scope: Construct, s: Settings): TerraformVariable {
-  const master =
-    "object({ name = string, address = string, username = optional(string), password_secret_arn = optional(string), csrf = optional(bool, true) })";
   const ref = "var.ci.jenkins";
   return variable(
     scope,
     "ci",
     {
-      type: `object({ jenkins = optional(list(${master}), []) })`,
+      type: hclType(group("spinnaker", "ci")),
       description:
         "Build servers igor polls for CI triggers. jenkins: name, address (https://...), username and password_secret_arn (a Secrets Manager secret holding the user's API token, read by igor at start with the instance role; both or neither), csrf (default true, as Jenkins 2 requires). Only these snake_case attributes are read.",
       // The shape igor's template reads, unset attributes left out (optional() makes them null).
@@ -516,7 +481,7 @@ function ciVariable(scope: Construct, s: Settings): TerraformVariable {
     () => [
       ...ruleValidations(JENKINS_MASTERS, "ci.jenkins", ref),
       ...entryValidations("ci.jenkins", ref, JENKINS_MASTER, {
-        optional: ["username", "passwordSecretArn"],
+        optional: nullableSettings(group("spinnaker", "ci", "jenkins")),
         entry: "m",
       }),
       ...entryRelationValidations(JENKINS_MASTER_RELATIONS, "ci.jenkins", ref, "m"),
@@ -529,8 +494,7 @@ function ciVariable(scope: Construct, s: Settings): TerraformVariable {
  * set `spinnaker.auth`) keeps both off.
  */
 function authVariable(scope: Construct, s: Settings): TerraformVariable {
-  const a = s.spinnaker.auth;
-  const claims = `object({ email = optional(string, "email"), first_name = optional(string, "given_name"), last_name = optional(string, "family_name"), username = optional(string, "email"), roles = optional(string, "groups") })`;
+  const auth = group("spinnaker", "auth");
   const ref = "var.auth";
   /** Every rule of an attribute holds, or sign-in is off. */
   const off = { unless: `${ref} == null` };
@@ -538,40 +502,21 @@ function authVariable(scope: Construct, s: Settings): TerraformVariable {
     scope,
     "auth",
     {
-      type: `object({ issuer_url = string, client_id = string, client_secret_arn = string, client_secret_key = optional(string), scopes = optional(list(string), ["openid", "profile", "email"]), claims = optional(${claims}, {}), admin_roles = optional(list(string), []) })`,
+      type: hclType(auth),
       nullable: true,
       description: `Sign-in through gate with OpenID Connect, and authorization by fiat with the identity provider's roles; null keeps both off (everyone who reaches the load balancer is an administrator). issuer_url (https:// on port 443, gate reads its discovery document at start), client_id, client_secret_arn (a Secrets Manager secret read by gate at start with the instance role) and client_secret_key (its JSON key, if any), scopes (default openid, profile, email), claims (the claims of email, first_name, last_name, username and roles; default email, given_name, family_name, email, groups), admin_roles (roles that administer everything). Needs the open-source distribution at ${SIGN_IN_FROM.year}.${SIGN_IN_FROM.minor}.0 or later, and load_balancer.certificate_arn and hostname; register <gate URL>/login/oauth2/code/oidc as the client's redirect URI.`,
-      default: a
-        ? JSON.parse(
-            JSON.stringify({
-              issuer_url: a.issuerUrl,
-              client_id: a.clientId,
-              client_secret_arn: a.clientSecretArn,
-              client_secret_key: a.clientSecretKey,
-              scopes: a.scopes,
-              claims: {
-                email: a.claims.email,
-                first_name: a.claims.firstName,
-                last_name: a.claims.lastName,
-                username: a.claims.username,
-                roles: a.claims.roles,
-              },
-              admin_roles: a.adminRoles,
-            }),
-          )
-        : null,
+      default: snakeValue(auth, s.spinnaker.auth) ?? null,
     },
     () => [
-      ...AUTH.issuerUrl.validations("auth.issuer_url", `${ref}.issuer_url`, off),
-      ...AUTH.clientId.validations("auth.client_id", `${ref}.client_id`, off),
-      ...AUTH.clientSecretArn.validations("auth.client_secret_arn", `${ref}.client_secret_arn`, off),
-      ...AUTH.clientSecretKey.validations("auth.client_secret_key", `${ref}.client_secret_key`, {
-        ...off,
-        nullable: true,
+      // Each attribute's rule holds unless sign-in is off; claims, a group, by one rule on its values.
+      ...inputAttributes(auth).flatMap((a) => {
+        const name = `auth.${a.name}`;
+        const at = `${ref}.${a.name}`;
+        if (a.setting === "claims") return list(AUTH.claim).validations(name, `values(${at})`, off);
+        const rule = (AUTH as Record<string, Pick<Checked<z.ZodType>, "validations">>)[a.setting];
+        if (rule === undefined) throw new InternalError(`the module input ${name} has no rule`);
+        return rule.validations(name, at, { ...off, nullable: a.nullable });
       }),
-      ...AUTH.scopes.validations("auth.scopes", `${ref}.scopes`, off),
-      ...list(AUTH.claim).validations("auth.claims", `values(${ref}.claims)`, off),
-      ...AUTH.adminRoles.validations("auth.admin_roles", `${ref}.admin_roles`, off),
       ...joiningValidations("auth"),
     ],
   );
@@ -580,40 +525,17 @@ function authVariable(scope: Construct, s: Settings): TerraformVariable {
 /** HA's ElastiCache Redis, as one typed input; defaults are the configuration's. */
 function redisVariable(scope: Construct, s: Settings): TerraformVariable {
   const r = s.ha.redis;
-  const attributes = [
-    `node_type = optional(string, ${hcl(r.nodeType)})`,
-    `engine_version = optional(string, ${hcl(r.engineVersion)})`,
-    `replicas = optional(number, ${hcl(r.replicas)})`,
-    `snapshot_retention_days = optional(number, ${hcl(r.snapshotRetentionDays)})`,
-    `create = optional(bool, ${hcl(r.create)})`,
-    `existing_url_secret_arn = optional(string, ${hcl(r.existingUrlSecretArn)})`,
-    `existing_security_group_id = optional(string, ${hcl(r.existingSecurityGroupId)})`,
-    `existing_port = optional(number, ${hcl(r.existingPort)})`,
-  ];
+  const attributes = inputAttributes(group("ha", "redis"), { values: r });
   return variable(
     scope,
     "redis",
     {
-      type: `object({ ${attributes.join(", ")} })`,
+      type: objectType(attributes),
       description: `Redis: create (default ${r.create}) the ElastiCache Spinnaker runs on (Multi-AZ, encrypted, AUTH token from redis_auth_token): node_type; engine_version (6.x or 7.x); replicas beside the primary (1 to 5); snapshot_retention_days (0 to 35). Or, with create = false, your own: existing_url_secret_arn, a Secrets Manager secret holding the full URL (rediss://:<token>@<host>:<port>), with existing_security_group_id, the group the instances get an egress rule to on existing_port. create is a value you write, not derived from existing_url_secret_arn, so that the module's counts are known at plan even when that secret is created in the same configuration.`,
       default: {},
     },
     (ref) => [
-      ...REDIS.nodeType.validations("redis.node_type", `${ref}.node_type`),
-      ...REDIS.engineVersion.validations("redis.engine_version", `${ref}.engine_version`),
-      ...REDIS.replicas.validations("redis.replicas", `${ref}.replicas`),
-      ...REDIS.snapshotRetentionDays.validations("redis.snapshot_retention_days", `${ref}.snapshot_retention_days`),
-      ...REDIS.existingUrlSecretArn.validations(
-        "redis.existing_url_secret_arn",
-        `${ref}.existing_url_secret_arn`,
-        true,
-      ),
-      ...REDIS.existingSecurityGroupId.validations(
-        "redis.existing_security_group_id",
-        `${ref}.existing_security_group_id`,
-        true,
-      ),
-      ...REDIS.existingPort.validations("redis.existing_port", `${ref}.existing_port`),
+      ...attributeValidations(attributes, REDIS, "redis", ref),
       // Unknown at plan when the secret is created beside the module: Terraform then checks at apply.
       ...relationValidations(REDIS_RELATIONS, "redis", ref),
       {
@@ -627,66 +549,40 @@ function redisVariable(scope: Construct, s: Settings): TerraformVariable {
 
 /** The config bucket, as one typed input; defaults are the configuration's. */
 function configBucketVariable(scope: Construct, s: Settings): TerraformVariable {
-  const b = s.configBucket;
-  const attributes = [
-    `name = optional(string, ${hcl(b.name)})`,
-    `kms_key_arn = optional(string, ${hcl(b.kmsKeyArn)})`,
-    `noncurrent_version_expiration_days = optional(number, ${hcl(b.noncurrentVersionExpirationDays)})`,
-    `force_destroy = optional(bool, ${hcl(b.forceDestroy)})`,
-  ];
+  const attributes = inputAttributes(group("configBucket"), { values: s.configBucket });
   return variable(
     scope,
     "config_bucket",
     {
-      type: `object({ ${attributes.join(", ")} })`,
+      type: objectType(attributes),
       description:
         "The S3 bucket of Spinnaker's configuration and front50's data: name (default: generated from <name>-<environment>-config-); kms_key_arn, a customer managed key (default SSE-S3); noncurrent_version_expiration_days; force_destroy, which lets terraform destroy delete pipelines.",
       default: {},
     },
-    (ref) => [
-      ...CONFIG_BUCKET.name.validations("config_bucket.name", `${ref}.name`, true),
-      ...CONFIG_BUCKET.kmsKeyArn.validations("config_bucket.kms_key_arn", `${ref}.kms_key_arn`, true),
-      ...CONFIG_BUCKET.noncurrentVersionExpirationDays.validations(
-        "config_bucket.noncurrent_version_expiration_days",
-        `${ref}.noncurrent_version_expiration_days`,
-      ),
-    ],
+    (ref) => attributeValidations(attributes, CONFIG_BUCKET, "config_bucket", ref),
   );
 }
 
 /** The user-facing load balancer, as one typed input; defaults are the configuration's. */
 function loadBalancerVariable(scope: Construct, s: Settings): TerraformVariable {
   const lb = s.loadBalancer;
-  // deck_port stays null unless configured apart from its default, so that it follows https.
-  const deckPort = lb.deckPort === (lb.https ? 443 : 80) ? undefined : lb.deckPort;
-  const attributes = [
-    `scheme = optional(string, ${hcl(lb.scheme)})`,
-    `hostname = optional(string, ${hcl(lb.hostname)})`,
-    `certificate_arn = optional(string, ${hcl(lb.certificateArn)})`,
-    `https = optional(bool, ${hcl(lb.https)})`,
-    `ssl_policy = optional(string, ${hcl(lb.sslPolicy)})`,
-    `deck_port = optional(number, ${hcl(deckPort)})`,
-    `gate_port = optional(number, ${hcl(lb.gatePort)})`,
-    `idle_timeout = optional(number, ${hcl(lb.idleTimeoutSeconds)})`,
-    `access_logs = optional(object({ bucket = string, prefix = optional(string, "") }), ${hcl(lb.accessLogs)})`,
-  ];
+  const attributes = inputAttributes(group("loadBalancer"), {
+    // A variable of its own, which a stack has too.
+    omit: ["deletionProtection"],
+    names: { idleTimeoutSeconds: "idle_timeout" },
+    // deck_port stays null unless configured apart from its default, so that it follows https.
+    values: { ...lb, deckPort: lb.deckPort === (lb.https ? 443 : 80) ? undefined : lb.deckPort },
+  });
   return variable(
     scope,
     "load_balancer",
     {
-      type: `object({ ${attributes.join(", ")} })`,
+      type: objectType(attributes),
       description: `The user-facing load balancer: scheme (internal or internet-facing); hostname, the DNS name users open (required with a certificate); certificate_arn, an ACM certificate, with https = true (default ${lb.https}): both listeners HTTPS and port 80 redirected; https is a value you write, not derived from certificate_arn, so that the listeners' counts are known at plan even when the certificate is created in the same configuration; ssl_policy; deck_port (default 443 with https, 80 without) and gate_port; idle_timeout in seconds; access_logs, an S3 bucket and prefix.`,
       default: {},
     },
     (ref) => [
-      ...LOAD_BALANCER.scheme.validations("load_balancer.scheme", `${ref}.scheme`),
-      ...LOAD_BALANCER.hostname.validations("load_balancer.hostname", `${ref}.hostname`, true),
-      ...LOAD_BALANCER.certificateArn.validations("load_balancer.certificate_arn", `${ref}.certificate_arn`, true),
-      ...LOAD_BALANCER.sslPolicy.validations("load_balancer.ssl_policy", `${ref}.ssl_policy`),
-      // null: 443 with https, 80 without.
-      ...LOAD_BALANCER.deckPort.validations("load_balancer.deck_port", `${ref}.deck_port`, true),
-      ...LOAD_BALANCER.gatePort.validations("load_balancer.gate_port", `${ref}.gate_port`),
-      ...LOAD_BALANCER.idleTimeoutSeconds.validations("load_balancer.idle_timeout", `${ref}.idle_timeout`),
+      ...attributeValidations(attributes, LOAD_BALANCER, "load_balancer", ref, ["accessLogs"]),
       // try(): access_logs may be null, and an attribute of null is an error, not null.
       ...LOAD_BALANCER.accessLogsBucket.validations(
         "load_balancer.access_logs.bucket",
@@ -717,11 +613,10 @@ export function defineHighAvailabilityVariables(
       scope,
       "non_polling_capacity",
       {
-        type: "number",
         description: "Instances in the non-polling server group (the polling group always has one).",
         default: s.ha.nonPollingCapacity,
       },
-      rules(HIGH_AVAILABILITY.nonPollingCapacity),
+      HIGH_AVAILABILITY.nonPollingCapacity,
     ),
     redisAuthToken:
       !moduleInputs && !s.ha.redis.create

@@ -20,8 +20,8 @@ variable "accounts" {
         name        = string
         account_id  = string
         role_name   = optional(string, "spinnakerManaged")
-        regions     = optional(list(string))
         create_role = optional(bool, false)
+        regions     = optional(list(string))
         permissions = optional(object({ read = optional(list(string), []), write = optional(list(string), []) }))
       })),
       [],
@@ -576,8 +576,8 @@ variable "config_bucket" {
     noncurrent_version_expiration_days; force_destroy, which lets terraform destroy delete pipelines.
   EOT
   type = object({
-    name                               = optional(string, null)
-    kms_key_arn                        = optional(string, null)
+    name                               = optional(string)
+    kms_key_arn                        = optional(string)
     noncurrent_version_expiration_days = optional(number, 90)
     force_destroy                      = optional(bool, false)
   })
@@ -763,14 +763,14 @@ variable "load_balancer" {
   EOT
   type = object({
     scheme          = optional(string, "internal")
-    hostname        = optional(string, null)
-    certificate_arn = optional(string, null)
+    hostname        = optional(string)
+    certificate_arn = optional(string)
     https           = optional(bool, false)
     ssl_policy      = optional(string, "ELBSecurityPolicy-TLS13-1-2-2021-06")
-    deck_port       = optional(number, null)
+    deck_port       = optional(number)
     gate_port       = optional(number, 8084)
     idle_timeout    = optional(number, 60)
-    access_logs     = optional(object({ bucket = string, prefix = optional(string, "") }), null)
+    access_logs     = optional(object({ bucket = string, prefix = optional(string, "") }))
   })
   default  = {}
   nullable = false
@@ -1012,8 +1012,8 @@ variable "redis" {
     replicas                   = optional(number, 1)
     snapshot_retention_days    = optional(number, 7)
     create                     = optional(bool, true)
-    existing_url_secret_arn    = optional(string, null)
-    existing_security_group_id = optional(string, null)
+    existing_url_secret_arn    = optional(string)
+    existing_security_group_id = optional(string)
     existing_port              = optional(number, 6379)
   })
   default  = {}
@@ -1152,17 +1152,17 @@ variable "spinnaker" {
   EOT
   type = object({
     distribution   = optional(string, "oss")
-    version        = optional(string, null)
-    registry       = optional(string, null)
+    version        = optional(string)
+    registry       = optional(string)
     images         = optional(map(string), {})
     aws_cli_image  = optional(string, "public.ecr.aws/aws-cli/aws-cli:2.27.49")
     kayenta        = optional(bool, false)
+    prometheus_url = optional(string)
     front50_prefix = optional(string, "front50")
-    prometheus_url = optional(string, null)
     bake = optional(
       object({
         enabled       = optional(bool, true)
-        account       = optional(string, null)
+        account       = optional(string)
         instance_type = optional(string, "m5.large")
         base_images   = optional(map(string), {})
       }),
