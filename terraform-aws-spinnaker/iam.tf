@@ -35,45 +35,24 @@ data "aws_iam_policy_document" "bakery_policy" {
 
   statement {
     actions   = ["ec2:CreateKeyPair", "ec2:DeleteKeyPair"]
-    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:key-pair/packer_*"]
+    resources = ["${local.bakery_ec2_arn}:*:key-pair/packer_*"]
     sid       = "PackerKeyPairs"
-
-    condition {
-      test     = "StringEquals"
-      values   = [data.aws_region.current.id]
-      variable = "aws:RequestedRegion"
-    }
   }
 
   statement {
-    actions = ["ec2:CreateSecurityGroup"]
-    resources = [
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:vpc/${var.vpc_id}",
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:security-group/*",
-    ]
-    sid = "PackerCreatesSecurityGroupsInTheBakeVpc"
-
-    condition {
-      test     = "StringEquals"
-      values   = [data.aws_region.current.id]
-      variable = "aws:RequestedRegion"
-    }
+    actions   = ["ec2:CreateSecurityGroup"]
+    resources = ["${local.bakery_ec2_arn}:*:vpc/${var.vpc_id}", "${local.bakery_ec2_arn}:*:security-group/*"]
+    sid       = "PackerCreatesSecurityGroupsInTheBakeVpc"
   }
 
   statement {
     actions   = ["ec2:AuthorizeSecurityGroupIngress", "ec2:DeleteSecurityGroup", "ec2:RunInstances"]
-    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:security-group/*"]
+    resources = ["${local.bakery_ec2_arn}:*:security-group/*"]
     sid       = "PackerSecurityGroupsInTheBakeVpc"
 
     condition {
-      test     = "StringEquals"
-      values   = [data.aws_region.current.id]
-      variable = "aws:RequestedRegion"
-    }
-
-    condition {
       test     = "StringLike"
-      values   = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:vpc/${var.vpc_id}"]
+      values   = ["${local.bakery_ec2_arn}:*:vpc/${var.vpc_id}"]
       variable = "ec2:Vpc"
     }
   }
@@ -81,101 +60,111 @@ data "aws_iam_policy_document" "bakery_policy" {
   statement {
     actions = ["ec2:RunInstances"]
     resources = [
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:subnet/${element(var.instance_subnet_ids, 0)}",
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}::image/*",
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:key-pair/packer_*",
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:volume/*",
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:network-interface/*",
+      "${local.bakery_ec2_arn}:*:subnet/${element(var.instance_subnet_ids, 0)}",
+      "${local.bakery_ec2_arn}::image/*",
+      "${local.bakery_ec2_arn}:*:key-pair/packer_*",
+      "${local.bakery_ec2_arn}:*:network-interface/*",
     ]
     sid = "PackerLaunchesInTheBakeSubnet"
+  }
+
+  statement {
+    actions   = ["ec2:RunInstances"]
+    resources = ["${local.bakery_ec2_arn}:*:instance/*"]
+    sid       = "PackerLaunchesTheBakeInstanceTagged"
 
     condition {
       test     = "StringEquals"
-      values   = [data.aws_region.current.id]
-      variable = "aws:RequestedRegion"
+      values   = [var.spinnaker.bake.instance_type]
+      variable = "ec2:InstanceType"
+    }
+
+    condition {
+      test     = "Null"
+      values   = ["true"]
+      variable = "ec2:InstanceProfile"
+    }
+
+    condition {
+      test     = "StringEquals"
+      values   = ["${var.name}-${var.environment}"]
+      variable = "aws:RequestTag/spinnaker:bake"
     }
   }
 
   statement {
     actions   = ["ec2:RunInstances"]
-    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:instance/*"]
-    sid       = "PackerLaunchesTheBakeInstance"
+    resources = ["${local.bakery_ec2_arn}:*:volume/*"]
+    sid       = "PackerLaunchesItsVolumesTagged"
 
     condition {
       test     = "StringEquals"
-      values   = [data.aws_region.current.id]
-      variable = "aws:RequestedRegion"
-    }
-
-    condition {
-      test     = "StringEquals"
-      values   = [var.spinnaker.bake.instance_type]
-      variable = "ec2:InstanceType"
-    }
-
-    condition {
-      test     = "Null"
-      values   = ["true"]
-      variable = "ec2:InstanceProfile"
-    }
-  }
-
-  statement {
-    actions   = ["ec2:StopInstances", "ec2:TerminateInstances", "ec2:CreateImage"]
-    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:instance/*"]
-    sid       = "PackerStopsAndImagesItsInstance"
-
-    condition {
-      test     = "StringEquals"
-      values   = [data.aws_region.current.id]
-      variable = "aws:RequestedRegion"
-    }
-
-    condition {
-      test     = "StringEquals"
-      values   = [var.spinnaker.bake.instance_type]
-      variable = "ec2:InstanceType"
-    }
-
-    condition {
-      test     = "Null"
-      values   = ["true"]
-      variable = "ec2:InstanceProfile"
-    }
-  }
-
-  statement {
-    actions = ["ec2:CreateImage"]
-    resources = [
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}::image/*",
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}::snapshot/*",
-    ]
-    sid = "PackerCreatesImages"
-
-    condition {
-      test     = "StringEquals"
-      values   = [data.aws_region.current.id]
-      variable = "aws:RequestedRegion"
+      values   = ["${var.name}-${var.environment}"]
+      variable = "aws:RequestTag/spinnaker:bake"
     }
   }
 
   statement {
     actions = ["ec2:CreateTags"]
     resources = [
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}::image/*",
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}::snapshot/*",
+      "${local.bakery_ec2_arn}:*:instance/*",
+      "${local.bakery_ec2_arn}:*:volume/*",
+      "${local.bakery_ec2_arn}:*:key-pair/packer_*",
+      "${local.bakery_ec2_arn}:*:security-group/*",
     ]
-    sid = "PackerTagsImages"
+    sid = "PackerTagsWhatItCreates"
 
     condition {
       test     = "StringEquals"
-      values   = [data.aws_region.current.id]
-      variable = "aws:RequestedRegion"
+      values   = ["RunInstances", "CreateKeyPair", "CreateSecurityGroup"]
+      variable = "ec2:CreateAction"
     }
 
     condition {
+      test     = "StringEquals"
+      values   = ["${var.name}-${var.environment}"]
+      variable = "aws:RequestTag/spinnaker:bake"
+    }
+  }
+
+  statement {
+    actions   = ["ec2:StopInstances", "ec2:TerminateInstances", "ec2:CreateImage"]
+    resources = ["${local.bakery_ec2_arn}:*:instance/*"]
+    sid       = "PackerStopsAndImagesItsInstance"
+
+    condition {
+      test     = "StringEquals"
+      values   = [var.spinnaker.bake.instance_type]
+      variable = "ec2:InstanceType"
+    }
+
+    condition {
+      test     = "Null"
+      values   = ["true"]
+      variable = "ec2:InstanceProfile"
+    }
+
+    condition {
+      test     = "StringEquals"
+      values   = ["${var.name}-${var.environment}"]
+      variable = "ec2:ResourceTag/spinnaker:bake"
+    }
+  }
+
+  statement {
+    actions   = ["ec2:CreateImage"]
+    resources = ["${local.bakery_ec2_arn}::image/*", "${local.bakery_ec2_arn}::snapshot/*"]
+    sid       = "PackerCreatesImages"
+  }
+
+  statement {
+    actions   = ["ec2:CreateTags"]
+    resources = ["${local.bakery_ec2_arn}::image/*", "${local.bakery_ec2_arn}::snapshot/*"]
+    sid       = "PackerTagsImages"
+
+    condition {
       test     = "ForAllValues:StringEquals"
-      values   = ["appversion", "build_host"]
+      values   = ["appversion", "build_host", "build_info_url", "spinnaker:bake"]
       variable = "aws:TagKeys"
     }
   }

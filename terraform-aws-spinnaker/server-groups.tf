@@ -81,6 +81,7 @@ resource "aws_launch_template" "launch_template" {
         aws_s3_object.configuration_file_kayenta_local_yml.version_id,
         aws_s3_object.configuration_file_memory_budget.version_id,
         aws_s3_object.configuration_file_orca_local_yml.version_id,
+        aws_s3_object.configuration_file_packer_aws_ebs_json.version_id,
         aws_s3_object.configuration_file_rosco_local_yml.version_id,
         aws_s3_object.configuration_file_settings_local_js.version_id,
         aws_s3_object.configuration_file_spinnaker_local_yml.version_id,
