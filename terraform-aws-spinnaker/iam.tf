@@ -28,7 +28,7 @@ data "aws_iam_policy_document" "bakery_policy" {
 
     condition {
       test     = "StringEquals"
-      values   = [data.aws_region.current.id]
+      values   = local.bake_regions
       variable = "aws:RequestedRegion"
     }
   }
@@ -158,9 +158,27 @@ data "aws_iam_policy_document" "bakery_policy" {
   }
 
   statement {
+    actions   = ["ec2:CopyImage"]
+    resources = ["arn:${data.aws_partition.current.partition}:ec2:*::image/*", "arn:${data.aws_partition.current.partition}:ec2:*::snapshot/*"]
+    sid       = "PackerCopiesImagesToTheBakeRegions"
+
+    condition {
+      test     = "StringEquals"
+      values   = local.bake_regions
+      variable = "aws:RequestedRegion"
+    }
+  }
+
+  statement {
     actions   = ["ec2:CreateTags"]
-    resources = ["${local.bakery_ec2_arn}::image/*", "${local.bakery_ec2_arn}::snapshot/*"]
+    resources = ["arn:${data.aws_partition.current.partition}:ec2:*::image/*", "arn:${data.aws_partition.current.partition}:ec2:*::snapshot/*"]
     sid       = "PackerTagsImages"
+
+    condition {
+      test     = "StringEquals"
+      values   = local.bake_regions
+      variable = "aws:RequestedRegion"
+    }
 
     condition {
       test     = "ForAllValues:StringEquals"

@@ -319,7 +319,7 @@ describe("baking AMIs", () => {
     );
     // JSON: no "Rendered by" header line, which would make it unreadable to packer.
     expect(object?.content).toBe(
-      '${templatefile("${path.module}/templates/packer-aws-ebs.json.tftpl", {"tag_key" = "spinnaker:bake", "tag_value" = "armoryspinnaker-preprod"})}',
+      '${templatefile("${path.module}/templates/packer-aws-ebs.json.tftpl", {"tag_key" = "spinnaker:bake", "tag_value" = "armoryspinnaker-preprod", "region" = data.aws_region.current.id, "regions" = [data.aws_region.current.id]})}',
     );
     // packer-plugin-amazon's run_tags (instance; key pair and security group too) and
     // run_volume_tags (its volumes), applied by RunInstances' tag specifications as they launch.
@@ -361,8 +361,8 @@ describe("baking AMIs", () => {
       "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}",
     );
     const arn = (type: string) => `\${local.bakery_ec2_arn}:*:${type}`;
-    // Every statement keeps to the region: by its ARNs' region, or (the describes, the only ones on
-    // "*") by the region requested.
+    // Every statement keeps to the bake regions, the deployment's by default: by its ARNs' region,
+    // or by the region requested (the describes, the only ones on "*", and the copies of the image).
     const inRegion = {
       test: "StringEquals",
       variable: "aws:RequestedRegion",
@@ -371,12 +371,17 @@ describe("baking AMIs", () => {
     for (const s of statement) {
       if (s.resources.includes("*")) {
         expect([s.sid, s.actions.every((a) => a.startsWith("ec2:Describe"))]).toEqual([s.sid, true]);
-        expect([s.sid, s.condition]).toEqual([s.sid, [inRegion]]);
-      } else {
-        for (const r of s.resources)
-          expect([s.sid, r]).toEqual([s.sid, expect.stringMatching(/^\$\{local\.bakery_ec2_arn\}:/)]);
+      }
+      if (s.resources.some((r) => !r.startsWith("${local.bakery_ec2_arn}:"))) {
+        expect([s.sid, s.condition?.[0]]).toEqual([s.sid, inRegion]);
       }
     }
+    const anyRegion = (type: string) => `arn:\${data.aws_partition.current.partition}:ec2:*::${type}`;
+    expect(bySid.PackerCopiesImagesToTheBakeRegions).toMatchObject({
+      actions: ["ec2:CopyImage"],
+      resources: [anyRegion("image/*"), anyRegion("snapshot/*")],
+      condition: [inRegion],
+    });
     expect(bySid.PackerKeyPairs.resources).toEqual([arn("key-pair/packer_*")]);
     expect(bySid.PackerSecurityGroupsInTheBakeVpc.condition?.[0]).toEqual({
       test: "StringLike",
@@ -427,7 +432,8 @@ describe("baking AMIs", () => {
       "PackerTagsWhatItCreates",
       "PackerTagsImages",
     ]);
-    expect(bySid.PackerTagsImages.condition?.[0]).toEqual({
+    expect(bySid.PackerTagsImages.resources).toEqual([anyRegion("image/*"), anyRegion("snapshot/*")]);
+    expect(bySid.PackerTagsImages.condition?.[1]).toEqual({
       test: "ForAllValues:StringEquals",
       variable: "aws:TagKeys",
       values: ["appversion", "build_host", "build_info_url", "spinnaker:bake"],
@@ -447,6 +453,79 @@ describe("baking AMIs", () => {
       from_port: 22,
       for_each: "${toset(var.egress_cidrs)}",
     });
+  });
+
+  // packer-plugin-amazon's ami_regions (docs/builders/ebs.mdx): the image is built in the build
+  // region and copied to each listed region, where its tags are set too (StepAMIRegionCopy,
+  // StepCreateTags); CopyImage is sent to the destination region.
+  test("bake regions: packer bakes in the deployment's region, and may copy and tag only in the listed ones", () => {
+    const j = synthStack(
+      settingsFrom({
+        spinnaker: {
+          accounts: { aws: [{ ...PROD, regions: ["us-west-2", "eu-west-1", "ap-south-1"] }] },
+          bake: { regions: ["us-west-2", "eu-west-1"] },
+        },
+      }),
+    );
+    const object = (Object.values(resourcesOf(j, "aws_s3_object")) as { key: string; content: string }[]).find(
+      (o) => o.key === "config/packer-aws-ebs.json",
+    );
+    // The template drops the deployment's region from the copies (terraform renders it: tools tier).
+    expect(object?.content).toContain('"region" = data.aws_region.current.id, "regions" = ["us-west-2", "eu-west-1"]');
+    expect(templateOf(j, "packer-aws-ebs.json.tftpl")).toContain(
+      '"ami_regions": ${jsonencode([for r in regions : r if r != region])},',
+    );
+    // rosco has virtualization settings for the deployment's region only: a bake stage in another fails.
+    const rosco = objectAt(j, "config/rosco-local.yml");
+    expect(
+      rosco.aws.bakeryDefaults.baseImages.map((i: { virtualizationSettings: { region: string }[] }) =>
+        i.virtualizationSettings.map((v) => v.region),
+      ),
+    ).toEqual(Array(3).fill(["${data.aws_region.current.id}"]));
+    const { statement } = (j.data?.aws_iam_policy_document?.bakery_policy ?? { statement: [] }) as {
+      statement: { sid: string; resources: string[]; condition?: { variable: string; values: string[] }[] }[];
+    };
+    const requested = (sid: string) =>
+      statement.find((s) => s.sid === sid)?.condition?.find((c) => c.variable === "aws:RequestedRegion")?.values;
+    for (const sid of ["PackerDescribes", "PackerCopiesImagesToTheBakeRegions", "PackerTagsImages"]) {
+      expect([sid, requested(sid)]).toEqual([sid, ["us-west-2", "eu-west-1"]]);
+    }
+    // Launches, stops and images stay in the deployment's region: their ARNs are its.
+    for (const sid of [
+      "PackerLaunchesTheBakeInstanceTagged",
+      "PackerStopsAndImagesItsInstance",
+      "PackerCreatesImages",
+    ]) {
+      const s = statement.find((x) => x.sid === sid);
+      expect([sid, s?.resources.every((r) => r.startsWith("${local.bakery_ec2_arn}:"))]).toEqual([sid, true]);
+    }
+  });
+
+  test("a module's bake regions are its input's, else its provider's region", () => {
+    const j = synthStack(settingsFrom(), "standalone-module");
+    expect((j as { locals?: Record<string, string> }).locals?.bake_regions).toBe(
+      "${coalesce(var.spinnaker.bake.regions, [data.aws_region.current.id])}",
+    );
+    const { statement } = (j.data?.aws_iam_policy_document?.bakery_policy ?? { statement: [] }) as {
+      statement: { sid: string; condition?: { variable: string; values: unknown }[] }[];
+    };
+    expect(statement.find((s) => s.sid === "PackerCopiesImagesToTheBakeRegions")?.condition).toEqual([
+      { test: "StringEquals", variable: "aws:RequestedRegion", values: "${local.bake_regions}" },
+    ]);
+    // The configuration's regions become the input's default; none leaves it null.
+    expect(String(j.variable?.spinnaker.type)).toContain("regions = optional(list(string), null)");
+    const configured = synthStack(
+      settingsFrom({
+        spinnaker: {
+          accounts: { aws: [{ ...PROD, regions: ["us-west-2", "eu-west-1"] }] },
+          bake: { regions: ["us-west-2", "eu-west-1"] },
+        },
+      }),
+      "standalone-module",
+    );
+    expect(String(configured.variable?.spinnaker.type)).toContain(
+      'regions = optional(list(string), ["us-west-2","eu-west-1"])',
+    );
   });
 
   test("given base images are used as they are; turned off, nothing of the bakery is created", () => {

@@ -137,7 +137,16 @@ beforeAll(() => {
     noIgor: { profile: "igor-local.yml", values: { jenkins: [] } },
     packer: {
       profile: "packer-aws-ebs.json",
-      values: { tag_key: BAKE_TAG_KEY, tag_value: "armoryspinnaker-preprod" },
+      values: {
+        tag_key: BAKE_TAG_KEY,
+        tag_value: "armoryspinnaker-preprod",
+        region: "us-west-2",
+        regions: ["eu-west-1", "us-west-2", "ap-south-1"],
+      },
+    },
+    packerHome: {
+      profile: "packer-aws-ebs.json",
+      values: { tag_key: BAKE_TAG_KEY, tag_value: "spin-prod", region: "eu-central-1", regions: ["eu-central-1"] },
     },
   });
 }, 120_000);
@@ -270,6 +279,15 @@ test("packer's template tags the instance and volumes it launches with the bake 
   expect(builder).not.toHaveProperty("ena_support");
   // rosco's own provisioning script, from its image's packer directory.
   expect(template.provisioners[0].script).toBe("{{user `configDir`}}/install_packages.sh");
+});
+
+// ami_regions: the regions the image is copied to after it is built in the build region
+// (docs/builders/ebs.mdx); the build region is never among them.
+test("packer copies the image to the other bake regions, and only bakes in the deployment's by default", () => {
+  expect((rendered.packer as unknown as PackerTemplate).builders[0].ami_regions).toEqual(["eu-west-1", "ap-south-1"]);
+  const home = rendered.packerHome as unknown as PackerTemplate;
+  expect(home.builders[0].ami_regions).toEqual([]);
+  expect(home.builders[0].run_tags).toMatchObject({ [BAKE_TAG_KEY]: "spin-prod" });
 });
 
 test("packer's template declares every variable rosco passes, and reads no other", () => {

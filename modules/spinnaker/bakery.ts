@@ -61,6 +61,11 @@ export interface BakeProfile {
   readonly instanceType: string;
   /** The base AMI of each OS in the deployment's region (may be Terraform strings). */
   readonly baseImages: Readonly<Record<OperatingSystem, string>>;
+  /**
+   * The regions images are made for: the deployment's, where packer bakes, and those it copies the
+   * image to (may be a Terraform list).
+   */
+  readonly regions: string[];
   /** The value of `BAKE_TAG_KEY` on what packer creates: the deployment's `<name>-<environment>`. */
   readonly tagValue: string;
   /** Our packer template (`PACKER_TEMPLATE`), as Terraform renders it for this deployment. */

@@ -419,14 +419,14 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
     `kayenta = optional(bool, ${hcl(sp.kayenta)})`,
     `front50_prefix = optional(string, ${hcl(sp.front50Prefix)})`,
     `prometheus_url = optional(string, ${hcl(sp.prometheusUrl)})`,
-    `bake = optional(object({ enabled = optional(bool, ${hcl(sp.bake.enabled)}), account = optional(string, ${hcl(sp.bake.account)}), instance_type = optional(string, ${hcl(sp.bake.instanceType)}), base_images = optional(map(string), ${hcl(sp.bake.baseImages)}) }), {})`,
+    `bake = optional(object({ enabled = optional(bool, ${hcl(sp.bake.enabled)}), account = optional(string, ${hcl(sp.bake.account)}), regions = optional(list(string), ${hcl(sp.bake.regions)}), instance_type = optional(string, ${hcl(sp.bake.instanceType)}), base_images = optional(map(string), ${hcl(sp.bake.baseImages)}) }), {})`,
   ];
   return variable(
     scope,
     "spinnaker",
     {
       type: `object({ ${attributes.join(", ")} })`,
-      description: `What the instances run: distribution (oss or armory); version, the image tag of every service (default ${DEFAULT_OSS_VERSION} for oss; required for armory); registry (default ${DEFAULT_REGISTRY.oss} for oss, ${DEFAULT_REGISTRY.armory} for armory); images, full references of single services that replace registry/<service>:version${localRedis ? "; redis_image, the Redis container's" : ""}; aws_cli_image, the image that syncs the configuration at boot; kayenta, run canary analysis (kayenta) too; front50_prefix, where front50 keeps pipelines and applications in the config bucket; prometheus_url, the Prometheus kayenta reads canary metrics from; bake, rosco's AWS bakery: enabled (default true), account (the accounts.aws entry it bakes in, the one the instances run in: default the create_role one, else the only one; required with several accounts and none create_role), instance_type (packer's, default m5.large), base_images (an AMI per OS: ubuntu, rhel, centos; default the newest official image in the region).`,
+      description: `What the instances run: distribution (oss or armory); version, the image tag of every service (default ${DEFAULT_OSS_VERSION} for oss; required for armory); registry (default ${DEFAULT_REGISTRY.oss} for oss, ${DEFAULT_REGISTRY.armory} for armory); images, full references of single services that replace registry/<service>:version${localRedis ? "; redis_image, the Redis container's" : ""}; aws_cli_image, the image that syncs the configuration at boot; kayenta, run canary analysis (kayenta) too; front50_prefix, where front50 keeps pipelines and applications in the config bucket; prometheus_url, the Prometheus kayenta reads canary metrics from; bake, rosco's AWS bakery: enabled (default true), account (the accounts.aws entry it bakes in, the one the instances run in: default the create_role one, else the only one; required with several accounts and none create_role), regions (where images go: packer bakes in the provider's region, which must be listed, and copies to the others, each a region of the bake account; default the provider's region only), instance_type (packer's, default m5.large), base_images (an AMI per OS: ubuntu, rhel, centos; default the newest official image in the region).`,
       default: {},
     },
     (ref) => [
@@ -439,6 +439,7 @@ function spinnakerVariable(scope: Construct, s: Settings, localRedis: boolean): 
       ...SPINNAKER.prometheusUrl.validations("spinnaker.prometheus_url", `${ref}.prometheus_url`, true),
       ...SPINNAKER.front50Prefix.validations("spinnaker.front50_prefix", `${ref}.front50_prefix`),
       ...BAKE.account.validations("spinnaker.bake.account", `${ref}.bake.account`, true),
+      ...BAKE.regions.validations("spinnaker.bake.regions", `${ref}.bake.regions`, true),
       ...BAKE.instanceType.validations("spinnaker.bake.instance_type", `${ref}.bake.instance_type`),
       ...BAKE.baseImages.validations("spinnaker.bake.base_images", `${ref}.bake.base_images`),
       ...joiningValidations("spinnaker"),

@@ -87,6 +87,7 @@ export function bakery(scope: Construct, settings: Deployment): BakeProfile {
     ]),
   ) as Record<OperatingSystem, string>;
   const tagValue = settings.namePrefix;
+  const regions = bakeRegions(construct, settings);
   return {
     enabled,
     account: bakeAccount(construct, settings),
@@ -94,11 +95,31 @@ export function bakery(scope: Construct, settings: Deployment): BakeProfile {
     subnetId: firstOf(settings.network.instanceSubnetIds),
     instanceType: bake.instanceType,
     baseImages,
+    regions,
     tagValue,
     packerTemplate: possible(enabled)
-      ? templatedProfile(TemplateFiles.of(scope), "packer-aws-ebs.json", { tag_key: BAKE_TAG_KEY, tag_value: tagValue })
+      ? templatedProfile(TemplateFiles.of(scope), "packer-aws-ebs.json", {
+          tag_key: BAKE_TAG_KEY,
+          tag_value: tagValue,
+          region: settings.region,
+          regions,
+        })
       : "",
   };
+}
+
+/**
+ * The regions images are made for: those set (their rules are in joining-rules.ts), else the
+ * deployment's. A module's input may be null, which means its provider's region.
+ */
+function bakeRegions(scope: Construct, settings: Deployment): string[] {
+  const { regions } = settings.spinnaker.bake;
+  if (regions === undefined) return [settings.region];
+  if (!Token.isUnresolved(regions)) return [...regions];
+  // Named: the template and the policy read it.
+  const local = new TerraformLocal(scope, "Regions", Fn.coalesce([regions, [settings.region]]));
+  local.overrideLogicalId("bake_regions");
+  return local.asList;
 }
 
 /**
@@ -147,7 +168,11 @@ export function bakeryPermissions(
   const arn = (type: string) => `${inTheRegion}:*:${type}`;
   const image = `${inTheRegion}::image/*`;
   const snapshot = `${inTheRegion}::snapshot/*`;
-  const inRegion = { test: "StringEquals", variable: "aws:RequestedRegion", values: [region] };
+  // Describes, the copies of the image and their tags: in the regions images are made for.
+  const inBakeRegions = { test: "StringEquals", variable: "aws:RequestedRegion", values: bake.regions };
+  // A copy is made in its destination region, from the image in the deployment's: any region's ARN,
+  // held to the bake regions by the region the request is sent to.
+  const anyRegion = (type: string) => `arn:${partition}:ec2:*::${type}`;
   const inBakeVpc = { test: "StringLike", variable: "ec2:Vpc", values: [arn(`vpc/${bake.vpcId}`)] };
   // What packer creates for a bake carries the bake tag from its creation (the template's run_tags
   // and run_volume_tags): a launch must give it, and only what has it may be stopped or imaged.
@@ -166,7 +191,7 @@ export function bakeryPermissions(
   const policy = new DataAwsIamPolicyDocument(scope, "BakeryPolicy", {
     count: countWhen(enabled),
     statement: [
-      { sid: "PackerDescribes", actions: PACKER_DESCRIBES, resources: ["*"], condition: [inRegion] },
+      { sid: "PackerDescribes", actions: PACKER_DESCRIBES, resources: ["*"], condition: [inBakeRegions] },
       {
         // Its own key pairs only: packer names them packer_<uuid>, and a key pair's ARN is its name.
         sid: "PackerKeyPairs",
@@ -229,10 +254,22 @@ export function bakeryPermissions(
         resources: [image, snapshot],
       },
       {
+        // The template's ami_regions: CopyImage copies the snapshots too (EC2's "Grant permissions
+        // to copy Amazon EC2 AMIs").
+        sid: "PackerCopiesImagesToTheBakeRegions",
+        actions: ["ec2:CopyImage"],
+        resources: [anyRegion("image/*"), anyRegion("snapshot/*")],
+        condition: [inBakeRegions],
+      },
+      {
+        // The image and its copies, and their snapshots, with the template's tags only.
         sid: "PackerTagsImages",
         actions: ["ec2:CreateTags"],
-        resources: [image, snapshot],
-        condition: [{ test: "ForAllValues:StringEquals", variable: "aws:TagKeys", values: IMAGE_TAG_KEYS }],
+        resources: [anyRegion("image/*"), anyRegion("snapshot/*")],
+        condition: [
+          inBakeRegions,
+          { test: "ForAllValues:StringEquals", variable: "aws:TagKeys", values: IMAGE_TAG_KEYS },
+        ],
       },
     ],
   });

@@ -223,7 +223,7 @@ resource "aws_s3_object" "configuration_file_packer_aws_ebs_json" {
   bucket = aws_s3_bucket.config_bucket.bucket
   content = templatefile(
     "${path.module}/templates/packer-aws-ebs.json.tftpl",
-    { tag_key = "spinnaker:bake", tag_value = "${var.name}-${var.environment}" },
+    { tag_key = "spinnaker:bake", tag_value = "${var.name}-${var.environment}", region = data.aws_region.current.id, regions = local.bake_regions },
   )
   content_type = "application/json"
   key          = "config/packer-aws-ebs.json"
