@@ -35,24 +35,24 @@ data "aws_iam_policy_document" "bakery_policy" {
 
   statement {
     actions   = ["ec2:CreateKeyPair", "ec2:DeleteKeyPair"]
-    resources = ["${local.bakery_ec2_arn}:*:key-pair/packer_*"]
+    resources = ["${local.bake_arn}:*:key-pair/packer_*"]
     sid       = "PackerKeyPairs"
   }
 
   statement {
     actions   = ["ec2:CreateSecurityGroup"]
-    resources = ["${local.bakery_ec2_arn}:*:vpc/${var.vpc_id}", "${local.bakery_ec2_arn}:*:security-group/*"]
+    resources = ["${local.bake_arn}:*:vpc/${var.vpc_id}", "${local.bake_arn}:*:security-group/*"]
     sid       = "PackerCreatesSecurityGroupsInTheBakeVpc"
   }
 
   statement {
     actions   = ["ec2:AuthorizeSecurityGroupIngress", "ec2:DeleteSecurityGroup", "ec2:RunInstances"]
-    resources = ["${local.bakery_ec2_arn}:*:security-group/*"]
+    resources = ["${local.bake_arn}:*:security-group/*"]
     sid       = "PackerSecurityGroupsInTheBakeVpc"
 
     condition {
       test     = "StringLike"
-      values   = ["${local.bakery_ec2_arn}:*:vpc/${var.vpc_id}"]
+      values   = ["${local.bake_arn}:*:vpc/${var.vpc_id}"]
       variable = "ec2:Vpc"
     }
   }
@@ -60,17 +60,17 @@ data "aws_iam_policy_document" "bakery_policy" {
   statement {
     actions = ["ec2:RunInstances"]
     resources = [
-      "${local.bakery_ec2_arn}:*:subnet/${element(var.instance_subnet_ids, 0)}",
-      "${local.bakery_ec2_arn}::image/*",
-      "${local.bakery_ec2_arn}:*:key-pair/packer_*",
-      "${local.bakery_ec2_arn}:*:network-interface/*",
+      "${local.bake_arn}:*:subnet/${element(var.instance_subnet_ids, 0)}",
+      "${local.bake_arn}::image/*",
+      "${local.bake_arn}:*:key-pair/packer_*",
+      "${local.bake_arn}:*:network-interface/*",
     ]
     sid = "PackerLaunchesInTheBakeSubnet"
   }
 
   statement {
     actions   = ["ec2:RunInstances"]
-    resources = ["${local.bakery_ec2_arn}:*:instance/*"]
+    resources = ["${local.bake_arn}:*:instance/*"]
     sid       = "PackerLaunchesTheBakeInstanceTagged"
 
     condition {
@@ -94,7 +94,7 @@ data "aws_iam_policy_document" "bakery_policy" {
 
   statement {
     actions   = ["ec2:RunInstances"]
-    resources = ["${local.bakery_ec2_arn}:*:volume/*"]
+    resources = ["${local.bake_arn}:*:volume/*"]
     sid       = "PackerLaunchesItsVolumesTagged"
 
     condition {
@@ -107,10 +107,10 @@ data "aws_iam_policy_document" "bakery_policy" {
   statement {
     actions = ["ec2:CreateTags"]
     resources = [
-      "${local.bakery_ec2_arn}:*:instance/*",
-      "${local.bakery_ec2_arn}:*:volume/*",
-      "${local.bakery_ec2_arn}:*:key-pair/packer_*",
-      "${local.bakery_ec2_arn}:*:security-group/*",
+      "${local.bake_arn}:*:instance/*",
+      "${local.bake_arn}:*:volume/*",
+      "${local.bake_arn}:*:key-pair/packer_*",
+      "${local.bake_arn}:*:security-group/*",
     ]
     sid = "PackerTagsWhatItCreates"
 
@@ -129,7 +129,7 @@ data "aws_iam_policy_document" "bakery_policy" {
 
   statement {
     actions   = ["ec2:StopInstances", "ec2:TerminateInstances", "ec2:CreateImage"]
-    resources = ["${local.bakery_ec2_arn}:*:instance/*"]
+    resources = ["${local.bake_arn}:*:instance/*"]
     sid       = "PackerStopsAndImagesItsInstance"
 
     condition {
@@ -153,26 +153,14 @@ data "aws_iam_policy_document" "bakery_policy" {
 
   statement {
     actions   = ["ec2:CreateImage"]
-    resources = ["${local.bakery_ec2_arn}::image/*", "${local.bakery_ec2_arn}::snapshot/*"]
+    resources = ["${local.bake_arn}::image/*", "${local.bake_arn}::snapshot/*"]
     sid       = "PackerCreatesImages"
   }
 
   statement {
-    actions   = ["ec2:CopyImage"]
+    actions   = ["ec2:CopyImage", "ec2:CreateTags"]
     resources = ["arn:${data.aws_partition.current.partition}:ec2:*::image/*", "arn:${data.aws_partition.current.partition}:ec2:*::snapshot/*"]
-    sid       = "PackerCopiesImagesToTheBakeRegions"
-
-    condition {
-      test     = "StringEquals"
-      values   = local.bake_regions
-      variable = "aws:RequestedRegion"
-    }
-  }
-
-  statement {
-    actions   = ["ec2:CreateTags"]
-    resources = ["arn:${data.aws_partition.current.partition}:ec2:*::image/*", "arn:${data.aws_partition.current.partition}:ec2:*::snapshot/*"]
-    sid       = "PackerTagsImages"
+    sid       = "PackerCopiesAndTagsImages"
 
     condition {
       test     = "StringEquals"

@@ -357,10 +357,10 @@ describe("baking AMIs", () => {
     expect(statement.length).toBeGreaterThan(0);
     const bySid = Object.fromEntries(statement.map((s) => [s.sid, s]));
     // The ARNs in the region, named once.
-    expect((j as { locals?: Record<string, string> }).locals?.bakery_ec2_arn).toBe(
+    expect((j as { locals?: Record<string, string> }).locals?.bake_arn).toBe(
       "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}",
     );
-    const arn = (type: string) => `\${local.bakery_ec2_arn}:*:${type}`;
+    const arn = (type: string) => `\${local.bake_arn}:*:${type}`;
     // Every statement keeps to the bake regions, the deployment's by default: by its ARNs' region,
     // or by the region requested (the describes, the only ones on "*", and the copies of the image).
     const inRegion = {
@@ -372,15 +372,14 @@ describe("baking AMIs", () => {
       if (s.resources.includes("*")) {
         expect([s.sid, s.actions.every((a) => a.startsWith("ec2:Describe"))]).toEqual([s.sid, true]);
       }
-      if (s.resources.some((r) => !r.startsWith("${local.bakery_ec2_arn}:"))) {
+      if (s.resources.some((r) => !r.startsWith("${local.bake_arn}:"))) {
         expect([s.sid, s.condition?.[0]]).toEqual([s.sid, inRegion]);
       }
     }
     const anyRegion = (type: string) => `arn:\${data.aws_partition.current.partition}:ec2:*::${type}`;
-    expect(bySid.PackerCopiesImagesToTheBakeRegions).toMatchObject({
-      actions: ["ec2:CopyImage"],
+    expect(bySid.PackerCopiesAndTagsImages).toMatchObject({
+      actions: ["ec2:CopyImage", "ec2:CreateTags"],
       resources: [anyRegion("image/*"), anyRegion("snapshot/*")],
-      condition: [inRegion],
     });
     expect(bySid.PackerKeyPairs.resources).toEqual([arn("key-pair/packer_*")]);
     expect(bySid.PackerSecurityGroupsInTheBakeVpc.condition?.[0]).toEqual({
@@ -430,10 +429,9 @@ describe("baking AMIs", () => {
     ]);
     expect(statement.filter((s) => s.actions.includes("ec2:CreateTags")).map((s) => s.sid)).toEqual([
       "PackerTagsWhatItCreates",
-      "PackerTagsImages",
+      "PackerCopiesAndTagsImages",
     ]);
-    expect(bySid.PackerTagsImages.resources).toEqual([anyRegion("image/*"), anyRegion("snapshot/*")]);
-    expect(bySid.PackerTagsImages.condition?.[1]).toEqual({
+    expect(bySid.PackerCopiesAndTagsImages.condition?.[1]).toEqual({
       test: "ForAllValues:StringEquals",
       variable: "aws:TagKeys",
       values: ["appversion", "build_host", "build_info_url", "spinnaker:bake"],
@@ -487,7 +485,7 @@ describe("baking AMIs", () => {
     };
     const requested = (sid: string) =>
       statement.find((s) => s.sid === sid)?.condition?.find((c) => c.variable === "aws:RequestedRegion")?.values;
-    for (const sid of ["PackerDescribes", "PackerCopiesImagesToTheBakeRegions", "PackerTagsImages"]) {
+    for (const sid of ["PackerDescribes", "PackerCopiesAndTagsImages"]) {
       expect([sid, requested(sid)]).toEqual([sid, ["us-west-2", "eu-west-1"]]);
     }
     // Launches, stops and images stay in the deployment's region: their ARNs are its.
@@ -497,7 +495,7 @@ describe("baking AMIs", () => {
       "PackerCreatesImages",
     ]) {
       const s = statement.find((x) => x.sid === sid);
-      expect([sid, s?.resources.every((r) => r.startsWith("${local.bakery_ec2_arn}:"))]).toEqual([sid, true]);
+      expect([sid, s?.resources.every((r) => r.startsWith("${local.bake_arn}:"))]).toEqual([sid, true]);
     }
   });
 
@@ -509,9 +507,11 @@ describe("baking AMIs", () => {
     const { statement } = (j.data?.aws_iam_policy_document?.bakery_policy ?? { statement: [] }) as {
       statement: { sid: string; condition?: { variable: string; values: unknown }[] }[];
     };
-    expect(statement.find((s) => s.sid === "PackerCopiesImagesToTheBakeRegions")?.condition).toEqual([
-      { test: "StringEquals", variable: "aws:RequestedRegion", values: "${local.bake_regions}" },
-    ]);
+    expect(statement.find((s) => s.sid === "PackerCopiesAndTagsImages")?.condition?.[0]).toEqual({
+      test: "StringEquals",
+      variable: "aws:RequestedRegion",
+      values: "${local.bake_regions}",
+    });
     // The configuration's regions become the input's default; none leaves it null.
     expect(String(j.variable?.spinnaker.type)).toContain("regions = optional(list(string), null)");
     const configured = synthStack(

@@ -303,7 +303,7 @@ test("the image tags the template gives are the tag keys the instance role may s
     statement: { sid: string; condition: { variable: string; values: string[] }[] }[];
   };
   const keys = policy.statement
-    .find((s) => s.sid === "PackerTagsImages")
+    .find((s) => s.sid === "PackerCopiesAndTagsImages")
     ?.condition.find((c) => c.variable === "aws:TagKeys")?.values;
   expect([...(keys ?? [])].sort()).toEqual(Object.keys(template.builders[0].tags as object).sort());
 });

@@ -788,7 +788,7 @@ run "bakes_in_the_create_role_account_by_default" {
     error_message = "rosco must bake with our template, which tags what packer launches and copies nowhere by default: \${aws_s3_object.configuration_file_packer_aws_ebs_json.content}"
   }
   assert {
-    condition     = toset(${requested("PackerCopiesImagesToTheBakeRegions")}) == toset(["us-west-2"])
+    condition     = toset(${requested("PackerCopiesAndTagsImages")}) == toset(["us-west-2"])
     error_message = "without bake regions, the image may be copied only in the provider's region"
   }
 }
@@ -804,7 +804,7 @@ run "copies_the_image_to_the_bake_regions" {
     error_message = "packer must bake in the provider's region and copy to the others listed"
   }
   assert {
-    condition     = alltrue([for sid in ["PackerDescribes", "PackerCopiesImagesToTheBakeRegions", "PackerTagsImages"] : toset(${requested("${sid}")}) == toset(["us-west-2", "eu-west-1"])])
+    condition     = alltrue([for sid in ["PackerDescribes", "PackerCopiesAndTagsImages"] : toset(${requested("${sid}")}) == toset(["us-west-2", "eu-west-1"])])
     error_message = "the copies, their tags and the describes must be allowed in the bake regions only"
   }
 }

@@ -164,7 +164,7 @@ export function bakeryPermissions(
   const { partition, region } = settings;
   // EC2 ARNs in the deployment's region: a statement on them keeps to the region without a
   // condition; only those on "*" (describes) need aws:RequestedRegion. Named, as it is in every ARN.
-  const inTheRegion = namedValue(scope, "Ec2Arn", "bakery_ec2_arn", `arn:${partition}:ec2:${region}`);
+  const inTheRegion = namedValue(scope, "Ec2Arn", "bake_arn", `arn:${partition}:ec2:${region}`);
   const arn = (type: string) => `${inTheRegion}:*:${type}`;
   const image = `${inTheRegion}::image/*`;
   const snapshot = `${inTheRegion}::snapshot/*`;
@@ -254,17 +254,12 @@ export function bakeryPermissions(
         resources: [image, snapshot],
       },
       {
-        // The template's ami_regions: CopyImage copies the snapshots too (EC2's "Grant permissions
-        // to copy Amazon EC2 AMIs").
-        sid: "PackerCopiesImagesToTheBakeRegions",
-        actions: ["ec2:CopyImage"],
-        resources: [anyRegion("image/*"), anyRegion("snapshot/*")],
-        condition: [inBakeRegions],
-      },
-      {
-        // The image and its copies, and their snapshots, with the template's tags only.
-        sid: "PackerTagsImages",
-        actions: ["ec2:CreateTags"],
+        // The template's ami_regions, and the tags of the image, its copies and their snapshots
+        // (CopyImage copies the snapshots too: EC2's "Grant permissions to copy Amazon EC2 AMIs").
+        // packer's CopyImage sends no tags, and ForAllValues holds for a request without tag keys:
+        // the keys' condition limits the tagging only.
+        sid: "PackerCopiesAndTagsImages",
+        actions: ["ec2:CopyImage", "ec2:CreateTags"],
         resources: [anyRegion("image/*"), anyRegion("snapshot/*")],
         condition: [
           inBakeRegions,
