@@ -8,6 +8,7 @@ locals {
     var.accounts.aws[0].name,
     "default",
   )
+  bake_arn = "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}"
   bake_base_image_centos = (
     !contains(keys(var.spinnaker.bake.base_images), "centos")
     ? try(data.aws_ami_ids.bakery_centos["0"].ids["0"], "")
@@ -23,6 +24,7 @@ locals {
     ? try(data.aws_ami_ids.bakery_ubuntu["0"].ids["0"], "")
     : lookup(var.spinnaker.bake.base_images, "ubuntu", "none")
   )
+  bake_regions = coalesce(var.spinnaker.bake.regions, [data.aws_region.current.id])
   ci = {
     secret_arns = [for m in var.ci.jenkins : m.password_secret_arn if m.password_secret_arn != null]
   }

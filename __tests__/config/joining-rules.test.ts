@@ -7,6 +7,7 @@ import { JOINING_RULES, type Joined, joiningIssues, joiningValidations } from ".
 import { settingsFrom, synthStack } from "../helpers";
 
 const BASE: Joined = {
+  region: "us-west-2",
   spinnaker: {
     distribution: "oss",
     images: {},
@@ -32,6 +33,71 @@ test("a configuration that joins its settings well breaks none", () => {
   expect(joiningIssues(spinnaker({ auth: {}, version: "2026.4.0", bake: { enabled: true, account: "prod" } }))).toEqual(
     [],
   );
+});
+
+// rosco bakes in the region of its virtualization settings, the deployment's (its subnet is there),
+// and packer's ami_regions copies the image (packer-plugin-amazon's docs/builders/ebs.mdx).
+describe("bake regions", () => {
+  const regions = (bakeRegions: string[], aws: Joined["spinnaker"]["accounts"]["aws"] = BASE.spinnaker.accounts.aws) =>
+    spinnaker({ bake: { enabled: true, regions: bakeRegions }, accounts: { aws } });
+
+  test("the deployment's region, with copies to regions of the bake account, breaks no rule", () => {
+    expect(joiningIssues(regions(["us-west-2"]))).toEqual([]);
+    const prod = [{ name: "prod", createRole: false, regions: ["eu-west-1", "us-west-2"] }];
+    expect(joiningIssues(regions(["us-west-2", "eu-west-1"], prod))).toEqual([]);
+    // Without AWS accounts there is no account's list to keep to.
+    expect(joiningIssues(regions(["us-west-2", "ap-south-1"], []))).toEqual([]);
+  });
+
+  test.each<[string, Joined, RegExp]>([
+    [
+      "without the deployment's region",
+      regions(["eu-west-1"], [{ name: "prod", createRole: false, regions: ["eu-west-1"] }]),
+      /^must include the deployment's region \(region\): packer bakes there, .*got \{"region":"us-west-2","regions":\["eu-west-1"\]\}$/,
+    ],
+    [
+      "a region the bake account does not list",
+      regions(["us-west-2", "eu-west-1"], [{ name: "prod", createRole: false, regions: ["us-west-2"] }]),
+      /^must be regions of the bake account .*clouddriver finds the account's images only there, got \{"regions":\["us-west-2","eu-west-1"\],"account_regions":\["us-west-2"\]\}$/,
+    ],
+    [
+      // An account without regions is in the deployment's.
+      "a copy for an account without regions",
+      regions(["us-west-2", "eu-west-1"]),
+      /^must be regions of the bake account .*"account_regions":\["us-west-2"\]\}$/,
+    ],
+    [
+      // The createRole account's regions, not the first account's.
+      "a region only another account lists",
+      regions(
+        ["us-west-2", "eu-west-1"],
+        [
+          { name: "dev", createRole: false, regions: ["us-west-2", "eu-west-1"] },
+          { name: "prod", createRole: true },
+        ],
+      ),
+      /^must be regions of the bake account .*"account_regions":\["us-west-2"\]\}$/,
+    ],
+  ])("%s is refused on spinnaker.bake.regions", (_, config, message) => {
+    const issues = joiningIssues(config);
+    expect(issues).toHaveLength(1);
+    expect(issues[0].path).toEqual(["spinnaker", "bake", "regions"]);
+    expect(issues[0].message).toMatch(message);
+  });
+
+  test("the module reads the provider's region and names it so", () => {
+    const [inRegion, ofAccount] = joiningValidations("spinnaker").filter((v) =>
+      v.errorMessage.startsWith("spinnaker.bake.regions:"),
+    );
+    expect(inRegion).toEqual({
+      condition:
+        "${var.spinnaker.bake.regions == null || try(contains(var.spinnaker.bake.regions, data.aws_region.current.id), false)}",
+      errorMessage: expect.stringMatching(
+        /^spinnaker\.bake\.regions: must include the deployment's region \(the provider's region\): .*, got \$\{jsonencode\(\{ region = data\.aws_region\.current\.id, regions = var\.spinnaker\.bake\.regions \}\)\}\.$/,
+      ),
+    });
+    expect(ofAccount.condition).toContain("coalesce(a.regions, [data.aws_region.current.id])");
+  });
 });
 
 test.each<[string, Joined, string[], RegExp]>([

@@ -361,6 +361,22 @@ describe("invalid settings name the setting, the rule and the value", () => {
       'spinnaker.accounts.aws[0].regions[0]: expected an AWS region such as us-west-2 (a region of the aws, aws-cn, aws-us-gov or an ISO partition), got "everywhere"',
     ],
     [
+      "spinnaker:\n  bake:\n    regions: [us-west-2, us-west-2]",
+      "spinnaker.bake.regions: expected distinct regions: one is listed twice",
+    ],
+    [
+      "spinnaker:\n  bake:\n    regions: [us-west-2, mars-north-1]",
+      'spinnaker.bake.regions[1]: expected an AWS region such as us-west-2 (a region of the aws, aws-cn, aws-us-gov or an ISO partition), got "mars-north-1"',
+    ],
+    [
+      "region: eu-west-1\nspinnaker:\n  bake:\n    regions: [us-west-2]",
+      `spinnaker.bake.regions: must include the deployment's region (region): packer bakes there, in the instances' subnet, and copies the image to the other regions listed, got {"region":"eu-west-1","regions":["us-west-2"]}`,
+    ],
+    [
+      "spinnaker:\n  accounts:\n    aws: [{name: prod, accountId: '111111111111', regions: [us-west-2, us-east-1]}]\n  bake:\n    regions: [us-west-2, eu-west-1]",
+      'spinnaker.bake.regions: must be regions of the bake account (spinnaker.bake.account, else the one with createRole, else the only one): its regions in spinnaker.accounts.aws, or the deployment\'s region when it lists none; clouddriver finds the account\'s images only there, got {"regions":["us-west-2","eu-west-1"],"account_regions":["us-west-2","us-east-1"]}',
+    ],
+    [
       "spinnaker:\n  version: 2027.0.0",
       'spinnaker.version: must be before 2027.0.0: from that release on front50 no longer stores in S3 and orca no longer keeps executions in Redis, which is how this package runs them (SQL storage is not supported yet), got "2027.0.0"',
     ],

@@ -117,3 +117,57 @@ test("a root volume size from a Terraform variable is left to the variable's val
     ],
   });
 });
+
+// EC2's DescribeInstanceTypes refuses a type it does not know (InvalidInstanceType), naming no
+// setting; its `instance-type` filter takes wildcards (EC2 API reference, DescribeInstanceTypes).
+describe("an instance type EC2 does not offer", () => {
+  type Lookups = {
+    data: {
+      aws_ec2_instance_types: Record<
+        string,
+        {
+          filter: { name: string; values: string[] }[];
+          lifecycle: { postcondition: { condition: string; error_message: string }[] };
+        }
+      >;
+      aws_ec2_instance_type: Record<string, { depends_on?: string[] }>;
+    };
+  };
+  const lookups = (json: string) => (JSON.parse(json) as Lookups).data;
+
+  test("is refused at plan naming instance_type and the types of its family and size, before the memory lookup", () => {
+    const json = Testing.synthScope((scope) => {
+      const type = new TerraformVariable(scope, "instance_type", { type: "string" });
+      new SpinnakerLaunchTemplate(scope, "lt", { ...props, instanceType: type.stringValue, minimumMemoryMiB: 8948 });
+    });
+    const data = lookups(json);
+    const [[name, offered]] = Object.entries(data.aws_ec2_instance_types);
+    // m7z.2xlarge -> m7*.2xlarge: the family's letters and generation, any suffix, the same size.
+    expect(offered.filter).toEqual([
+      { name: "instance-type", values: ['${replace(var.instance_type, "/^([a-z-]*[0-9]*)[^.]*/", "$1*")}'] },
+    ]);
+    const [check] = offered.lifecycle.postcondition;
+    expect(check.condition).toBe("${contains(self.instance_types, var.instance_type)}");
+    expect(check.error_message).toBe(
+      'instance_type: expected an instance type EC2 offers in this region, got ${jsonencode(var.instance_type)}${(length(self.instance_types) >= 1) ? " (did you mean one of ${join(", ", sort(self.instance_types))}?)" : " (nor any type of its family and size)"}.',
+    );
+    // The memory lookup, which EC2 would fail on, is read only once the type is known to exist.
+    const [memory] = Object.values(data.aws_ec2_instance_type);
+    expect(memory.depends_on).toEqual([`data.aws_ec2_instance_types.${name}`]);
+  });
+
+  test("a literal type gets its wildcard in TypeScript, and the templates of a scope share the lookup", () => {
+    const json = Testing.synthScope((scope) => {
+      new SpinnakerLaunchTemplate(scope, "One", { ...props, instanceType: "m7z.2xlarge", minimumMemoryMiB: 1 });
+      new SpinnakerLaunchTemplate(scope, "Two", { ...props, instanceType: "m7z.2xlarge", minimumMemoryMiB: 1 });
+      new SpinnakerLaunchTemplate(scope, "Three", { ...props, instanceType: "u-6tb1.metal", minimumMemoryMiB: 1 });
+    });
+    const offered = Object.values(lookups(json).aws_ec2_instance_types);
+    expect(offered.map((o) => o.filter[0].values)).toEqual([["m7*.2xlarge"], ["u-6*.metal"]]);
+    expect(offered[0].lifecycle.postcondition[0].condition).toBe('${contains(self.instance_types, "m7z.2xlarge")}');
+  });
+
+  test("without a memory check, nothing is looked up", () => {
+    expect(JSON.parse(synth()).data?.aws_ec2_instance_types).toBeUndefined();
+  });
+});

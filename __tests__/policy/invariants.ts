@@ -318,6 +318,40 @@ export const RULES: readonly Rule[] = [
         ),
   },
   {
+    // packer tags the instance and volumes it launches as it launches them (our template's run_tags
+    // and run_volume_tags), so the role need not, and must not, reach other instances: it stops,
+    // terminates and images only instances with the bake tag, launches instances and volumes only
+    // with it, and tags them only as they are created (else it could tag any instance, then end it).
+    id: "instances and volumes: stopped, terminated and imaged only with a tag, launched only with it, tagged only at creation",
+    scanners: "CKV_AWS_290, CKV_AWS_355",
+    check: (view) =>
+      view.data
+        .filter((d) => d.type === "aws_iam_policy_document")
+        .flatMap((d) =>
+          blocksOf(known(d.values.statement, `${d.name} statement`)).flatMap((statement) => {
+            const actions = listOf(statement.actions);
+            const resources = listOf(statement.resources).map(expressionOf);
+            const variables = blocksOf(statement.condition).map((c) => String(c.variable));
+            const on = (types: string) => resources.some((r) => new RegExp(`:(${types})/\\*$`).test(r));
+            const has = (pattern: RegExp) => variables.some((v) => pattern.test(v));
+            const sid = `${d.name} (${String(statement.sid)})`;
+            return [
+              ...(on("instance") &&
+              actions.some((a) => /^ec2:(StopInstances|TerminateInstances|CreateImage)$/.test(a)) &&
+              !has(/^(ec2|aws):ResourceTag\//)
+                ? [`${sid} stops, terminates or images instances without a tag condition`]
+                : []),
+              ...(on("instance|volume") && actions.includes("ec2:RunInstances") && !has(/^aws:RequestTag\//)
+                ? [`${sid} launches instances or volumes without requiring a tag`]
+                : []),
+              ...(on("instance|volume") && actions.includes("ec2:CreateTags") && !has(/^ec2:CreateAction$/)
+                ? [`${sid} tags existing instances or volumes`]
+                : []),
+            ];
+          }),
+        ),
+  },
+  {
     // Egress to a CIDR (not to a security group) only on 80 and 443, SSH for the bakery, and the ports
     // of configured endpoints; a stack's endpoint rules come from one expression (topologies/egress.ts,
     // evaluated in tools/egress.test.ts), a plan's have their ports known and are checked here.

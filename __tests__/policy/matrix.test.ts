@@ -85,6 +85,16 @@ const MUTATIONS: [string, (json: Json) => void][] = [
     },
   ],
   [
+    "instances and volumes: stopped, terminated and imaged only with a tag",
+    (j) => {
+      const bakery = j.data?.aws_iam_policy_document?.bakery_policy as { statement: Body[] };
+      const stops = bakery.statement.find((s) => s.sid === "PackerStopsAndImagesItsInstance") as Body & {
+        condition: { variable: string }[];
+      };
+      stops.condition = stops.condition.filter((c) => !c.variable.startsWith("ec2:ResourceTag/"));
+    },
+  ],
+  [
     "egress to CIDRs only on",
     (j) => {
       const https = every(j, "aws_vpc_security_group_egress_rule").find((r) => r.from_port === 443);

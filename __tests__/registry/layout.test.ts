@@ -65,6 +65,7 @@ test("follows the Registry's standard structure for terraform-<provider>-<name>,
     "compose-polling.yaml",
     "igor-local.yml.tftpl",
     "memory-budget",
+    "packer-aws-ebs.json.tftpl",
   ].map((f) => `templates/${f}`);
   expect(Object.keys(files).sort()).toEqual(
     [

@@ -245,3 +245,9 @@ test("both launch templates check the instance type's memory at plan, without Re
     expect(lookup.lifecycle.postcondition[0].condition).toBe("${(self.memory_size >= 8692)}");
   }
 });
+
+test("one lookup refuses an instance type EC2 does not offer, before both memory lookups", () => {
+  expect(Object.keys(json.data?.aws_ec2_instance_types ?? {})).toEqual(["offered"]);
+  const lookups = Object.values(json.data?.aws_ec2_instance_type ?? {}) as { depends_on: string[] }[];
+  for (const lookup of lookups) expect(lookup.depends_on).toEqual(["data.aws_ec2_instance_types.offered"]);
+});

@@ -127,6 +127,7 @@ describe("the stand-alone topology", () => {
         "config/igor-local.yml",
         "config/memory-budget",
         "config/orca-local.yml",
+        "config/packer-aws-ebs.json",
         "config/rosco-local.yml",
         "config/settings-local.js",
         "config/spinnaker-local.yml",
@@ -273,11 +274,14 @@ describe("baking AMIs", () => {
     const rosco = objectAt(j, "config/rosco-local.yml");
     expect(rosco.aws.enabled).toBe(true);
     // RoscoAWSConfiguration's keys; packer gets them as aws_vpc_id and aws_subnet_id (AWSBakeHandler).
+    // rosco runs packer on <rosco.configDir>/<templateFile> (CloudProviderBakeHandler): our template,
+    // among the synced files, from the image's packer directory, which keeps install_packages.sh.
+    expect(rosco.rosco).toEqual({ configDir: "/opt/rosco/config/packer" });
     expect(rosco.aws.bakeryDefaults).toMatchObject({
       awsVpcId: "${var.vpc_id}",
       awsSubnetId: "${element(var.instance_subnet_ids, 0)}",
       awsAssociatePublicIpAddress: false,
-      templateFile: "aws-ebs.json",
+      templateFile: "../../../spinnaker/config/packer-aws-ebs.json",
     });
     const images = rosco.aws.bakeryDefaults.baseImages as {
       baseImage: { id: string; packageType: string };
@@ -299,14 +303,46 @@ describe("baking AMIs", () => {
     expect((j as { locals?: Record<string, string> }).locals?.bake_base_image_ubuntu).toBe(
       '${try(data.aws_ami_ids.bakery_ubuntu["0"].ids["0"], "")}',
     );
+    // Every base image bakes with our template: one without a templateFile of its own takes
+    // bakeryDefaults' (AWSBakeHandler.getTemplateFileName).
+    for (const i of images) expect(i.baseImage).not.toHaveProperty("templateFile");
     // The account the stack deploys into, not the first one: packer bakes with the instance role.
     expect(rosco.bakeAccount).toBe("prod");
     // orca's AmazonServerGroupCreator: default.bake.account.
     expect(objectAt(j, "config/orca-local.yml").default.bake.account).toBe("prod");
   });
 
-  // packer-plugin-amazon's builder/ebs steps with rosco's aws-ebs.json: a key pair packer_<uuid>, a
-  // security group in the VPC, the instance (no profile, no tags), CreateImage, tags on the image.
+  test("packer's template is ours, rendered by Terraform with the deployment's bake tag, beside the profiles", () => {
+    const j = synthStack(settingsFrom());
+    const object = (Object.values(resourcesOf(j, "aws_s3_object")) as { key: string; content: string }[]).find(
+      (o) => o.key === "config/packer-aws-ebs.json",
+    );
+    // JSON: no "Rendered by" header line, which would make it unreadable to packer.
+    expect(object?.content).toBe(
+      '${templatefile("${path.module}/templates/packer-aws-ebs.json.tftpl", {"tag_key" = "spinnaker:bake", "tag_value" = "armoryspinnaker-preprod", "region" = data.aws_region.current.id, "regions" = [data.aws_region.current.id]})}',
+    );
+    // packer-plugin-amazon's run_tags (instance; key pair and security group too) and
+    // run_volume_tags (its volumes), applied by RunInstances' tag specifications as they launch.
+    const template = templateOf(j, "packer-aws-ebs.json.tftpl");
+    for (const key of ["run_tags", "run_volume_tags", "tags"]) {
+      expect(template).toMatch(
+        new RegExp(`"${key}": \\{\\n\\s+\\$\\{jsonencode\\(tag_key\\)\\}: \\$\\{jsonencode\\(tag_value\\)\\}`),
+      );
+    }
+    // A module's value is its inputs' name and environment.
+    const module = synthStack(settingsFrom(), "standalone-module");
+    expect(JSON.stringify(resourcesOf(module, "aws_s3_object"))).toContain(
+      '\\"tag_value\\" = \\"${var.name}-${var.environment}\\"',
+    );
+    // Bakery off: no template.
+    const off = synthStack(settingsFrom({ spinnaker: { bake: { enabled: false } } }));
+    const keys = (Object.values(resourcesOf(off, "aws_s3_object")) as { key: string }[]).map((o) => o.key);
+    expect(keys).not.toContain("config/packer-aws-ebs.json");
+  });
+
+  // packer-plugin-amazon's builder/ebs steps with our template: a key pair packer_<uuid> and a
+  // security group in the VPC, the instance and its volumes, each tagged as it is created
+  // (step_key_pair.go, step_security_group.go, step_run_source_instance.go), CreateImage, tags on the image.
   test("packer acts only on what a bake makes, in the region; SSH egress reaches its instance", () => {
     const j = synthStack(settingsFrom());
     type Statement = {
@@ -320,38 +356,85 @@ describe("baking AMIs", () => {
     };
     expect(statement.length).toBeGreaterThan(0);
     const bySid = Object.fromEntries(statement.map((s) => [s.sid, s]));
-    const arn = (type: string) =>
-      `arn:\${data.aws_partition.current.partition}:ec2:\${data.aws_region.current.id}:*:${type}`;
-    // Every statement keeps to the region; only describes are on "*".
+    // The ARNs in the region, named once.
+    expect((j as { locals?: Record<string, string> }).locals?.bake_arn).toBe(
+      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}",
+    );
+    const arn = (type: string) => `\${local.bake_arn}:*:${type}`;
+    // Every statement keeps to the bake regions, the deployment's by default: by its ARNs' region,
+    // or by the region requested (the describes, the only ones on "*", and the copies of the image).
+    const inRegion = {
+      test: "StringEquals",
+      variable: "aws:RequestedRegion",
+      values: ["${data.aws_region.current.id}"],
+    };
     for (const s of statement) {
-      expect([s.sid, s.condition?.[0]]).toEqual([
-        s.sid,
-        { test: "StringEquals", variable: "aws:RequestedRegion", values: ["${data.aws_region.current.id}"] },
-      ]);
-      if (s.resources.includes("*"))
+      if (s.resources.includes("*")) {
         expect([s.sid, s.actions.every((a) => a.startsWith("ec2:Describe"))]).toEqual([s.sid, true]);
+      }
+      if (s.resources.some((r) => !r.startsWith("${local.bake_arn}:"))) {
+        expect([s.sid, s.condition?.[0]]).toEqual([s.sid, inRegion]);
+      }
     }
+    const anyRegion = (type: string) => `arn:\${data.aws_partition.current.partition}:ec2:*::${type}`;
+    expect(bySid.PackerCopiesAndTagsImages).toMatchObject({
+      actions: ["ec2:CopyImage", "ec2:CreateTags"],
+      resources: [anyRegion("image/*"), anyRegion("snapshot/*")],
+    });
     expect(bySid.PackerKeyPairs.resources).toEqual([arn("key-pair/packer_*")]);
-    expect(bySid.PackerSecurityGroupsInTheBakeVpc.condition?.[1]).toEqual({
+    expect(bySid.PackerSecurityGroupsInTheBakeVpc.condition?.[0]).toEqual({
       test: "StringLike",
       variable: "ec2:Vpc",
       values: [arn("vpc/${var.vpc_id}")],
     });
     expect(bySid.PackerLaunchesInTheBakeSubnet.resources[0]).toBe(arn("subnet/${element(var.instance_subnet_ids, 0)}"));
-    // The instance packer runs: the bake type, without an instance profile; only it may be stopped,
-    // imaged and terminated.
+    // Volumes are launched only with the bake tag, never on the subnet's statement without it.
+    expect(bySid.PackerLaunchesInTheBakeSubnet.resources).not.toContain(arn("volume/*"));
+    const instance = [
+      { test: "StringEquals", variable: "ec2:InstanceType", values: ["m5.large"] },
+      { test: "Null", variable: "ec2:InstanceProfile", values: ["true"] },
+    ];
+    const requested = {
+      test: "StringEquals",
+      variable: "aws:RequestTag/spinnaker:bake",
+      values: ["armoryspinnaker-preprod"],
+    };
+    // The instance packer runs: the bake type, without an instance profile, with the bake tag; only an
+    // instance with that tag may be stopped, imaged and terminated.
+    expect(bySid.PackerLaunchesTheBakeInstanceTagged).toMatchObject({ resources: [arn("instance/*")] });
+    expect(bySid.PackerLaunchesTheBakeInstanceTagged.condition).toEqual([...instance, requested]);
+    expect(bySid.PackerLaunchesItsVolumesTagged).toMatchObject({ resources: [arn("volume/*")] });
+    expect(bySid.PackerLaunchesItsVolumesTagged.condition).toEqual([requested]);
     expect(bySid.PackerStopsAndImagesItsInstance).toMatchObject({
       actions: ["ec2:StopInstances", "ec2:TerminateInstances", "ec2:CreateImage"],
       resources: [arn("instance/*")],
     });
-    expect(bySid.PackerStopsAndImagesItsInstance.condition?.slice(1)).toEqual([
-      { test: "StringEquals", variable: "ec2:InstanceType", values: ["m5.large"] },
-      { test: "Null", variable: "ec2:InstanceProfile", values: ["true"] },
+    expect(bySid.PackerStopsAndImagesItsInstance.condition).toEqual([
+      ...instance,
+      { test: "StringEquals", variable: "ec2:ResourceTag/spinnaker:bake", values: ["armoryspinnaker-preprod"] },
     ]);
-    expect(bySid.PackerTagsImages.condition?.[1]).toEqual({
+    // Tags on instances, volumes, key pairs and groups only as they are created, and only the bake tag's
+    // value: an existing instance cannot be given the tag and then terminated.
+    expect(bySid.PackerTagsWhatItCreates).toMatchObject({
+      actions: ["ec2:CreateTags"],
+      resources: [arn("instance/*"), arn("volume/*"), arn("key-pair/packer_*"), arn("security-group/*")],
+    });
+    expect(bySid.PackerTagsWhatItCreates.condition).toEqual([
+      {
+        test: "StringEquals",
+        variable: "ec2:CreateAction",
+        values: ["RunInstances", "CreateKeyPair", "CreateSecurityGroup"],
+      },
+      requested,
+    ]);
+    expect(statement.filter((s) => s.actions.includes("ec2:CreateTags")).map((s) => s.sid)).toEqual([
+      "PackerTagsWhatItCreates",
+      "PackerCopiesAndTagsImages",
+    ]);
+    expect(bySid.PackerCopiesAndTagsImages.condition?.[1]).toEqual({
       test: "ForAllValues:StringEquals",
       variable: "aws:TagKeys",
-      values: ["appversion", "build_host"],
+      values: ["appversion", "build_host", "build_info_url", "spinnaker:bake"],
     });
     // Nothing that deletes what a bake did not make.
     const granted = statement.flatMap((s) => s.actions);
@@ -368,6 +451,81 @@ describe("baking AMIs", () => {
       from_port: 22,
       for_each: "${toset(var.egress_cidrs)}",
     });
+  });
+
+  // packer-plugin-amazon's ami_regions (docs/builders/ebs.mdx): the image is built in the build
+  // region and copied to each listed region, where its tags are set too (StepAMIRegionCopy,
+  // StepCreateTags); CopyImage is sent to the destination region.
+  test("bake regions: packer bakes in the deployment's region, and may copy and tag only in the listed ones", () => {
+    const j = synthStack(
+      settingsFrom({
+        spinnaker: {
+          accounts: { aws: [{ ...PROD, regions: ["us-west-2", "eu-west-1", "ap-south-1"] }] },
+          bake: { regions: ["us-west-2", "eu-west-1"] },
+        },
+      }),
+    );
+    const object = (Object.values(resourcesOf(j, "aws_s3_object")) as { key: string; content: string }[]).find(
+      (o) => o.key === "config/packer-aws-ebs.json",
+    );
+    // The template drops the deployment's region from the copies (terraform renders it: tools tier).
+    expect(object?.content).toContain('"region" = data.aws_region.current.id, "regions" = ["us-west-2", "eu-west-1"]');
+    expect(templateOf(j, "packer-aws-ebs.json.tftpl")).toContain(
+      '"ami_regions": ${jsonencode([for r in regions : r if r != region])},',
+    );
+    // rosco has virtualization settings for the deployment's region only: a bake stage in another fails.
+    const rosco = objectAt(j, "config/rosco-local.yml");
+    expect(
+      rosco.aws.bakeryDefaults.baseImages.map((i: { virtualizationSettings: { region: string }[] }) =>
+        i.virtualizationSettings.map((v) => v.region),
+      ),
+    ).toEqual(Array(3).fill(["${data.aws_region.current.id}"]));
+    const { statement } = (j.data?.aws_iam_policy_document?.bakery_policy ?? { statement: [] }) as {
+      statement: { sid: string; resources: string[]; condition?: { variable: string; values: string[] }[] }[];
+    };
+    const requested = (sid: string) =>
+      statement.find((s) => s.sid === sid)?.condition?.find((c) => c.variable === "aws:RequestedRegion")?.values;
+    for (const sid of ["PackerDescribes", "PackerCopiesAndTagsImages"]) {
+      expect([sid, requested(sid)]).toEqual([sid, ["us-west-2", "eu-west-1"]]);
+    }
+    // Launches, stops and images stay in the deployment's region: their ARNs are its.
+    for (const sid of [
+      "PackerLaunchesTheBakeInstanceTagged",
+      "PackerStopsAndImagesItsInstance",
+      "PackerCreatesImages",
+    ]) {
+      const s = statement.find((x) => x.sid === sid);
+      expect([sid, s?.resources.every((r) => r.startsWith("${local.bake_arn}:"))]).toEqual([sid, true]);
+    }
+  });
+
+  test("a module's bake regions are its input's, else its provider's region", () => {
+    const j = synthStack(settingsFrom(), "standalone-module");
+    expect((j as { locals?: Record<string, string> }).locals?.bake_regions).toBe(
+      "${coalesce(var.spinnaker.bake.regions, [data.aws_region.current.id])}",
+    );
+    const { statement } = (j.data?.aws_iam_policy_document?.bakery_policy ?? { statement: [] }) as {
+      statement: { sid: string; condition?: { variable: string; values: unknown }[] }[];
+    };
+    expect(statement.find((s) => s.sid === "PackerCopiesAndTagsImages")?.condition?.[0]).toEqual({
+      test: "StringEquals",
+      variable: "aws:RequestedRegion",
+      values: "${local.bake_regions}",
+    });
+    // The configuration's regions become the input's default; none leaves it null.
+    expect(String(j.variable?.spinnaker.type)).toContain("regions = optional(list(string), null)");
+    const configured = synthStack(
+      settingsFrom({
+        spinnaker: {
+          accounts: { aws: [{ ...PROD, regions: ["us-west-2", "eu-west-1"] }] },
+          bake: { regions: ["us-west-2", "eu-west-1"] },
+        },
+      }),
+      "standalone-module",
+    );
+    expect(String(configured.variable?.spinnaker.type)).toContain(
+      'regions = optional(list(string), ["us-west-2","eu-west-1"])',
+    );
   });
 
   test("given base images are used as they are; turned off, nothing of the bakery is created", () => {

@@ -141,17 +141,21 @@ export function terraformWorkdir(name: string, configuration: object): { dir: st
 
 const LOOKUPS_OVERRIDE = "offline_lookups_override.tf.json";
 
+/** The EC2 lookups an offline plan leaves out (they call AWS even with every credential check skipped). */
+export const OFFLINE_LOOKUPS = ["aws_ec2_instance_type", "aws_ec2_instance_types", "aws_ami_ids"] as const;
+
 /**
- * Leaves the EC2 lookups that always have a count (the instance type's memory, the bakery's base
- * images) out of an offline plan of the module in `dir`. `expectTerraformTest` sets the file aside:
- * mock data answers them there.
+ * Leaves the EC2 lookups that always have a count (the instance type's memory and the types EC2
+ * offers like it, the bakery's base images) out of an offline plan of the module in `dir`.
+ * `expectTerraformTest` sets the file aside: mock data answers them there.
  */
 export function writeLookupsOverride(dir: string, configuration: unknown): void {
   const found = (configuration as { data?: Record<string, object> }).data ?? {};
   const data = Object.fromEntries(
-    ["aws_ec2_instance_type", "aws_ami_ids"]
-      .filter((type) => found[type] !== undefined)
-      .map((type) => [type, Object.fromEntries(Object.keys(found[type]).map((key) => [key, { count: 0 }]))]),
+    OFFLINE_LOOKUPS.filter((type) => found[type] !== undefined).map((type) => [
+      type,
+      Object.fromEntries(Object.keys(found[type]).map((key) => [key, { count: 0 }])),
+    ]),
   );
   if (Object.keys(data).length === 0) return;
   writeFileSync(join(dir, LOOKUPS_OVERRIDE), JSON.stringify({ data }));
@@ -168,6 +172,18 @@ export function expectSuccess(result: Run, what: string): void {
   }
 }
 
+/** The instance types the tools tier plans with (mockProvider's `aws_ec2_instance_types`). */
+export const MOCK_INSTANCE_TYPES = [
+  "c5.xlarge",
+  "c7g.metal-48xl",
+  "m4.2xlarge",
+  "m5.2xlarge",
+  "m5.4xlarge",
+  "m7g.2xlarge",
+  "r6i.large",
+  "r6i.xlarge",
+];
+
 /**
  * A mock AWS provider for `terraform test`: every resource is "applied" without AWS. The provider
  * still checks ARNs and ids it receives, so those get well-formed mock values.
@@ -180,6 +196,12 @@ ${extra}  mock_data "aws_iam_policy_document" {
   # m4.2xlarge, the default type: the memory check passes unless a test overrides it.
   mock_data "aws_ec2_instance_type" {
     defaults = { memory_size = 32768 }
+  }
+  # The types EC2 offers like instance_type: a mock ignores the lookup's family-and-size filter, so
+  # this lists every type the tests plan with (a test of an unknown type overrides it). A type not
+  # listed is refused, as AWS refuses one it does not offer.
+  mock_data "aws_ec2_instance_types" {
+    defaults = { instance_types = ${JSON.stringify(MOCK_INSTANCE_TYPES)} }
   }
   # What a real provider reports for its own region; random strings would not make ARNs.
   mock_data "aws_region" {
@@ -224,16 +246,20 @@ export function expectTerraformTest(
   hcl: string,
   runs: number,
 ): void {
+  const result = terraformTest(workdir, file, hcl);
+  expectSuccess(result, "terraform test");
+  expect(result.stdout).toContain(`Success! ${runs} passed, 0 failed`);
+}
+
+/** Writes a .tftest.hcl file into the working directory and runs only it, passing or not. */
+export function terraformTest(workdir: { dir: string; env: NodeJS.ProcessEnv }, file: string, hcl: string): Run {
   writeFileSync(join(workdir.dir, file), hcl);
   const override = join(workdir.dir, LOOKUPS_OVERRIDE);
   const aside = join(workdir.dir, `${LOOKUPS_OVERRIDE}.aside`);
   if (existsSync(override)) renameSync(override, aside);
-  let result: Run;
   try {
-    result = terraform(workdir, ["test", `-filter=${file}`]);
+    return terraform(workdir, ["test", `-filter=${file}`]);
   } finally {
     if (existsSync(aside)) renameSync(aside, override);
   }
-  expectSuccess(result, "terraform test");
-  expect(result.stdout).toContain(`Success! ${runs} passed, 0 failed`);
 }

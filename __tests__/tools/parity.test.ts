@@ -258,6 +258,19 @@ const MODULE_INPUTS: Record<string, Case> = {
     setting: ["spinnaker", "front50Prefix"],
     values: fc.constantFrom("front50", "pipelines", "config", "kayenta", "a/b"),
   },
+  // The bake regions' own rules and the joining ones (the provider's region is the mock's, us-west-2,
+  // the configuration's default; no AWS account, so no account's regions to keep to).
+  "spinnaker.bake": {
+    setting: ["spinnaker", "bake"],
+    values: fc.constantFrom(
+      { regions: ["us-west-2"] },
+      { regions: ["us-west-2", "eu-west-1"] },
+      { regions: ["eu-west-1"] },
+      { regions: ["us-west-2", "us-west-2"] },
+      { regions: [] },
+      { regions: ["us-west-2", "mars-north-1"] },
+    ),
+  },
   "spinnaker.aws_cli_image": {
     setting: ["spinnaker", "awsCliImage"],
     values: fc.constantFrom("public.ecr.aws/aws-cli/aws-cli:2.27.49", "aws cli", "$IMAGE", "x/y@sha256:abc"),

@@ -1,13 +1,14 @@
 /**
- * clouddriver's and igor's profiles are Terraform templates (modules/templates/*.tftpl), one text
- * for stacks and modules: Terraform renders them here, from the values a stack passes for its
- * configuration, and the YAML Spinnaker reads is checked. (The modules' rendering from their inputs
+ * clouddriver's and igor's profiles and rosco's packer template are Terraform templates
+ * (modules/templates/*.tftpl), one text for stacks and modules: Terraform renders them here, from
+ * the values a stack passes for its configuration, and the YAML (or JSON) read is checked. (The modules' rendering from their inputs
  * is checked in registry.test.ts, with mocked providers.)
  */
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import type { Settings } from "../../modules/config/schema";
+import { BAKE_TAG_KEY } from "../../modules/spinnaker/bakery";
 import {
   accountsTemplateInput,
   jenkinsTemplateInput,
@@ -15,7 +16,7 @@ import {
   profileTemplateText,
   type TemplatedProfile,
 } from "../../modules/spinnaker/profile-templates";
-import { settingsFrom } from "../helpers";
+import { settingsFrom, synthStack } from "../helpers";
 import { expectSuccess, requireTool, run, tempDir } from "./harness";
 
 type Accounts = Settings["spinnaker"]["accounts"];
@@ -134,6 +135,19 @@ beforeAll(() => {
       },
     },
     noIgor: { profile: "igor-local.yml", values: { jenkins: [] } },
+    packer: {
+      profile: "packer-aws-ebs.json",
+      values: {
+        tag_key: BAKE_TAG_KEY,
+        tag_value: "armoryspinnaker-preprod",
+        region: "us-west-2",
+        regions: ["eu-west-1", "us-west-2", "ap-south-1"],
+      },
+    },
+    packerHome: {
+      profile: "packer-aws-ebs.json",
+      values: { tag_key: BAKE_TAG_KEY, tag_value: "spin-prod", region: "eu-central-1", regions: ["eu-central-1"] },
+    },
   });
 }, 120_000);
 
@@ -216,4 +230,80 @@ test("igor polls the Jenkins masters, reading each API token from Secrets Manage
     },
   });
   expect(rendered.noIgor).toEqual({ jenkins: { enabled: false, masters: [] } });
+});
+
+/**
+ * The variables rosco passes with -var for an AWS bake from our profile (AWSBakeHandler's
+ * buildParameterMap, CloudProviderBakeHandler's producePackerCommand): packer refuses a template
+ * that reads an undeclared one, and each must keep rosco's name. Not aws_access_key and
+ * aws_secret_key: rosco passes them only when its profile has an access key, and ours has none.
+ */
+const ROSCO_PACKER_VARIABLES = [
+  "aws_region",
+  "aws_instance_type",
+  "aws_source_ami",
+  "aws_target_ami",
+  "aws_ssh_username",
+  "aws_subnet_id",
+  "aws_vpc_id",
+  "aws_associate_public_ip_address",
+  "aws_ena_support",
+  "build_info_url",
+  "appversion",
+  "repository",
+  "package_type",
+  "packages",
+  "build_host",
+  "upgrade",
+  "configDir",
+];
+
+type PackerTemplate = {
+  variables: Record<string, unknown>;
+  builders: Record<string, unknown>[];
+  provisioners: { type: string; script: string }[];
+};
+
+// packer-plugin-amazon's amazon-ebs builder (docs/builders/ebs.mdx): run_tags on the instance (and,
+// with its current steps, the temporary key pair and security group), run_volume_tags on its
+// volumes, both at launch; tags on the image and its snapshots.
+test("packer's template tags the instance and volumes it launches with the bake tag, and the image", () => {
+  const template = rendered.packer as unknown as PackerTemplate;
+  expect(template.builders).toHaveLength(1);
+  const [builder] = template.builders;
+  expect(builder.type).toBe("amazon-ebs");
+  expect(builder.run_tags).toEqual({ [BAKE_TAG_KEY]: "armoryspinnaker-preprod", Packages: "{{user `packages`}}" });
+  expect(builder.run_volume_tags).toEqual({ [BAKE_TAG_KEY]: "armoryspinnaker-preprod" });
+  expect(builder.tags).toMatchObject({ [BAKE_TAG_KEY]: "armoryspinnaker-preprod" });
+  // Any ena_support, false too, makes packer call ModifyInstanceAttribute (step_modify_ebs_instance.go).
+  expect(builder).not.toHaveProperty("ena_support");
+  // rosco's own provisioning script, from its image's packer directory.
+  expect(template.provisioners[0].script).toBe("{{user `configDir`}}/install_packages.sh");
+});
+
+// ami_regions: the regions the image is copied to after it is built in the build region
+// (docs/builders/ebs.mdx); the build region is never among them.
+test("packer copies the image to the other bake regions, and only bakes in the deployment's by default", () => {
+  expect((rendered.packer as unknown as PackerTemplate).builders[0].ami_regions).toEqual(["eu-west-1", "ap-south-1"]);
+  const home = rendered.packerHome as unknown as PackerTemplate;
+  expect(home.builders[0].ami_regions).toEqual([]);
+  expect(home.builders[0].run_tags).toMatchObject({ [BAKE_TAG_KEY]: "spin-prod" });
+});
+
+test("packer's template declares every variable rosco passes, and reads no other", () => {
+  const template = rendered.packer as unknown as PackerTemplate;
+  expect(Object.keys(template.variables).sort()).toEqual([...ROSCO_PACKER_VARIABLES].sort());
+  const read = [...JSON.stringify(template).matchAll(/\{\{user `([^`]+)`\}\}/g)].map((m) => m[1]);
+  for (const name of read) expect(ROSCO_PACKER_VARIABLES).toContain(name);
+});
+
+test("the image tags the template gives are the tag keys the instance role may set on images", () => {
+  const template = rendered.packer as unknown as PackerTemplate;
+  const policy = synthStack(settingsFrom()).data?.aws_iam_policy_document?.bakery_policy as {
+    statement: { sid: string; condition: { variable: string; values: string[] }[] }[];
+  };
+  const keys = policy.statement
+    .find((s) => s.sid === "PackerCopiesAndTagsImages")
+    ?.condition.find((c) => c.variable === "aws:TagKeys")?.values;
+  expect([...(keys ?? [])].sort()).toEqual(Object.keys(template.builders[0].tags as object).sort());
 });

@@ -746,11 +746,15 @@ ${refused("accounts", `{ aws = [{ name = "a", account_id = "1234" }] }`, "short_
   );
 
   test(
-    "stand-alone: spinnaker.bake renders rosco's bakery and orca's account, looks up only missing base images, and turns everything off",
+    "stand-alone: spinnaker.bake renders rosco's bakery and orca's account, packer's template and its copies, looks up only missing base images, refuses bake regions no account has, and turns everything off",
     () => {
       const workdir = initialized(layout);
       const rosco = "yamldecode(aws_s3_object.configuration_file_rosco_local_yml.content)";
       const orca = "yamldecode(aws_s3_object.configuration_file_orca_local_yml.content)";
+      const packer = "jsondecode(aws_s3_object.configuration_file_packer_aws_ebs_json.content).builders[0]";
+      // The regions a statement of the bakery's policy may be sent to.
+      const requested = (sid: string) =>
+        `flatten([for s in data.aws_iam_policy_document.bakery_policy[0].statement : [for c in s.condition : c.values if c.variable == "aws:RequestedRegion"] if s.sid == "${sid}"])`;
       expectTerraformTest(
         workdir,
         "bake.tftest.hcl",
@@ -779,6 +783,39 @@ run "bakes_in_the_create_role_account_by_default" {
     condition     = length(aws_iam_role_policy.bakery_role_policy) == 1 && length(aws_vpc_security_group_egress_rule.bakery_ssh_egress) == 1
     error_message = "packer needs its policy and SSH egress"
   }
+  assert {
+    condition     = ${packer}.run_tags["spinnaker:bake"] == "armoryspinnaker-preprod" && ${packer}.run_volume_tags["spinnaker:bake"] == "armoryspinnaker-preprod" && ${packer}.ami_regions == [] && ${rosco}.aws.bakeryDefaults.templateFile == "../../../spinnaker/config/packer-aws-ebs.json"
+    error_message = "rosco must bake with our template, which tags what packer launches and copies nowhere by default: \${aws_s3_object.configuration_file_packer_aws_ebs_json.content}"
+  }
+  assert {
+    condition     = toset(${requested("PackerCopiesAndTagsImages")}) == toset(["us-west-2"])
+    error_message = "without bake regions, the image may be copied only in the provider's region"
+  }
+}
+
+run "copies_the_image_to_the_bake_regions" {
+  command = plan
+  variables {
+    accounts  = { aws = [{ name = "home", account_id = "123456789012", create_role = true, regions = ["us-west-2", "eu-west-1", "ap-south-1"] }] }
+    spinnaker = { bake = { regions = ["us-west-2", "eu-west-1"] } }
+  }
+  assert {
+    condition     = ${packer}.ami_regions == ["eu-west-1"] && ${rosco}.aws.bakeryDefaults.baseImages[0].virtualizationSettings[0].region == "us-west-2"
+    error_message = "packer must bake in the provider's region and copy to the others listed"
+  }
+  assert {
+    condition     = alltrue([for sid in ["PackerDescribes", "PackerCopiesAndTagsImages"] : toset(${requested("${sid}")}) == toset(["us-west-2", "eu-west-1"])])
+    error_message = "the copies, their tags and the describes must be allowed in the bake regions only"
+  }
+}
+
+run "refuses_a_bake_region_the_bake_account_does_not_list" {
+  command = plan
+  variables {
+    accounts  = ${ACCOUNTS}
+    spinnaker = { bake = { regions = ["us-west-2", "eu-west-1"] } }
+  }
+  expect_failures = [var.spinnaker]
 }
 
 run "given_account_and_images" {
@@ -819,8 +856,8 @@ run "refuses_several_accounts_without_a_bake_account" {
   }
   expect_failures = [var.spinnaker]
 }
-${refused("spinnaker", `{ bake = { base_images = { windows = "ami-0123456789abcdef0" } } }`, "bake_base_image")}`,
-        6,
+${refused("spinnaker", `{ bake = { base_images = { windows = "ami-0123456789abcdef0" } } }`, "bake_base_image")}${refused("spinnaker", `{ bake = { regions = ["eu-west-1"] } }`, "bake_regions_without_the_provider_region")}${refused("spinnaker", `{ bake = { regions = ["us-west-2", "us-west-2"] } }`, "bake_regions_twice")}${refused("spinnaker", `{ bake = { regions = ["us-west-2", "mars-north-1"] } }`, "bake_region_no_region")}${refused("spinnaker", "{ bake = { regions = [] } }", "no_bake_regions")}`,
+        12,
       );
     },
     TIMEOUT,

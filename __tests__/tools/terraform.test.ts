@@ -23,6 +23,7 @@ import {
   tempDir,
   terraform,
   terraformEnvironment,
+  terraformTest,
   terraformWorkdir,
   writeLookupsOverride,
 } from "./harness";
@@ -256,8 +257,58 @@ run "rejects_world_open_ssh_typo" {
   }
   expect_failures = [var.ssh_cidrs]
 }
+
+run "refuses_an_instance_type_ec2_does_not_offer_at_plan" {
+  command = plan
+  variables {
+    instance_type = "m7z.2xlarge"
+  }
+  override_data {
+    target = data.aws_ec2_instance_types.offered
+    values = { instance_types = ["m7a.2xlarge", "m7g.2xlarge", "m7i.2xlarge"] }
+  }
+  expect_failures = [data.aws_ec2_instance_types.offered]
+}
 `,
-        4,
+        5,
+      );
+    },
+    TIMEOUT,
+  );
+
+  // What a deployer sees: EC2 would refuse to describe the type in the memory lookup, naming no
+  // setting; our lookup of the types it offers like it refuses first (EC2's DescribeInstanceTypes
+  // takes the wildcard m7*.2xlarge for m7z.2xlarge).
+  test(
+    "an instance type EC2 does not offer: the plan names instance_type and the types of its family and size",
+    () => {
+      const run = (types: string[]) => `
+run "unknown_${types.length}" {
+  command = plan
+  variables {
+    instance_type = "m7z.2xlarge"
+  }
+  override_data {
+    target = data.aws_ec2_instance_types.offered
+    values = { instance_types = ${JSON.stringify(types)} }
+  }
+}
+`;
+      // One file each: a failed run skips the runs after it.
+      const refusal = (types: string[]) => {
+        const result = terraformTest(
+          workdir,
+          `unknown-type-${types.length}.tftest.hcl`,
+          `${mockProvider()}\nvariables {\n${NETWORK_TFVARS}}\n${run(types)}`,
+        );
+        expect(result.stdout).toContain("0 passed, 1 failed");
+        return `${result.stdout}\n${result.stderr}`.replace(/\s+/g, " ");
+      };
+      expect(refusal(["m7i.2xlarge", "m7a.2xlarge"])).toContain(
+        'instance_type: expected an instance type EC2 offers in this region, got "m7z.2xlarge" (did you mean one of m7a.2xlarge, m7i.2xlarge?).',
+      );
+      expect(refusal([])).toContain(
+        'instance_type: expected an instance type EC2 offers in this region, got "m7z.2xlarge" (nor any type of its family and size).',
       );
     },
     TIMEOUT,
@@ -728,13 +779,16 @@ resource "aws_security_group" "redis" {
       const module = synthesize(settingsFrom(), stack);
       writeFileSync(join(moduleDir, "main.tf.json"), JSON.stringify(module));
       writeTemplates(module, moduleDir);
-      // Only the memory check's lookups are left out: the bakery's must follow base_images' keys.
-      const instanceTypes = Object.keys(module.data?.aws_ec2_instance_type ?? {});
-      expect(instanceTypes.length).toBeGreaterThan(0);
+      // Only the instance type's lookups are left out: the bakery's must follow base_images' keys.
+      const lookups = ["aws_ec2_instance_type", "aws_ec2_instance_types"] as const;
+      const instanceTypes = lookups.map((type) => Object.keys(module.data?.[type] ?? {}));
+      for (const names of instanceTypes) expect(names.length).toBeGreaterThan(0);
       writeFileSync(
         join(moduleDir, "offline_instance_types_override.tf.json"),
         JSON.stringify({
-          data: { aws_ec2_instance_type: Object.fromEntries(instanceTypes.map((name) => [name, { count: 0 }])) },
+          data: Object.fromEntries(
+            lookups.map((type, i) => [type, Object.fromEntries(instanceTypes[i].map((name) => [name, { count: 0 }]))]),
+          ),
         }),
       );
       writeFileSync(

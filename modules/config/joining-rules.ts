@@ -1,6 +1,7 @@
 /**
  * The rules that join settings of different groups: Armory's version and images, the release that
- * needs SQL storage, sign-in's release and HTTPS, the bake account among the AWS accounts. Each is
+ * needs SQL storage, sign-in's release and HTTPS, the bake account among the AWS accounts, the bake
+ * regions against the deployment's region and the bake account's regions. Each is
  * stated once, with its message, and checked by both gates: the configuration's last check
  * (`ConfigSchema`) and a validation block of the module input that holds the setting it reports
  * (Terraform 1.9+ lets a validation read another variable). As in `rules.ts`, the TypeScript test
@@ -25,6 +26,11 @@ import { SPINNAKER_SERVICES } from "./setting-rules";
 export interface Setting {
   readonly path: string;
   readonly input: string;
+  /**
+   * What a module reads for a setting that is no input of its own, `input` then naming it in the
+   * messages. @default - `var.<input>`
+   */
+  readonly hcl?: string;
 }
 
 const DISTRIBUTION = { path: "spinnaker.distribution", input: "spinnaker.distribution" };
@@ -33,6 +39,12 @@ const IMAGES = { path: "spinnaker.images", input: "spinnaker.images" };
 const KAYENTA = { path: "spinnaker.kayenta", input: "spinnaker.kayenta" };
 const BAKE_ENABLED = { path: "spinnaker.bake.enabled", input: "spinnaker.bake.enabled" };
 const BAKE_ACCOUNT = { path: "spinnaker.bake.account", input: "spinnaker.bake.account" };
+const BAKE_REGIONS = { path: "spinnaker.bake.regions", input: "spinnaker.bake.regions" };
+/**
+ * A module's region is its provider's, read as `data.aws_region.current.id` (the stacks'
+ * CURRENT_REGION; Terraform 1.9+ lets a validation read a data source).
+ */
+const REGION = { path: "region", input: "the provider's region", hcl: "data.aws_region.current.id" };
 const AWS_ACCOUNTS = { path: "spinnaker.accounts.aws", input: "accounts.aws" };
 /** Each account's switch, named as in an entry of the list. */
 const CREATE_ROLE = { path: "createRole", input: "create_role" };
@@ -41,14 +53,21 @@ const CERTIFICATE_ARN = { path: "loadBalancer.certificateArn", input: "load_bala
 
 /** The configuration's values the rules read: as parsed, before the defaults that depend on others. */
 export interface Joined {
+  readonly region: string;
   readonly spinnaker: {
     readonly distribution: "oss" | "armory";
     readonly version?: string;
     readonly images: Readonly<Partial<Record<string, string>>>;
     readonly kayenta: boolean;
     readonly auth?: unknown;
-    readonly bake: { readonly enabled: boolean; readonly account?: string };
-    readonly accounts: { readonly aws: readonly { readonly name: string; readonly createRole: boolean }[] };
+    readonly bake: { readonly enabled: boolean; readonly account?: string; readonly regions?: readonly string[] };
+    readonly accounts: {
+      readonly aws: readonly {
+        readonly name: string;
+        readonly createRole: boolean;
+        readonly regions?: readonly string[];
+      }[];
+    };
   };
   readonly loadBalancer: { readonly certificateArn?: string };
 }
@@ -85,6 +104,26 @@ function armoryMinor(version: string): string {
 const armoryRunning = (kayenta: boolean) =>
   // Never fiat: it runs only with sign-in, which Armory's releases cannot have (signInSupported).
   SPINNAKER_SERVICES.filter((s) => (s === "kayenta" ? kayenta : s !== "fiat"));
+
+/**
+ * The regions of the account orca bakes in, as topologies/bakery.ts picks it (the account set, else
+ * the createRole one, else the only one): its `regions`, else the deployment's. Undefined when there
+ * is no such account (none, or a name no account has: rules of their own report those).
+ */
+function bakeAccountRegions({ region, spinnaker: s }: Joined): readonly string[] | undefined {
+  const aws = s.accounts.aws;
+  const name = s.bake.account ?? aws.find((a) => a.createRole)?.name ?? (aws.length === 1 ? aws[0].name : undefined);
+  const account = aws.find((a) => a.name === name);
+  return account === undefined ? undefined : (account.regions ?? [region]);
+}
+
+/** The same in HCL (`try()` it: it fails where the TypeScript gives undefined). */
+function bakeAccountRegionsHcl(r: (s: Setting) => string): string {
+  const aws = r(AWS_ACCOUNTS);
+  // one() is null for no account and fails for several: no account, as above.
+  const name = `try(coalesce(${r(BAKE_ACCOUNT)}), [for a in ${aws} : a.name if a.create_role][0], one(${aws}).name)`;
+  return `[for a in ${aws} : coalesce(a.regions, [${r(REGION)}]) if a.name == ${name}][0]`;
+}
 
 const { major, minor } = ARMORY_SHARED_TAGS_FROM;
 const versionShown = {
@@ -173,6 +212,35 @@ export const JOINING_RULES: readonly Joining[] = [
       hcl: (r) => `{ account = ${r(BAKE_ACCOUNT)}, accounts = [for a in ${r(AWS_ACCOUNTS)} : a.name] }`,
     },
   },
+  {
+    subject: BAKE_REGIONS,
+    message: (name) =>
+      `must include the deployment's region (${name(REGION)}): packer bakes there, in the instances' subnet, and copies the image to the other regions listed`,
+    test: ({ region, spinnaker: s }) => s.bake.regions === undefined || s.bake.regions.includes(region),
+    hcl: (r) => `${r(BAKE_REGIONS)} == null || try(contains(${r(BAKE_REGIONS)}, ${r(REGION)}), false)`,
+    got: {
+      value: (c) => ({ region: c.region, regions: c.spinnaker.bake.regions }),
+      hcl: (r) => `{ region = ${r(REGION)}, regions = ${r(BAKE_REGIONS)} }`,
+    },
+  },
+  {
+    // clouddriver caches images only in an account's regions, so a copy anywhere else is one no
+    // deploy stage of that account can find, and a region it does not list may not even be enabled.
+    subject: BAKE_REGIONS,
+    message: (name) =>
+      `must be regions of the bake account (${name(BAKE_ACCOUNT)}, else the one with ${name(CREATE_ROLE)}, else the only one): its regions in ${name(AWS_ACCOUNTS)}, or the deployment's region when it lists none; clouddriver finds the account's images only there`,
+    test: (c) => {
+      const regions = c.spinnaker.bake.regions;
+      const allowed = bakeAccountRegions(c);
+      return regions === undefined || allowed === undefined || regions.every((region) => allowed.includes(region));
+    },
+    hcl: (r) =>
+      `${r(BAKE_REGIONS)} == null || try(length(setsubtract(${r(BAKE_REGIONS)}, ${bakeAccountRegionsHcl(r)})) == 0, true)`,
+    got: {
+      value: (c) => ({ regions: c.spinnaker.bake.regions, account_regions: bakeAccountRegions(c) ?? null }),
+      hcl: (r) => `{ regions = ${r(BAKE_REGIONS)}, account_regions = try(${bakeAccountRegionsHcl(r)}, null) }`,
+    },
+  },
 ];
 
 /** The configuration's issues: each broken rule, reported on its subject. */
@@ -185,7 +253,7 @@ export function joiningIssues(c: Joined): { path: string[]; message: string }[] 
 
 /** The validations of the module input `variable` (`spinnaker`): the rules whose subject it holds. */
 export function joiningValidations(variable: string): Validation[] {
-  const ref = (s: Setting) => `var.${s.input}`;
+  const ref = (s: Setting) => s.hcl ?? `var.${s.input}`;
   return JOINING_RULES.filter((rule) => rule.subject.input.split(".")[0] === variable).map((rule) => ({
     condition: `\${${rule.hcl(ref)}}`,
     errorMessage: `${rule.subject.input}: ${rule.message((s) => s.input)}, got ${shown(rule.got.hcl(ref))}.`,

@@ -254,6 +254,12 @@ export const ConfigSchema = z
              * one; required when there are several and none has createRole.
              */
             account: BAKE.account.zod.optional(),
+            /**
+             * The regions an image is made for: packer bakes in the deployment's region (its subnet
+             * is there), which must be listed, and copies the image to the others, each a region of
+             * the bake account. Default: the deployment's region.
+             */
+            regions: BAKE.regions.zod.optional(),
             /** The instance packer bakes on; a Graviton type bakes arm64 images. */
             instanceType: BAKE.instanceType.zod.default("m5.large"),
             /** A base AMI per OS (your golden images); default: the newest official image in the region. */

@@ -368,6 +368,8 @@ export const SPINNAKER = {
 /** rosco's AWS bakery (`spinnaker.bake`). */
 export const BAKE = {
   account: accountName("the name of an account in spinnaker.accounts.aws"),
+  /** Where images go: packer bakes in the deployment's region and copies to the others (joining-rules.ts). */
+  regions: list(AWS_REGION, distinct("regions"), entries(1, "at least one region (or leave it out: the deployment's)")),
   instanceType: text(pattern(INSTANCE_TYPE_PATTERN, "an EC2 instance type such as m5.large")),
   baseImages: choiceMap(OPERATING_SYSTEMS, pattern(AMI_ID_PATTERN, "an AMI id such as ami-0123456789abcdef0")),
 };

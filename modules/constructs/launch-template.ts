@@ -1,9 +1,10 @@
 import { DataAwsEc2InstanceType } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type";
+import { DataAwsEc2InstanceTypes } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-types";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Fn, ref, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
-import { atLeast } from "../terraform-values";
+import { atLeast, nonEmpty } from "../terraform-values";
 import { withTags } from "./tags";
 import { TemplateFiles } from "./template-file";
 
@@ -115,10 +116,12 @@ export class SpinnakerLaunchTemplate extends Construct {
 
   /**
    * Fails the plan when the instance type has less memory than `minimum`: the type may be a
-   * variable, so only EC2 knows its memory.
+   * variable, so only EC2 knows its memory. A type EC2 does not offer is refused first, by
+   * `offeredLike`: EC2's own error for it names no setting.
    */
   private requireMemory(instanceType: string, minimum: number) {
-    const type = new DataAwsEc2InstanceType(this, "InstanceType", { instanceType });
+    const offered = offeredLike(this.node.scope ?? this, instanceType);
+    const type = new DataAwsEc2InstanceType(this, "InstanceType", { instanceType, dependsOn: [offered] });
     type.addOverride("lifecycle.postcondition", [
       {
         condition: atLeast(ref("self.memory_size"), minimum),
@@ -147,4 +150,42 @@ export class SpinnakerLaunchTemplate extends Construct {
     }
     return Token.asString(Fn.filebase64(TemplateFiles.of(this).add(name, text)));
   }
+}
+
+/** The lookups of `offeredLike`, per scope and instance type: the launch templates of one topology share one. */
+const offeredLookups = new WeakMap<Construct, Map<string, DataAwsEc2InstanceTypes>>();
+
+/**
+ * The instance types EC2 offers in the region with the family prefix and size of `instanceType`
+ * (`m7*.2xlarge` for `m7z.2xlarge`), which fails the plan, naming `instance_type` and those types,
+ * when `instanceType` is not among them. The memory lookups depend on it: EC2 refuses to describe a
+ * type it does not know, with an error that names no setting, and a failed check stops the plan
+ * before anything that depends on it is read. (The synthesis-time warning of a type this package
+ * does not know is memory.ts's `unknownInstanceTypeWarning`.)
+ */
+function offeredLike(scope: Construct, instanceType: string): DataAwsEc2InstanceTypes {
+  const lookups = offeredLookups.get(scope) ?? new Map<string, DataAwsEc2InstanceTypes>();
+  offeredLookups.set(scope, lookups);
+  const existing = lookups.get(instanceType);
+  if (existing !== undefined) return existing;
+  // The instance type validation (INSTANCE_TYPE_PATTERN) makes both parts exist.
+  // The family's leading letters and generation, a wildcard for the rest of it, the size.
+  const prefix = "/^([a-z-]*[0-9]*)[^.]*/";
+  const pattern = Token.isUnresolved(instanceType)
+    ? Fn.replace(instanceType, prefix, "$1*")
+    : instanceType.replace(/^([a-z-]*[0-9]*)[^.]*/, "$1*");
+  const lookup = new DataAwsEc2InstanceTypes(scope, `Offered${lookups.size === 0 ? "" : lookups.size + 1}`, {
+    filter: [{ name: "instance-type", values: [pattern] }],
+  });
+  const types = Token.asList(ref("self.instance_types"));
+  // The same size of the same family prefix: few, and the likely meant ones.
+  const near = Fn.join(", ", Fn.sort(types));
+  lookup.addOverride("lifecycle.postcondition", [
+    {
+      condition: Fn.contains(types, instanceType),
+      error_message: `instance_type: expected an instance type EC2 offers in this region, got ${Fn.jsonencode(instanceType)}${Fn.conditional(nonEmpty(types), ` (did you mean one of ${near}?)`, " (nor any type of its family and size)")}.`,
+    },
+  ]);
+  lookups.set(instanceType, lookup);
+  return lookup;
 }

@@ -49,6 +49,7 @@ export class SpinnakerConfiguration extends Construct {
 
 function contentType(name: string): string {
   if (name.endsWith(".js")) return "application/javascript";
+  if (name.endsWith(".json")) return "application/json";
   if (name.endsWith(".yml") || name.endsWith(".yaml")) return "application/yaml";
   return "text/plain";
 }

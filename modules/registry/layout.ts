@@ -277,6 +277,7 @@ export const FILE_OF_TYPE: Readonly<Record<"resource" | "data", Readonly<Record<
     aws_ami: "main.tf",
     aws_ami_ids: "main.tf",
     aws_ec2_instance_type: "server-groups.tf",
+    aws_ec2_instance_types: "server-groups.tf",
     aws_caller_identity: "iam.tf",
     aws_iam_policy_document: "iam.tf",
   },

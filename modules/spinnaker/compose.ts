@@ -94,7 +94,8 @@ function serviceDefinition(spec: ServiceSpec, o: ComposeOptions, roleEnv: Record
       ? // deck proxies /gate to this address; the browser's gate URL is in settings-local.js.
         { API_HOST: "http://localhost:8084", DECK_HOST: "0.0.0.0", DECK_PORT: String(spec.port) }
       : { JAVA_OPTS: "-XX:MaxRAMPercentage=80.0", ...roleEnv },
-    volumes: [`${CONFIG_DIR}:/opt/spinnaker/config:ro`],
+    // The same path inside: rosco names our packer template by it (bakery.ts, PACKER_TEMPLATE_FILE).
+    volumes: [`${CONFIG_DIR}:${CONFIG_DIR}:ro`],
     mem_limit: memoryLimit(spec.name),
     healthcheck: {
       test: isDeck

@@ -1,6 +1,6 @@
 /**
  * Spinnaker profiles that are Terraform templates (`templates/*.tftpl`), written once for stacks and
- * modules alike: clouddriver's accounts and igor's build masters. Terraform renders them with
+ * modules alike: clouddriver's accounts, igor's build masters and rosco's packer template. Terraform renders them with
  * `templatefile()` from values shaped like the modules' `accounts` and `ci` inputs; a module passes
  * its input, a stack the same shape built from its configuration. A reviewer reads them as YAML with
  * `${}` and `%{ for }` directives in the module's `templates/` folder.
@@ -13,6 +13,8 @@ import type { Settings } from "../config/schema";
 export const PROFILE_TEMPLATES = {
   "clouddriver-local.yml": "clouddriver-local.yml.tftpl",
   "igor-local.yml": "igor-local.yml.tftpl",
+  // Not a profile Spring loads: the template rosco runs packer with (spinnaker/bakery.ts).
+  "packer-aws-ebs.json": "packer-aws-ebs.json.tftpl",
 } as const;
 
 export type TemplatedProfile = keyof typeof PROFILE_TEMPLATES;

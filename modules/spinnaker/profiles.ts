@@ -7,8 +7,8 @@
 
 import { Fn, Op, Token } from "cdktf";
 import { KAYENTA_PREFIX, type SpinnakerService } from "../config/schema";
-import { type Condition, conditionText, given } from "../terraform-values";
-import { type BakeProfile, orcaBakeAccount, roscoProfile } from "./bakery";
+import { type Condition, conditionText, given, possible } from "../terraform-values";
+import { type BakeProfile, orcaBakeAccount, PACKER_TEMPLATE, roscoProfile } from "./bakery";
 import { SERVICES } from "./services";
 import { fiatProfile } from "./sign-in";
 import { toYaml } from "./yaml";
@@ -175,6 +175,8 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
   // Rendered by Terraform from their templates, header included.
   rendered["clouddriver-local.yml"] = o.clouddriverProfile;
   rendered["igor-local.yml"] = o.igorProfile;
+  // rosco's packer template (JSON, no header): written whenever the bakery may run.
+  if (o.bake && possible(o.bake.enabled)) rendered[PACKER_TEMPLATE] = o.bake.packerTemplate;
   // A module's sign-in: YAML of its own top-level key (spring), after the file's others.
   if (typeof o.gateSignIn === "string") rendered["gate-local.yml"] += o.gateSignIn;
   rendered["settings-local.js"] = [

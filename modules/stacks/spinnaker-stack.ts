@@ -226,6 +226,8 @@ function spinnakerFromInput(stack: TerraformStack, input: TerraformVariable) {
     bake: {
       enabled: bake("enabled"),
       account: Token.asString(bake("account")),
+      // null: the provider's region (topologies/bakery.ts).
+      regions: Token.asList(bake("regions")),
       instanceType: Token.asString(bake("instance_type")),
       baseImages: Token.asStringMap(bake("base_images")),
     },

@@ -18,18 +18,22 @@ import {
   officialImage,
   officialImageQuery,
 } from "../constructs/machine-image";
-import type { BakeProfile } from "../spinnaker/bakery";
+import { TemplateFiles } from "../constructs/template-file";
+import { BAKE_TAG_KEY, type BakeProfile } from "../spinnaker/bakery";
 import { both, type Condition, countWhen, interpolate, namedValue, pickList, possible } from "../terraform-values";
+import { templatedProfile } from "./parts";
 
 /**
- * What packer's amazon-ebs builder calls in a bake with rosco's `aws-ebs.json` template
- * (packer-plugin-amazon's builder/ebs steps): it creates a key pair `packer_<uuid>` and a security
- * group in the bake VPC, runs the instance, stops it, creates the image, tags the image and its
- * snapshots with the template's `tags` (appversion, build_host), and terminates the instance and
- * deletes its key pair and group. The rest of HashiCorp's minimal policy (volume attach and create,
- * snapshot, copy and register image, attribute changes, and the deletes of volumes, snapshots and
- * images that only follow a failed bake) serves other builders or options rosco's template leaves
- * off, and is not granted: a failed bake may leave its image behind, never delete another.
+ * What packer's amazon-ebs builder calls in a bake with our template (packer-plugin-amazon's
+ * builder/ebs steps; the minimal policy of its docs/builders/index.mdx): it creates a key pair
+ * `packer_<uuid>` and a security group in the bake VPC, both tagged with the template's `run_tags`
+ * as they are created, runs the instance with its `run_tags` and its volumes with `run_volume_tags`
+ * (RunInstances' tag specifications), stops it, creates the image, tags the image and its snapshots
+ * with the template's `tags`, and terminates the instance and deletes its key pair and group. The
+ * rest of that minimal policy (volume attach and create, snapshot, register image, attribute
+ * changes, and the deletes of volumes, snapshots and images that only follow a failed bake) serves
+ * other builders or options our template leaves off, and is not granted: a failed bake may leave
+ * its image behind, never delete another.
  */
 const PACKER_DESCRIBES = [
   "ec2:DescribeImageAttribute",
@@ -46,14 +50,21 @@ const PACKER_DESCRIBES = [
   "ec2:DescribeVpcs",
 ];
 
-/** The tags rosco's template gives the image and its snapshots once they exist. */
-const IMAGE_TAG_KEYS = ["appversion", "build_host"];
+/** The tags our template gives the image and its snapshots once they exist. */
+const IMAGE_TAG_KEYS = ["appversion", "build_host", "build_info_url", BAKE_TAG_KEY];
 
 /**
- * The resources an instance launch creates besides the instance (RunInstances authorizes each);
- * the subnet, image, key pair, security group and instance have statements of their own.
+ * The resources an instance launch creates besides the instance and its volumes, which carry the
+ * bake tag (RunInstances authorizes each); the subnet, image, key pair, security group, instance and
+ * volumes have statements of their own.
  */
-const LAUNCH_RESOURCES = ["volume", "network-interface"];
+const LAUNCH_RESOURCES = ["network-interface"];
+
+/**
+ * The calls that tag on creation what packer creates with the template's `run_tags` and
+ * `run_volume_tags`: EC2 authorizes each such tag as `ec2:CreateTags` with `ec2:CreateAction`.
+ */
+const TAGGED_ON_CREATION = ["RunInstances", "CreateKeyPair", "CreateSecurityGroup"];
 
 /** The bake settings and base image lookups; `bakeryPermissions` adds what packer may do. */
 export function bakery(scope: Construct, settings: Deployment): BakeProfile {
@@ -75,6 +86,8 @@ export function bakery(scope: Construct, settings: Deployment): BakeProfile {
         : "",
     ]),
   ) as Record<OperatingSystem, string>;
+  const tagValue = settings.namePrefix;
+  const regions = bakeRegions(construct, settings);
   return {
     enabled,
     account: bakeAccount(construct, settings),
@@ -82,7 +95,31 @@ export function bakery(scope: Construct, settings: Deployment): BakeProfile {
     subnetId: firstOf(settings.network.instanceSubnetIds),
     instanceType: bake.instanceType,
     baseImages,
+    regions,
+    tagValue,
+    packerTemplate: possible(enabled)
+      ? templatedProfile(TemplateFiles.of(scope), "packer-aws-ebs.json", {
+          tag_key: BAKE_TAG_KEY,
+          tag_value: tagValue,
+          region: settings.region,
+          regions,
+        })
+      : "",
   };
+}
+
+/**
+ * The regions images are made for: those set (their rules are in joining-rules.ts), else the
+ * deployment's. A module's input may be null, which means its provider's region.
+ */
+function bakeRegions(scope: Construct, settings: Deployment): string[] {
+  const { regions } = settings.spinnaker.bake;
+  if (regions === undefined) return [settings.region];
+  if (!Token.isUnresolved(regions)) return [...regions];
+  // Named: the template and the policy read it.
+  const local = new TerraformLocal(scope, "Regions", Fn.coalesce([regions, [settings.region]]));
+  local.overrideLogicalId("bake_regions");
+  return local.asList;
 }
 
 /**
@@ -125,41 +162,52 @@ export function bakeryPermissions(
   const enabled = bake.enabled;
   if (!possible(enabled)) return;
   const { partition, region } = settings;
-  const arn = (type: string) => `arn:${partition}:ec2:${region}:*:${type}`;
-  const image = `arn:${partition}:ec2:${region}::image/*`;
-  const snapshot = `arn:${partition}:ec2:${region}::snapshot/*`;
-  const inRegion = { test: "StringEquals", variable: "aws:RequestedRegion", values: [region] };
+  // EC2 ARNs in the deployment's region: a statement on them keeps to the region without a
+  // condition; only those on "*" (describes) need aws:RequestedRegion. Named, as it is in every ARN.
+  const inTheRegion = namedValue(scope, "Ec2Arn", "bake_arn", `arn:${partition}:ec2:${region}`);
+  const arn = (type: string) => `${inTheRegion}:*:${type}`;
+  const image = `${inTheRegion}::image/*`;
+  const snapshot = `${inTheRegion}::snapshot/*`;
+  // Describes, the copies of the image and their tags: in the regions images are made for.
+  const inBakeRegions = { test: "StringEquals", variable: "aws:RequestedRegion", values: bake.regions };
+  // A copy is made in its destination region, from the image in the deployment's: any region's ARN,
+  // held to the bake regions by the region the request is sent to.
+  const anyRegion = (type: string) => `arn:${partition}:ec2:*::${type}`;
   const inBakeVpc = { test: "StringLike", variable: "ec2:Vpc", values: [arn(`vpc/${bake.vpcId}`)] };
-  // packer's instance: the bake instance type, and no instance profile (rosco's template gives it
-  // none; the Spinnaker instances, and most others, have one). Its ids exist only once it runs, and
-  // the template tags nothing at launch, so these are what an instance of a bake can be told by.
+  // What packer creates for a bake carries the bake tag from its creation (the template's run_tags
+  // and run_volume_tags): a launch must give it, and only what has it may be stopped or imaged.
+  const requestsTheBakeTag = {
+    test: "StringEquals",
+    variable: `aws:RequestTag/${BAKE_TAG_KEY}`,
+    values: [bake.tagValue],
+  };
+  const hasTheBakeTag = { test: "StringEquals", variable: `ec2:ResourceTag/${BAKE_TAG_KEY}`, values: [bake.tagValue] };
+  // packer's instance besides: the bake instance type, and no instance profile (our template gives
+  // it none; the Spinnaker instances, and most others, have one).
   const bakeInstance = [
-    inRegion,
     { test: "StringEquals", variable: "ec2:InstanceType", values: [bake.instanceType] },
     { test: "Null", variable: "ec2:InstanceProfile", values: ["true"] },
   ];
   const policy = new DataAwsIamPolicyDocument(scope, "BakeryPolicy", {
     count: countWhen(enabled),
     statement: [
-      { sid: "PackerDescribes", actions: PACKER_DESCRIBES, resources: ["*"], condition: [inRegion] },
+      { sid: "PackerDescribes", actions: PACKER_DESCRIBES, resources: ["*"], condition: [inBakeRegions] },
       {
         // Its own key pairs only: packer names them packer_<uuid>, and a key pair's ARN is its name.
         sid: "PackerKeyPairs",
         actions: ["ec2:CreateKeyPair", "ec2:DeleteKeyPair"],
         resources: [arn("key-pair/packer_*")],
-        condition: [inRegion],
       },
       {
         sid: "PackerCreatesSecurityGroupsInTheBakeVpc",
         actions: ["ec2:CreateSecurityGroup"],
         resources: [arn(`vpc/${bake.vpcId}`), arn("security-group/*")],
-        condition: [inRegion],
       },
       {
         sid: "PackerSecurityGroupsInTheBakeVpc",
         actions: ["ec2:AuthorizeSecurityGroupIngress", "ec2:DeleteSecurityGroup", "ec2:RunInstances"],
         resources: [arn("security-group/*")],
-        condition: [inRegion, inBakeVpc],
+        condition: [inBakeVpc],
       },
       {
         // Launches only in the bake subnet, with its own key pair, from any image.
@@ -171,31 +219,52 @@ export function bakeryPermissions(
           arn("key-pair/packer_*"),
           ...LAUNCH_RESOURCES.map((type) => arn(`${type}/*`)),
         ],
-        condition: [inRegion],
       },
       {
-        sid: "PackerLaunchesTheBakeInstance",
+        sid: "PackerLaunchesTheBakeInstanceTagged",
         actions: ["ec2:RunInstances"],
         resources: [arn("instance/*")],
-        condition: bakeInstance,
+        condition: [...bakeInstance, requestsTheBakeTag],
+      },
+      {
+        sid: "PackerLaunchesItsVolumesTagged",
+        actions: ["ec2:RunInstances"],
+        resources: [arn("volume/*")],
+        condition: [requestsTheBakeTag],
+      },
+      {
+        // Tags only as a resource is created, never later: no existing instance can be given the tag.
+        sid: "PackerTagsWhatItCreates",
+        actions: ["ec2:CreateTags"],
+        resources: [arn("instance/*"), arn("volume/*"), arn("key-pair/packer_*"), arn("security-group/*")],
+        condition: [
+          { test: "StringEquals", variable: "ec2:CreateAction", values: TAGGED_ON_CREATION },
+          requestsTheBakeTag,
+        ],
       },
       {
         sid: "PackerStopsAndImagesItsInstance",
         actions: ["ec2:StopInstances", "ec2:TerminateInstances", "ec2:CreateImage"],
         resources: [arn("instance/*")],
-        condition: bakeInstance,
+        condition: [...bakeInstance, hasTheBakeTag],
       },
       {
         sid: "PackerCreatesImages",
         actions: ["ec2:CreateImage"],
         resources: [image, snapshot],
-        condition: [inRegion],
       },
       {
-        sid: "PackerTagsImages",
-        actions: ["ec2:CreateTags"],
-        resources: [image, snapshot],
-        condition: [inRegion, { test: "ForAllValues:StringEquals", variable: "aws:TagKeys", values: IMAGE_TAG_KEYS }],
+        // The template's ami_regions, and the tags of the image, its copies and their snapshots
+        // (CopyImage copies the snapshots too: EC2's "Grant permissions to copy Amazon EC2 AMIs").
+        // packer's CopyImage sends no tags, and ForAllValues holds for a request without tag keys:
+        // the keys' condition limits the tagging only.
+        sid: "PackerCopiesAndTagsImages",
+        actions: ["ec2:CopyImage", "ec2:CreateTags"],
+        resources: [anyRegion("image/*"), anyRegion("snapshot/*")],
+        condition: [
+          inBakeRegions,
+          { test: "ForAllValues:StringEquals", variable: "aws:TagKeys", values: IMAGE_TAG_KEYS },
+        ],
       },
     ],
   });

@@ -141,7 +141,7 @@ export function spinnakerConfiguration(
 }
 
 /** A profile Terraform renders from its template in the stack's `templates/`, with the values it reads. */
-function templatedProfile(
+export function templatedProfile(
   templates: TemplateFiles,
   profile: TemplatedProfile,
   values: Record<string, unknown>,

@@ -217,6 +217,19 @@ resource "aws_s3_object" "configuration_file_orca_local_yml" {
   tags         = local.tags
 }
 
+resource "aws_s3_object" "configuration_file_packer_aws_ebs_json" {
+  depends_on = [aws_s3_bucket_versioning.config_bucket_versioning, aws_s3_bucket_server_side_encryption_configuration.config_bucket_encryption]
+
+  bucket = aws_s3_bucket.config_bucket.bucket
+  content = templatefile(
+    "${path.module}/templates/packer-aws-ebs.json.tftpl",
+    { tag_key = "spinnaker:bake", tag_value = "${var.name}-${var.environment}", region = data.aws_region.current.id, regions = local.bake_regions },
+  )
+  content_type = "application/json"
+  key          = "config/packer-aws-ebs.json"
+  tags         = local.tags
+}
+
 resource "aws_s3_object" "configuration_file_rosco_local_yml" {
   depends_on = [aws_s3_bucket_versioning.config_bucket_versioning, aws_s3_bucket_server_side_encryption_configuration.config_bucket_encryption]
 
@@ -224,6 +237,8 @@ resource "aws_s3_object" "configuration_file_rosco_local_yml" {
   content      = <<-EOT
     # Rendered by cdktf-spinnaker-aws from its configuration; edits here are overwritten.
     bakeAccount: ${local.bake_account}
+    rosco:
+      configDir: /opt/rosco/config/packer
     aws:
       enabled: ${var.spinnaker.bake.enabled}
       bakeryDefaults:
@@ -231,14 +246,13 @@ resource "aws_s3_object" "configuration_file_rosco_local_yml" {
         awsSubnetId: ${element(var.instance_subnet_ids, 0)}
         awsAssociatePublicIpAddress: false
         defaultVirtualizationType: hvm
-        templateFile: aws-ebs.json
+        templateFile: ../../../spinnaker/config/packer-aws-ebs.json
         baseImages:
           - baseImage:
               id: ubuntu-noble
               shortDescription: Ubuntu 24.04 LTS (Noble Numbat)
               detailedDescription: Ubuntu 24.04 LTS (Noble Numbat)
               packageType: deb
-              templateFile: aws-ebs.json
             virtualizationSettings:
               - region: ${data.aws_region.current.id}
                 virtualizationType: hvm
@@ -250,7 +264,6 @@ resource "aws_s3_object" "configuration_file_rosco_local_yml" {
               shortDescription: Red Hat Enterprise Linux 9
               detailedDescription: Red Hat Enterprise Linux 9
               packageType: rpm
-              templateFile: aws-ebs.json
             virtualizationSettings:
               - region: ${data.aws_region.current.id}
                 virtualizationType: hvm
@@ -262,7 +275,6 @@ resource "aws_s3_object" "configuration_file_rosco_local_yml" {
               shortDescription: CentOS Stream 9
               detailedDescription: CentOS Stream 9
               packageType: rpm
-              templateFile: aws-ebs.json
             virtualizationSettings:
               - region: ${data.aws_region.current.id}
                 virtualizationType: hvm

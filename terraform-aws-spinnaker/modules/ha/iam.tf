@@ -28,52 +28,31 @@ data "aws_iam_policy_document" "bakery_policy" {
 
     condition {
       test     = "StringEquals"
-      values   = [data.aws_region.current.id]
+      values   = local.bake_regions
       variable = "aws:RequestedRegion"
     }
   }
 
   statement {
     actions   = ["ec2:CreateKeyPair", "ec2:DeleteKeyPair"]
-    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:key-pair/packer_*"]
+    resources = ["${local.bake_arn}:*:key-pair/packer_*"]
     sid       = "PackerKeyPairs"
-
-    condition {
-      test     = "StringEquals"
-      values   = [data.aws_region.current.id]
-      variable = "aws:RequestedRegion"
-    }
   }
 
   statement {
-    actions = ["ec2:CreateSecurityGroup"]
-    resources = [
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:vpc/${var.vpc_id}",
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:security-group/*",
-    ]
-    sid = "PackerCreatesSecurityGroupsInTheBakeVpc"
-
-    condition {
-      test     = "StringEquals"
-      values   = [data.aws_region.current.id]
-      variable = "aws:RequestedRegion"
-    }
+    actions   = ["ec2:CreateSecurityGroup"]
+    resources = ["${local.bake_arn}:*:vpc/${var.vpc_id}", "${local.bake_arn}:*:security-group/*"]
+    sid       = "PackerCreatesSecurityGroupsInTheBakeVpc"
   }
 
   statement {
     actions   = ["ec2:AuthorizeSecurityGroupIngress", "ec2:DeleteSecurityGroup", "ec2:RunInstances"]
-    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:security-group/*"]
+    resources = ["${local.bake_arn}:*:security-group/*"]
     sid       = "PackerSecurityGroupsInTheBakeVpc"
 
     condition {
-      test     = "StringEquals"
-      values   = [data.aws_region.current.id]
-      variable = "aws:RequestedRegion"
-    }
-
-    condition {
       test     = "StringLike"
-      values   = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:vpc/${var.vpc_id}"]
+      values   = ["${local.bake_arn}:*:vpc/${var.vpc_id}"]
       variable = "ec2:Vpc"
     }
   }
@@ -81,101 +60,117 @@ data "aws_iam_policy_document" "bakery_policy" {
   statement {
     actions = ["ec2:RunInstances"]
     resources = [
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:subnet/${element(var.instance_subnet_ids, 0)}",
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}::image/*",
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:key-pair/packer_*",
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:volume/*",
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:network-interface/*",
+      "${local.bake_arn}:*:subnet/${element(var.instance_subnet_ids, 0)}",
+      "${local.bake_arn}::image/*",
+      "${local.bake_arn}:*:key-pair/packer_*",
+      "${local.bake_arn}:*:network-interface/*",
     ]
     sid = "PackerLaunchesInTheBakeSubnet"
+  }
+
+  statement {
+    actions   = ["ec2:RunInstances"]
+    resources = ["${local.bake_arn}:*:instance/*"]
+    sid       = "PackerLaunchesTheBakeInstanceTagged"
 
     condition {
       test     = "StringEquals"
-      values   = [data.aws_region.current.id]
-      variable = "aws:RequestedRegion"
+      values   = [var.spinnaker.bake.instance_type]
+      variable = "ec2:InstanceType"
+    }
+
+    condition {
+      test     = "Null"
+      values   = ["true"]
+      variable = "ec2:InstanceProfile"
+    }
+
+    condition {
+      test     = "StringEquals"
+      values   = ["${var.name}-${var.environment}"]
+      variable = "aws:RequestTag/spinnaker:bake"
     }
   }
 
   statement {
     actions   = ["ec2:RunInstances"]
-    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:instance/*"]
-    sid       = "PackerLaunchesTheBakeInstance"
+    resources = ["${local.bake_arn}:*:volume/*"]
+    sid       = "PackerLaunchesItsVolumesTagged"
 
     condition {
       test     = "StringEquals"
-      values   = [data.aws_region.current.id]
-      variable = "aws:RequestedRegion"
-    }
-
-    condition {
-      test     = "StringEquals"
-      values   = [var.spinnaker.bake.instance_type]
-      variable = "ec2:InstanceType"
-    }
-
-    condition {
-      test     = "Null"
-      values   = ["true"]
-      variable = "ec2:InstanceProfile"
-    }
-  }
-
-  statement {
-    actions   = ["ec2:StopInstances", "ec2:TerminateInstances", "ec2:CreateImage"]
-    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:instance/*"]
-    sid       = "PackerStopsAndImagesItsInstance"
-
-    condition {
-      test     = "StringEquals"
-      values   = [data.aws_region.current.id]
-      variable = "aws:RequestedRegion"
-    }
-
-    condition {
-      test     = "StringEquals"
-      values   = [var.spinnaker.bake.instance_type]
-      variable = "ec2:InstanceType"
-    }
-
-    condition {
-      test     = "Null"
-      values   = ["true"]
-      variable = "ec2:InstanceProfile"
-    }
-  }
-
-  statement {
-    actions = ["ec2:CreateImage"]
-    resources = [
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}::image/*",
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}::snapshot/*",
-    ]
-    sid = "PackerCreatesImages"
-
-    condition {
-      test     = "StringEquals"
-      values   = [data.aws_region.current.id]
-      variable = "aws:RequestedRegion"
+      values   = ["${var.name}-${var.environment}"]
+      variable = "aws:RequestTag/spinnaker:bake"
     }
   }
 
   statement {
     actions = ["ec2:CreateTags"]
     resources = [
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}::image/*",
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}::snapshot/*",
+      "${local.bake_arn}:*:instance/*",
+      "${local.bake_arn}:*:volume/*",
+      "${local.bake_arn}:*:key-pair/packer_*",
+      "${local.bake_arn}:*:security-group/*",
     ]
-    sid = "PackerTagsImages"
+    sid = "PackerTagsWhatItCreates"
 
     condition {
       test     = "StringEquals"
-      values   = [data.aws_region.current.id]
+      values   = ["RunInstances", "CreateKeyPair", "CreateSecurityGroup"]
+      variable = "ec2:CreateAction"
+    }
+
+    condition {
+      test     = "StringEquals"
+      values   = ["${var.name}-${var.environment}"]
+      variable = "aws:RequestTag/spinnaker:bake"
+    }
+  }
+
+  statement {
+    actions   = ["ec2:StopInstances", "ec2:TerminateInstances", "ec2:CreateImage"]
+    resources = ["${local.bake_arn}:*:instance/*"]
+    sid       = "PackerStopsAndImagesItsInstance"
+
+    condition {
+      test     = "StringEquals"
+      values   = [var.spinnaker.bake.instance_type]
+      variable = "ec2:InstanceType"
+    }
+
+    condition {
+      test     = "Null"
+      values   = ["true"]
+      variable = "ec2:InstanceProfile"
+    }
+
+    condition {
+      test     = "StringEquals"
+      values   = ["${var.name}-${var.environment}"]
+      variable = "ec2:ResourceTag/spinnaker:bake"
+    }
+  }
+
+  statement {
+    actions   = ["ec2:CreateImage"]
+    resources = ["${local.bake_arn}::image/*", "${local.bake_arn}::snapshot/*"]
+    sid       = "PackerCreatesImages"
+  }
+
+  statement {
+    actions   = ["ec2:CopyImage", "ec2:CreateTags"]
+    resources = ["arn:${data.aws_partition.current.partition}:ec2:*::image/*", "arn:${data.aws_partition.current.partition}:ec2:*::snapshot/*"]
+    sid       = "PackerCopiesAndTagsImages"
+
+    condition {
+      test     = "StringEquals"
+      values   = local.bake_regions
       variable = "aws:RequestedRegion"
     }
 
     condition {
       test     = "ForAllValues:StringEquals"
-      values   = ["appversion", "build_host"]
+      values   = ["appversion", "build_host", "build_info_url", "spinnaker:bake"]
       variable = "aws:TagKeys"
     }
   }

@@ -1147,8 +1147,10 @@ variable "spinnaker" {
     the config bucket; prometheus_url, the Prometheus kayenta reads canary metrics from; bake, rosco's
     AWS bakery: enabled (default true), account (the accounts.aws entry it bakes in, the one the
     instances run in: default the create_role one, else the only one; required with several accounts and
-    none create_role), instance_type (packer's, default m5.large), base_images (an AMI per OS: ubuntu,
-    rhel, centos; default the newest official image in the region).
+    none create_role), regions (where images go: packer bakes in the provider's region, which must be
+    listed, and copies to the others, each a region of the bake account; default the provider's region
+    only), instance_type (packer's, default m5.large), base_images (an AMI per OS: ubuntu, rhel, centos;
+    default the newest official image in the region).
   EOT
   type = object({
     distribution   = optional(string, "oss")
@@ -1163,6 +1165,7 @@ variable "spinnaker" {
       object({
         enabled       = optional(bool, true)
         account       = optional(string)
+        regions       = optional(list(string))
         instance_type = optional(string, "m5.large")
         base_images   = optional(map(string), {})
       }),
@@ -1247,6 +1250,85 @@ variable "spinnaker" {
   }
 
   validation {
+    condition = var.spinnaker.bake.regions == null || try(
+      alltrue([
+        for e in var.spinnaker.bake.regions : try(
+          contains(
+            [
+              "af-south-1",
+              "ap-east-1",
+              "ap-east-2",
+              "ap-northeast-1",
+              "ap-northeast-2",
+              "ap-northeast-3",
+              "ap-south-1",
+              "ap-south-2",
+              "ap-southeast-1",
+              "ap-southeast-2",
+              "ap-southeast-3",
+              "ap-southeast-4",
+              "ap-southeast-5",
+              "ap-southeast-6",
+              "ap-southeast-7",
+              "ca-central-1",
+              "ca-west-1",
+              "cn-north-1",
+              "cn-northwest-1",
+              "eu-central-1",
+              "eu-central-2",
+              "eu-isoe-west-1",
+              "eu-north-1",
+              "eu-south-1",
+              "eu-south-2",
+              "eu-west-1",
+              "eu-west-2",
+              "eu-west-3",
+              "eusc-de-east-1",
+              "il-central-1",
+              "me-central-1",
+              "me-south-1",
+              "mx-central-1",
+              "sa-east-1",
+              "us-east-1",
+              "us-east-2",
+              "us-gov-east-1",
+              "us-gov-west-1",
+              "us-iso-east-1",
+              "us-iso-west-1",
+              "us-isob-east-1",
+              "us-isob-west-1",
+              "us-isof-east-1",
+              "us-isof-south-1",
+              "us-west-1",
+              "us-west-2",
+            ],
+            e,
+          ),
+          false,
+        )
+      ]),
+      false,
+    )
+    error_message = <<-EOT
+      spinnaker.bake.regions[*]: expected null or an AWS region such as us-west-2 (a region of the aws,
+      aws-cn, aws-us-gov or an ISO partition), got ${jsonencode(var.spinnaker.bake.regions)}.
+    EOT
+  }
+
+  validation {
+    condition     = var.spinnaker.bake.regions == null || try(length(distinct(var.spinnaker.bake.regions)) == length(var.spinnaker.bake.regions), false)
+    error_message = "spinnaker.bake.regions: expected null or distinct regions: one is listed twice, got ${jsonencode(var.spinnaker.bake.regions)}."
+  }
+
+  validation {
+    condition     = var.spinnaker.bake.regions == null || try(length(var.spinnaker.bake.regions) >= 1, false)
+    error_message = <<-EOT
+      spinnaker.bake.regions: expected null or at least one region (or leave it out: the deployment's),
+      got ${jsonencode(var.spinnaker.bake.regions)}.
+    EOT
+  }
+
+  validation {
     condition     = try(can(regex("^[a-z][a-z0-9-]*\\.[a-z0-9]+$", var.spinnaker.bake.instance_type)), false)
     error_message = "spinnaker.bake.instance_type: expected an EC2 instance type such as m5.large, got ${jsonencode(var.spinnaker.bake.instance_type)}."
   }
@@ -1318,6 +1400,37 @@ variable "spinnaker" {
     error_message = <<-EOT
       spinnaker.bake.account: must name one of accounts.aws: orca bakes in a managed account, got
       ${jsonencode({ account = var.spinnaker.bake.account, accounts = [for a in var.accounts.aws : a.name] })}.
+    EOT
+  }
+
+  validation {
+    condition     = var.spinnaker.bake.regions == null || try(contains(var.spinnaker.bake.regions, data.aws_region.current.id), false)
+    error_message = <<-EOT
+      spinnaker.bake.regions: must include the deployment's region (the provider's region): packer bakes
+      there, in the instances' subnet, and copies the image to the other regions listed, got
+      ${jsonencode({ region = data.aws_region.current.id, regions = var.spinnaker.bake.regions })}.
+    EOT
+  }
+
+  validation {
+    condition = var.spinnaker.bake.regions == null || try(
+      length(setsubtract(
+        var.spinnaker.bake.regions,
+        [
+          for a in var.accounts.aws : coalesce(a.regions, [data.aws_region.current.id]) if a.name == try(
+            coalesce(var.spinnaker.bake.account),
+            [for a in var.accounts.aws : a.name if a.create_role][0],
+            one(var.accounts.aws).name,
+          )
+        ][0],
+      )) == 0,
+      true,
+    )
+    error_message = <<-EOT
+      spinnaker.bake.regions: must be regions of the bake account (spinnaker.bake.account, else the one
+      with create_role, else the only one): its regions in accounts.aws, or the deployment's region when
+      it lists none; clouddriver finds the account's images only there, got
+      ${jsonencode({ regions = var.spinnaker.bake.regions, account_regions = try([for a in var.accounts.aws : coalesce(a.regions, [data.aws_region.current.id]) if a.name == try(coalesce(var.spinnaker.bake.account), [for a in var.accounts.aws : a.name if a.create_role][0], one(var.accounts.aws).name)][0], null) })}.
     EOT
   }
 }
