@@ -4,6 +4,8 @@
  * A bad setting prints what is wrong and exits non-zero; the output folder then holds no stack,
  * neither an empty one nor the previous synthesis (modules/synthesis.ts).
  */
+// First: it must run before anything loads zod.
+import "./modules/lazy-zod-locales";
 import { App } from "cdktf";
 import { addStacks } from "./modules/app";
 import { readConfiguration } from "./modules/config/read";
