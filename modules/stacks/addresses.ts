@@ -15,15 +15,24 @@ export const TOPOLOGY_IDS: ReadonlySet<string> = new Set(["Spinnaker"]);
 /**
  * `UserIngress-8084` -> user, ingress, 8084; `File-front50-local.yml` -> file, front50, local, yml.
  * Digits stay with the letters before them (front50, redis7); a port needs a separator in the id.
+ * Remembered by id: every element of every stack splits the ids on its path (`Spinnaker`,
+ * `SecurityGroups`...), the same few hundred.
  */
-function words(id: string): string[] {
-  return id
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
-    .split(/[^A-Za-z0-9]+/)
-    .filter((w) => w !== "")
-    .map((w) => w.toLowerCase());
+function words(id: string): readonly string[] {
+  let split = WORDS.get(id);
+  if (split === undefined) {
+    split = id
+      .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+      .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+      .split(/[^A-Za-z0-9]+/)
+      .filter((w) => w !== "")
+      .map((w) => w.toLowerCase());
+    WORDS.set(id, split);
+  }
+  return split;
 }
+
+const WORDS = new Map<string, readonly string[]>();
 
 /**
  * The logical id of the construct path below a stack.
@@ -61,7 +70,8 @@ export function renamedAddress(
  * Terraform would otherwise merge into one silently (the last would win in the JSON).
  */
 export class ReadableAddresses {
-  private readonly taken = new Map<string, string>();
+  /** Type and id -> the element's node that has them. */
+  private readonly taken = new Map<string, Node>();
 
   constructor(
     private readonly stack: TerraformStack,
@@ -76,15 +86,14 @@ export class ReadableAddresses {
     if (TerraformElement.isTerraformElement(element)) {
       // Each class is one Terraform type (a resource, a data source, a variable...): its own namespace.
       const key = `${element.constructor.name} ${id}`;
-      const path = node.path;
       const holder = this.taken.get(key);
-      if (holder !== undefined && holder !== path) {
+      if (holder !== undefined && holder !== node) {
         // Construct ids are the package's, never a setting: a clash is its own bug.
         throw new InternalError(
-          `${path} and ${holder} would both be ${element.constructor.name} ${id}: one of them needs another construct id`,
+          `${node.path} and ${holder.path} would both be ${element.constructor.name} ${id}: one of them needs another construct id`,
         );
       }
-      this.taken.set(key, path);
+      this.taken.set(key, node);
     }
     return id;
   }
