@@ -513,7 +513,7 @@ describe("baking AMIs", () => {
       values: "${local.bake_regions}",
     });
     // The configuration's regions become the input's default; none leaves it null.
-    expect(String(j.variable?.spinnaker.type)).toContain("regions = optional(list(string), null)");
+    expect(String(j.variable?.spinnaker.type)).toContain("regions = optional(list(string)),");
     const configured = synthStack(
       settingsFrom({
         spinnaker: {
@@ -524,7 +524,7 @@ describe("baking AMIs", () => {
       "standalone-module",
     );
     expect(String(configured.variable?.spinnaker.type)).toContain(
-      'regions = optional(list(string), ["us-west-2","eu-west-1"])',
+      'regions = optional(list(string), ["us-west-2", "eu-west-1"])',
     );
   });
 
