@@ -274,6 +274,8 @@ function networkFixture(emulator: Emulator, region: string): EmulatedRoot {
           redis_url: { name: "existing-redis-url" },
           // gate would read the OAuth2 client secret at start; only its ARN matters here.
           oidc_client: { name: "spinnaker-oidc-client" },
+          // clouddriver would read a Kubernetes account's kubeconfig at start; only its ARN matters here.
+          kubeconfig: { name: "spinnaker-kubeconfig" },
         },
         // The certificate of the HTTPS listeners (with sign-in, which needs them).
         aws_acm_certificate: { spinnaker: { domain_name: HOSTNAME, validation_method: "DNS" } },
@@ -291,6 +293,7 @@ function networkFixture(emulator: Emulator, region: string): EmulatedRoot {
         redis_security_group_id: { value: "${aws_security_group.redis.id}" },
         redis_url_secret_arn: { value: "${aws_secretsmanager_secret.redis_url.arn}" },
         oidc_client_secret_arn: { value: "${aws_secretsmanager_secret.oidc_client.arn}" },
+        kubeconfig_secret_arn: { value: "${aws_secretsmanager_secret.kubeconfig.arn}" },
         certificate_arn: { value: "${aws_acm_certificate.spinnaker.arn}" },
       },
     },
@@ -303,6 +306,7 @@ export interface Network {
   redisSecurityGroupId: string;
   redisUrlSecretArn: string;
   oidcClientSecretArn: string;
+  kubeconfigSecretArn: string;
   certificateArn: string;
 }
 
@@ -317,6 +321,7 @@ export function applyNetwork(emulator: Emulator, region = REGION): Network {
     redisSecurityGroupId: o.redis_security_group_id as string,
     redisUrlSecretArn: o.redis_url_secret_arn as string,
     oidcClientSecretArn: o.oidc_client_secret_arn as string,
+    kubeconfigSecretArn: o.kubeconfig_secret_arn as string,
     certificateArn: o.certificate_arn as string,
   };
 }
@@ -343,16 +348,23 @@ export interface Tier {
 
 /**
  * What each deploy test file starts with: its own emulator, the fixture network, and every stack
- * synthesized for it: the built-in defaults, but `ha` on its "existing Redis" path (the emulator has
- * no ElastiCache) and with HTTPS and sign-in, so that both listener protocols and both fiat choices
- * are applied.
+ * synthesized for it: the built-in defaults (the bakery on), but `ha` on its "existing Redis" path
+ * (the emulator has no ElastiCache) and with HTTPS and sign-in, so that both listener protocols and
+ * both fiat choices are applied; both with canary analysis and a Kubernetes account, so that the
+ * bakery, kayenta, sign-in and the accounts' permissions and egress apply together in one apply.
  */
 export async function startTier(stateBucket: string): Promise<Tier> {
   const emulator = await Emulator.start();
   try {
     const network = applyNetwork(emulator);
+    const spinnaker = {
+      kayenta: true,
+      prometheusUrl: "http://prometheus.example.com:9090",
+      accounts: { kubernetes: [{ name: "k8s", kubeconfigSecretArn: network.kubeconfigSecretArn }] },
+    };
     const config = {
       state: { bucket: stateBucket },
+      spinnaker,
       ha: {
         redis: {
           existingUrlSecretArn: network.redisUrlSecretArn,
@@ -366,6 +378,7 @@ export async function startTier(stateBucket: string): Promise<Tier> {
         ...config,
         loadBalancer: { certificateArn: network.certificateArn, hostname: HOSTNAME },
         spinnaker: {
+          ...spinnaker,
           auth: {
             issuerUrl: "https://login.example.com",
             clientId: "spinnaker",
