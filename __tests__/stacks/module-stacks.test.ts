@@ -82,7 +82,7 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
           "spinnaker",
           "tags",
         ],
-        ...(stack === "ha-module" ? ["redis"] : []),
+        ...(stack === "ha-module" ? ["redis", "self_deploy"] : []),
       ].sort(),
     );
   });

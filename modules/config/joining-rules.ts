@@ -1,6 +1,7 @@
 /**
  * The rules that join settings of different groups: Armory's version and images, the release that
- * needs SQL storage, sign-in's release and HTTPS, the bake account among the AWS accounts. Each is
+ * needs SQL storage, sign-in's release and HTTPS, the bake account among the AWS accounts, the
+ * self-deploy account beside them. Each is
  * stated once, with its message, and checked by both gates: the configuration's last check
  * (`ConfigSchema`) and a validation block of the module input that holds the setting it reports
  * (Terraform 1.9+ lets a validation read another variable). As in `rules.ts`, the TypeScript test
@@ -38,6 +39,8 @@ const AWS_ACCOUNTS = { path: "spinnaker.accounts.aws", input: "accounts.aws" };
 const CREATE_ROLE = { path: "createRole", input: "create_role" };
 const AUTH = { path: "spinnaker.auth", input: "auth" };
 const CERTIFICATE_ARN = { path: "loadBalancer.certificateArn", input: "load_balancer.certificate_arn" };
+const SELF_DEPLOY_ENABLED = { path: "ha.selfDeploy.enabled", input: "self_deploy.enabled" };
+const SELF_DEPLOY_ACCOUNT = { path: "ha.selfDeploy.account", input: "self_deploy.account" };
 
 /** The configuration's values the rules read: as parsed, before the defaults that depend on others. */
 export interface Joined {
@@ -51,6 +54,8 @@ export interface Joined {
     readonly accounts: { readonly aws: readonly { readonly name: string; readonly createRole: boolean }[] };
   };
   readonly loadBalancer: { readonly certificateArn?: string };
+  /** @default - self-deploy off */
+  readonly ha?: { readonly selfDeploy: { readonly enabled: boolean; readonly account: string } };
 }
 
 /** A rule over settings of different groups. */
@@ -171,6 +176,21 @@ export const JOINING_RULES: readonly Joining[] = [
     got: {
       value: ({ spinnaker: s }) => ({ account: s.bake.account, accounts: s.accounts.aws.map((a) => a.name) }),
       hcl: (r) => `{ account = ${r(BAKE_ACCOUNT)}, accounts = [for a in ${r(AWS_ACCOUNTS)} : a.name] }`,
+    },
+  },
+  {
+    // clouddriver keeps one account per name: a managed account of the same name would replace
+    // Spinnaker's own (or the other way round), and deploys would go to the wrong account.
+    subject: SELF_DEPLOY_ACCOUNT,
+    message: (name) =>
+      `must differ from every name in ${name(AWS_ACCOUNTS)} while ${name(SELF_DEPLOY_ENABLED)} is true: clouddriver addresses accounts by name, and this one is the account Spinnaker itself runs in`,
+    test: (c) =>
+      c.ha?.selfDeploy.enabled !== true || !c.spinnaker.accounts.aws.some((a) => a.name === c.ha?.selfDeploy.account),
+    hcl: (r) =>
+      `!${r(SELF_DEPLOY_ENABLED)} || !contains([for a in ${r(AWS_ACCOUNTS)} : a.name], ${r(SELF_DEPLOY_ACCOUNT)})`,
+    got: {
+      value: (c) => ({ account: c.ha?.selfDeploy.account, accounts: c.spinnaker.accounts.aws.map((a) => a.name) }),
+      hcl: (r) => `{ account = ${r(SELF_DEPLOY_ACCOUNT)}, accounts = [for a in ${r(AWS_ACCOUNTS)} : a.name] }`,
     },
   },
 ];
