@@ -318,6 +318,25 @@ export const RULES: readonly Rule[] = [
         ),
   },
   {
+    // Every other service: on "*" a role only reads. Spinnaker's deploys of itself (ha.selfDeploy)
+    // change auto scaling groups, target groups and roles: each names the deployment's own.
+    id: "no state-changing action of autoscaling, elasticloadbalancing, iam or sts on *",
+    scanners: "CKV_AWS_290, CKV_AWS_355",
+    check: (view) =>
+      view.data
+        .filter((d) => d.type === "aws_iam_policy_document")
+        .flatMap((d) =>
+          blocksOf(known(d.values.statement, `${d.name} statement`)).flatMap((statement) => {
+            const changing = listOf(statement.actions).filter(
+              (a) => /^(autoscaling|elasticloadbalancing|iam|sts):/.test(a) && !/^[a-z]+:(Describe|Get|List)/.test(a),
+            );
+            return listOf(statement.resources).includes("*") && changing.length > 0
+              ? [`${d.name} (${String(statement.sid)}) allows ${changing.join(", ")} on *`]
+              : [];
+          }),
+        ),
+  },
+  {
     // Egress to a CIDR (not to a security group) only on 80 and 443, SSH for the bakery, and the ports
     // of configured endpoints; a stack's endpoint rules come from one expression (topologies/egress.ts,
     // evaluated in tools/egress.test.ts), a plan's have their ports known and are checked here.
