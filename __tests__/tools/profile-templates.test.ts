@@ -63,10 +63,18 @@ function accountsOf(accounts: object): Accounts {
   return settingsFrom({ spinnaker: { accounts, bake: { enabled: false } } }).spinnaker.accounts;
 }
 
-function clouddriver(accounts: Accounts, partition = "aws") {
+/** Spinnaker's own account (ha.selfDeploy), as the ha stack passes it. */
+const SELF_DEPLOY = {
+  account: "spinnaker-self",
+  account_id: "123456789012",
+  role_arn: "arn:aws:iam::123456789012:role/acme-prod-self-deploy",
+  application: "acme",
+};
+
+function clouddriver(accounts: Accounts, partition = "aws", selfDeploy: typeof SELF_DEPLOY | null = null) {
   return {
     profile: "clouddriver-local.yml" as const,
-    values: { region: "us-west-2", partition, accounts: accountsTemplateInput(accounts) },
+    values: { region: "us-west-2", partition, accounts: accountsTemplateInput(accounts), self_deploy: selfDeploy },
   };
 }
 
@@ -134,6 +142,8 @@ beforeAll(() => {
       },
     },
     noIgor: { profile: "igor-local.yml", values: { jenkins: [] } },
+    selfOnly: clouddriver(accountsOf({}), "aws", SELF_DEPLOY),
+    selfAndManaged: clouddriver(accountsOf({ aws: [{ name: "prod", accountId: "012345678901" }] }), "aws", SELF_DEPLOY),
   });
 }, 120_000);
 
@@ -216,4 +226,50 @@ test("igor polls the Jenkins masters, reading each API token from Secrets Manage
     },
   });
   expect(rendered.noIgor).toEqual({ jenkins: { enabled: false, masters: [] } });
+});
+
+// clouddriver-aws: AmazonCredentialsInitializer loads every account as an assume-role account once
+// any is configured; LaunchTemplateRollOutConfig reads aws.features.launch-templates.enabled and
+// allowed-applications (app:account:region).
+describe("Spinnaker's own account (ha.selfDeploy)", () => {
+  const own = {
+    name: "spinnaker-self",
+    accountId: "123456789012",
+    assumeRole: "arn:aws:iam::123456789012:role/acme-prod-self-deploy",
+    defaultKeyPair: "",
+    regions: [{ name: "us-west-2" }],
+  };
+  const features = { "launch-templates": { enabled: true, "allowed-applications": "acme:spinnaker-self:us-west-2" } };
+
+  test("alone: AWS on, the account assuming the self-deploy role, launch templates for the application there", () => {
+    expect(rendered.selfOnly.aws).toEqual({
+      enabled: true,
+      defaultRegions: [{ name: "us-west-2" }],
+      accounts: [own],
+      features,
+    });
+  });
+
+  test("after the managed accounts, which stay as they are", () => {
+    expect(rendered.selfAndManaged.aws).toEqual({
+      enabled: true,
+      defaultRegions: [{ name: "us-west-2" }],
+      accounts: [
+        {
+          name: "prod",
+          accountId: "012345678901",
+          assumeRole: "arn:aws:iam::012345678901:role/spinnakerManaged",
+          regions: [{ name: "us-west-2" }],
+        },
+        own,
+      ],
+      features,
+    });
+  });
+
+  test("off, the profile holds nothing of it", () => {
+    for (const name of ["none", "aws", "kubernetes"]) {
+      expect(JSON.stringify(rendered[name])).not.toMatch(/features|spinnaker-self|defaultKeyPair/);
+    }
+  });
 });
