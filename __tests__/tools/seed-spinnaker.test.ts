@@ -190,7 +190,7 @@ test("a changed definition replaces the same pipeline, by its id", async () => {
   expect(stub.writes()).toEqual(["POST /pipelines"]);
   expect([...stub.pipelines.keys()]).toEqual([PIPELINE_ID]);
   expect(stub.pipelines.get(PIPELINE_ID)).toMatchObject({ definitionDigest: digest });
-  const stages = (stub.pipelines.get(PIPELINE_ID) ?? {}).stages as { clusters?: { capacity: unknown }[] }[];
+  const { stages } = stub.pipelines.get(PIPELINE_ID) as { stages: { clusters?: { capacity: unknown }[] }[] };
   expect(stages[4].clusters?.[0].capacity).toEqual({ min: 5, max: 5, desired: 5 });
 }, 60_000);
 

@@ -7,7 +7,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export type SelfDeployFile = "seed-spinnaker.sh" | "self-deploy-user-data.tftpl" | "settings-self-deploy.js";
+export const SELF_DEPLOY_TEMPLATES = [
+  "seed-spinnaker.sh",
+  "self-deploy-user-data.tftpl",
+  "settings-self-deploy.js",
+] as const;
+export type SelfDeployFile = (typeof SELF_DEPLOY_TEMPLATES)[number];
 
 const texts = new Map<SelfDeployFile, string>();
 
