@@ -7,7 +7,7 @@ resource "aws_s3_object" "configuration_file_clouddriver_local_yml" {
   bucket = aws_s3_bucket.config_bucket.bucket
   content = templatefile(
     "${path.module}/templates/clouddriver-local.yml.tftpl",
-    { region = data.aws_region.current.id, partition = data.aws_partition.current.partition, accounts = var.accounts },
+    { region = data.aws_region.current.id, partition = data.aws_partition.current.partition, accounts = var.accounts, self_deploy = null },
   )
   content_type = "application/yaml"
   key          = "config/clouddriver-local.yml"

@@ -29,6 +29,9 @@ test("a configuration that joins its settings well breaks none", () => {
   const neither = two.map((a) => ({ ...a, createRole: false }));
   expect(joiningIssues(spinnaker({ accounts: { aws: neither }, bake: { enabled: false } }))).toEqual([]);
   expect(joiningIssues(BASE)).toEqual([]);
+  // Spinnaker's own account may share a managed account's name only while it is off.
+  expect(joiningIssues({ ...BASE, ha: { selfDeploy: { enabled: false, account: "prod" } } })).toEqual([]);
+  expect(joiningIssues({ ...BASE, ha: { selfDeploy: { enabled: true, account: "spinnaker-self" } } })).toEqual([]);
   expect(joiningIssues(spinnaker({ distribution: "armory", version: "2.36.3", auth: undefined }))).toEqual([]);
   expect(joiningIssues(spinnaker({ auth: {}, version: "2026.4.0", bake: { enabled: true, account: "prod" } }))).toEqual(
     [],
@@ -150,6 +153,12 @@ test.each<[string, Joined, string[], RegExp]>([
     ["spinnaker", "bake", "account"],
     /^required when spinnaker\.accounts\.aws lists several accounts and none has createRole: .*got \["prod","test"\]$/,
   ],
+  [
+    "Spinnaker's own account named like a managed account",
+    { ...BASE, ha: { selfDeploy: { enabled: true, account: "prod" } } },
+    ["ha", "selfDeploy", "account"],
+    /^must differ from every name in spinnaker\.accounts\.aws while ha\.selfDeploy\.enabled is true: clouddriver addresses accounts by name, .*got \{"account":"prod","accounts":\["prod"\]\}$/,
+  ],
 ])("%s is reported on the setting to change", (_, config, path, message) => {
   const issues = joiningIssues(config);
   expect(issues).toHaveLength(1);
@@ -164,7 +173,7 @@ test("every rule is a validation of the module input that holds its subject, wor
     }),
     "ha-module",
   );
-  const inputs = ["spinnaker", "auth", "load_balancer"];
+  const inputs = ["spinnaker", "auth", "load_balancer", "self_deploy"];
   expect(inputs.flatMap(joiningValidations)).toHaveLength(JOINING_RULES.length);
   for (const input of inputs) {
     const variable = json.variable?.[input] as { validation?: { condition: string; error_message: string }[] };

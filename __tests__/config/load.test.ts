@@ -86,6 +86,18 @@ describe("defaults", () => {
     expect(own.ha.redis.create).toBe(false);
   });
 
+  test("Spinnaker does not deploy itself unless asked; when asked, it tags the instance subnets with its purpose", () => {
+    expect(settings.ha.selfDeploy).toEqual({
+      enabled: false,
+      account: "spinnaker-self",
+      subnetPurpose: "spinnaker",
+      tagSubnets: true,
+    });
+    // The same name as a managed account is fine while self-deploy is off: nothing loads it.
+    const off = load(`${STATE}spinnaker:\n  accounts:\n    aws: [{name: spinnaker-self, accountId: '111111111111'}]\n`);
+    expect(off.ha.selfDeploy.account).toBe("spinnaker-self");
+  });
+
   test("the state region follows the region, and the partition follows the region", () => {
     const gov = load(`${STATE}region: us-gov-west-1\n`);
     expect(gov.state.region).toBe("us-gov-west-1");
@@ -379,6 +391,18 @@ describe("invalid settings name the setting, the rule and the value", () => {
     [
       "spinnaker:\n  version: 2027.0.0",
       'spinnaker.version: must be before 2027.0.0: from that release on front50 no longer stores in S3 and orca no longer keeps executions in Redis, which is how this package runs them (SQL storage is not supported yet), got "2027.0.0"',
+    ],
+    [
+      "ha:\n  selfDeploy:\n    account: Spinnaker",
+      'ha.selfDeploy.account: expected the name of clouddriver\'s account for the AWS account Spinnaker runs in: lower-case letters, digits and hyphens, got "Spinnaker"',
+    ],
+    [
+      "ha:\n  selfDeploy:\n    subnetPurpose: 'internal \"a\"'",
+      'ha.selfDeploy.subnetPurpose: expected a subnet purpose of 1 to 64 lower-case letters, digits and . _ -, got "internal \\"a\\""',
+    ],
+    [
+      "spinnaker:\n  accounts:\n    aws: [{name: home, accountId: '111111111111'}]\nha:\n  selfDeploy:\n    enabled: true\n    account: home",
+      'ha.selfDeploy.account: must differ from every name in spinnaker.accounts.aws while ha.selfDeploy.enabled is true: clouddriver addresses accounts by name, and this one is the account Spinnaker itself runs in, got {"account":"home","accounts":["home"]}',
     ],
     ["bogus: 1", 'unknown setting "bogus"'],
     ["instance:\n  typo: 1", 'instance: unknown setting "typo"'],

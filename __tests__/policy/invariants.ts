@@ -322,7 +322,9 @@ export const RULES: readonly Rule[] = [
     // and run_volume_tags), so the role need not, and must not, reach other instances: it stops,
     // terminates and images only instances with the bake tag, launches instances and volumes only
     // with it, and tags them only as they are created (else it could tag any instance, then end it).
-    id: "instances and volumes: stopped, terminated and imaged only with a tag, launched only with it, tagged only at creation",
+    // Spinnaker's deploys of itself (ha.selfDeploy) name the instances by the deployment's instance
+    // profile instead (ec2:InstanceProfile): clouddriver launches through Auto Scaling, which tags.
+    id: "instances and volumes: stopped, terminated and imaged only with a tag or the instance profile, launched only with either, tagged only at creation",
     scanners: "CKV_AWS_290, CKV_AWS_355",
     check: (view) =>
       view.data
@@ -331,23 +333,51 @@ export const RULES: readonly Rule[] = [
           blocksOf(known(d.values.statement, `${d.name} statement`)).flatMap((statement) => {
             const actions = listOf(statement.actions);
             const resources = listOf(statement.resources).map(expressionOf);
-            const variables = blocksOf(statement.condition).map((c) => String(c.variable));
+            const conditions = blocksOf(statement.condition);
+            const variables = conditions.map((c) => String(c.variable));
             const on = (types: string) => resources.some((r) => new RegExp(`:(${types})/\\*$`).test(r));
             const has = (pattern: RegExp) => variables.some((v) => pattern.test(v));
+            // Equal to a profile, not a Null test: the bakery's "no profile" fits most instances.
+            const ownProfile = conditions.some(
+              (c) => c.variable === "ec2:InstanceProfile" && /Equals$/.test(String(c.test)),
+            );
             const sid = `${d.name} (${String(statement.sid)})`;
             return [
               ...(on("instance") &&
               actions.some((a) => /^ec2:(StopInstances|TerminateInstances|CreateImage)$/.test(a)) &&
-              !has(/^(ec2|aws):ResourceTag\//)
-                ? [`${sid} stops, terminates or images instances without a tag condition`]
+              !has(/^(ec2|aws):ResourceTag\//) &&
+              !ownProfile
+                ? [`${sid} stops, terminates or images instances without a tag or instance profile condition`]
                 : []),
-              ...(on("instance|volume") && actions.includes("ec2:RunInstances") && !has(/^aws:RequestTag\//)
-                ? [`${sid} launches instances or volumes without requiring a tag`]
+              ...(on("instance|volume") &&
+              actions.includes("ec2:RunInstances") &&
+              !has(/^aws:RequestTag\//) &&
+              !ownProfile
+                ? [`${sid} launches instances or volumes without requiring a tag or the instance profile`]
                 : []),
               ...(on("instance|volume") && actions.includes("ec2:CreateTags") && !has(/^ec2:CreateAction$/)
                 ? [`${sid} tags existing instances or volumes`]
                 : []),
             ];
+          }),
+        ),
+  },
+  {
+    // Every other service: on "*" a role only reads. Spinnaker's deploys of itself (ha.selfDeploy)
+    // change auto scaling groups, target groups and roles: each names the deployment's own.
+    id: "no state-changing action of autoscaling, elasticloadbalancing, iam or sts on *",
+    scanners: "CKV_AWS_290, CKV_AWS_355",
+    check: (view) =>
+      view.data
+        .filter((d) => d.type === "aws_iam_policy_document")
+        .flatMap((d) =>
+          blocksOf(known(d.values.statement, `${d.name} statement`)).flatMap((statement) => {
+            const changing = listOf(statement.actions).filter(
+              (a) => /^(autoscaling|elasticloadbalancing|iam|sts):/.test(a) && !/^[a-z]+:(Describe|Get|List)/.test(a),
+            );
+            return listOf(statement.resources).includes("*") && changing.length > 0
+              ? [`${d.name} (${String(statement.sid)}) allows ${changing.join(", ")} on *`]
+              : [];
           }),
         ),
   },

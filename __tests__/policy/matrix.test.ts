@@ -25,6 +25,21 @@ describe.each(["standalone", "ha"] as const)("the %s topology", (topology) => {
   });
 });
 
+describe("the ha topology with Spinnaker deploying itself (ha.selfDeploy)", () => {
+  // Its role and permissions do not depend on the other choices beyond these: Redis, accounts
+  // (a managed account beside Spinnaker's own), TLS with sign-in, and kayenta.
+  const chosen = combinations("ha").filter((c) => !c.includes("internet-facing") && !c.includes("ssh"));
+  test(`keeps every security rule in ${chosen.length} combinations of the choices`, () => {
+    const broken: string[] = [];
+    for (const choice of chosen) {
+      const config = configOf(new Set(choice));
+      const settings = settingsFrom({ ...config, ha: { ...config.ha, selfDeploy: { enabled: true } } });
+      for (const v of violations(synthTopology(settings, "ha"), settings)) broken.push(`[${labelOf(choice)}] ${v}`);
+    }
+    expect(broken).toEqual([]);
+  });
+});
+
 test("each rule names the scanner checks it stands for", () => {
   for (const rule of RULES) expect(rule.scanners).toMatch(/(AWS-\d{4}|CKV2?_AWS_\d+)/);
 });
@@ -85,13 +100,20 @@ const MUTATIONS: [string, (json: Json) => void][] = [
     },
   ],
   [
-    "instances and volumes: stopped, terminated and imaged only with a tag",
+    "instances and volumes: stopped, terminated and imaged only with a tag or the instance profile",
     (j) => {
       const bakery = j.data?.aws_iam_policy_document?.bakery_policy as { statement: Body[] };
       const stops = bakery.statement.find((s) => s.sid === "PackerStopsAndImagesItsInstance") as Body & {
         condition: { variable: string }[];
       };
       stops.condition = stops.condition.filter((c) => !c.variable.startsWith("ec2:ResourceTag/"));
+    },
+  ],
+  [
+    "no state-changing action of autoscaling",
+    (j) => {
+      const bakery = j.data?.aws_iam_policy_document?.bakery_policy as { statement: Body[] };
+      bakery.statement.push({ sid: "Wide", actions: ["autoscaling:DeleteAutoScalingGroup"], resources: ["*"] });
     },
   ],
   [

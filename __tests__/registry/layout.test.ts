@@ -72,8 +72,18 @@ test("follows the Registry's standard structure for terraform-<provider>-<name>,
       "LICENSE",
       ...MODULE_FILES,
       ...templates,
-      ...[...MODULE_FILES, "redis.tf"].map((f) => `modules/ha/${f}`),
-      ...[...templates, "templates/compose-nonpolling.yaml"].map((f) => `modules/ha/${f}`),
+      ...[...MODULE_FILES, "redis.tf", "self-deploy.tf"].map((f) => `modules/ha/${f}`),
+      ...[
+        ...templates,
+        "templates/compose-nonpolling.yaml",
+        // Spinnaker deploying itself (self_deploy): the seeding container's project, script and documents.
+        "templates/compose-polling-self-deploy.yaml",
+        "templates/seed-spinnaker",
+        "templates/self-deploy-application.json.tftpl",
+        "templates/self-deploy-pipeline.json.tftpl",
+        "templates/self-deploy-user-data.tftpl",
+        "templates/settings-self-deploy.js",
+      ].map((f) => `modules/ha/${f}`),
       ...["environments", "ha", "standalone"].flatMap((e) => [`examples/${e}/README.md`, `examples/${e}/main.tf`]),
     ].sort(),
   );
@@ -300,7 +310,9 @@ function splitHeredocs(text: string): { code: string[]; heredoc: string[] } {
 
 test("sizes and line lengths within issue 20's limits (printed for the release note)", () => {
   const KB = 1024;
-  const LIMITS: Record<string, number> = { "": 60 * KB, "modules/ha/": 90 * KB };
+  // ha: 90 KB until issue 21, whose self_deploy adds its role's policy, its optional configuration
+  // files and the pipeline's template values (about 15 KB).
+  const LIMITS: Record<string, number> = { "": 60 * KB, "modules/ha/": 110 * KB };
   const report: string[] = [];
   for (const [dir, limit] of Object.entries(LIMITS)) {
     // variables.tf and templates/ are left out of the size: inputs and text are what they are.

@@ -118,3 +118,28 @@ test("the non-polling role turns all three off and includes the nonpolling profi
 test("Redis on the instance listens on loopback only", () => {
   expect(services().redis.command).toEqual(expect.arrayContaining(["--bind", "127.0.0.1"]));
 });
+
+describe("the seeding container (ha.selfDeploy)", () => {
+  test("runs the seeding script once per start, in front50's image, reading the configuration only", () => {
+    const seed = services({ role: "polling", localRedis: false, seed: true }).seed as unknown as Record<
+      string,
+      unknown
+    >;
+    expect(seed).toEqual({
+      image: "$FRONT50_IMAGE",
+      network_mode: "host",
+      restart: "no",
+      entrypoint: ["/bin/sh", "/opt/spinnaker/config/seed-spinnaker"],
+      volumes: ["/opt/spinnaker/config:/opt/spinnaker/config:ro"],
+      mem_limit: "128m",
+      logging: { driver: "json-file", options: { "max-size": "50m", "max-file": "5" } },
+    });
+    // A YAML reader takes a bare no for false, which compose would refuse as a restart policy.
+    expect(renderCompose({ role: "polling", localRedis: false, seed: true })).toContain('restart: "no"');
+  });
+
+  test("is not in the project unless asked", () => {
+    expect(services({ role: "polling", localRedis: false }).seed).toBeUndefined();
+    expect(services({ role: "nonpolling", localRedis: false }).seed).toBeUndefined();
+  });
+});

@@ -1,6 +1,7 @@
 import { runInNewContext } from "node:vm";
 import { parse } from "yaml";
 import { type ProfileOptions, renderProfiles, secretsManagerReference } from "../../modules/spinnaker/profiles";
+import { selfDeployText } from "../../modules/spinnaker/self-deploy-files";
 import { PROFILE_OPTIONS } from "../helpers";
 
 const options = PROFILE_OPTIONS;
@@ -116,6 +117,38 @@ describe("settings-local.js sets deck's AWS defaults", () => {
       region: "us-east-1",
       iamRole: "BaseIAMRole",
     });
+  });
+});
+
+describe("settings-local.js with Spinnaker deploying itself (ha.selfDeploy)", () => {
+  const deck = selfDeployText("settings-self-deploy.js");
+  const run = (text: string) => {
+    const window = {
+      // deck's settings.js: launch templates and IMDSv2 off, other server-group settings kept.
+      spinnakerSettings: {
+        feature: {},
+        providers: { aws: { serverGroups: { enableLaunchTemplates: false, enableIMDSv2: false, enableIPv6: true } } },
+      },
+    };
+    runInNewContext(text, { window, Object });
+    return window.spinnakerSettings.providers.aws.serverGroups;
+  };
+
+  test("turns on deck's AWS server-group settings for launch templates and IMDSv2, keeping the others", () => {
+    const settings = renderProfiles({ ...options, deckSelfDeploy: deck })["settings-local.js"];
+    expect(settings.endsWith(deck)).toBe(true);
+    // The rendered file, as the instances sync it: gate's URL first, then deck's server-group settings.
+    expect(settings).toMatch(/^\/\/ Rendered by cdktf-spinnaker-aws: where the browser finds gate\./);
+    expect(deck).toContain(
+      "aws.serverGroups = { ...aws.serverGroups, enableLaunchTemplates: true, enableIMDSv2: true };",
+    );
+    expect(run(settings)).toEqual({ enableLaunchTemplates: true, enableIMDSv2: true, enableIPv6: true });
+  });
+
+  test("leaves them as deck's settings.js has them when off", () => {
+    const settings = renderProfiles(options)["settings-local.js"];
+    expect(settings).not.toContain("enableLaunchTemplates");
+    expect(run(settings)).toEqual({ enableLaunchTemplates: false, enableIMDSv2: false, enableIPv6: true });
   });
 });
 

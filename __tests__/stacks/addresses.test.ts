@@ -41,6 +41,7 @@ ha:
   redis:
     existingUrlSecretArn: arn:aws:secretsmanager:us-west-2:123456789012:secret:redis-url-AbCdEf
     existingSecurityGroupId: sg-0123456789abcdef0
+  selfDeploy: { enabled: true }
 `;
 
 const CONFIGURATIONS: Record<string, string> = {

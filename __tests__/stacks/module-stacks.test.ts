@@ -59,6 +59,15 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
             "aws_lb_target_group.interservice_load_balancer_fiat_target_group",
             "aws_vpc_security_group_ingress_rule.security_groups_member_ingress_7003",
             "aws_vpc_security_group_egress_rule.security_groups_member_egress_7003",
+            // Spinnaker deploys itself (self_deploy): what it creates, while the input says so.
+            "aws_ec2_tag.self_deploy_subnet_purpose_tag",
+            "aws_iam_role.self_deploy_role",
+            "aws_iam_role_policy.self_deploy_instance_role_policy",
+            "aws_iam_role_policy.self_deploy_role_policy",
+            "aws_s3_object.configuration_file_seed_spinnaker",
+            "aws_s3_object.configuration_file_self_deploy_application_json",
+            "aws_s3_object.configuration_file_self_deploy_env",
+            "aws_s3_object.configuration_file_self_deploy_pipeline_json",
           ]
         : []),
     ];
@@ -82,7 +91,7 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
           "spinnaker",
           "tags",
         ],
-        ...(stack === "ha-module" ? ["redis"] : []),
+        ...(stack === "ha-module" ? ["redis", "self_deploy"] : []),
       ].sort(),
     );
   });

@@ -163,7 +163,7 @@ describe("the stand-alone topology", () => {
     );
     // Terraform renders the template with the configuration's accounts, in the module input's shape.
     expect(clouddriver?.content).toBe(
-      '${templatefile("${path.module}/templates/clouddriver-local.yml.tftpl", {"region" = data.aws_region.current.id, "partition" = data.aws_partition.current.partition, "accounts" = {"aws" = [{"name" = "prod", "account_id" = "012345678901", "role_name" = "spinnakerManaged", "regions" = null, "create_role" = false, "permissions" = null}], "kubernetes" = []}})}',
+      '${templatefile("${path.module}/templates/clouddriver-local.yml.tftpl", {"region" = data.aws_region.current.id, "partition" = data.aws_partition.current.partition, "accounts" = {"aws" = [{"name" = "prod", "account_id" = "012345678901", "role_name" = "spinnakerManaged", "regions" = null, "create_role" = false, "permissions" = null}], "kubernetes" = []}, "self_deploy" = null})}',
     );
     expect(templateOf(withAccounts, "clouddriver-local.yml.tftpl")).toContain("assumeRole:");
   });

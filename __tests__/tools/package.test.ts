@@ -8,6 +8,7 @@
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROFILE_TEMPLATES } from "../../modules/spinnaker/profile-templates";
+import { SELF_DEPLOY_TEMPLATES } from "../../modules/spinnaker/self-deploy-files";
 import { expectSuccess, requireTool, run, tempDir, terraform, terraformEnvironment } from "./harness";
 
 const ROOT = join(__dirname, "..", "..");
@@ -79,10 +80,18 @@ test(
       "package.json",
     ]);
     // Beside them, only the template files the stacks write beside their configuration
-    // (modules/templates/): the user data and clouddriver's and igor's profile templates.
-    expect(paths.filter((p) => p.startsWith("dist/modules/") && !/\.(js|d\.ts)$/.test(p)).sort()).toEqual(
-      ["cloud-init.yaml", ...Object.values(PROFILE_TEMPLATES)].map((f) => `dist/modules/templates/${f}`).sort(),
+    // (modules/templates/): the user data, clouddriver's and igor's profile templates, and the
+    // files of Spinnaker's deploys of itself (seeding script, their user data, deck's settings).
+    const templates = ["cloud-init.yaml", ...Object.values(PROFILE_TEMPLATES), ...SELF_DEPLOY_TEMPLATES].map(
+      (f) => `dist/modules/templates/${f}`,
     );
+    expect(
+      paths
+        .filter(
+          (p) => p.startsWith("dist/modules/templates/") || (p.startsWith("dist/modules/") && !/\.(js|d\.ts)$/.test(p)),
+        )
+        .sort(),
+    ).toEqual(templates.sort());
 
     const modules = join(scratch, "node_modules");
     const unpacked = join(modules, "cdktf-spinnaker-aws");

@@ -246,6 +246,14 @@ const MODULE_INPUTS: Record<string, Case> = {
     setting: ["ha", "redis", "engineVersion"],
     values: fc.constantFrom("7.1", "6.2", "5.0", "7", "8.0"),
   },
+  "self_deploy.account": {
+    setting: ["ha", "selfDeploy", "account"],
+    values: fc.constantFrom("spinnaker-self", "home", "Home", "a_b", "-x", ""),
+  },
+  "self_deploy.subnet_purpose": {
+    setting: ["ha", "selfDeploy", "subnetPurpose"],
+    values: fc.constantFrom("spinnaker", "private.1", "Internal", "a b", 'a"b', ""),
+  },
   "spinnaker.version": {
     setting: ["spinnaker", "version"],
     values: fc.constantFrom("2025.4.1", "2.36.3", "v 1", "-x"),

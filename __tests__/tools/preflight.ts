@@ -22,6 +22,8 @@ export function checkTools(env: NodeJS.ProcessEnv): void {
     missing.push("terraform (1.10 or newer): https://developer.hashicorp.com/terraform/install");
   if (!works("cloud-init", ["--version"], env)) missing.push("cloud-init: apt-get install -y cloud-init");
   if (!works("shellcheck", ["--version"], env)) missing.push("shellcheck: apt-get install -y shellcheck");
+  // The seeding script of ha.selfDeploy runs with curl against a stand-in for front50 and orca.
+  if (!works("curl", ["--version"], env)) missing.push("curl: apt-get install -y curl");
   if (composeCommand(env) === undefined) {
     missing.push("docker-compose or the docker compose plugin: apt-get install -y docker-compose");
   }
@@ -33,7 +35,7 @@ export function checkTools(env: NodeJS.ProcessEnv): void {
   }
   if (missing.length > 0) {
     throw new Error(
-      `The tools tier cannot run; it needs:\n  - ${missing.join("\n  - ")}\n(on Debian or Ubuntu: apt-get install -y cloud-init shellcheck docker-compose; or run the unit tier alone: npm run test:unit)`,
+      `The tools tier cannot run; it needs:\n  - ${missing.join("\n  - ")}\n(on Debian or Ubuntu: apt-get install -y cloud-init shellcheck curl docker-compose; or run the unit tier alone: npm run test:unit)`,
     );
   }
 }

@@ -52,8 +52,12 @@ function renderWithTerraform(
   const outputs = run("terraform", ["output", "-json"], { cwd: dir, env });
   expectSuccess(outputs, "terraform output");
   const values = JSON.parse(outputs.stdout) as Record<string, { value: string }>;
+  for (const n of names) texts[n] = values[n].value;
   return Object.fromEntries(names.map((n) => [n, parse(values[n].value)]));
 }
+
+/** The rendered text of each case, comments included. */
+const texts: Record<string, string> = {};
 
 const KUBE_SECRET = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:kube-AbCdEf";
 const JENKINS_TOKEN = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:jenkins-token-AbCdEf";
@@ -64,10 +68,18 @@ function accountsOf(accounts: object): Accounts {
   return settingsFrom({ spinnaker: { accounts, bake: { enabled: false } } }).spinnaker.accounts;
 }
 
-function clouddriver(accounts: Accounts, partition = "aws") {
+/** Spinnaker's own account (ha.selfDeploy), as the ha stack passes it. */
+const SELF_DEPLOY = {
+  account: "spinnaker-self",
+  account_id: "123456789012",
+  role_arn: "arn:aws:iam::123456789012:role/acme-prod-self-deploy",
+  application: "acme",
+};
+
+function clouddriver(accounts: Accounts, partition = "aws", selfDeploy: typeof SELF_DEPLOY | null = null) {
   return {
     profile: "clouddriver-local.yml" as const,
-    values: { region: "us-west-2", partition, accounts: accountsTemplateInput(accounts) },
+    values: { region: "us-west-2", partition, accounts: accountsTemplateInput(accounts), self_deploy: selfDeploy },
   };
 }
 
@@ -148,6 +160,8 @@ beforeAll(() => {
       profile: "packer-aws-ebs.json",
       values: { tag_key: BAKE_TAG_KEY, tag_value: "spin-prod", region: "eu-central-1", regions: ["eu-central-1"] },
     },
+    selfOnly: clouddriver(accountsOf({}), "aws", SELF_DEPLOY),
+    selfAndManaged: clouddriver(accountsOf({ aws: [{ name: "prod", accountId: "012345678901" }] }), "aws", SELF_DEPLOY),
   });
 }, 120_000);
 
@@ -306,4 +320,50 @@ test("the image tags the template gives are the tag keys the instance role may s
     .find((s) => s.sid === "PackerCopiesAndTagsImages")
     ?.condition.find((c) => c.variable === "aws:TagKeys")?.values;
   expect([...(keys ?? [])].sort()).toEqual(Object.keys(template.builders[0].tags as object).sort());
+});
+
+// clouddriver-aws: AmazonCredentialsInitializer loads every account as an assume-role account once
+// any is configured; LaunchTemplateRollOutConfig reads aws.features.launch-templates.enabled and
+// allowed-applications (app:account:region).
+describe("Spinnaker's own account (ha.selfDeploy)", () => {
+  const own = {
+    name: "spinnaker-self",
+    accountId: "123456789012",
+    assumeRole: "arn:aws:iam::123456789012:role/acme-prod-self-deploy",
+    defaultKeyPair: "",
+    regions: [{ name: "us-west-2" }],
+  };
+  const features = { "launch-templates": { enabled: true, "allowed-applications": "acme:spinnaker-self:us-west-2" } };
+
+  test("alone: AWS on, the account assuming the self-deploy role, launch templates for the application there", () => {
+    expect(rendered.selfOnly.aws).toEqual({
+      enabled: true,
+      defaultRegions: [{ name: "us-west-2" }],
+      accounts: [own],
+      features,
+    });
+  });
+
+  test("after the managed accounts, which stay as they are", () => {
+    expect(rendered.selfAndManaged.aws).toEqual({
+      enabled: true,
+      defaultRegions: [{ name: "us-west-2" }],
+      accounts: [
+        {
+          name: "prod",
+          accountId: "012345678901",
+          assumeRole: "arn:aws:iam::012345678901:role/spinnakerManaged",
+          regions: [{ name: "us-west-2" }],
+        },
+        own,
+      ],
+      features,
+    });
+  });
+
+  test("off, the profile holds nothing of it, not even a comment: its text is what it was before", () => {
+    for (const name of ["none", "aws", "kubernetes"]) {
+      expect(texts[name]).not.toMatch(/self|features|defaultKeyPair/i);
+    }
+  });
 });

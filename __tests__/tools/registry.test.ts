@@ -409,6 +409,96 @@ ${refused("{ snapshot_retention_days = 36 }", "snapshot_retention_days")}${refus
   );
 });
 
+describe("the HA module's self_deploy input", () => {
+  test(
+    "off by default, creating none of it; on, the account, role, subnet tags, pipeline and seeding step; refuses bad values",
+    () => {
+      const workdir = initialized(join(layout, "modules", "ha"));
+      const refused = (value: string, name: string, extra = "") => `
+run "refuses_${name}" {
+  command = plan
+  variables {
+    self_deploy = ${value}
+${extra}  }
+  expect_failures = [var.self_deploy]
+}
+`;
+      expectTerraformTest(
+        workdir,
+        "self-deploy.tftest.hcl",
+        `${mockProvider(`  mock_data "aws_subnet" {
+    defaults = { availability_zone = "us-west-2a" }
+  }
+`)}
+variables {
+${NETWORK}  redis_auth_token    = "placeholder-token-0123456789"
+  ami_id              = "ami-0123456789abcdef0"
+  official_image      = false
+}
+
+run "off_by_default" {
+  command = apply
+  assert {
+    condition     = length(aws_iam_role.self_deploy_role) == 0 && length(aws_ec2_tag.self_deploy_subnet_purpose_tag) == 0 && length(aws_s3_object.configuration_file_self_deploy_pipeline_json) == 0 && length(aws_s3_object.configuration_file_seed_spinnaker) == 0
+    error_message = "with self_deploy off the module must create none of it"
+  }
+  assert {
+    condition     = !strcontains(aws_s3_object.configuration_file_compose_polling_yaml.content, "seed") && !strcontains(aws_s3_object.configuration_file_settings_local_js.content, "enableLaunchTemplates") && !strcontains(aws_s3_object.configuration_file_clouddriver_local_yml.content, "launch-templates")
+    error_message = "with self_deploy off no file may change: \${aws_s3_object.configuration_file_clouddriver_local_yml.content}"
+  }
+}
+
+run "on" {
+  command = apply
+  variables {
+    self_deploy = { enabled = true, account = "home-account", subnet_purpose = "private" }
+    name        = "acme"
+    environment = "prod"
+  }
+  assert {
+    condition     = aws_iam_role.self_deploy_role[0].name == "acme-prod-self-deploy" && length(aws_ec2_tag.self_deploy_subnet_purpose_tag) == 2 && aws_ec2_tag.self_deploy_subnet_purpose_tag["subnet-0123456789abcdef0"].value == jsonencode({ purpose = "private", target = "ec2" })
+    error_message = "the role and one purpose tag per instance subnet must exist"
+  }
+  assert {
+    condition     = strcontains(aws_s3_object.configuration_file_clouddriver_local_yml.content, "- name: \\"home-account\\"") && strcontains(aws_s3_object.configuration_file_clouddriver_local_yml.content, "allowed-applications: \\"acme:home-account:us-west-2\\"")
+    error_message = "clouddriver must get the account and launch templates for the application: \${aws_s3_object.configuration_file_clouddriver_local_yml.content}"
+  }
+  assert {
+    condition     = strcontains(aws_s3_object.configuration_file_compose_polling_yaml.content, "  seed:") && endswith(aws_s3_object.configuration_file_settings_local_js.content, file("\${path.module}/templates/settings-self-deploy.js"))
+    error_message = "the polling instance must seed, and deck must show launch templates"
+  }
+  assert {
+    condition     = jsondecode(aws_s3_object.configuration_file_self_deploy_pipeline_json[0].content).id == uuidv5("url", "urn:cdktf-spinnaker-aws:deploy-spinnaker:acme-prod") && jsondecode(aws_s3_object.configuration_file_self_deploy_pipeline_json[0].content).stages[3].clusters[0].subnetType == "private" && jsondecode(aws_s3_object.configuration_file_self_deploy_pipeline_json[0].content).stages[3].clusters[0].availabilityZones["us-west-2"] == ["us-west-2a"]
+    error_message = "the pipeline must deploy by the module's id, purpose and zones: \${aws_s3_object.configuration_file_self_deploy_pipeline_json[0].content}"
+  }
+  assert {
+    condition     = aws_s3_object.configuration_file_self_deploy_env[0].content == "application=acme\\npipeline_id=\${uuidv5("url", "urn:cdktf-spinnaker-aws:deploy-spinnaker:acme-prod")}\\n"
+    error_message = "the seeding step must know the application and the pipeline's id"
+  }
+}
+
+run "leaves_the_subnets_alone_when_asked" {
+  command = plan
+  variables {
+    self_deploy = { enabled = true, tag_subnets = false }
+  }
+  assert {
+    condition     = length(aws_ec2_tag.self_deploy_subnet_purpose_tag) == 0 && length(aws_iam_role.self_deploy_role) == 1
+    error_message = "tag_subnets = false must leave the caller's subnets untagged"
+  }
+}
+${refused('{ account = "Spinnaker" }', "account")}${refused('{ subnet_purpose = "a b" }', "subnet_purpose")}${refused(
+  '{ enabled = true, account = "home" }',
+  "account_of_a_managed_account",
+  '    accounts    = { aws = [{ name = "home", account_id = "123456789012" }] }\n',
+)}`,
+        6,
+      );
+    },
+    TIMEOUT,
+  );
+});
+
 describe("the modules' auth input", () => {
   const CLIENT_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:oidc-client-AbCdEf";
   const GATE_URL = "https://spinnaker.example.com:8084";

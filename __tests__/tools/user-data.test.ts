@@ -184,10 +184,10 @@ function composeEnv(dir: string, memTotalKib: number) {
 }
 
 /** The configuration files a topology writes, with these optional services on, in `dir/config`. */
-function configuration(dir: string, localRedis: boolean, on: readonly string[]) {
+function configuration(dir: string, localRedis: boolean, on: readonly string[], seed = false) {
   const settings = settingsFrom();
   mkdirSync(join(dir, "config"), { recursive: true });
-  const software = instanceSoftwareFiles({ roles: ["polling", "nonpolling"], localRedis });
+  const software = instanceSoftwareFiles({ roles: ["polling", "nonpolling"], localRedis, seed });
   for (const [name, content] of Object.entries(software)) writeFileSync(join(dir, "config", name), content);
   const optional = { kayenta: on.includes("kayenta"), fiat: on.includes("fiat") };
   writeFileSync(
@@ -229,6 +229,27 @@ describe.each(shapes)("$topology, $role", ({ role, localRedis }) => {
     expect(profiles.map(([name, s]) => [name, s.profiles])).toEqual(OPTIONAL_SERVICES.map((n) => [n, [n]]).sort());
     expect(services.clouddriver.image).toBe(`ghcr.io/spinnaker/clouddriver:${settings.spinnaker.version}`);
     if (localRedis) expect(services.redis.image).toBe(settings.spinnaker.redisImage);
+  });
+});
+
+test("HA, polling, with Spinnaker deploying itself: docker-compose accepts the seeding container beside the services", () => {
+  const dir = tempDir("compose-seed");
+  configuration(dir, false, [], true);
+  expectSuccess(composeEnv(dir, 32768000), "compose-env");
+  writeFileSync(join(dir, "compose.yaml"), readFileSync(join(dir, "config", BOOT_FILES.compose("polling")), "utf8"));
+  const [command, ...subcommand] = composeCommand() as string[];
+  const shell = `set -a; . ./compose.env; set +a; exec ${[command, ...subcommand].join(" ")} --file compose.yaml --env-file compose.env config`;
+  const result = run("bash", ["-c", shell], { cwd: dir });
+  expectSuccess(result, "docker-compose config");
+  const services = parse(result.stdout).services as Record<
+    string,
+    { image: string; restart: string; entrypoint: string[] }
+  >;
+  expect(Object.keys(services).sort()).toEqual([...Object.keys(SERVICES), "seed"].sort());
+  expect(services.seed).toMatchObject({
+    image: services.front50.image,
+    restart: "no",
+    entrypoint: ["/bin/sh", "/opt/spinnaker/config/seed-spinnaker"],
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The rules that join settings of different groups: Armory's version and images, the release that
  * needs SQL storage, sign-in's release and HTTPS, the bake account among the AWS accounts, the bake
- * regions against the deployment's region and the bake account's regions. Each is
+ * regions against the deployment's region and the bake account's regions, the self-deploy account
+ * beside the AWS accounts. Each is
  * stated once, with its message, and checked by both gates: the configuration's last check
  * (`ConfigSchema`) and a validation block of the module input that holds the setting it reports
  * (Terraform 1.9+ lets a validation read another variable). As in `rules.ts`, the TypeScript test
@@ -50,6 +51,8 @@ const AWS_ACCOUNTS = { path: "spinnaker.accounts.aws", input: "accounts.aws" };
 const CREATE_ROLE = { path: "createRole", input: "create_role" };
 const AUTH = { path: "spinnaker.auth", input: "auth" };
 const CERTIFICATE_ARN = { path: "loadBalancer.certificateArn", input: "load_balancer.certificate_arn" };
+const SELF_DEPLOY_ENABLED = { path: "ha.selfDeploy.enabled", input: "self_deploy.enabled" };
+const SELF_DEPLOY_ACCOUNT = { path: "ha.selfDeploy.account", input: "self_deploy.account" };
 
 /** The configuration's values the rules read: as parsed, before the defaults that depend on others. */
 export interface Joined {
@@ -70,6 +73,8 @@ export interface Joined {
     };
   };
   readonly loadBalancer: { readonly certificateArn?: string };
+  /** @default - self-deploy off */
+  readonly ha?: { readonly selfDeploy: { readonly enabled: boolean; readonly account: string } };
 }
 
 /** A rule over settings of different groups. */
@@ -239,6 +244,21 @@ export const JOINING_RULES: readonly Joining[] = [
     got: {
       value: (c) => ({ regions: c.spinnaker.bake.regions, account_regions: bakeAccountRegions(c) ?? null }),
       hcl: (r) => `{ regions = ${r(BAKE_REGIONS)}, account_regions = try(${bakeAccountRegionsHcl(r)}, null) }`,
+    },
+  },
+  {
+    // clouddriver keeps one account per name: a managed account of the same name would replace
+    // Spinnaker's own (or the other way round), and deploys would go to the wrong account.
+    subject: SELF_DEPLOY_ACCOUNT,
+    message: (name) =>
+      `must differ from every name in ${name(AWS_ACCOUNTS)} while ${name(SELF_DEPLOY_ENABLED)} is true: clouddriver addresses accounts by name, and this one is the account Spinnaker itself runs in`,
+    test: (c) =>
+      c.ha?.selfDeploy.enabled !== true || !c.spinnaker.accounts.aws.some((a) => a.name === c.ha?.selfDeploy.account),
+    hcl: (r) =>
+      `!${r(SELF_DEPLOY_ENABLED)} || !contains([for a in ${r(AWS_ACCOUNTS)} : a.name], ${r(SELF_DEPLOY_ACCOUNT)})`,
+    got: {
+      value: (c) => ({ account: c.ha?.selfDeploy.account, accounts: c.spinnaker.accounts.aws.map((a) => a.name) }),
+      hcl: (r) => `{ account = ${r(SELF_DEPLOY_ACCOUNT)}, accounts = [for a in ${r(AWS_ACCOUNTS)} : a.name] }`,
     },
   },
 ];

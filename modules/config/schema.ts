@@ -35,6 +35,7 @@ import {
   REDIS,
   REDIS_RELATIONS,
   S3_BUCKET_NAME,
+  SELF_DEPLOY,
   SPINNAKER,
   type SPINNAKER_SERVICES,
   TOP_LEVEL,
@@ -310,6 +311,29 @@ export const ConfigSchema = z
           })
           .superRefine(relationsCheck(REDIS_RELATIONS, "ha.redis"))
           .prefault({}),
+        /**
+         * Spinnaker deploys itself: clouddriver gets an account for the AWS account Spinnaker runs in,
+         * and the application and its "Deploy Spinnaker" pipeline are created at first boot. Only
+         * the ha stack: stand-alone keeps its Redis, and so its executions, on its one instance.
+         */
+        selfDeploy: z
+          .strictObject({
+            enabled: z.boolean().default(false),
+            /** clouddriver's account for the AWS account Spinnaker runs in; no name of accounts.aws. */
+            account: SELF_DEPLOY.account.zod.default("spinnaker-self"),
+            /**
+             * The purpose the instance subnets carry in their `immutable_metadata` tag, by which
+             * clouddriver picks the subnets of a deploy (its `subnetType`).
+             */
+            subnetPurpose: SELF_DEPLOY.subnetPurpose.zod.default("spinnaker"),
+            /**
+             * Tag the instance subnets with that purpose. Off when you tag them yourself (they are
+             * your subnets: the tag is one Terraform resource per subnet, which another owner's
+             * `immutable_metadata` tag would fight).
+             */
+            tagSubnets: z.boolean().default(true),
+          })
+          .prefault({}),
       })
       .prefault({}),
 
@@ -433,9 +457,14 @@ export type Deployment = Omit<
     readonly accessLogs?: Settings["loadBalancer"]["accessLogs"] | IResolvable;
   };
   readonly configBucket: Omit<Settings["configBucket"], "forceDestroy"> & { readonly forceDestroy: Condition };
-  readonly ha: Omit<Settings["ha"], "redis"> & {
+  readonly ha: Omit<Settings["ha"], "redis" | "selfDeploy"> & {
     /** `create`: a stack's setting, or a module's `redis.create` input. */
     readonly redis: Omit<Settings["ha"]["redis"], "create"> & { readonly create: Condition };
+    /** A stack's setting, or the ha module's `self_deploy` input. */
+    readonly selfDeploy: Omit<Settings["ha"]["selfDeploy"], "enabled" | "tagSubnets"> & {
+      readonly enabled: Condition;
+      readonly tagSubnets: Condition;
+    };
   };
   /**
    * The HCL reference to a module's `accounts` input (`var.accounts`), which stands for
@@ -451,6 +480,11 @@ export type Deployment = Omit<
    * `spinnaker` as Terraform tokens; for what Terraform must derive from them. @default - none @internal
    */
   readonly spinnakerInput?: string;
+  /**
+   * The HCL reference to the ha module's `self_deploy` input (`var.self_deploy`), standing for
+   * `ha.selfDeploy`. @default - none @internal
+   */
+  readonly selfDeployInput?: string;
   readonly network: Settings["network"] & {
     readonly vpcId: string;
     readonly instanceSubnetIds: string[];

@@ -121,6 +121,11 @@ export const SECRET_KEY_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
 export const AWS_REGION_NAMES: readonly string[] = AWS_REGIONS;
 /** The widest block SSH may come from: wider is the internet in all but name. */
 export const SSH_MIN_PREFIX = 8;
+/**
+ * A subnet purpose: clouddriver reads it from the subnet's `immutable_metadata` tag (JSON, so no
+ * quotes or backslashes) and deploy stages name it as their `subnetType`.
+ */
+export const SUBNET_PURPOSE_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 // ---------------------------------------------------------------------------------------------
 // Values several settings share
@@ -372,6 +377,14 @@ export const BAKE = {
   regions: list(AWS_REGION, distinct("regions"), entries(1, "at least one region (or leave it out: the deployment's)")),
   instanceType: text(pattern(INSTANCE_TYPE_PATTERN, "an EC2 instance type such as m5.large")),
   baseImages: choiceMap(OPERATING_SYSTEMS, pattern(AMI_ID_PATTERN, "an AMI id such as ami-0123456789abcdef0")),
+};
+
+/** Spinnaker deploys itself (`ha.selfDeploy`, the ha module's `self_deploy` input). */
+export const SELF_DEPLOY = {
+  account: accountName("the name of clouddriver's account for the AWS account Spinnaker runs in"),
+  subnetPurpose: text(
+    pattern(SUBNET_PURPOSE_PATTERN, "a subnet purpose of 1 to 64 lower-case letters, digits and . _ -"),
+  ),
 };
 
 /** fiat's roles that may read and write an account (kork's `Permissions.Builder`). */

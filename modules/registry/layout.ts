@@ -270,6 +270,8 @@ export const FILE_OF_TYPE: Readonly<Record<"resource" | "data", Readonly<Record<
     aws_elasticache_replication_group: "redis.tf",
     aws_secretsmanager_secret: "redis.tf",
     aws_secretsmanager_secret_version: "redis.tf",
+    // The caller's subnets get the purpose clouddriver picks them by (self_deploy).
+    aws_ec2_tag: "self-deploy.tf",
   },
   data: {
     aws_partition: "main.tf",
@@ -280,6 +282,7 @@ export const FILE_OF_TYPE: Readonly<Record<"resource" | "data", Readonly<Record<
     aws_ec2_instance_types: "server-groups.tf",
     aws_caller_identity: "iam.tf",
     aws_iam_policy_document: "iam.tf",
+    aws_subnet: "self-deploy.tf",
   },
 };
 
@@ -296,6 +299,8 @@ const FILE_PURPOSE: Readonly<Record<string, string>> = {
   "bucket.tf": "The configuration bucket and its settings.",
   "configuration.tf": "Spinnaker's profiles and files, as objects in the configuration bucket.",
   "redis.tf": "Redis on ElastiCache, and the secret that holds its URL.",
+  "self-deploy.tf":
+    "Spinnaker deploys itself (self_deploy): the purpose tags of the instance subnets, and their zones.",
 };
 
 /** A module as .tf files by concern (FILE_OF_TYPE), and its templates. */

@@ -19,7 +19,15 @@ export interface ComposeOptions {
   readonly role: Role;
   /** Run Redis in a container on the instance (stand-alone); otherwise a managed endpoint is used. */
   readonly localRedis: boolean;
+  /**
+   * Add the one-shot container that creates Spinnaker's application and pipeline (ha.selfDeploy,
+   * the polling role). @default false
+   */
+  readonly seed?: boolean;
 }
+
+/** The seeding script in the configuration (templates/seed-spinnaker.sh). */
+export const SEED_SCRIPT = "seed-spinnaker";
 
 /** The environment variable that carries a container's memory limit, such as `CLOUDDRIVER_MEMORY`. */
 export function memoryVariable(container: string): string {
@@ -78,6 +86,8 @@ export function renderCompose(o: ComposeOptions): string {
     services[spec.name] = serviceDefinition(spec, o, roleEnv[spec.name] ?? {});
   }
 
+  if (o.seed) services.seed = seedService();
+
   return `# Rendered by cdktf-spinnaker-aws: the compose project of a ${o.role} instance${o.localRedis ? ", with Redis" : ""}.
 # The optional services are profiles, switched on by COMPOSE_PROFILES in compose.env.
 ${toYaml({ services })}`;
@@ -109,6 +119,24 @@ function serviceDefinition(spec: ServiceSpec, o: ComposeOptions, roleEnv: Record
       start_period: "5m",
     },
     ...(o.localRedis && !isDeck ? { depends_on: { redis: { condition: "service_healthy" } } } : {}),
+    logging: LOGGING,
+  };
+}
+
+/**
+ * Runs templates/seed-spinnaker.sh once per start of the project (`restart: "no"`: `up` starts it
+ * again next time), in front50's image: it has a POSIX shell and curl, which the health checks
+ * above use too. It waits for front50 and orca itself, so nothing waits for it.
+ */
+function seedService() {
+  return {
+    image: `$${imageVariable("front50")}`,
+    network_mode: "host",
+    restart: "no",
+    entrypoint: ["/bin/sh", `/opt/spinnaker/config/${SEED_SCRIPT}`],
+    volumes: [`${CONFIG_DIR}:/opt/spinnaker/config:ro`],
+    // curl and a shell: the OS's reserve in the memory budget covers it.
+    mem_limit: "128m",
     logging: LOGGING,
   };
 }

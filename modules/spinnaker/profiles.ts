@@ -80,6 +80,11 @@ export interface ProfileOptions {
   readonly gateSignIn?: Record<string, unknown> | string;
   /** fiat's administrator roles; may be a Terraform list. @default - none */
   readonly adminRoles?: readonly string[];
+  /**
+   * deck's settings for Spinnaker's deploys of itself (ha.selfDeploy), appended to
+   * settings-local.js; may be a Terraform string. @default - none
+   */
+  readonly deckSelfDeploy?: string;
 }
 
 /** File name -> contents, for /opt/spinnaker/config. */
@@ -203,6 +208,7 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
     `})(${o.defaultAwsAccountJson ?? JSON.stringify(o.awsAccounts[0]?.name ?? null)}, ${JSON.stringify(o.defaultAwsRegion ?? o.awsAccounts[0]?.regions[0] ?? o.region)});`,
     "",
   ].join("\n");
+  if (o.deckSelfDeploy !== undefined) rendered["settings-local.js"] += o.deckSelfDeploy;
   return rendered;
 }
 

@@ -1,5 +1,6 @@
+import { Fn, type TerraformVariable, Token } from "cdktf";
 import type { Construct } from "constructs";
-import type { Settings } from "../config/schema";
+import type { Deployment, Settings } from "../config/schema";
 import { HighAvailabilitySpinnaker } from "../topologies/high-availability";
 import { spinnakerOutputs } from "./outputs";
 import { SpinnakerStack, type SpinnakerStackOptions } from "./spinnaker-stack";
@@ -19,7 +20,7 @@ export class HighAvailabilityStack extends SpinnakerStack {
     );
     const ha = defineHighAvailabilityVariables(this, settings, options.module);
     this.spinnaker = new HighAvailabilitySpinnaker(this, "Spinnaker", {
-      settings: this.deployment,
+      settings: ha.selfDeploy ? withSelfDeployInput(this.deployment, ha.selfDeploy) : this.deployment,
       nonPollingCapacity: ha.nonPollingCapacity.numberValue,
       redisAuthToken: ha.redisAuthToken?.stringValue,
     });
@@ -48,4 +49,22 @@ export class HighAvailabilityStack extends SpinnakerStack {
         : {}),
     });
   }
+}
+
+/** `ha.selfDeploy` from the ha module's `self_deploy` input: whether it is on is known at plan. */
+function withSelfDeployInput(deployment: Deployment, input: TerraformVariable): Deployment {
+  const attribute = (name: string) => Fn.lookupNested(input.value, [name]);
+  return {
+    ...deployment,
+    selfDeployInput: `var.${input.friendlyUniqueId}`,
+    ha: {
+      ...deployment.ha,
+      selfDeploy: {
+        enabled: attribute("enabled"),
+        account: Token.asString(attribute("account")),
+        subnetPurpose: Token.asString(attribute("subnet_purpose")),
+        tagSubnets: attribute("tag_subnets"),
+      },
+    },
+  };
 }

@@ -142,6 +142,9 @@ export abstract class SpinnakerStack extends TerraformStack {
         : settings.ha,
       region,
       partition,
+      // A module's names are its inputs.
+      name: inputs ? inputs.name.stringValue : settings.name,
+      environment: inputs ? inputs.environment.stringValue : settings.environment,
       namePrefix,
       tags,
       network: {

@@ -47,6 +47,7 @@ import {
   PERMISSIONS,
   REDIS,
   REDIS_RELATIONS,
+  SELF_DEPLOY,
   SPINNAKER,
   TOP_LEVEL,
 } from "../config/setting-rules";
@@ -600,6 +601,8 @@ export interface HighAvailabilityVariables {
   readonly nonPollingCapacity: TerraformVariable;
   /** Absent when Spinnaker uses an existing Redis. */
   readonly redisAuthToken?: TerraformVariable;
+  /** A module's `{ enabled, account, subnet_purpose, tag_subnets }`: Spinnaker deploys itself. A stack's is its setting. */
+  readonly selfDeploy?: TerraformVariable;
 }
 
 /** The variables only the HA stack has; `moduleInputs` for a module, which may bring its own Redis at plan. */
@@ -636,5 +639,25 @@ export function defineHighAvailabilityVariables(
             // No validation block: Terraform (1.11) prints the value of a variable, sensitive or not,
             // when its validation fails. ElastiCache refuses a bad token at apply without echoing it.
           ),
+    // A stack's is a setting: whether it is on changes what is created, as TLS's does.
+    selfDeploy: moduleInputs ? selfDeployVariable(scope, s) : undefined,
   };
+}
+
+/** Spinnaker deploys itself, as one typed input of the ha module; defaults are the configuration's. */
+function selfDeployVariable(scope: Construct, s: Settings): TerraformVariable {
+  const attributes = inputAttributes(group("ha", "selfDeploy"), { values: s.ha.selfDeploy });
+  return variable(
+    scope,
+    "self_deploy",
+    {
+      type: objectType(attributes),
+      description: `Spinnaker deploys itself: enabled (default ${s.ha.selfDeploy.enabled}) gives clouddriver an account for the AWS account Spinnaker runs in, named account (not a name of accounts.aws), which assumes a role this module creates for that deploy alone, and creates the application and its "Deploy Spinnaker" pipeline at first boot (also written to the config bucket, config/self-deploy-pipeline.json); subnet_purpose, the purpose clouddriver picks the instance subnets by (their immutable_metadata tag); tag_subnets (default true) tags the instance subnets with it, false when you tag them yourself.`,
+      default: {},
+    },
+    (ref) => [
+      ...attributeValidations(attributes, SELF_DEPLOY, "self_deploy", ref),
+      ...joiningValidations("self_deploy"),
+    ],
+  );
 }

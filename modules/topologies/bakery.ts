@@ -124,22 +124,30 @@ function bakeRegions(scope: Construct, settings: Deployment): string[] {
 
 /**
  * The account orca bakes in: the one set, else the account the stack deploys into (createRole),
- * else the only AWS account (with several, one of the first two is required: joining-rules.ts);
- * none leaves orca's own default. A module decides at plan time.
+ * else Spinnaker's own account when it deploys itself (ha.selfDeploy: the account the instances run
+ * in, by definition), else the only AWS account (with several, one of the first two is required:
+ * joining-rules.ts); none leaves orca's own default. A module decides at plan time.
  */
 function bakeAccount(scope: Construct, settings: Deployment): string | undefined {
   const { bake, accounts } = settings.spinnaker;
+  const { selfDeploy } = settings.ha;
   if (settings.accountsInput === undefined || settings.spinnakerInput === undefined) {
-    return bake.account ?? accounts.aws.find((a) => a.createRole)?.name ?? accounts.aws[0]?.name;
+    return (
+      bake.account ??
+      accounts.aws.find((a) => a.createRole)?.name ??
+      (selfDeploy.enabled === true ? selfDeploy.account : undefined) ??
+      accounts.aws[0]?.name
+    );
   }
   const input = settings.accountsInput;
+  const self = settings.selfDeployInput;
   // coalesce fails on a null account and try moves on; "default" is orca's own default
   // (default.bake.account), written when there is no account.
   const local = new TerraformLocal(
     scope,
     "Account",
     interpolate(
-      `try(coalesce(${settings.spinnakerInput}.bake.account), [for a in ${input}.aws : a.name if a.create_role][0], ${input}.aws[0].name, "default")`,
+      `try(coalesce(${settings.spinnakerInput}.bake.account), [for a in ${input}.aws : a.name if a.create_role][0], ${self === undefined ? "" : `coalesce(${self}.enabled ? ${self}.account : null), `}${input}.aws[0].name, "default")`,
     ),
   );
   local.overrideLogicalId("bake_account");

@@ -27,6 +27,7 @@ import {
   USER_FACING_TARGETS,
   userFacingLoadBalancer,
 } from "./parts";
+import { selfDeployment } from "./self-deploy";
 import { signIn } from "./sign-in";
 
 export interface HighAvailabilitySpinnakerProps {
@@ -137,6 +138,13 @@ export class HighAvailabilitySpinnaker extends Construct {
     const ci = continuousIntegration(this, settings);
     const bake = bakery(this, settings);
     const auth = signIn(this, settings, this.loadBalancer.gateUrl);
+    // Spinnaker deploys itself, when asked: its account, pipeline and permissions.
+    const selfDeploy = selfDeployment(this, settings, {
+      securityGroupId: this.securityGroups.internal.id,
+      targetGroups: [this.loadBalancer.deckTargetGroup, this.loadBalancer.gateTargetGroup],
+      nonPollingCapacity: props.nonPollingCapacity,
+      bucketName: this.configBucket.bucketName,
+    });
     const configuration = spinnakerConfiguration(this, settings, this.configBucket, accounts, bake, auth, {
       serviceHost: this.interserviceLoadBalancer.loadBalancer.dnsName,
       deckUrl: this.loadBalancer.deckUrl,
@@ -147,6 +155,7 @@ export class HighAvailabilitySpinnaker extends Construct {
       managedRedis: true,
       roles: ["polling", "nonpolling"],
       interserviceTargetGroupArns: this.interserviceLoadBalancer.targetGroupArns,
+      selfDeploy,
     });
     this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, ci, auth, {
       secretArns: [redisUrlSecretArn],
@@ -190,6 +199,7 @@ export class HighAvailabilitySpinnaker extends Construct {
       cluster: namePrefix,
       capacity: props.nonPollingCapacity,
     });
+    selfDeploy?.complete({ instanceRole: this.instanceRole, image: shared.image });
   }
 
   /** The secret the services read Redis's URL from: the one created here, or the deployer's. */

@@ -20,6 +20,8 @@ export interface InstanceSoftwareOptions {
   readonly roles: readonly Role[];
   /** Redis runs in a container on the instance (stand-alone). */
   readonly localRedis: boolean;
+  /** The polling project runs the seeding container (ha.selfDeploy). @default false */
+  readonly seed?: boolean;
 }
 
 /**
@@ -30,12 +32,15 @@ const rendered = new Map<string, Readonly<Record<string, string>>>();
 
 /** The files of the configuration that are fixed by the topology: stacks write them as template files. */
 export function instanceSoftwareFiles(o: InstanceSoftwareOptions): Readonly<Record<string, string>> {
-  const key = JSON.stringify([o.roles, o.localRedis]);
+  const key = JSON.stringify([o.roles, o.localRedis, o.seed ?? false]);
   let files = rendered.get(key);
   if (files === undefined) {
     files = {
       ...Object.fromEntries(
-        o.roles.map((role) => [BOOT_FILES.compose(role), renderCompose({ role, localRedis: o.localRedis })]),
+        o.roles.map((role) => [
+          BOOT_FILES.compose(role),
+          renderCompose({ role, localRedis: o.localRedis, seed: o.seed === true && role === "polling" }),
+        ]),
       ),
       [BOOT_FILES.memoryBudget]: renderMemoryBudget(o),
     };

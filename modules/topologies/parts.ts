@@ -15,6 +15,7 @@ import { fileText, TemplateFiles } from "../constructs/template-file";
 import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer";
 import type { BakeProfile } from "../spinnaker/bakery";
 import { BOOT_FILES, INSTANCE_TAGS, USER_DATA_FILE, userDataText } from "../spinnaker/cloud-init";
+import { renderCompose } from "../spinnaker/compose";
 import { checkInstanceMemory, requiredMemoryMiB } from "../spinnaker/memory";
 import {
   accountsTemplateInput,
@@ -26,11 +27,15 @@ import {
 import { type ProfileOptions, renderProfiles } from "../spinnaker/profiles";
 import type { Role } from "../spinnaker/roles";
 import { SERVICES } from "../spinnaker/services";
-import { type Condition, concatLists, pick, pickList } from "../terraform-values";
+import { type Condition, concatLists, isExpression, pick, pickList } from "../terraform-values";
 import { createManagedAccountRoles, type ManagedAccounts } from "./accounts";
 import type { ContinuousIntegration } from "./ci";
 import { instanceEnvironment, instanceSoftwareFiles } from "./instance-software";
+import type { SelfDeployment } from "./self-deploy";
 import type { SignIn } from "./sign-in";
+
+/** The polling compose project with the seeding container, beside the one without (a module's choice). */
+const SEED_COMPOSE_FILE = "compose-polling-self-deploy.yaml";
 
 /** deck and gate: what the user-facing load balancer forwards to, on the instances. */
 export const USER_FACING_TARGETS = [SERVICES.deck, SERVICES.gate].map((s) => ({
@@ -85,14 +90,29 @@ export function spinnakerConfiguration(
     readonly roles: readonly Role[];
     /** The target groups the instances join themselves (HA's interservice ones). @default - none */
     readonly interserviceTargetGroupArns?: string[];
+    /** Spinnaker deploys itself (HA's ha.selfDeploy). @default - it does not */
+    readonly selfDeploy?: SelfDeployment;
   },
 ): SpinnakerConfiguration {
   const { spinnaker } = settings;
   const targetGroups = topology.interserviceTargetGroupArns;
+  const selfDeploy = topology.selfDeploy;
   // Stand-alone runs Redis in a container beside the services.
   const localRedis = !topology.managedRedis;
   const templates = TemplateFiles.of(scope);
-  const software = instanceSoftwareFiles({ roles: topology.roles, localRedis });
+  const seed = selfDeploy?.enabled ?? false;
+  const software = instanceSoftwareFiles({ roles: topology.roles, localRedis, seed: seed === true });
+  const softwareFiles = Object.fromEntries(
+    Object.entries(software).map(([name, text]) => [name, fileText(templates.add(name, text))]),
+  );
+  if (isExpression(seed)) {
+    // A module's input decides: the polling project with the seeding container, or without it.
+    const polling = BOOT_FILES.compose("polling");
+    const seeding = templates.add(SEED_COMPOSE_FILE, renderCompose({ role: "polling", localRedis, seed: true }));
+    softwareFiles[polling] = Token.asString(
+      Fn.conditional(seed, Fn.file(seeding), Fn.file(templates.add(polling, software[polling]))),
+    );
+  }
   return new SpinnakerConfiguration(scope, "Configuration", {
     bucket: bucket.bucketName,
     prefix: CONFIG_PREFIX,
@@ -115,6 +135,7 @@ export function spinnakerConfiguration(
             settings.accountsInput === undefined
               ? accountsTemplateInput(spinnaker.accounts)
               : ref(settings.accountsInput),
+          self_deploy: selfDeploy?.clouddriverAccount ?? Token.nullValue(),
         }),
         defaultAwsAccountJson: accounts.defaultAwsAccountJson,
         defaultAwsRegion: accounts.defaultAwsRegion,
@@ -128,14 +149,14 @@ export function spinnakerConfiguration(
         signIn: auth.enabled,
         gateSignIn: auth.gateSignIn,
         adminRoles: auth.adminRoles,
+        deckSelfDeploy: selfDeploy?.deckSettings,
       }),
       ...(targetGroups ? { [BOOT_FILES.interserviceTargets]: `${lines(targetGroups)}\n` } : {}),
       // Fixed by the topology: read from the module's templates/ folder, where a reviewer finds them.
-      ...Object.fromEntries(
-        Object.entries(software).map(([name, text]) => [name, fileText(templates.add(name, text))]),
-      ),
+      ...softwareFiles,
       [BOOT_FILES.composeEnvironment]: instanceEnvironment(spinnaker, optionalServices(settings), localRedis),
     },
+    conditionalFiles: selfDeploy?.files,
     tags: settings.tags,
   });
 }

@@ -5,6 +5,7 @@ import type { SecureBucket } from "../constructs/secure-bucket";
 import { SecurityGroups } from "../constructs/security-groups";
 import type { ServerGroup } from "../constructs/server-group";
 import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer";
+import { invalidProp } from "../errors";
 import { REDIS_PORT } from "../spinnaker/services";
 import { managedAccounts } from "./accounts";
 import { bakery, bakeryPermissions } from "./bakery";
@@ -20,6 +21,10 @@ import {
   userFacingLoadBalancer,
 } from "./parts";
 import { signIn } from "./sign-in";
+
+/** Why stand-alone Spinnaker cannot deploy itself. */
+export const STANDALONE_SELF_DEPLOY =
+  "is for the high-availability topology only: stand-alone Spinnaker keeps Redis, and with it every running execution, on its one instance, so a server group it deployed of itself would start with an empty execution store while the pipeline deploying it runs on the old one (use HighAvailabilitySpinnaker, the ha stack)";
 
 export interface StandaloneSpinnakerProps {
   /** Validated settings; any value may be a Terraform token (a variable of the stack). */
@@ -42,6 +47,9 @@ export class StandaloneSpinnaker extends Construct {
     super(scope, id);
     const { settings } = props;
     const { network, namePrefix, tags } = settings;
+    if (settings.ha.selfDeploy.enabled !== false) {
+      throw invalidProp(this.node.path, "settings.ha.selfDeploy.enabled", STANDALONE_SELF_DEPLOY, true);
+    }
 
     // Security groups: user-facing on the load balancer, internal on the instance.
     this.securityGroups = new SecurityGroups(this, "SecurityGroups", {

@@ -7,7 +7,21 @@ resource "aws_s3_object" "configuration_file_clouddriver_local_yml" {
   bucket = aws_s3_bucket.config_bucket.bucket
   content = templatefile(
     "${path.module}/templates/clouddriver-local.yml.tftpl",
-    { region = data.aws_region.current.id, partition = data.aws_partition.current.partition, accounts = var.accounts },
+    {
+      region    = data.aws_region.current.id
+      partition = data.aws_partition.current.partition
+      accounts  = var.accounts
+      self_deploy = (
+        var.self_deploy.enabled
+        ? {
+          account     = var.self_deploy.account
+          account_id  = element(split(":", one(aws_iam_role.self_deploy_role[*].arn)), 4)
+          role_arn    = one(aws_iam_role.self_deploy_role[*].arn)
+          application = var.name
+        }
+        : null
+      )
+    },
   )
   content_type = "application/yaml"
   key          = "config/clouddriver-local.yml"
@@ -64,8 +78,10 @@ resource "aws_s3_object" "configuration_file_compose_nonpolling_yaml" {
 resource "aws_s3_object" "configuration_file_compose_polling_yaml" {
   depends_on = [aws_s3_bucket_versioning.config_bucket_versioning, aws_s3_bucket_server_side_encryption_configuration.config_bucket_encryption]
 
-  bucket       = aws_s3_bucket.config_bucket.bucket
-  content      = file("${path.module}/templates/compose-polling.yaml")
+  bucket = aws_s3_bucket.config_bucket.bucket
+  content = (
+    var.self_deploy.enabled ? file("${path.module}/templates/compose-polling-self-deploy.yaml") : file("${path.module}/templates/compose-polling.yaml")
+  )
   content_type = "application/yaml"
   key          = "config/compose-polling.yaml"
   tags         = local.tags
@@ -287,6 +303,87 @@ resource "aws_s3_object" "configuration_file_rosco_local_yml" {
   tags         = local.tags
 }
 
+resource "aws_s3_object" "configuration_file_seed_spinnaker" {
+  count      = var.self_deploy.enabled ? 1 : 0
+  depends_on = [aws_s3_bucket_versioning.config_bucket_versioning, aws_s3_bucket_server_side_encryption_configuration.config_bucket_encryption]
+
+  bucket       = aws_s3_bucket.config_bucket.bucket
+  content      = file("${path.module}/templates/seed-spinnaker")
+  content_type = "text/plain"
+  key          = "config/seed-spinnaker"
+  tags         = local.tags
+}
+
+resource "aws_s3_object" "configuration_file_self_deploy_application_json" {
+  count      = var.self_deploy.enabled ? 1 : 0
+  depends_on = [aws_s3_bucket_versioning.config_bucket_versioning, aws_s3_bucket_server_side_encryption_configuration.config_bucket_encryption]
+
+  bucket       = aws_s3_bucket.config_bucket.bucket
+  content      = templatefile("${path.module}/templates/self-deploy-application.json.tftpl", { application = var.name, stack = var.environment })
+  content_type = "application/json"
+  key          = "config/self-deploy-application.json"
+  tags         = local.tags
+}
+
+resource "aws_s3_object" "configuration_file_self_deploy_env" {
+  count      = var.self_deploy.enabled ? 1 : 0
+  depends_on = [aws_s3_bucket_versioning.config_bucket_versioning, aws_s3_bucket_server_side_encryption_configuration.config_bucket_encryption]
+
+  bucket       = aws_s3_bucket.config_bucket.bucket
+  content      = <<-EOT
+    application=${var.name}
+    pipeline_id=${local.self_deploy_pipeline_id}
+  EOT
+  content_type = "text/plain"
+  key          = "config/self-deploy.env"
+  tags         = local.tags
+}
+
+resource "aws_s3_object" "configuration_file_self_deploy_pipeline_json" {
+  count      = var.self_deploy.enabled ? 1 : 0
+  depends_on = [aws_s3_bucket_versioning.config_bucket_versioning, aws_s3_bucket_server_side_encryption_configuration.config_bucket_encryption]
+
+  bucket = aws_s3_bucket.config_bucket.bucket
+  content = templatefile(
+    "${path.module}/templates/self-deploy-pipeline.json.tftpl",
+    {
+      pipeline_id           = local.self_deploy_pipeline_id
+      application           = var.name
+      stack                 = var.environment
+      account               = var.self_deploy.account
+      region                = data.aws_region.current.id
+      availability_zones    = local.self_deploy_availability_zones
+      subnet_purpose        = var.self_deploy.subnet_purpose
+      instance_type         = var.instance_type
+      instance_profile_name = aws_iam_instance_profile.instance_role_profile.name
+      key_pair              = var.key_name
+      target_groups = [
+        aws_lb_target_group.user_facing_load_balancer_deck_target_group.name,
+        aws_lb_target_group.user_facing_load_balancer_gate_target_group.name,
+      ]
+      security_groups           = [aws_security_group.security_groups_internal.id]
+      non_polling_capacity      = var.non_polling_capacity
+      health_check_grace_period = var.health_check_grace_period
+      root_device_name = (
+        var.official_image
+        ? data.aws_ami.machine_image_official["0"].root_device_name
+        : coalesce(var.root_device_name, { ubuntu = "/dev/sda1", rhel = "/dev/sda1", centos = "/dev/sda1" }[var.os])
+      )
+      root_volume_size = var.root_volume_size
+      user_data_base64 = base64encode(local.self_deploy_user_data)
+      polling_tags     = local.self_deploy_polling_tags
+      non_polling_tags = local.self_deploy_nonpolling_tags
+      version          = local.spinnaker.version
+      bake             = var.spinnaker.bake.enabled
+      base_os          = { ubuntu = "ubuntu-noble", rhel = "rhel-9", centos = "centos-stream-9" }[var.os]
+      bake_packages    = { ubuntu = "docker.io docker-compose-v2", rhel = "", centos = "" }[var.os]
+    },
+  )
+  content_type = "application/json"
+  key          = "config/self-deploy-pipeline.json"
+  tags         = local.tags
+}
+
 resource "aws_s3_object" "configuration_file_settings_local_js" {
   depends_on = [aws_s3_bucket_versioning.config_bucket_versioning, aws_s3_bucket_server_side_encryption_configuration.config_bucket_encryption]
 
@@ -312,6 +409,7 @@ resource "aws_s3_object" "configuration_file_settings_local_js" {
       var aws = (providers.aws = providers.aws || {});
       aws.defaults = Object.assign({}, aws.defaults, { account: account, region: region });
     })(${jsonencode(local.managed_accounts.default_aws_account)}, "${local.managed_accounts.default_aws_region}");
+    ${var.self_deploy.enabled ? file("${path.module}/templates/settings-self-deploy.js") : ""~}
   EOT
   content_type = "application/javascript"
   key          = "config/settings-local.js"

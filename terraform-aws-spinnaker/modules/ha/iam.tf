@@ -365,6 +365,225 @@ data "aws_iam_policy_document" "managed_account_role_trust" {
   }
 }
 
+data "aws_iam_policy_document" "self_deploy_instance_permissions" {
+  count = var.self_deploy.enabled ? 1 : 0
+
+  statement {
+    actions   = ["sts:AssumeRole"]
+    resources = [one(aws_iam_role.self_deploy_role[*].arn)]
+    sid       = "AssumeSelfDeployRole"
+  }
+
+  statement {
+    actions   = ["ec2:ModifyInstanceMetadataOptions"]
+    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:instance/*"]
+    sid       = "InstanceTagsInMetadataOfOwnInstances"
+
+    condition {
+      test     = "StringEquals"
+      values   = [data.aws_region.current.id]
+      variable = "aws:RequestedRegion"
+    }
+
+    condition {
+      test     = "ArnEquals"
+      values   = [aws_iam_instance_profile.instance_role_profile.arn]
+      variable = "ec2:InstanceProfile"
+    }
+  }
+}
+
+data "aws_iam_policy_document" "self_deploy_role_permissions" {
+  count = var.self_deploy.enabled ? 1 : 0
+
+  statement {
+    actions   = ["ec2:Describe*", "autoscaling:Describe*", "elasticloadbalancing:Describe*", "cloudwatch:DescribeAlarms", "iam:ListServerCertificates"]
+    resources = ["*"]
+    sid       = "Read"
+  }
+
+  statement {
+    actions = ["autoscaling:CreateAutoScalingGroup", "autoscaling:AttachLoadBalancerTargetGroups"]
+    resources = [
+      join("", [
+        "arn:",
+        data.aws_partition.current.partition,
+        ":autoscaling:",
+        data.aws_region.current.id,
+        ":*:autoScalingGroup:*:autoScalingGroupName/",
+        var.name,
+        "-",
+        var.environment,
+        "-*",
+      ])
+    ]
+    sid = "CreateOwnServerGroupsBehindOwnTargetGroups"
+
+    condition {
+      test     = "ForAllValues:StringEquals"
+      values   = [aws_lb_target_group.user_facing_load_balancer_deck_target_group.arn, aws_lb_target_group.user_facing_load_balancer_gate_target_group.arn]
+      variable = "autoscaling:TargetGroupARNs"
+    }
+  }
+
+  statement {
+    actions = [
+      "autoscaling:UpdateAutoScalingGroup",
+      "autoscaling:DeleteAutoScalingGroup",
+      "autoscaling:SuspendProcesses",
+      "autoscaling:ResumeProcesses",
+      "autoscaling:SetDesiredCapacity",
+      "autoscaling:TerminateInstanceInAutoScalingGroup",
+      "autoscaling:DetachLoadBalancerTargetGroups",
+      "autoscaling:CreateOrUpdateTags",
+      "autoscaling:DeleteTags",
+      "autoscaling:EnableMetricsCollection",
+      "autoscaling:DisableMetricsCollection",
+    ]
+    resources = [
+      join("", [
+        "arn:",
+        data.aws_partition.current.partition,
+        ":autoscaling:",
+        data.aws_region.current.id,
+        ":*:autoScalingGroup:*:autoScalingGroupName/",
+        var.name,
+        "-",
+        var.environment,
+        "-*",
+      ])
+    ]
+    sid = "ChangeOwnServerGroups"
+  }
+
+  statement {
+    actions = [
+      "ec2:CreateLaunchTemplate",
+      "ec2:CreateLaunchTemplateVersion",
+      "ec2:ModifyLaunchTemplate",
+      "ec2:DeleteLaunchTemplate",
+      "ec2:DeleteLaunchTemplateVersions",
+    ]
+    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:launch-template/*"]
+    sid       = "LaunchTemplatesInTheRegion"
+
+    condition {
+      test     = "StringEquals"
+      values   = [data.aws_region.current.id]
+      variable = "aws:RequestedRegion"
+    }
+  }
+
+  statement {
+    actions   = ["ec2:RunInstances"]
+    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:instance/*"]
+    sid       = "LaunchWithOwnProfile"
+
+    condition {
+      test     = "StringEquals"
+      values   = [data.aws_region.current.id]
+      variable = "aws:RequestedRegion"
+    }
+
+    condition {
+      test     = "ArnEquals"
+      values   = [aws_iam_instance_profile.instance_role_profile.arn]
+      variable = "ec2:InstanceProfile"
+    }
+  }
+
+  statement {
+    actions = ["ec2:RunInstances"]
+    resources = concat(
+      formatlist("arn:%s:ec2:%s:*:subnet/%s", data.aws_partition.current.partition, data.aws_region.current.id, var.instance_subnet_ids),
+      [
+        "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:security-group/${aws_security_group.security_groups_internal.id}",
+        "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:launch-template/*",
+        "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}::image/*",
+        "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:volume/*",
+        "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:network-interface/*",
+        "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:key-pair/*",
+      ],
+    )
+    sid = "LaunchInOwnSubnetsAndSecurityGroup"
+
+    condition {
+      test     = "StringEquals"
+      values   = [data.aws_region.current.id]
+      variable = "aws:RequestedRegion"
+    }
+  }
+
+  statement {
+    actions = ["ec2:CreateTags"]
+    resources = [
+      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:instance/*",
+      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:volume/*",
+      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:network-interface/*",
+    ]
+    sid = "TagWhatALaunchCreates"
+
+    condition {
+      test     = "StringEquals"
+      values   = [data.aws_region.current.id]
+      variable = "aws:RequestedRegion"
+    }
+
+    condition {
+      test     = "StringEquals"
+      values   = ["RunInstances"]
+      variable = "ec2:CreateAction"
+    }
+  }
+
+  statement {
+    actions   = ["ec2:TerminateInstances"]
+    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:instance/*"]
+    sid       = "TerminateOwnInstances"
+
+    condition {
+      test     = "StringEquals"
+      values   = [data.aws_region.current.id]
+      variable = "aws:RequestedRegion"
+    }
+
+    condition {
+      test     = "ArnEquals"
+      values   = [aws_iam_instance_profile.instance_role_profile.arn]
+      variable = "ec2:InstanceProfile"
+    }
+  }
+
+  statement {
+    actions   = ["iam:PassRole"]
+    resources = [aws_iam_role.instance_role.arn]
+    sid       = "PassOwnInstanceRoleToEc2"
+
+    condition {
+      test     = "StringEquals"
+      values   = ["ec2.amazonaws.com"]
+      variable = "iam:PassedToService"
+    }
+  }
+
+  statement {
+    actions   = ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"]
+    resources = [aws_lb_target_group.user_facing_load_balancer_deck_target_group.arn, aws_lb_target_group.user_facing_load_balancer_gate_target_group.arn]
+    sid       = "OwnTargetGroups"
+  }
+}
+
+data "aws_iam_policy_document" "self_deploy_role_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      identifiers = [aws_iam_role.instance_role.arn]
+      type        = "AWS"
+    }
+  }
+}
+
 resource "aws_iam_role" "instance_role" {
   assume_role_policy = data.aws_iam_policy_document.instance_role_trust.json
   description        = "Spinnaker instances: config bucket, managed-account roles, Session Manager"
@@ -392,6 +611,15 @@ resource "aws_iam_role" "managed_account_role" {
   }
 }
 
+resource "aws_iam_role" "self_deploy_role" {
+  count = var.self_deploy.enabled ? 1 : 0
+
+  assume_role_policy = data.aws_iam_policy_document.self_deploy_role_trust.json
+  description        = "Spinnaker deploys itself: clouddriver assumes this role for its own server groups"
+  name               = "${var.name}-${var.environment}-self-deploy"
+  tags               = local.tags
+}
+
 resource "aws_iam_role_policy" "bakery_role_policy" {
   count = var.spinnaker.bake.enabled ? 1 : 0
 
@@ -413,6 +641,22 @@ resource "aws_iam_role_policy" "managed_account_role_pass_role_policy" {
   name   = "pass-role-and-certificates"
   policy = data.aws_iam_policy_document.managed_account_role_pass_role["0"].json
   role   = local.managed_accounts.role_to_create.role_name
+}
+
+resource "aws_iam_role_policy" "self_deploy_instance_role_policy" {
+  count = var.self_deploy.enabled ? 1 : 0
+
+  name   = "self-deploy"
+  policy = data.aws_iam_policy_document.self_deploy_instance_permissions["0"].json
+  role   = aws_iam_role.instance_role.id
+}
+
+resource "aws_iam_role_policy" "self_deploy_role_policy" {
+  count = var.self_deploy.enabled ? 1 : 0
+
+  name   = "self-deploy"
+  policy = data.aws_iam_policy_document.self_deploy_role_permissions["0"].json
+  role   = aws_iam_role.self_deploy_role["0"].id
 }
 
 resource "aws_iam_role_policy_attachment" "instance_role_session_manager" {

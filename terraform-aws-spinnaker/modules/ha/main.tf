@@ -5,6 +5,7 @@ locals {
   bake_account = try(
     coalesce(var.spinnaker.bake.account),
     [for a in var.accounts.aws : a.name if a.create_role][0],
+    coalesce(var.self_deploy.enabled ? var.self_deploy.account : null),
     var.accounts.aws[0].name,
     "default",
   )
@@ -142,6 +143,21 @@ locals {
     "!s:",
     var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn,
   ])
+  self_deploy_availability_zones = distinct([for s in data.aws_subnet.self_deploy_subnet : s.availability_zone])
+  self_deploy_nonpolling_tags = merge(local.tags, {
+    "managed-by"          = "spinnaker"
+    SpinnakerConfigBucket = aws_s3_bucket.config_bucket.bucket
+    SpinnakerRole         = "nonpolling"
+    SpinnakerAwsCliImage  = var.spinnaker.aws_cli_image
+  })
+  self_deploy_pipeline_id = uuidv5("url", "urn:cdktf-spinnaker-aws:deploy-spinnaker:${var.name}-${var.environment}")
+  self_deploy_polling_tags = merge(local.tags, {
+    "managed-by"          = "spinnaker"
+    SpinnakerConfigBucket = aws_s3_bucket.config_bucket.bucket
+    SpinnakerRole         = "polling"
+    SpinnakerAwsCliImage  = var.spinnaker.aws_cli_image
+  })
+  self_deploy_user_data = templatefile("${path.module}/templates/self-deploy-user-data.tftpl", { cloud_init_file = "${path.module}/templates/cloud-init.yaml" })
   spinnaker = {
     registry = coalesce(var.spinnaker.registry, { oss = "ghcr.io/spinnaker", armory = "docker.io/armory" }[var.spinnaker.distribution])
     version  = coalesce(var.spinnaker.version, "2026.4.0")

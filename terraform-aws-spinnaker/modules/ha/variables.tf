@@ -1137,6 +1137,50 @@ variable "root_volume_size" {
   }
 }
 
+variable "self_deploy" {
+  description = <<-EOT
+    Spinnaker deploys itself: enabled (default false) gives clouddriver an account for the AWS account
+    Spinnaker runs in, named account (not a name of accounts.aws), which assumes a role this module
+    creates for that deploy alone, and creates the application and its "Deploy Spinnaker" pipeline at
+    first boot (also written to the config bucket, config/self-deploy-pipeline.json); subnet_purpose,
+    the purpose clouddriver picks the instance subnets by (their immutable_metadata tag); tag_subnets
+    (default true) tags the instance subnets with it, false when you tag them yourself.
+  EOT
+  type = object({
+    enabled        = optional(bool, false)
+    account        = optional(string, "spinnaker-self")
+    subnet_purpose = optional(string, "spinnaker")
+    tag_subnets    = optional(bool, true)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = try(can(regex("^[a-z0-9][a-z0-9-]{0,63}$", var.self_deploy.account)), false)
+    error_message = <<-EOT
+      self_deploy.account: expected the name of clouddriver's account for the AWS account Spinnaker runs
+      in: lower-case letters, digits and hyphens, got ${jsonencode(var.self_deploy.account)}.
+    EOT
+  }
+
+  validation {
+    condition     = try(can(regex("^[a-z0-9][a-z0-9._-]{0,63}$", var.self_deploy.subnet_purpose)), false)
+    error_message = <<-EOT
+      self_deploy.subnet_purpose: expected a subnet purpose of 1 to 64 lower-case letters, digits and . _
+      -, got ${jsonencode(var.self_deploy.subnet_purpose)}.
+    EOT
+  }
+
+  validation {
+    condition     = !var.self_deploy.enabled || !contains([for a in var.accounts.aws : a.name], var.self_deploy.account)
+    error_message = <<-EOT
+      self_deploy.account: must differ from every name in accounts.aws while self_deploy.enabled is true:
+      clouddriver addresses accounts by name, and this one is the account Spinnaker itself runs in, got
+      ${jsonencode({ account = var.self_deploy.account, accounts = [for a in var.accounts.aws : a.name] })}.
+    EOT
+  }
+}
+
 variable "spinnaker" {
   description = <<-EOT
     What the instances run: distribution (oss or armory); version, the image tag of every service

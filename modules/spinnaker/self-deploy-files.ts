@@ -1,0 +1,26 @@
+/**
+ * The static files of Spinnaker's deploys of itself (ha.selfDeploy), in `templates/` beside this
+ * file's folder, in the sources and the built package: the seeding script, the user data of the
+ * server groups Spinnaker deploys, and deck's settings for them. A stack and a module write them to
+ * their own `templates/` folder, where a reviewer reads them.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const SELF_DEPLOY_TEMPLATES = [
+  "seed-spinnaker.sh",
+  "self-deploy-user-data.tftpl",
+  "settings-self-deploy.js",
+] as const;
+export type SelfDeployFile = (typeof SELF_DEPLOY_TEMPLATES)[number];
+
+const texts = new Map<SelfDeployFile, string>();
+
+export function selfDeployText(file: SelfDeployFile): string {
+  let text = texts.get(file);
+  if (text === undefined) {
+    text = readFileSync(join(__dirname, "..", "templates", file), "utf8");
+    texts.set(file, text);
+  }
+  return text;
+}
