@@ -1,6 +1,8 @@
 /**
  * The deploy tier for the child modules, as existing Terraform uses them: a root with its own VPC
- * calls `standalone-module`, another calls `ha-module` in an existing network, and the published
+ * calls `standalone-module`, another calls `ha-module` in an existing network with `self_deploy` on
+ * (then does what Spinnaker's deploys do to the server groups, which must leave every plan empty,
+ * and destroys what Spinnaker made with the rest), and the published
  * layout's `examples/environments` calls the module once per environment with `for_each` in
  * us-east-1; each is applied to the AWS emulator, planned again (nothing may change) and destroyed.
  * Last, the tier's own check: a perpetual diff planted in a scratch copy must fail it.
@@ -8,7 +10,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REGISTRY_NAME } from "../../modules/registry/layout";
-import { expectSuccess } from "../tools/harness";
+import { expectSuccess, run } from "../tools/harness";
 import {
   AppliedRoots,
   applyNetwork,
@@ -77,14 +79,6 @@ const ROOTS = {
         },
       },
     ),
-  // An existing network, where the deployer's Redis lives.
-  "ha-module": () =>
-    callerRoot(
-      "ha-root",
-      "ha-module",
-      { vpc_id: tier.network.vpcId, instance_subnet_ids: tier.network.subnetIds, user_cidrs: ["10.0.0.0/8"] },
-      {},
-    ),
 };
 
 describe.each(Object.keys(ROOTS) as (keyof typeof ROOTS)[])("a root calling %s", (module) => {
@@ -104,6 +98,80 @@ describe.each(Object.keys(ROOTS) as (keyof typeof ROOTS)[])("a root calling %s",
     const r = root(module);
     r.apply({ deletion_protection: false });
     expectSuccess(r.destroy({ deletion_protection: false }), `terraform destroy (${module})`);
+  });
+});
+
+/** What Spinnaker does to a server group, through the AWS API (spinnaker_steps.py). */
+function spinnakerStep(step: string, cluster: string): string {
+  const result = run("python3", [join(__dirname, "spinnaker_steps.py"), tier.emulator.endpoint, REGION, step, cluster]);
+  expectSuccess(result, `Spinnaker's ${step} of ${cluster}`);
+  return result.stdout;
+}
+
+// With self_deploy on, Terraform hands the server groups over to Spinnaker: each thing Spinnaker
+// does to v000 and the groups it makes leaves the caller's plan empty, and destroy removes them all.
+describe("a root calling ha-module with self_deploy on, in an existing network, while Spinnaker deploys itself", () => {
+  const CLUSTERS = ["armoryspinnaker-preprod", "armoryspinnaker-preprod-polling"];
+  const ha = () =>
+    callerRoot(
+      "ha-root",
+      "ha-module",
+      {
+        vpc_id: tier.network.vpcId,
+        instance_subnet_ids: tier.network.subnetIds,
+        user_cidrs: ["10.0.0.0/8"],
+        self_deploy: { enabled: true },
+      },
+      {},
+    );
+
+  test("apply", () => {
+    const r = ha();
+    r.init();
+    r.apply();
+    expect(r.outputs().deck_url).toMatch(/^http:\/\/.+/);
+    roots.add("ha-module", r);
+    for (const cluster of CLUSTERS) {
+      expect(JSON.parse(spinnakerStep("list", cluster)).groups).toEqual([`${cluster}-v000`]);
+    }
+  });
+
+  test("plan after apply is empty", () => {
+    root("ha-module").expectEmptyPlan();
+  });
+
+  // Deploy Spinnaker's red/black on the non-polling cluster, a plan after each step; then the same
+  // on the polling cluster, one plan at the end.
+  test.each(["clone", "disable", "detach", "scale0", "delete"])(
+    "after Spinnaker's %s of the non-polling v000, the plan is still empty",
+    (step) => {
+      spinnakerStep(step, CLUSTERS[0]);
+      root("ha-module").expectEmptyPlan();
+    },
+  );
+
+  test("after Spinnaker deployed the polling cluster too, the plan is still empty", () => {
+    for (const step of ["clone", "disable", "detach", "scale0", "delete"]) spinnakerStep(step, CLUSTERS[1]);
+    for (const cluster of CLUSTERS) {
+      expect(JSON.parse(spinnakerStep("list", cluster)).groups).toEqual([`${cluster}-v001`]);
+    }
+    root("ha-module").expectEmptyPlan();
+  });
+
+  test("destroy removes Spinnaker's server groups, their launch templates and instances, and everything else", () => {
+    const r = root("ha-module");
+    r.apply({ deletion_protection: false });
+    expectSuccess(r.destroy({ deletion_protection: false }), "terraform destroy (ha-module)");
+    for (const cluster of CLUSTERS) {
+      expect(JSON.parse(spinnakerStep("list", cluster))).toEqual({
+        groups: [],
+        launch_templates: [],
+        live_instances: 0,
+      });
+    }
+    const left = r.terraform(["state", "list"]);
+    expectSuccess(left, "terraform state list");
+    expect(left.stdout.trim()).toBe("");
   });
 });
 

@@ -68,6 +68,14 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
             "aws_s3_object.configuration_file_self_deploy_application_json",
             "aws_s3_object.configuration_file_self_deploy_env",
             "aws_s3_object.configuration_file_self_deploy_pipeline_json",
+            // ... the stacks that hand v000 over, and the clean-up at destroy.
+            "aws_cloudformation_stack.non_polling_server_group_hand_over",
+            "aws_cloudformation_stack.polling_server_group_hand_over",
+            "aws_cloudformation_stack.self_deploy_cleanup_function",
+            "aws_cloudwatch_log_group.self_deploy_cleanup_log_group",
+            "aws_iam_role.self_deploy_cleanup_role",
+            "aws_iam_role_policy.self_deploy_cleanup_role_policy",
+            "aws_lambda_invocation.self_deploy_cleanup_invocation",
           ]
         : []),
     ];

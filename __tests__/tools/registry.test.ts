@@ -446,6 +446,10 @@ run "off_by_default" {
     condition     = !strcontains(aws_s3_object.configuration_file_compose_polling_yaml.content, "seed") && !strcontains(aws_s3_object.configuration_file_settings_local_js.content, "enableLaunchTemplates") && !strcontains(aws_s3_object.configuration_file_clouddriver_local_yml.content, "launch-templates")
     error_message = "with self_deploy off no file may change: \${aws_s3_object.configuration_file_clouddriver_local_yml.content}"
   }
+  assert {
+    condition     = length(aws_autoscaling_group.polling_server_group) == 1 && length(aws_autoscaling_group.non_polling_server_group) == 1 && length(aws_cloudformation_stack.polling_server_group_hand_over) == 0 && length(aws_lambda_invocation.self_deploy_cleanup_invocation) == 0
+    error_message = "with self_deploy off Terraform must own both groups, and hand nothing over"
+  }
 }
 
 run "on" {
@@ -454,6 +458,22 @@ run "on" {
     self_deploy = { enabled = true, account = "home-account", subnet_purpose = "private" }
     name        = "acme"
     environment = "prod"
+  }
+  override_resource {
+    target = aws_cloudformation_stack.self_deploy_cleanup_function
+    values = { outputs = { FunctionName = "acme-prod-server-group-cleanup" } }
+  }
+  assert {
+    condition     = length(aws_autoscaling_group.polling_server_group) == 0 && length(aws_autoscaling_group.non_polling_server_group) == 0 && aws_cloudformation_stack.polling_server_group_hand_over[0].name == "acme-prod-polling-v000" && aws_cloudformation_stack.non_polling_server_group_hand_over[0].name == "acme-prod-v000"
+    error_message = "with self_deploy on CloudFormation must create both v000 groups, and Terraform none"
+  }
+  assert {
+    condition     = jsondecode(aws_cloudformation_stack.polling_server_group_hand_over[0].template_body).Resources.ServerGroup.DeletionPolicy == "Retain" && jsondecode(aws_cloudformation_stack.non_polling_server_group_hand_over[0].template_body).Resources.ServerGroup.Properties.DesiredCapacity == 3
+    error_message = "the stacks must retain their groups and create them at the configured capacity: \${aws_cloudformation_stack.non_polling_server_group_hand_over[0].template_body}"
+  }
+  assert {
+    condition     = aws_lambda_invocation.self_deploy_cleanup_invocation[0].lifecycle_scope == "CRUD" && jsondecode(aws_lambda_invocation.self_deploy_cleanup_invocation[0].input).clusters == ["acme-prod-polling", "acme-prod"] && aws_lambda_invocation.self_deploy_cleanup_invocation[0].function_name == "acme-prod-server-group-cleanup"
+    error_message = "terraform destroy must first invoke the clean-up of both clusters: \${aws_lambda_invocation.self_deploy_cleanup_invocation[0].input}"
   }
   assert {
     condition     = aws_iam_role.self_deploy_role[0].name == "acme-prod-self-deploy" && length(aws_ec2_tag.self_deploy_subnet_purpose_tag) == 2 && aws_ec2_tag.self_deploy_subnet_purpose_tag["subnet-0123456789abcdef0"].value == jsonencode({ purpose = "private", target = "ec2" })
@@ -1014,7 +1034,7 @@ run "with_kayenta" {
     error_message = "kayenta = true must open its port between members and behind the interservice load balancer"
   }
   assert {
-    condition     = alltrue([for g in [aws_autoscaling_group.polling_server_group, aws_autoscaling_group.non_polling_server_group] : contains(g.target_group_arns, aws_lb_target_group.user_facing_load_balancer_deck_target_group.arn) && !contains(g.target_group_arns, aws_lb_target_group.interservice_load_balancer_kayenta_target_group[0].arn)])
+    condition     = alltrue([for g in [aws_autoscaling_group.polling_server_group[0], aws_autoscaling_group.non_polling_server_group[0]] : contains(g.target_group_arns, aws_lb_target_group.user_facing_load_balancer_deck_target_group.arn) && !contains(g.target_group_arns, aws_lb_target_group.interservice_load_balancer_kayenta_target_group[0].arn)])
     error_message = "both groups must hold deck's target group and not the interservice ones (their ELB health replaces instances)"
   }
   assert {

@@ -252,6 +252,8 @@ export const FILE_OF_TYPE: Readonly<Record<"resource" | "data", Readonly<Record<
     aws_lb_listener_rule: "load-balancers.tf",
     aws_launch_template: "server-groups.tf",
     aws_autoscaling_group: "server-groups.tf",
+    // self_deploy: v000 through CloudFormation, and the stack of the clean-up function.
+    aws_cloudformation_stack: "server-groups.tf",
     aws_iam_role: "iam.tf",
     aws_iam_role_policy: "iam.tf",
     aws_iam_role_policy_attachment: "iam.tf",
@@ -272,6 +274,9 @@ export const FILE_OF_TYPE: Readonly<Record<"resource" | "data", Readonly<Record<
     aws_secretsmanager_secret_version: "redis.tf",
     // The caller's subnets get the purpose clouddriver picks them by (self_deploy).
     aws_ec2_tag: "self-deploy.tf",
+    // The clean-up of Spinnaker's server groups at destroy (self_deploy).
+    aws_lambda_invocation: "self-deploy.tf",
+    aws_cloudwatch_log_group: "self-deploy.tf",
   },
   data: {
     aws_partition: "main.tf",
@@ -294,13 +299,14 @@ const FILE_PURPOSE: Readonly<Record<string, string>> = {
   "main.tf": "Locals, where the module runs (region, partition), and the images it boots and bakes from.",
   "security-groups.tf": "Security groups and their rules, one resource per rule.",
   "load-balancers.tf": "Load balancers, target groups and listeners.",
-  "server-groups.tf": "Launch templates and Auto Scaling groups, and the instance types' memory.",
+  "server-groups.tf":
+    "Launch templates and Auto Scaling groups (self_deploy: CloudFormation stacks), and the instance types' memory.",
   "iam.tf": "The instance role, its policies and profile; the managed account role.",
   "bucket.tf": "The configuration bucket and its settings.",
   "configuration.tf": "Spinnaker's profiles and files, as objects in the configuration bucket.",
   "redis.tf": "Redis on ElastiCache, and the secret that holds its URL.",
   "self-deploy.tf":
-    "Spinnaker deploys itself (self_deploy): the purpose tags of the instance subnets, and their zones.",
+    "Spinnaker deploys itself (self_deploy): the purpose tags of the instance subnets, their zones, and the clean-up of Spinnaker's server groups at destroy.",
 };
 
 /** A module as .tf files by concern (FILE_OF_TYPE), and its templates. */

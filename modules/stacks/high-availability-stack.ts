@@ -28,12 +28,14 @@ export class HighAvailabilityStack extends SpinnakerStack {
     const { pollingGroup, nonPollingGroup, interserviceLoadBalancer, redis } = this.spinnaker;
     spinnakerOutputs(this, this.spinnaker, {
       polling_auto_scaling_group_name: {
-        value: pollingGroup.autoScalingGroup.name,
-        description: "Name of the polling server group (one instance: igor polling, echo scheduler, caching agents).",
+        value: pollingGroup.name,
+        description:
+          "Name of the polling server group Terraform creates (one instance: igor polling, echo scheduler, caching agents); Spinnaker's own deploys name theirs -v001 and up.",
       },
       non_polling_auto_scaling_group_name: {
-        value: nonPollingGroup.autoScalingGroup.name,
-        description: "Name of the non-polling server group.",
+        value: nonPollingGroup.name,
+        description:
+          "Name of the non-polling server group Terraform creates; Spinnaker's own deploys name theirs -v001 and up.",
       },
       interservice_load_balancer_dns_name: {
         value: interserviceLoadBalancer.loadBalancer.dnsName,

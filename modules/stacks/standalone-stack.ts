@@ -30,7 +30,7 @@ export class StandaloneStack extends SpinnakerStack {
     });
     spinnakerOutputs(this, this.spinnaker, {
       auto_scaling_group_name: {
-        value: this.spinnaker.serverGroup.autoScalingGroup.name,
+        value: this.spinnaker.serverGroup.name,
         description: "Name of the server group, as Spinnaker will show it.",
       },
     });

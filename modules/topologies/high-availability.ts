@@ -185,12 +185,16 @@ export class HighAvailabilitySpinnaker extends Construct {
         : [],
       dependsOn: this.redis ? [this.redis.urlSecretVersion] : [],
     };
+    // With self-deploy on, Spinnaker takes the groups over once they exist.
+    const handOver = settings.ha.selfDeploy.enabled;
+    const pollingCluster = `${namePrefix}-polling`;
     this.pollingGroup = roleGroup(this, settings, {
       ...shared,
       id: "Polling",
       role: "polling",
-      cluster: `${namePrefix}-polling`,
+      cluster: pollingCluster,
       capacity: 1,
+      handOver,
     });
     this.nonPollingGroup = roleGroup(this, settings, {
       ...shared,
@@ -198,8 +202,28 @@ export class HighAvailabilitySpinnaker extends Construct {
       role: "nonpolling",
       cluster: namePrefix,
       capacity: props.nonPollingCapacity,
+      handOver,
     });
-    selfDeploy?.complete({ instanceRole: this.instanceRole, image: shared.image });
+    selfDeploy?.complete({
+      instanceRole: this.instanceRole,
+      image: shared.image,
+      groups: [
+        { cluster: pollingCluster, group: this.pollingGroup },
+        { cluster: namePrefix, group: this.nonPollingGroup },
+      ],
+      // What Spinnaker's instances use: deleted only once the clean-up removed them at destroy.
+      inUse: [
+        this.securityGroups.internal,
+        this.securityGroups.userFacing,
+        this.loadBalancer.loadBalancer,
+        this.loadBalancer.deckTargetGroup,
+        this.loadBalancer.gateTargetGroup,
+        this.interserviceLoadBalancer.loadBalancer,
+        ...this.interserviceLoadBalancer.targetGroups,
+        this.instanceRole.instanceProfile,
+        this.instanceRole.role,
+      ],
+    });
   }
 
   /** The secret the services read Redis's URL from: the one created here, or the deployer's. */

@@ -228,6 +228,8 @@ export interface RoleGroupOptions {
   readonly restartOn?: string[];
   /** What must exist before the first instance boots. @default - nothing */
   readonly dependsOn?: ITerraformDependable[];
+  /** Whether Spinnaker owns the group once it exists (ha.selfDeploy; see ServerGroup). @default false */
+  readonly handOver?: Condition;
 }
 
 /** A launch template rendering one role, and the server group that runs it. */
@@ -274,6 +276,7 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
     targetGroupArns: o.targetGroupArns,
     healthCheckGracePeriodSeconds: instance.healthCheckGracePeriodSeconds,
     dependsOn: o.dependsOn,
+    handOver: o.handOver,
     tags,
   });
 }

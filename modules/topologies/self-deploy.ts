@@ -4,8 +4,9 @@
  * Spinnaker runs in, with launch templates for Spinnaker's application; deck shows their settings;
  * the instance subnets get the purpose clouddriver picks them by; the polling instance creates the
  * application and the pipeline "Deploy Spinnaker" at each start (templates/seed-spinnaker.sh); and
- * clouddriver assumes a role that may deploy exactly Spinnaker's own server groups. What Terraform
- * does with the server groups Spinnaker then makes is not decided here.
+ * clouddriver assumes a role that may deploy exactly Spinnaker's own server groups. Terraform hands
+ * the v000 groups over (ServerGroup's `handOver`: CloudFormation creates them, Terraform tracks the
+ * stacks) and, at destroy, first removes every group Spinnaker made (ServerGroupCleanup).
  *
  * A stack knows whether it is on from its configuration and creates nothing when it is off; a
  * module decides at plan (counts, conditional files), so that with it off no object, resource or
@@ -16,12 +17,14 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { Fn, Lazy, TerraformIterator, TerraformLocal, Token } from "cdktf";
+import { Fn, type ITerraformDependable, Lazy, TerraformIterator, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { Deployment } from "../config/schema";
 import type { InstanceRole } from "../constructs/instance-role";
 import type { MachineImage } from "../constructs/machine-image";
 import { SelfDeployRole } from "../constructs/self-deploy-role";
+import type { ServerGroup } from "../constructs/server-group";
+import { ServerGroupCleanup } from "../constructs/server-group-cleanup";
 import type { ConditionalFile } from "../constructs/spinnaker-configuration";
 import { SubnetPurposeTags } from "../constructs/subnet-purpose-tags";
 import { fileText, TemplateFiles } from "../constructs/template-file";
@@ -79,8 +82,18 @@ export interface SelfDeployment {
   readonly deckSettings: string;
   /** The configuration files of the seeding step, which exist while it is on. */
   readonly files: Readonly<Record<string, ConditionalFile>>;
-  /** Once the instance role and the image exist: the role clouddriver assumes, and the instance role's permissions. */
-  complete(o: { readonly instanceRole: InstanceRole; readonly image: MachineImage }): void;
+  /**
+   * Once the instance role, the image and the server groups exist: the role clouddriver assumes, the
+   * instance role's permissions, and the clean-up at destroy of the groups' clusters.
+   */
+  complete(o: {
+    readonly instanceRole: InstanceRole;
+    readonly image: MachineImage;
+    /** Each server group Terraform creates, with its cluster (its name less `-v000`). */
+    readonly groups: readonly { readonly cluster: string; readonly group: ServerGroup }[];
+    /** What the groups' instances use besides their stacks and launch templates: deleted after them. */
+    readonly inUse: ITerraformDependable[];
+  }): void;
 }
 
 /** Spinnaker's deploys of itself, or undefined when the configuration leaves them off. */
@@ -168,7 +181,7 @@ export function selfDeployment(
         ? deck
         : Token.asString(Fn.conditional(enabled, fileText(templates.add("settings-self-deploy.js", deck)), "")),
     files,
-    complete: ({ instanceRole, image }) => {
+    complete: ({ instanceRole, image, groups, inUse }) => {
       const role = new SelfDeployRole(construct, "Role", {
         namePrefix,
         partition,
@@ -183,6 +196,23 @@ export function selfDeployment(
       });
       completed = { instanceRole, image, role };
       instanceRolePermissions(construct, settings, instanceRole, role.roleArn, enabled);
+      new ServerGroupCleanup(construct, "Cleanup", {
+        namePrefix,
+        partition,
+        region,
+        clusters: groups.map((g) => g.cluster),
+        keepLaunchTemplates: groups.map((g) => g.group.launchTemplate.name),
+        code: fileText(templates.add("server-group-cleanup.py", selfDeployText("server-group-cleanup.py"))),
+        dependsOn: [
+          ...groups.flatMap(({ group }) => [
+            group.launchTemplate,
+            ...(group.handOverStack ? [group.handOverStack] : []),
+          ]),
+          ...inUse,
+        ],
+        count: countWhen(enabled),
+        tags: settings.tags,
+      });
     },
   };
 }

@@ -365,6 +365,80 @@ data "aws_iam_policy_document" "managed_account_role_trust" {
   }
 }
 
+data "aws_iam_policy_document" "self_deploy_cleanup_permissions" {
+  count = var.self_deploy.enabled ? 1 : 0
+
+  statement {
+    actions   = ["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances", "ec2:DescribeLaunchTemplates"]
+    resources = ["*"]
+    sid       = "Read"
+
+    condition {
+      test     = "StringEquals"
+      values   = [data.aws_region.current.id]
+      variable = "aws:RequestedRegion"
+    }
+  }
+
+  statement {
+    actions = ["autoscaling:DeleteAutoScalingGroup"]
+    resources = [
+      join("", [
+        "arn:",
+        data.aws_partition.current.partition,
+        ":autoscaling:",
+        data.aws_region.current.id,
+        ":*:autoScalingGroup:*:autoScalingGroupName/",
+        var.name,
+        "-",
+        var.environment,
+        "-polling-v*",
+      ]),
+      join("", [
+        "arn:",
+        data.aws_partition.current.partition,
+        ":autoscaling:",
+        data.aws_region.current.id,
+        ":*:autoScalingGroup:*:autoScalingGroupName/",
+        var.name,
+        "-",
+        var.environment,
+        "-v*",
+      ]),
+    ]
+    sid = "DeleteTheClustersServerGroups"
+  }
+
+  statement {
+    actions   = ["ec2:DeleteLaunchTemplate"]
+    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:launch-template/*"]
+    sid       = "DeleteLaunchTemplatesInTheRegion"
+
+    condition {
+      test     = "StringEquals"
+      values   = [data.aws_region.current.id]
+      variable = "aws:RequestedRegion"
+    }
+  }
+
+  statement {
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.self_deploy_cleanup_log_group["0"].arn}:*"]
+    sid       = "WriteOwnLog"
+  }
+}
+
+data "aws_iam_policy_document" "self_deploy_cleanup_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      identifiers = ["lambda.amazonaws.com"]
+      type        = "Service"
+    }
+  }
+}
+
 data "aws_iam_policy_document" "self_deploy_instance_permissions" {
   count = var.self_deploy.enabled ? 1 : 0
 
@@ -611,6 +685,15 @@ resource "aws_iam_role" "managed_account_role" {
   }
 }
 
+resource "aws_iam_role" "self_deploy_cleanup_role" {
+  count = var.self_deploy.enabled ? 1 : 0
+
+  assume_role_policy = data.aws_iam_policy_document.self_deploy_cleanup_trust.json
+  description        = "Deletes the server groups Spinnaker made for itself when Terraform destroys the deployment"
+  name               = "${var.name}-${var.environment}-server-group-cleanup"
+  tags               = local.tags
+}
+
 resource "aws_iam_role" "self_deploy_role" {
   count = var.self_deploy.enabled ? 1 : 0
 
@@ -641,6 +724,14 @@ resource "aws_iam_role_policy" "managed_account_role_pass_role_policy" {
   name   = "pass-role-and-certificates"
   policy = data.aws_iam_policy_document.managed_account_role_pass_role["0"].json
   role   = local.managed_accounts.role_to_create.role_name
+}
+
+resource "aws_iam_role_policy" "self_deploy_cleanup_role_policy" {
+  count = var.self_deploy.enabled ? 1 : 0
+
+  name   = "server-group-cleanup"
+  policy = data.aws_iam_policy_document.self_deploy_cleanup_permissions["0"].json
+  role   = aws_iam_role.self_deploy_cleanup_role["0"].id
 }
 
 resource "aws_iam_role_policy" "self_deploy_instance_role_policy" {

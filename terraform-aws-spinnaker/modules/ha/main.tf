@@ -137,6 +137,8 @@ locals {
     default_aws_account = try(var.accounts.aws[0].name, null)
     default_aws_region  = try(var.accounts.aws[0].regions[0], data.aws_region.current.id)
   }
+  non_polling_server_group_hand_over_tags = merge(local.tags, { Name = "${var.name}-${var.environment}-v000" })
+  polling_server_group_hand_over_tags     = merge(local.tags, { Name = "${var.name}-${var.environment}-polling-v000" })
   redis_url_reference = join("", [
     "encrypted:secrets-manager!r:",
     element(split(":", var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn), 3),
@@ -144,6 +146,7 @@ locals {
     var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn,
   ])
   self_deploy_availability_zones = distinct([for s in data.aws_subnet.self_deploy_subnet : s.availability_zone])
+  self_deploy_cleanup_code       = file("${path.module}/templates/server-group-cleanup.py")
   self_deploy_nonpolling_tags = merge(local.tags, {
     "managed-by"          = "spinnaker"
     SpinnakerConfigBucket = aws_s3_bucket.config_bucket.bucket

@@ -42,13 +42,16 @@ output "managed_role_trust_policy" {
 }
 
 output "non_polling_auto_scaling_group_name" {
-  description = "Name of the non-polling server group."
-  value       = aws_autoscaling_group.non_polling_server_group.name
+  description = "Name of the non-polling server group Terraform creates; Spinnaker's own deploys name theirs -v001 and up."
+  value       = "${var.name}-${var.environment}-v000"
 }
 
 output "polling_auto_scaling_group_name" {
-  description = "Name of the polling server group (one instance: igor polling, echo scheduler, caching agents)."
-  value       = aws_autoscaling_group.polling_server_group.name
+  description = <<-EOT
+    Name of the polling server group Terraform creates (one instance: igor polling, echo scheduler,
+    caching agents); Spinnaker's own deploys name theirs -v001 and up.
+  EOT
+  value       = "${var.name}-${var.environment}-polling-v000"
 }
 
 output "redis_primary_endpoint" {
