@@ -108,6 +108,11 @@ function spinnakerStep(step: string, cluster: string): string {
   return result.stdout;
 }
 
+/** The names of a cluster's server groups (`<cluster>-vNNN`). */
+function groupNames(cluster: string): string[] {
+  return (JSON.parse(spinnakerStep("list", cluster)).groups as { name: string }[]).map((g) => g.name);
+}
+
 // With self_deploy on, Terraform hands the server groups over to Spinnaker: each thing Spinnaker
 // does to v000 and the groups it makes leaves the caller's plan empty, and destroy removes them all.
 describe("a root calling ha-module with self_deploy on, in an existing network, while Spinnaker deploys itself", () => {
@@ -132,7 +137,7 @@ describe("a root calling ha-module with self_deploy on, in an existing network, 
     expect(r.outputs().deck_url).toMatch(/^http:\/\/.+/);
     roots.add("ha-module", r);
     for (const cluster of CLUSTERS) {
-      expect(JSON.parse(spinnakerStep("list", cluster)).groups).toEqual([`${cluster}-v000`]);
+      expect(groupNames(cluster)).toEqual([`${cluster}-v000`]);
     }
   });
 
@@ -153,7 +158,7 @@ describe("a root calling ha-module with self_deploy on, in an existing network, 
   test("after Spinnaker deployed the polling cluster too, the plan is still empty", () => {
     for (const step of ["clone", "disable", "detach", "scale0", "delete"]) spinnakerStep(step, CLUSTERS[1]);
     for (const cluster of CLUSTERS) {
-      expect(JSON.parse(spinnakerStep("list", cluster)).groups).toEqual([`${cluster}-v001`]);
+      expect(groupNames(cluster)).toEqual([`${cluster}-v001`]);
     }
     root("ha-module").expectEmptyPlan();
   });
