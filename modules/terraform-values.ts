@@ -127,3 +127,14 @@ export function namedValue(scope: Construct, id: string, name: string, value: st
   local.overrideLogicalId(name);
   return local.asString;
 }
+
+/**
+ * A list that may be a Terraform expression, as a local value (`local.<name>`) when it is one: a
+ * list read in several places is written once.
+ */
+export function namedList(scope: Construct, id: string, name: string, list: string[]): string[] {
+  if (!Token.isUnresolved(list)) return list;
+  const local = new TerraformLocal(scope, id, list);
+  local.overrideLogicalId(name);
+  return local.asList;
+}

@@ -229,15 +229,11 @@ data "aws_iam_policy_document" "instance_role_permissions" {
   }
 
   dynamic "statement" {
-    for_each = (
-      (length(concat(local.managed_accounts.kubeconfig_secret_arns, local.ci.secret_arns, (var.auth != null) ? [var.auth.client_secret_arn] : [], [])) >= 1)
-      ? ["Secrets"]
-      : []
-    )
+    for_each = (length(local.secret_arns) >= 1) ? ["Secrets"] : []
 
     content {
       actions   = ["secretsmanager:GetSecretValue"]
-      resources = concat(local.managed_accounts.kubeconfig_secret_arns, local.ci.secret_arns, (var.auth != null) ? [var.auth.client_secret_arn] : [], [])
+      resources = local.secret_arns
       sid       = "Secrets"
     }
   }

@@ -136,6 +136,7 @@ locals {
     default_aws_account = try(var.accounts.aws[0].name, null)
     default_aws_region  = try(var.accounts.aws[0].regions[0], data.aws_region.current.id)
   }
+  secret_arns = concat(local.managed_accounts.kubeconfig_secret_arns, local.ci.secret_arns, (var.auth != null) ? [var.auth.client_secret_arn] : [])
   spinnaker = {
     registry = coalesce(var.spinnaker.registry, { oss = "ghcr.io/spinnaker", armory = "docker.io/armory" }[var.spinnaker.distribution])
     version  = coalesce(var.spinnaker.version, "2026.4.0")

@@ -27,7 +27,7 @@ import {
 import { type ProfileOptions, renderProfiles } from "../spinnaker/profiles";
 import type { Role } from "../spinnaker/roles";
 import { SERVICES } from "../spinnaker/services";
-import { type Condition, concatLists, isExpression, pick, pickList } from "../terraform-values";
+import { type Condition, concatLists, isExpression, namedList, pick, pickList } from "../terraform-values";
 import { createManagedAccountRoles, type ManagedAccounts } from "./accounts";
 import type { ContinuousIntegration } from "./ci";
 import { instanceEnvironment, instanceSoftwareFiles } from "./instance-software";
@@ -194,9 +194,18 @@ export function instanceRole(
     writablePrefixes: concatLists([spinnaker.front50Prefix], pickList(kayenta, [KAYENTA_PREFIX], [])),
     configBucketKmsKeyArn: settings.configBucket.kmsKeyArn,
     managedAccountRoleArns: accounts.roleArns,
-    secretArns: concatLists(accounts.kubeconfigSecretArns, ci.secretArns, auth.secretArns, [
-      ...(extra.secretArns ?? []),
-    ]),
+    // Named: the policy's statement reads it, and whether to write that statement at all.
+    secretArns: namedList(
+      scope,
+      "SecretArns",
+      "secret_arns",
+      concatLists(
+        accounts.kubeconfigSecretArns,
+        ci.secretArns,
+        auth.secretArns,
+        ...(extra.secretArns?.length ? [[...extra.secretArns]] : []),
+      ),
+    ),
     targetGroupArns: extra.targetGroupArns,
     extraObjectArns: accounts.kubeconfigObjectArns,
     partition,

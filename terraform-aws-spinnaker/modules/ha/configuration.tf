@@ -153,20 +153,8 @@ resource "aws_s3_object" "configuration_file_igor_local_yml" {
 resource "aws_s3_object" "configuration_file_interservice_target_groups" {
   depends_on = [aws_s3_bucket_versioning.config_bucket_versioning, aws_s3_bucket_server_side_encryption_configuration.config_bucket_encryption]
 
-  bucket = aws_s3_bucket.config_bucket.bucket
-  content = join("", [
-    join("\n", concat(
-      [aws_lb_target_group.interservice_load_balancer_orca_target_group.arn],
-      [aws_lb_target_group.interservice_load_balancer_clouddriver_target_group.arn],
-      [aws_lb_target_group.interservice_load_balancer_front50_target_group.arn],
-      [aws_lb_target_group.interservice_load_balancer_echo_target_group.arn],
-      [aws_lb_target_group.interservice_load_balancer_igor_target_group.arn],
-      [aws_lb_target_group.interservice_load_balancer_rosco_target_group.arn],
-      (var.auth != null) ? [aws_lb_target_group.interservice_load_balancer_fiat_target_group["0"].arn] : [],
-      var.spinnaker.kayenta ? [aws_lb_target_group.interservice_load_balancer_kayenta_target_group["0"].arn] : [],
-    )),
-    "\n",
-  ])
+  bucket       = aws_s3_bucket.config_bucket.bucket
+  content      = "${join("\n", local.interservice_target_group_arns)}\n"
   content_type = "text/plain"
   key          = "config/interservice-target-groups"
   tags         = local.tags

@@ -229,62 +229,22 @@ data "aws_iam_policy_document" "instance_role_permissions" {
   }
 
   dynamic "statement" {
-    for_each = (
-      (
-        length(concat(
-          local.managed_accounts.kubeconfig_secret_arns,
-          local.ci.secret_arns,
-          (var.auth != null) ? [var.auth.client_secret_arn] : [],
-          [var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn],
-        )) >= 1
-      )
-      ? ["Secrets"]
-      : []
-    )
+    for_each = (length(local.secret_arns) >= 1) ? ["Secrets"] : []
 
     content {
-      actions = ["secretsmanager:GetSecretValue"]
-      resources = concat(
-        local.managed_accounts.kubeconfig_secret_arns,
-        local.ci.secret_arns,
-        (var.auth != null) ? [var.auth.client_secret_arn] : [],
-        [var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn],
-      )
-      sid = "Secrets"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = local.secret_arns
+      sid       = "Secrets"
     }
   }
 
   dynamic "statement" {
-    for_each = (
-      (
-        length(concat(
-          [aws_lb_target_group.interservice_load_balancer_orca_target_group.arn],
-          [aws_lb_target_group.interservice_load_balancer_clouddriver_target_group.arn],
-          [aws_lb_target_group.interservice_load_balancer_front50_target_group.arn],
-          [aws_lb_target_group.interservice_load_balancer_echo_target_group.arn],
-          [aws_lb_target_group.interservice_load_balancer_igor_target_group.arn],
-          [aws_lb_target_group.interservice_load_balancer_rosco_target_group.arn],
-          (var.auth != null) ? [aws_lb_target_group.interservice_load_balancer_fiat_target_group["0"].arn] : [],
-          var.spinnaker.kayenta ? [aws_lb_target_group.interservice_load_balancer_kayenta_target_group["0"].arn] : [],
-        )) >= 1
-      )
-      ? ["InterserviceTargets"]
-      : []
-    )
+    for_each = (length(local.interservice_target_group_arns) >= 1) ? ["InterserviceTargets"] : []
 
     content {
-      actions = ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"]
-      resources = concat(
-        [aws_lb_target_group.interservice_load_balancer_orca_target_group.arn],
-        [aws_lb_target_group.interservice_load_balancer_clouddriver_target_group.arn],
-        [aws_lb_target_group.interservice_load_balancer_front50_target_group.arn],
-        [aws_lb_target_group.interservice_load_balancer_echo_target_group.arn],
-        [aws_lb_target_group.interservice_load_balancer_igor_target_group.arn],
-        [aws_lb_target_group.interservice_load_balancer_rosco_target_group.arn],
-        (var.auth != null) ? [aws_lb_target_group.interservice_load_balancer_fiat_target_group["0"].arn] : [],
-        var.spinnaker.kayenta ? [aws_lb_target_group.interservice_load_balancer_kayenta_target_group["0"].arn] : [],
-      )
-      sid = "InterserviceTargets"
+      actions   = ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"]
+      resources = local.interservice_target_group_arns
+      sid       = "InterserviceTargets"
     }
   }
 

@@ -122,6 +122,16 @@ locals {
     ? ""
     : format(":%d", var.load_balancer.gate_port),
   ])
+  interservice_target_group_arns = concat(
+    [aws_lb_target_group.interservice_load_balancer_orca_target_group.arn],
+    [aws_lb_target_group.interservice_load_balancer_clouddriver_target_group.arn],
+    [aws_lb_target_group.interservice_load_balancer_front50_target_group.arn],
+    [aws_lb_target_group.interservice_load_balancer_echo_target_group.arn],
+    [aws_lb_target_group.interservice_load_balancer_igor_target_group.arn],
+    [aws_lb_target_group.interservice_load_balancer_rosco_target_group.arn],
+    (var.auth != null) ? [aws_lb_target_group.interservice_load_balancer_fiat_target_group["0"].arn] : [],
+    var.spinnaker.kayenta ? [aws_lb_target_group.interservice_load_balancer_kayenta_target_group["0"].arn] : [],
+  )
   managed_accounts = {
     role_arns              = [for a in var.accounts.aws : "arn:${data.aws_partition.current.partition}:iam::${a.account_id}:role/${a.role_name}"]
     kubeconfig_secret_arns = [for k in var.accounts.kubernetes : k.kubeconfig_secret_arn if k.kubeconfig_secret_arn != null]
@@ -143,6 +153,12 @@ locals {
     "!s:",
     var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn,
   ])
+  secret_arns = concat(
+    local.managed_accounts.kubeconfig_secret_arns,
+    local.ci.secret_arns,
+    (var.auth != null) ? [var.auth.client_secret_arn] : [],
+    [var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn],
+  )
   self_deploy_availability_zones = distinct([for s in data.aws_subnet.self_deploy_subnet : s.availability_zone])
   self_deploy_nonpolling_tags = merge(local.tags, {
     "managed-by"          = "spinnaker"
