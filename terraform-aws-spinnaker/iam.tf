@@ -35,24 +35,24 @@ data "aws_iam_policy_document" "bakery_policy" {
 
   statement {
     actions   = ["ec2:CreateKeyPair", "ec2:DeleteKeyPair"]
-    resources = ["${local.bake_arn}:*:key-pair/packer_*"]
+    resources = ["${local.ec2_arn}:*:key-pair/packer_*"]
     sid       = "PackerKeyPairs"
   }
 
   statement {
     actions   = ["ec2:CreateSecurityGroup"]
-    resources = ["${local.bake_arn}:*:vpc/${var.vpc_id}", "${local.bake_arn}:*:security-group/*"]
+    resources = ["${local.ec2_arn}:*:vpc/${var.vpc_id}", "${local.ec2_arn}:*:security-group/*"]
     sid       = "PackerCreatesSecurityGroupsInTheBakeVpc"
   }
 
   statement {
     actions   = ["ec2:AuthorizeSecurityGroupIngress", "ec2:DeleteSecurityGroup", "ec2:RunInstances"]
-    resources = ["${local.bake_arn}:*:security-group/*"]
+    resources = ["${local.ec2_arn}:*:security-group/*"]
     sid       = "PackerSecurityGroupsInTheBakeVpc"
 
     condition {
       test     = "StringLike"
-      values   = ["${local.bake_arn}:*:vpc/${var.vpc_id}"]
+      values   = ["${local.ec2_arn}:*:vpc/${var.vpc_id}"]
       variable = "ec2:Vpc"
     }
   }
@@ -60,17 +60,17 @@ data "aws_iam_policy_document" "bakery_policy" {
   statement {
     actions = ["ec2:RunInstances"]
     resources = [
-      "${local.bake_arn}:*:subnet/${element(var.instance_subnet_ids, 0)}",
-      "${local.bake_arn}::image/*",
-      "${local.bake_arn}:*:key-pair/packer_*",
-      "${local.bake_arn}:*:network-interface/*",
+      "${local.ec2_arn}:*:subnet/${element(var.instance_subnet_ids, 0)}",
+      "${local.ec2_arn}::image/*",
+      "${local.ec2_arn}:*:key-pair/packer_*",
+      "${local.ec2_arn}:*:network-interface/*",
     ]
     sid = "PackerLaunchesInTheBakeSubnet"
   }
 
   statement {
     actions   = ["ec2:RunInstances"]
-    resources = ["${local.bake_arn}:*:instance/*"]
+    resources = ["${local.ec2_arn}:*:instance/*"]
     sid       = "PackerLaunchesTheBakeInstanceTagged"
 
     condition {
@@ -94,7 +94,7 @@ data "aws_iam_policy_document" "bakery_policy" {
 
   statement {
     actions   = ["ec2:RunInstances"]
-    resources = ["${local.bake_arn}:*:volume/*"]
+    resources = ["${local.ec2_arn}:*:volume/*"]
     sid       = "PackerLaunchesItsVolumesTagged"
 
     condition {
@@ -105,14 +105,9 @@ data "aws_iam_policy_document" "bakery_policy" {
   }
 
   statement {
-    actions = ["ec2:CreateTags"]
-    resources = [
-      "${local.bake_arn}:*:instance/*",
-      "${local.bake_arn}:*:volume/*",
-      "${local.bake_arn}:*:key-pair/packer_*",
-      "${local.bake_arn}:*:security-group/*",
-    ]
-    sid = "PackerTagsWhatItCreates"
+    actions   = ["ec2:CreateTags"]
+    resources = ["${local.ec2_arn}:*:instance/*", "${local.ec2_arn}:*:volume/*", "${local.ec2_arn}:*:key-pair/packer_*", "${local.ec2_arn}:*:security-group/*"]
+    sid       = "PackerTagsWhatItCreates"
 
     condition {
       test     = "StringEquals"
@@ -129,7 +124,7 @@ data "aws_iam_policy_document" "bakery_policy" {
 
   statement {
     actions   = ["ec2:StopInstances", "ec2:TerminateInstances", "ec2:CreateImage"]
-    resources = ["${local.bake_arn}:*:instance/*"]
+    resources = ["${local.ec2_arn}:*:instance/*"]
     sid       = "PackerStopsAndImagesItsInstance"
 
     condition {
@@ -153,7 +148,7 @@ data "aws_iam_policy_document" "bakery_policy" {
 
   statement {
     actions   = ["ec2:CreateImage"]
-    resources = ["${local.bake_arn}::image/*", "${local.bake_arn}::snapshot/*"]
+    resources = ["${local.ec2_arn}::image/*", "${local.ec2_arn}::snapshot/*"]
     sid       = "PackerCreatesImages"
   }
 

@@ -8,7 +8,6 @@ locals {
     var.accounts.aws[0].name,
     "default",
   )
-  bake_arn = "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}"
   bake_base_image_centos = (
     !contains(keys(var.spinnaker.bake.base_images), "centos")
     ? try(data.aws_ami_ids.bakery_centos["0"].ids["0"], "")
@@ -39,6 +38,7 @@ locals {
     ? ""
     : format(":%d", coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)),
   ])
+  ec2_arn = "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}"
   endpoint_egress = {
     rules = { for rule in flatten([
       for port, purposes in {

@@ -20,7 +20,16 @@ import {
 } from "../constructs/machine-image";
 import { TemplateFiles } from "../constructs/template-file";
 import { BAKE_TAG_KEY, type BakeProfile } from "../spinnaker/bakery";
-import { both, type Condition, countWhen, interpolate, namedValue, pickList, possible } from "../terraform-values";
+import {
+  both,
+  type Condition,
+  countWhen,
+  ec2Arn,
+  interpolate,
+  namedValue,
+  pickList,
+  possible,
+} from "../terraform-values";
 import { templatedProfile } from "./parts";
 
 /**
@@ -169,10 +178,10 @@ export function bakeryPermissions(
 ): void {
   const enabled = bake.enabled;
   if (!possible(enabled)) return;
-  const { partition, region } = settings;
+  const { partition } = settings;
   // EC2 ARNs in the deployment's region: a statement on them keeps to the region without a
-  // condition; only those on "*" (describes) need aws:RequestedRegion. Named, as it is in every ARN.
-  const inTheRegion = namedValue(scope, "Ec2Arn", "bake_arn", `arn:${partition}:ec2:${region}`);
+  // condition; only those on "*" (describes) need aws:RequestedRegion.
+  const inTheRegion = ec2Arn(scope, settings);
   const arn = (type: string) => `${inTheRegion}:*:${type}`;
   const image = `${inTheRegion}::image/*`;
   const snapshot = `${inTheRegion}::snapshot/*`;

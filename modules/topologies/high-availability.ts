@@ -19,6 +19,7 @@ import { continuousIntegration } from "./ci";
 import { endpointEgress } from "./egress";
 import {
   configBucket,
+  configVersion,
   instanceRole,
   machineImage,
   optionalServices,
@@ -176,13 +177,22 @@ export class HighAvailabilitySpinnaker extends Construct {
       configuration,
       targetGroupArns: [this.loadBalancer.deckTargetGroup.arn, this.loadBalancer.gateTargetGroup.arn],
       // A new Redis endpoint or token rolls the instances, and none boots before Redis exists.
-      restartOn: this.redis
-        ? [
-            existing === false
-              ? this.redis.urlSecretVersionId
-              : Token.asString(Fn.coalesce([this.redis.urlSecretVersionId, "existing"])),
-          ]
-        : [],
+      // Named: both groups' launch templates carry it.
+      configVersion: namedValue(
+        this,
+        "ConfigVersion",
+        "config_version",
+        configVersion(
+          configuration,
+          this.redis
+            ? [
+                existing === false
+                  ? this.redis.urlSecretVersionId
+                  : Token.asString(Fn.coalesce([this.redis.urlSecretVersionId, "existing"])),
+              ]
+            : [],
+        ),
+      ),
       dependsOn: this.redis ? [this.redis.urlSecretVersion] : [],
     };
     this.pollingGroup = roleGroup(this, settings, {

@@ -235,6 +235,12 @@ export interface RoleGroupOptions {
    * rolls the instances like a configuration change. @default - none
    */
   readonly restartOn?: string[];
+  /**
+   * The configuration version the instances are tagged with, when the topology named it (one value
+   * for both HA groups, a local in the module): `configVersion(configuration, restartOn)`.
+   * @default - computed here
+   */
+  readonly configVersion?: string;
   /** What must exist before the first instance boots. @default - nothing */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -267,9 +273,7 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
       [INSTANCE_TAGS.configBucket]: o.bucket.bucketName,
       [INSTANCE_TAGS.role]: o.role,
       [INSTANCE_TAGS.awsCliImage]: settings.spinnaker.awsCliImage,
-      [INSTANCE_TAGS.configVersion]: o.restartOn?.length
-        ? Fn.sha256(Fn.join(",", [o.configuration.version, ...o.restartOn]))
-        : o.configuration.version,
+      [INSTANCE_TAGS.configVersion]: o.configVersion ?? configVersion(o.configuration, o.restartOn),
     },
     tags,
   });
@@ -285,6 +289,14 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
     dependsOn: o.dependsOn,
     tags,
   });
+}
+
+/**
+ * What the instances' configuration tag holds: the configuration's version, and the values outside
+ * the bucket the services read at start, so that a change of either rolls the instances.
+ */
+export function configVersion(configuration: SpinnakerConfiguration, restartOn: readonly string[] = []): string {
+  return restartOn.length > 0 ? Fn.sha256(Fn.join(",", [configuration.version, ...restartOn])) : configuration.version;
 }
 
 /** kayenta and fiat run when asked: known in a stack, a module's inputs at plan time. */

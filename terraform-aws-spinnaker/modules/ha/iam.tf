@@ -35,24 +35,24 @@ data "aws_iam_policy_document" "bakery_policy" {
 
   statement {
     actions   = ["ec2:CreateKeyPair", "ec2:DeleteKeyPair"]
-    resources = ["${local.bake_arn}:*:key-pair/packer_*"]
+    resources = ["${local.ec2_arn}:*:key-pair/packer_*"]
     sid       = "PackerKeyPairs"
   }
 
   statement {
     actions   = ["ec2:CreateSecurityGroup"]
-    resources = ["${local.bake_arn}:*:vpc/${var.vpc_id}", "${local.bake_arn}:*:security-group/*"]
+    resources = ["${local.ec2_arn}:*:vpc/${var.vpc_id}", "${local.ec2_arn}:*:security-group/*"]
     sid       = "PackerCreatesSecurityGroupsInTheBakeVpc"
   }
 
   statement {
     actions   = ["ec2:AuthorizeSecurityGroupIngress", "ec2:DeleteSecurityGroup", "ec2:RunInstances"]
-    resources = ["${local.bake_arn}:*:security-group/*"]
+    resources = ["${local.ec2_arn}:*:security-group/*"]
     sid       = "PackerSecurityGroupsInTheBakeVpc"
 
     condition {
       test     = "StringLike"
-      values   = ["${local.bake_arn}:*:vpc/${var.vpc_id}"]
+      values   = ["${local.ec2_arn}:*:vpc/${var.vpc_id}"]
       variable = "ec2:Vpc"
     }
   }
@@ -60,17 +60,17 @@ data "aws_iam_policy_document" "bakery_policy" {
   statement {
     actions = ["ec2:RunInstances"]
     resources = [
-      "${local.bake_arn}:*:subnet/${element(var.instance_subnet_ids, 0)}",
-      "${local.bake_arn}::image/*",
-      "${local.bake_arn}:*:key-pair/packer_*",
-      "${local.bake_arn}:*:network-interface/*",
+      "${local.ec2_arn}:*:subnet/${element(var.instance_subnet_ids, 0)}",
+      "${local.ec2_arn}::image/*",
+      "${local.ec2_arn}:*:key-pair/packer_*",
+      "${local.ec2_arn}:*:network-interface/*",
     ]
     sid = "PackerLaunchesInTheBakeSubnet"
   }
 
   statement {
     actions   = ["ec2:RunInstances"]
-    resources = ["${local.bake_arn}:*:instance/*"]
+    resources = ["${local.ec2_arn}:*:instance/*"]
     sid       = "PackerLaunchesTheBakeInstanceTagged"
 
     condition {
@@ -94,7 +94,7 @@ data "aws_iam_policy_document" "bakery_policy" {
 
   statement {
     actions   = ["ec2:RunInstances"]
-    resources = ["${local.bake_arn}:*:volume/*"]
+    resources = ["${local.ec2_arn}:*:volume/*"]
     sid       = "PackerLaunchesItsVolumesTagged"
 
     condition {
@@ -105,14 +105,9 @@ data "aws_iam_policy_document" "bakery_policy" {
   }
 
   statement {
-    actions = ["ec2:CreateTags"]
-    resources = [
-      "${local.bake_arn}:*:instance/*",
-      "${local.bake_arn}:*:volume/*",
-      "${local.bake_arn}:*:key-pair/packer_*",
-      "${local.bake_arn}:*:security-group/*",
-    ]
-    sid = "PackerTagsWhatItCreates"
+    actions   = ["ec2:CreateTags"]
+    resources = ["${local.ec2_arn}:*:instance/*", "${local.ec2_arn}:*:volume/*", "${local.ec2_arn}:*:key-pair/packer_*", "${local.ec2_arn}:*:security-group/*"]
+    sid       = "PackerTagsWhatItCreates"
 
     condition {
       test     = "StringEquals"
@@ -129,7 +124,7 @@ data "aws_iam_policy_document" "bakery_policy" {
 
   statement {
     actions   = ["ec2:StopInstances", "ec2:TerminateInstances", "ec2:CreateImage"]
-    resources = ["${local.bake_arn}:*:instance/*"]
+    resources = ["${local.ec2_arn}:*:instance/*"]
     sid       = "PackerStopsAndImagesItsInstance"
 
     condition {
@@ -153,7 +148,7 @@ data "aws_iam_policy_document" "bakery_policy" {
 
   statement {
     actions   = ["ec2:CreateImage"]
-    resources = ["${local.bake_arn}::image/*", "${local.bake_arn}::snapshot/*"]
+    resources = ["${local.ec2_arn}::image/*", "${local.ec2_arn}::snapshot/*"]
     sid       = "PackerCreatesImages"
   }
 
@@ -336,7 +331,7 @@ data "aws_iam_policy_document" "self_deploy_instance_permissions" {
 
   statement {
     actions   = ["ec2:ModifyInstanceMetadataOptions"]
-    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:instance/*"]
+    resources = ["${local.ec2_arn}:*:instance/*"]
     sid       = "InstanceTagsInMetadataOfOwnInstances"
 
     condition {
@@ -363,21 +358,9 @@ data "aws_iam_policy_document" "self_deploy_role_permissions" {
   }
 
   statement {
-    actions = ["autoscaling:CreateAutoScalingGroup", "autoscaling:AttachLoadBalancerTargetGroups"]
-    resources = [
-      join("", [
-        "arn:",
-        data.aws_partition.current.partition,
-        ":autoscaling:",
-        data.aws_region.current.id,
-        ":*:autoScalingGroup:*:autoScalingGroupName/",
-        var.name,
-        "-",
-        var.environment,
-        "-*",
-      ])
-    ]
-    sid = "CreateOwnServerGroupsBehindOwnTargetGroups"
+    actions   = ["autoscaling:CreateAutoScalingGroup", "autoscaling:AttachLoadBalancerTargetGroups"]
+    resources = [local.self_deploy_server_groups_arn]
+    sid       = "CreateOwnServerGroupsBehindOwnTargetGroups"
 
     condition {
       test     = "ForAllValues:StringEquals"
@@ -400,20 +383,8 @@ data "aws_iam_policy_document" "self_deploy_role_permissions" {
       "autoscaling:EnableMetricsCollection",
       "autoscaling:DisableMetricsCollection",
     ]
-    resources = [
-      join("", [
-        "arn:",
-        data.aws_partition.current.partition,
-        ":autoscaling:",
-        data.aws_region.current.id,
-        ":*:autoScalingGroup:*:autoScalingGroupName/",
-        var.name,
-        "-",
-        var.environment,
-        "-*",
-      ])
-    ]
-    sid = "ChangeOwnServerGroups"
+    resources = [local.self_deploy_server_groups_arn]
+    sid       = "ChangeOwnServerGroups"
   }
 
   statement {
@@ -424,7 +395,7 @@ data "aws_iam_policy_document" "self_deploy_role_permissions" {
       "ec2:DeleteLaunchTemplate",
       "ec2:DeleteLaunchTemplateVersions",
     ]
-    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:launch-template/*"]
+    resources = ["${local.ec2_arn}:*:launch-template/*"]
     sid       = "LaunchTemplatesInTheRegion"
 
     condition {
@@ -436,7 +407,7 @@ data "aws_iam_policy_document" "self_deploy_role_permissions" {
 
   statement {
     actions   = ["ec2:RunInstances"]
-    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:instance/*"]
+    resources = ["${local.ec2_arn}:*:instance/*"]
     sid       = "LaunchWithOwnProfile"
 
     condition {
@@ -455,14 +426,14 @@ data "aws_iam_policy_document" "self_deploy_role_permissions" {
   statement {
     actions = ["ec2:RunInstances"]
     resources = concat(
-      formatlist("arn:%s:ec2:%s:*:subnet/%s", data.aws_partition.current.partition, data.aws_region.current.id, var.instance_subnet_ids),
+      formatlist("%s:*:subnet/%s", local.ec2_arn, var.instance_subnet_ids),
       [
-        "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:security-group/${aws_security_group.security_groups_internal.id}",
-        "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:launch-template/*",
-        "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}::image/*",
-        "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:volume/*",
-        "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:network-interface/*",
-        "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:key-pair/*",
+        "${local.ec2_arn}:*:security-group/${aws_security_group.security_groups_internal.id}",
+        "${local.ec2_arn}:*:launch-template/*",
+        "${local.ec2_arn}::image/*",
+        "${local.ec2_arn}:*:volume/*",
+        "${local.ec2_arn}:*:network-interface/*",
+        "${local.ec2_arn}:*:key-pair/*",
       ],
     )
     sid = "LaunchInOwnSubnetsAndSecurityGroup"
@@ -475,13 +446,9 @@ data "aws_iam_policy_document" "self_deploy_role_permissions" {
   }
 
   statement {
-    actions = ["ec2:CreateTags"]
-    resources = [
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:instance/*",
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:volume/*",
-      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:network-interface/*",
-    ]
-    sid = "TagWhatALaunchCreates"
+    actions   = ["ec2:CreateTags"]
+    resources = ["${local.ec2_arn}:*:instance/*", "${local.ec2_arn}:*:volume/*", "${local.ec2_arn}:*:network-interface/*"]
+    sid       = "TagWhatALaunchCreates"
 
     condition {
       test     = "StringEquals"
@@ -498,7 +465,7 @@ data "aws_iam_policy_document" "self_deploy_role_permissions" {
 
   statement {
     actions   = ["ec2:TerminateInstances"]
-    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:instance/*"]
+    resources = ["${local.ec2_arn}:*:instance/*"]
     sid       = "TerminateOwnInstances"
 
     condition {

@@ -9,7 +9,6 @@ locals {
     var.accounts.aws[0].name,
     "default",
   )
-  bake_arn = "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}"
   bake_base_image_centos = (
     !contains(keys(var.spinnaker.bake.base_images), "centos")
     ? try(data.aws_ami_ids.bakery_centos["0"].ids["0"], "")
@@ -29,6 +28,32 @@ locals {
   ci = {
     secret_arns = [for m in var.ci.jenkins : m.password_secret_arn if m.password_secret_arn != null]
   }
+  config_version = sha256(join(",", [
+    sha256(join(",", flatten([
+      [aws_s3_object.configuration_file_clouddriver_local_yml.version_id],
+      [aws_s3_object.configuration_file_clouddriver_nonpolling_yml.version_id],
+      [aws_s3_object.configuration_file_compose_nonpolling_yaml.version_id],
+      [aws_s3_object.configuration_file_compose_polling_yaml.version_id],
+      [aws_s3_object.configuration_file_compose_env.version_id],
+      [aws_s3_object.configuration_file_fiat_local_yml.version_id],
+      [aws_s3_object.configuration_file_front50_local_yml.version_id],
+      [aws_s3_object.configuration_file_gate_local_yml.version_id],
+      [aws_s3_object.configuration_file_igor_local_yml.version_id],
+      [aws_s3_object.configuration_file_interservice_target_groups.version_id],
+      [aws_s3_object.configuration_file_kayenta_local_yml.version_id],
+      [aws_s3_object.configuration_file_memory_budget.version_id],
+      [aws_s3_object.configuration_file_orca_local_yml.version_id],
+      [aws_s3_object.configuration_file_packer_aws_ebs_json.version_id],
+      [aws_s3_object.configuration_file_rosco_local_yml.version_id],
+      aws_s3_object.configuration_file_seed_spinnaker[*].version_id,
+      aws_s3_object.configuration_file_self_deploy_application_json[*].version_id,
+      aws_s3_object.configuration_file_self_deploy_pipeline_json[*].version_id,
+      aws_s3_object.configuration_file_self_deploy_env[*].version_id,
+      [aws_s3_object.configuration_file_settings_local_js.version_id],
+      [aws_s3_object.configuration_file_spinnaker_local_yml.version_id],
+    ]))),
+    coalesce(one(aws_secretsmanager_secret_version.redis_url_secret_value[*].version_id), "existing"),
+  ]))
   deck_url = join("", [
     var.load_balancer.https ? "https" : "http",
     "://",
@@ -40,6 +65,7 @@ locals {
     ? ""
     : format(":%d", coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)),
   ])
+  ec2_arn = "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}"
   endpoint_egress = {
     rules = { for rule in flatten([
       for port, purposes in {
@@ -173,6 +199,17 @@ locals {
     SpinnakerRole         = "polling"
     SpinnakerAwsCliImage  = var.spinnaker.aws_cli_image
   })
+  self_deploy_server_groups_arn = join("", [
+    "arn:",
+    data.aws_partition.current.partition,
+    ":autoscaling:",
+    data.aws_region.current.id,
+    ":*:autoScalingGroup:*:autoScalingGroupName/",
+    var.name,
+    "-",
+    var.environment,
+    "-*",
+  ])
   self_deploy_user_data = templatefile("${path.module}/templates/self-deploy-user-data.tftpl", { cloud_init_file = "${path.module}/templates/cloud-init.yaml" })
   spinnaker = {
     registry = coalesce(var.spinnaker.registry, { oss = "ghcr.io/spinnaker", armory = "docker.io/armory" }[var.spinnaker.distribution])

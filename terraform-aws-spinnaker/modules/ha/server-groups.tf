@@ -102,36 +102,11 @@ resource "aws_launch_template" "non_polling_launch_template" {
   tag_specifications {
     resource_type = "instance"
     tags = merge(local.tags, {
-      SpinnakerConfigBucket = aws_s3_bucket.config_bucket.bucket
-      SpinnakerRole         = "nonpolling"
-      SpinnakerAwsCliImage  = var.spinnaker.aws_cli_image
-      SpinnakerConfigVersion = sha256(join(",", [
-        sha256(join(",", flatten([
-          [aws_s3_object.configuration_file_clouddriver_local_yml.version_id],
-          [aws_s3_object.configuration_file_clouddriver_nonpolling_yml.version_id],
-          [aws_s3_object.configuration_file_compose_nonpolling_yaml.version_id],
-          [aws_s3_object.configuration_file_compose_polling_yaml.version_id],
-          [aws_s3_object.configuration_file_compose_env.version_id],
-          [aws_s3_object.configuration_file_fiat_local_yml.version_id],
-          [aws_s3_object.configuration_file_front50_local_yml.version_id],
-          [aws_s3_object.configuration_file_gate_local_yml.version_id],
-          [aws_s3_object.configuration_file_igor_local_yml.version_id],
-          [aws_s3_object.configuration_file_interservice_target_groups.version_id],
-          [aws_s3_object.configuration_file_kayenta_local_yml.version_id],
-          [aws_s3_object.configuration_file_memory_budget.version_id],
-          [aws_s3_object.configuration_file_orca_local_yml.version_id],
-          [aws_s3_object.configuration_file_packer_aws_ebs_json.version_id],
-          [aws_s3_object.configuration_file_rosco_local_yml.version_id],
-          aws_s3_object.configuration_file_seed_spinnaker[*].version_id,
-          aws_s3_object.configuration_file_self_deploy_application_json[*].version_id,
-          aws_s3_object.configuration_file_self_deploy_pipeline_json[*].version_id,
-          aws_s3_object.configuration_file_self_deploy_env[*].version_id,
-          [aws_s3_object.configuration_file_settings_local_js.version_id],
-          [aws_s3_object.configuration_file_spinnaker_local_yml.version_id],
-        ]))),
-        coalesce(one(aws_secretsmanager_secret_version.redis_url_secret_value[*].version_id), "existing"),
-      ]))
-      Name = "${var.name}-${var.environment}"
+      SpinnakerConfigBucket  = aws_s3_bucket.config_bucket.bucket
+      SpinnakerRole          = "nonpolling"
+      SpinnakerAwsCliImage   = var.spinnaker.aws_cli_image
+      SpinnakerConfigVersion = local.config_version
+      Name                   = "${var.name}-${var.environment}"
     })
   }
 
@@ -196,36 +171,11 @@ resource "aws_launch_template" "polling_launch_template" {
   tag_specifications {
     resource_type = "instance"
     tags = merge(local.tags, {
-      SpinnakerConfigBucket = aws_s3_bucket.config_bucket.bucket
-      SpinnakerRole         = "polling"
-      SpinnakerAwsCliImage  = var.spinnaker.aws_cli_image
-      SpinnakerConfigVersion = sha256(join(",", [
-        sha256(join(",", flatten([
-          [aws_s3_object.configuration_file_clouddriver_local_yml.version_id],
-          [aws_s3_object.configuration_file_clouddriver_nonpolling_yml.version_id],
-          [aws_s3_object.configuration_file_compose_nonpolling_yaml.version_id],
-          [aws_s3_object.configuration_file_compose_polling_yaml.version_id],
-          [aws_s3_object.configuration_file_compose_env.version_id],
-          [aws_s3_object.configuration_file_fiat_local_yml.version_id],
-          [aws_s3_object.configuration_file_front50_local_yml.version_id],
-          [aws_s3_object.configuration_file_gate_local_yml.version_id],
-          [aws_s3_object.configuration_file_igor_local_yml.version_id],
-          [aws_s3_object.configuration_file_interservice_target_groups.version_id],
-          [aws_s3_object.configuration_file_kayenta_local_yml.version_id],
-          [aws_s3_object.configuration_file_memory_budget.version_id],
-          [aws_s3_object.configuration_file_orca_local_yml.version_id],
-          [aws_s3_object.configuration_file_packer_aws_ebs_json.version_id],
-          [aws_s3_object.configuration_file_rosco_local_yml.version_id],
-          aws_s3_object.configuration_file_seed_spinnaker[*].version_id,
-          aws_s3_object.configuration_file_self_deploy_application_json[*].version_id,
-          aws_s3_object.configuration_file_self_deploy_pipeline_json[*].version_id,
-          aws_s3_object.configuration_file_self_deploy_env[*].version_id,
-          [aws_s3_object.configuration_file_settings_local_js.version_id],
-          [aws_s3_object.configuration_file_spinnaker_local_yml.version_id],
-        ]))),
-        coalesce(one(aws_secretsmanager_secret_version.redis_url_secret_value[*].version_id), "existing"),
-      ]))
-      Name = "${var.name}-${var.environment}-polling"
+      SpinnakerConfigBucket  = aws_s3_bucket.config_bucket.bucket
+      SpinnakerRole          = "polling"
+      SpinnakerAwsCliImage   = var.spinnaker.aws_cli_image
+      SpinnakerConfigVersion = local.config_version
+      Name                   = "${var.name}-${var.environment}-polling"
     })
   }
 
