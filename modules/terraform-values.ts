@@ -150,3 +150,16 @@ export function namedList(scope: Construct, id: string, name: string, list: stri
 export function ec2Arn(scope: Construct, place: { readonly partition: string; readonly region: string }): string {
   return namedValue(TerraformStack.of(scope), "Ec2Arn", "ec2_arn", `arn:${place.partition}:ec2:${place.region}`);
 }
+
+/**
+ * A local value of the whole stack (`local.<name>` in a module), made by the first construct that
+ * asks for it by `id` and shared with the others: a table several lookups read.
+ */
+export function stackLocal(scope: Construct, id: string, name: string, value: unknown): TerraformLocal {
+  const stack = TerraformStack.of(scope);
+  const existing = stack.node.tryFindChild(id);
+  if (existing instanceof TerraformLocal) return existing;
+  const local = new TerraformLocal(stack, id, value);
+  local.overrideLogicalId(name);
+  return local;
+}

@@ -80,7 +80,13 @@ export function bakery(scope: Construct, settings: Deployment): BakeProfile {
   const { bake } = settings.spinnaker;
   const enabled = bake.enabled;
   const construct = new Construct(scope, "Bakery");
-  const architecture = architectureOf(bake.instanceType);
+  // Named: each base image lookup reads it twice.
+  const architecture = namedValue(
+    construct,
+    "Architecture",
+    "bake_architecture",
+    architectureOf(bake.instanceType),
+  ) as Architecture;
   const baseImages = Object.fromEntries(
     OPERATING_SYSTEMS.map((os) => [
       os,
@@ -327,7 +333,7 @@ function baseImage(
   const lookup = new DataAwsAmiIds(scope, os, {
     // Always a count, so that an offline plan can leave the lookup out.
     count: countWhen(both(enabled, noneGiven)) ?? 1,
-    ...officialImageQuery(officialImage(os, architecture), architecture),
+    ...officialImageQuery(officialImage(os, architecture, scope), architecture),
   });
   const newest = Token.asString(Fn.try([Fn.lookupNested(lookup, ["0", "ids", "0"]), ""]));
   return explicit === undefined ? newest : Token.asString(Fn.conditional(noneGiven, newest, explicit));

@@ -7,7 +7,7 @@ import type { Construct } from "constructs";
 import { CONFIG_PREFIX, type Deployment, KAYENTA_PREFIX } from "../config/schema";
 import { InstanceRole } from "../constructs/instance-role";
 import { SpinnakerLaunchTemplate } from "../constructs/launch-template";
-import { architectureOf, MachineImage } from "../constructs/machine-image";
+import { type Architecture, architectureOf, MachineImage } from "../constructs/machine-image";
 import { SecureBucket } from "../constructs/secure-bucket";
 import { ServerGroup } from "../constructs/server-group";
 import { SpinnakerConfiguration } from "../constructs/spinnaker-configuration";
@@ -27,7 +27,7 @@ import {
 import { type ProfileOptions, renderProfiles } from "../spinnaker/profiles";
 import type { Role } from "../spinnaker/roles";
 import { SERVICES } from "../spinnaker/services";
-import { type Condition, concatLists, isExpression, namedList, pick, pickList } from "../terraform-values";
+import { type Condition, concatLists, isExpression, namedList, namedValue, pick, pickList } from "../terraform-values";
 import { createManagedAccountRoles, type ManagedAccounts } from "./accounts";
 import type { ContinuousIntegration } from "./ci";
 import { instanceEnvironment, instanceSoftwareFiles } from "./instance-software";
@@ -309,7 +309,8 @@ export function machineImage(scope: Construct, settings: Deployment): MachineIma
   const { instance } = settings;
   return new MachineImage(scope, "MachineImage", {
     os: instance.os,
-    architecture: architectureOf(instance.type),
+    // Named: the lookup reads it twice, and a reviewer reads it once.
+    architecture: namedValue(scope, "Architecture", "architecture", architectureOf(instance.type)) as Architecture,
     amiId: instance.amiId,
     official: instance.officialImage,
     rootDeviceName: instance.rootDeviceName,
