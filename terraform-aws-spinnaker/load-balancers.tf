@@ -76,7 +76,7 @@ resource "aws_lb_target_group" "user_facing_load_balancer_gate_target_group" {
 resource "aws_lb_listener" "user_facing_load_balancer_deck_listener" {
   certificate_arn   = var.load_balancer.certificate_arn
   load_balancer_arn = aws_lb.user_facing_load_balancer.arn
-  port              = coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)
+  port              = local.deck_port
   protocol          = var.load_balancer.https ? "HTTPS" : "HTTP"
   ssl_policy        = var.load_balancer.https ? var.load_balancer.ssl_policy : null
   tags              = local.tags
@@ -102,11 +102,7 @@ resource "aws_lb_listener" "user_facing_load_balancer_gate_listener" {
 }
 
 resource "aws_lb_listener" "user_facing_load_balancer_http_redirect" {
-  count = (
-    (var.load_balancer.https && ((coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) != 80) && (var.load_balancer.gate_port != 80)))
-    ? 1
-    : 0
-  )
+  count = (var.load_balancer.https && ((local.deck_port != 80) && (var.load_balancer.gate_port != 80))) ? 1 : 0
 
   load_balancer_arn = aws_lb.user_facing_load_balancer.arn
   port              = 80
@@ -117,7 +113,7 @@ resource "aws_lb_listener" "user_facing_load_balancer_http_redirect" {
     type = "redirect"
 
     redirect {
-      port        = coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)
+      port        = local.deck_port
       protocol    = "HTTPS"
       status_code = "HTTP_301"
     }

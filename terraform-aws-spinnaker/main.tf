@@ -29,16 +29,12 @@ locals {
   ci = {
     secret_arns = [for m in var.ci.jenkins : m.password_secret_arn if m.password_secret_arn != null]
   }
+  deck_port = coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)
   deck_url = join("", [
     var.load_balancer.https ? "https" : "http",
     "://",
     coalesce(var.load_balancer.hostname, aws_lb.user_facing_load_balancer.dns_name),
-    (
-      (var.load_balancer.https && (coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) == 443)) ||
-      (!var.load_balancer.https && (coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) == 80))
-    )
-    ? ""
-    : format(":%d", coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)),
+    ((var.load_balancer.https && (local.deck_port == 443)) || (!var.load_balancer.https && (local.deck_port == 80))) ? "" : format(":%d", local.deck_port),
   ])
   ec2_arn = "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}"
   endpoint_egress = {
@@ -123,6 +119,7 @@ locals {
     ? ""
     : format(":%d", var.load_balancer.gate_port),
   ])
+  image_id = var.official_image ? data.aws_ami.machine_image_official["0"].id : var.ami_id
   managed_accounts = {
     role_arns              = [for a in var.accounts.aws : "arn:${data.aws_partition.current.partition}:iam::${a.account_id}:role/${a.role_name}"]
     kubeconfig_secret_arns = [for k in var.accounts.kubernetes : k.kubeconfig_secret_arn if k.kubeconfig_secret_arn != null]
@@ -146,6 +143,11 @@ locals {
     "ubuntu/arm64"  = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-*"
     "ubuntu/x86_64" = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"
   }
+  root_device_name = (
+    var.official_image
+    ? data.aws_ami.machine_image_official["0"].root_device_name
+    : coalesce(var.root_device_name, { ubuntu = "/dev/sda1", rhel = "/dev/sda1", centos = "/dev/sda1" }[var.os])
+  )
   secret_arns = concat(local.managed_accounts.kubeconfig_secret_arns, local.ci.secret_arns, (var.auth != null) ? [var.auth.client_secret_arn] : [])
   spinnaker = {
     registry = coalesce(var.spinnaker.registry, { oss = "ghcr.io/spinnaker", armory = "docker.io/armory" }[var.spinnaker.distribution])

@@ -37,7 +37,7 @@ data "aws_ec2_instance_types" "offered" {
 
 resource "aws_launch_template" "launch_template" {
   description            = "Spinnaker server group ${var.name}-${var.environment}"
-  image_id               = var.official_image ? data.aws_ami.machine_image_official["0"].id : var.ami_id
+  image_id               = local.image_id
   instance_type          = var.instance_type
   key_name               = var.key_name
   name                   = "${var.name}-${var.environment}"
@@ -46,11 +46,7 @@ resource "aws_launch_template" "launch_template" {
   user_data              = filebase64("${path.module}/templates/cloud-init.yaml")
 
   block_device_mappings {
-    device_name = (
-      var.official_image
-      ? data.aws_ami.machine_image_official["0"].root_device_name
-      : coalesce(var.root_device_name, { ubuntu = "/dev/sda1", rhel = "/dev/sda1", centos = "/dev/sda1" }[var.os])
-    )
+    device_name = local.root_device_name
 
     ebs {
       delete_on_termination = "true"

@@ -2,7 +2,7 @@ import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import { Fn, type IResolvable, Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { OPERATING_SYSTEMS } from "../config/schema";
-import { stackLocal } from "../terraform-values";
+import { namedValue, stackLocal } from "../terraform-values";
 
 export type OperatingSystem = (typeof OPERATING_SYSTEMS)[number];
 
@@ -117,11 +117,18 @@ export class MachineImage extends Construct {
     const official = props.official ?? Op.eq(explicit, Token.nullValue());
     lookup.count = Token.asNumber(Fn.conditional(official, 1, 0));
     // With count set, the lookup is a list: element 0 exists only for the official image.
-    this.imageId = Fn.conditional(official, Fn.lookupNested(lookup, ["0", "id"]), explicit);
-    this.rootDeviceName = Fn.conditional(
-      official,
-      Fn.lookupNested(lookup, ["0", "root_device_name"]),
-      explicitRootDevice,
+    // Named: every launch template reads them (and self-deploy's pipeline the root device).
+    this.imageId = namedValue(
+      this,
+      "ImageId",
+      "image_id",
+      Token.asString(Fn.conditional(official, Fn.lookupNested(lookup, ["0", "id"]), explicit)),
+    );
+    this.rootDeviceName = namedValue(
+      this,
+      "RootDeviceName",
+      "root_device_name",
+      Token.asString(Fn.conditional(official, Fn.lookupNested(lookup, ["0", "root_device_name"]), explicitRootDevice)),
     );
   }
 }

@@ -131,7 +131,13 @@ export class HighAvailabilitySpinnaker extends Construct {
         tags,
       });
     }
-    const redisUrlSecretArn = this.redisUrlSecretArn(redis.create, redis.existingUrlSecretArn);
+    // Named: the services' Redis URL reference and the instance role's secrets read it.
+    const redisUrlSecretArn = namedValue(
+      this,
+      "RedisUrlSecretArn",
+      "redis_url_secret_arn",
+      this.redisUrlSecretArn(redis.create, redis.existingUrlSecretArn),
+    );
 
     // Configuration persisted in S3; services through the interservice load balancer.
     this.configBucket = configBucket(this, settings);

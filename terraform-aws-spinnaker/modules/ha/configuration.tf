@@ -352,19 +352,15 @@ resource "aws_s3_object" "configuration_file_self_deploy_pipeline_json" {
       security_groups           = [aws_security_group.security_groups_internal.id]
       non_polling_capacity      = var.non_polling_capacity
       health_check_grace_period = var.health_check_grace_period
-      root_device_name = (
-        var.official_image
-        ? data.aws_ami.machine_image_official["0"].root_device_name
-        : coalesce(var.root_device_name, { ubuntu = "/dev/sda1", rhel = "/dev/sda1", centos = "/dev/sda1" }[var.os])
-      )
-      root_volume_size = var.root_volume_size
-      user_data_base64 = base64encode(local.self_deploy_user_data)
-      polling_tags     = local.self_deploy_polling_tags
-      non_polling_tags = local.self_deploy_nonpolling_tags
-      version          = local.spinnaker.version
-      bake             = var.spinnaker.bake.enabled
-      base_os          = { ubuntu = "ubuntu-noble", rhel = "rhel-9", centos = "centos-stream-9" }[var.os]
-      bake_packages    = { ubuntu = "docker.io docker-compose-v2", rhel = "", centos = "" }[var.os]
+      root_device_name          = local.root_device_name
+      root_volume_size          = var.root_volume_size
+      user_data_base64          = base64encode(local.self_deploy_user_data)
+      polling_tags              = local.self_deploy_polling_tags
+      non_polling_tags          = local.self_deploy_nonpolling_tags
+      version                   = local.spinnaker.version
+      bake                      = var.spinnaker.bake.enabled
+      base_os                   = { ubuntu = "ubuntu-noble", rhel = "rhel-9", centos = "centos-stream-9" }[var.os]
+      bake_packages             = { ubuntu = "docker.io docker-compose-v2", rhel = "", centos = "" }[var.os]
     },
   )
   content_type = "application/json"

@@ -56,16 +56,12 @@ locals {
     ]))),
     coalesce(one(aws_secretsmanager_secret_version.redis_url_secret_value[*].version_id), "existing"),
   ]))
+  deck_port = coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)
   deck_url = join("", [
     var.load_balancer.https ? "https" : "http",
     "://",
     coalesce(var.load_balancer.hostname, aws_lb.user_facing_load_balancer.dns_name),
-    (
-      (var.load_balancer.https && (coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) == 443)) ||
-      (!var.load_balancer.https && (coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) == 80))
-    )
-    ? ""
-    : format(":%d", coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)),
+    ((var.load_balancer.https && (local.deck_port == 443)) || (!var.load_balancer.https && (local.deck_port == 80))) ? "" : format(":%d", local.deck_port),
   ])
   ec2_arn = "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}"
   endpoint_egress = {
@@ -150,6 +146,7 @@ locals {
     ? ""
     : format(":%d", var.load_balancer.gate_port),
   ])
+  image_id = var.official_image ? data.aws_ami.machine_image_official["0"].id : var.ami_id
   interservice_target_group_arns = concat(
     [aws_lb_target_group.interservice_load_balancer_orca_target_group.arn],
     [aws_lb_target_group.interservice_load_balancer_clouddriver_target_group.arn],
@@ -183,17 +180,23 @@ locals {
     "ubuntu/arm64"  = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-*"
     "ubuntu/x86_64" = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"
   }
-  redis_url_reference = join("", [
-    "encrypted:secrets-manager!r:",
-    element(split(":", var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn), 3),
-    "!s:",
-    var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn,
-  ])
+  redis_parameter_group_family = (
+    (tonumber(element(split(".", var.redis.engine_version), 0)) >= 7)
+    ? format("redis%s", element(split(".", var.redis.engine_version), 0))
+    : format("redis%s.x", element(split(".", var.redis.engine_version), 0))
+  )
+  redis_url_reference  = "encrypted:secrets-manager!r:${element(split(":", local.redis_url_secret_arn), 3)}!s:${local.redis_url_secret_arn}"
+  redis_url_secret_arn = var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn
+  root_device_name = (
+    var.official_image
+    ? data.aws_ami.machine_image_official["0"].root_device_name
+    : coalesce(var.root_device_name, { ubuntu = "/dev/sda1", rhel = "/dev/sda1", centos = "/dev/sda1" }[var.os])
+  )
   secret_arns = concat(
     local.managed_accounts.kubeconfig_secret_arns,
     local.ci.secret_arns,
     (var.auth != null) ? [var.auth.client_secret_arn] : [],
-    [var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn],
+    [local.redis_url_secret_arn],
   )
   self_deploy_availability_zones = distinct([for s in data.aws_subnet.self_deploy_subnet : s.availability_zone])
   self_deploy_nonpolling_tags = merge(local.tags, {

@@ -14,35 +14,15 @@ resource "aws_elasticache_parameter_group" "redis_parameters" {
   count = var.redis.create ? 1 : 0
 
   description = "Keyspace notifications for gate's Spring Session (gxE)"
-  family = (
-    (tonumber(element(split(".", var.redis.engine_version), 0)) >= 7)
-    ? format("redis%s", element(split(".", var.redis.engine_version), 0))
-    : format("redis%s.x", element(split(".", var.redis.engine_version), 0))
-  )
+  family      = local.redis_parameter_group_family
   name = join("", [
     var.name,
     "-",
     var.environment,
     "-redis-",
-    replace(
-      (tonumber(element(split(".", var.redis.engine_version), 0)) >= 7)
-      ? format("redis%s", element(split(".", var.redis.engine_version), 0))
-      : format("redis%s.x", element(split(".", var.redis.engine_version), 0)),
-      ".",
-      "",
-    ),
+    replace(local.redis_parameter_group_family, ".", ""),
     "-",
-    substr(
-      sha256(format(
-        "%s\n%s",
-        (tonumber(element(split(".", var.redis.engine_version), 0)) >= 7)
-        ? format("redis%s", element(split(".", var.redis.engine_version), 0))
-        : format("redis%s.x", element(split(".", var.redis.engine_version), 0)),
-        "Keyspace notifications for gate's Spring Session (gxE)",
-      )),
-      0,
-      8,
-    ),
+    substr(sha256(format("%s\n%s", local.redis_parameter_group_family, "Keyspace notifications for gate's Spring Session (gxE)")), 0, 8),
   ])
   tags = local.tags
 

@@ -169,11 +169,11 @@ resource "aws_vpc_security_group_ingress_rule" "security_groups_user_ingress_dec
 
   cidr_ipv4         = each.value
   description       = "deck (UI) listener from an allowed user CIDR"
-  from_port         = coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)
+  from_port         = local.deck_port
   ip_protocol       = "tcp"
   security_group_id = aws_security_group.security_groups_user_facing.id
   tags              = local.tags
-  to_port           = coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)
+  to_port           = local.deck_port
 }
 
 resource "aws_vpc_security_group_ingress_rule" "security_groups_user_ingress_gate" {
@@ -189,11 +189,7 @@ resource "aws_vpc_security_group_ingress_rule" "security_groups_user_ingress_gat
 }
 
 resource "aws_vpc_security_group_ingress_rule" "security_groups_user_ingress_redirect" {
-  for_each = toset(
-    (var.load_balancer.https && ((coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) != 80) && (var.load_balancer.gate_port != 80)))
-    ? var.user_cidrs
-    : []
-  )
+  for_each = toset((var.load_balancer.https && ((local.deck_port != 80) && (var.load_balancer.gate_port != 80))) ? var.user_cidrs : [])
 
   cidr_ipv4         = each.value
   description       = "HTTP listener that redirects to HTTPS from an allowed user CIDR"
