@@ -299,17 +299,6 @@ data "aws_iam_policy_document" "managed_account_role_pass_role" {
   }
 }
 
-data "aws_iam_policy_document" "managed_account_role_trust" {
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      identifiers = [aws_iam_role.instance_role.arn]
-      type        = "AWS"
-    }
-  }
-}
-
 resource "aws_iam_role" "instance_role" {
   assume_role_policy = data.aws_iam_policy_document.instance_role_trust.json
   description        = "Spinnaker instances: config bucket, managed-account roles, Session Manager"
@@ -320,7 +309,7 @@ resource "aws_iam_role" "instance_role" {
 resource "aws_iam_role" "managed_account_role" {
   count = (local.managed_accounts.role_to_create == null) ? 0 : 1
 
-  assume_role_policy = data.aws_iam_policy_document.managed_account_role_trust.json
+  assume_role_policy = data.aws_iam_policy_document.instance_role_managed_role_trust.json
   description        = "Spinnaker managed account: clouddriver assumes this role to deploy here"
   name               = local.managed_accounts.role_to_create.role_name
   tags               = local.tags

@@ -17,6 +17,11 @@ export interface SelfDeployRoleProps {
   readonly ec2Arn?: string;
   /** The Spinnaker instances' role: the only principal that may assume this one. */
   readonly instanceRoleArn: string;
+  /**
+   * The trust policy (JSON) that lets exactly that role assume this one, when the stack has it
+   * already (`InstanceRole.managedRoleTrustPolicy`). @default - one made here
+   */
+  readonly trustPolicy?: string;
   /** Its instance profile: the only one the new server groups may launch with. */
   readonly instanceProfileArn: string;
   /** The instance subnets: the only ones the new server groups may launch in. */
@@ -67,14 +72,18 @@ export class SelfDeployRole extends Construct {
       `arn:${partition}:autoscaling:${region}:*:autoScalingGroup:*:autoScalingGroupName/${props.namePrefix}-*`,
     );
 
-    const trust = new DataAwsIamPolicyDocument(this, "Trust", {
-      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [props.instanceRoleArn] }] }],
-    });
+    const trust =
+      props.trustPolicy ??
+      new DataAwsIamPolicyDocument(this, "Trust", {
+        statement: [
+          { actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [props.instanceRoleArn] }] },
+        ],
+      }).json;
     this.role = new IamRole(this, "Role", {
       count: props.count,
       name: `${props.namePrefix}-self-deploy`,
       description: "Spinnaker deploys itself: clouddriver assumes this role for its own server groups",
-      assumeRolePolicy: trust.json,
+      assumeRolePolicy: trust,
       tags: props.tags,
     });
     this.roleArn =

@@ -176,6 +176,7 @@ export function selfDeployment(
         region,
         ec2Arn: ec2Arn(scope, settings),
         instanceRoleArn: instanceRole.role.arn,
+        trustPolicy: instanceRole.managedRoleTrustPolicy,
         instanceProfileArn: instanceRole.instanceProfile.arn,
         subnetIds: network.instanceSubnetIds,
         securityGroupId: parts.securityGroupId,

@@ -309,17 +309,6 @@ data "aws_iam_policy_document" "managed_account_role_pass_role" {
   }
 }
 
-data "aws_iam_policy_document" "managed_account_role_trust" {
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      identifiers = [aws_iam_role.instance_role.arn]
-      type        = "AWS"
-    }
-  }
-}
-
 data "aws_iam_policy_document" "self_deploy_instance_permissions" {
   count = var.self_deploy.enabled ? 1 : 0
 
@@ -500,17 +489,6 @@ data "aws_iam_policy_document" "self_deploy_role_permissions" {
   }
 }
 
-data "aws_iam_policy_document" "self_deploy_role_trust" {
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      identifiers = [aws_iam_role.instance_role.arn]
-      type        = "AWS"
-    }
-  }
-}
-
 resource "aws_iam_role" "instance_role" {
   assume_role_policy = data.aws_iam_policy_document.instance_role_trust.json
   description        = "Spinnaker instances: config bucket, managed-account roles, Session Manager"
@@ -521,7 +499,7 @@ resource "aws_iam_role" "instance_role" {
 resource "aws_iam_role" "managed_account_role" {
   count = (local.managed_accounts.role_to_create == null) ? 0 : 1
 
-  assume_role_policy = data.aws_iam_policy_document.managed_account_role_trust.json
+  assume_role_policy = data.aws_iam_policy_document.instance_role_managed_role_trust.json
   description        = "Spinnaker managed account: clouddriver assumes this role to deploy here"
   name               = local.managed_accounts.role_to_create.role_name
   tags               = local.tags
@@ -541,7 +519,7 @@ resource "aws_iam_role" "managed_account_role" {
 resource "aws_iam_role" "self_deploy_role" {
   count = var.self_deploy.enabled ? 1 : 0
 
-  assume_role_policy = data.aws_iam_policy_document.self_deploy_role_trust.json
+  assume_role_policy = data.aws_iam_policy_document.instance_role_managed_role_trust.json
   description        = "Spinnaker deploys itself: clouddriver assumes this role for its own server groups"
   name               = "${var.name}-${var.environment}-self-deploy"
   tags               = local.tags
