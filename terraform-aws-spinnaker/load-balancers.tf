@@ -28,17 +28,13 @@ resource "aws_lb_target_group" "user_facing_load_balancer_deck_target_group" {
   port                 = 9000
   protocol             = "HTTP"
   tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-deck" })
-  target_type          = "instance"
   vpc_id               = var.vpc_id
 
   health_check {
-    enabled             = true
     healthy_threshold   = 2
     interval            = 30
     matcher             = "200"
     path                = "/"
-    port                = "traffic-port"
-    protocol            = "HTTP"
     timeout             = 5
     unhealthy_threshold = 5
   }
@@ -53,17 +49,13 @@ resource "aws_lb_target_group" "user_facing_load_balancer_gate_target_group" {
   port                 = 8084
   protocol             = "HTTP"
   tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-gate" })
-  target_type          = "instance"
   vpc_id               = var.vpc_id
 
   health_check {
-    enabled             = true
     healthy_threshold   = 2
     interval            = 30
     matcher             = "200"
     path                = "/health"
-    port                = "traffic-port"
-    protocol            = "HTTP"
     timeout             = 5
     unhealthy_threshold = 5
   }

@@ -40,17 +40,13 @@ resource "aws_lb_target_group" "interservice_load_balancer_clouddriver_target_gr
   port                 = 7002
   protocol             = "HTTP"
   tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-int-clouddriver" })
-  target_type          = "instance"
   vpc_id               = var.vpc_id
 
   health_check {
-    enabled             = true
     healthy_threshold   = 2
     interval            = 30
     matcher             = "200"
     path                = "/health"
-    port                = "traffic-port"
-    protocol            = "HTTP"
     timeout             = 5
     unhealthy_threshold = 5
   }
@@ -65,17 +61,13 @@ resource "aws_lb_target_group" "interservice_load_balancer_echo_target_group" {
   port                 = 8089
   protocol             = "HTTP"
   tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-int-echo" })
-  target_type          = "instance"
   vpc_id               = var.vpc_id
 
   health_check {
-    enabled             = true
     healthy_threshold   = 2
     interval            = 30
     matcher             = "200"
     path                = "/health"
-    port                = "traffic-port"
-    protocol            = "HTTP"
     timeout             = 5
     unhealthy_threshold = 5
   }
@@ -92,17 +84,13 @@ resource "aws_lb_target_group" "interservice_load_balancer_fiat_target_group" {
   port                 = 7003
   protocol             = "HTTP"
   tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-int-fiat" })
-  target_type          = "instance"
   vpc_id               = var.vpc_id
 
   health_check {
-    enabled             = true
     healthy_threshold   = 2
     interval            = 30
     matcher             = "200"
     path                = "/health"
-    port                = "traffic-port"
-    protocol            = "HTTP"
     timeout             = 5
     unhealthy_threshold = 5
   }
@@ -117,17 +105,13 @@ resource "aws_lb_target_group" "interservice_load_balancer_front50_target_group"
   port                 = 8080
   protocol             = "HTTP"
   tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-int-front50" })
-  target_type          = "instance"
   vpc_id               = var.vpc_id
 
   health_check {
-    enabled             = true
     healthy_threshold   = 2
     interval            = 30
     matcher             = "200"
     path                = "/health"
-    port                = "traffic-port"
-    protocol            = "HTTP"
     timeout             = 5
     unhealthy_threshold = 5
   }
@@ -142,17 +126,13 @@ resource "aws_lb_target_group" "interservice_load_balancer_igor_target_group" {
   port                 = 8088
   protocol             = "HTTP"
   tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-int-igor" })
-  target_type          = "instance"
   vpc_id               = var.vpc_id
 
   health_check {
-    enabled             = true
     healthy_threshold   = 2
     interval            = 30
     matcher             = "200"
     path                = "/health"
-    port                = "traffic-port"
-    protocol            = "HTTP"
     timeout             = 5
     unhealthy_threshold = 5
   }
@@ -169,17 +149,13 @@ resource "aws_lb_target_group" "interservice_load_balancer_kayenta_target_group"
   port                 = 8090
   protocol             = "HTTP"
   tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-int-kayenta" })
-  target_type          = "instance"
   vpc_id               = var.vpc_id
 
   health_check {
-    enabled             = true
     healthy_threshold   = 2
     interval            = 30
     matcher             = "200"
     path                = "/health"
-    port                = "traffic-port"
-    protocol            = "HTTP"
     timeout             = 5
     unhealthy_threshold = 5
   }
@@ -194,17 +170,13 @@ resource "aws_lb_target_group" "interservice_load_balancer_orca_target_group" {
   port                 = 8083
   protocol             = "HTTP"
   tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-int-orca" })
-  target_type          = "instance"
   vpc_id               = var.vpc_id
 
   health_check {
-    enabled             = true
     healthy_threshold   = 2
     interval            = 30
     matcher             = "200"
     path                = "/health"
-    port                = "traffic-port"
-    protocol            = "HTTP"
     timeout             = 5
     unhealthy_threshold = 5
   }
@@ -219,17 +191,13 @@ resource "aws_lb_target_group" "interservice_load_balancer_rosco_target_group" {
   port                 = 8087
   protocol             = "HTTP"
   tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-int-rosco" })
-  target_type          = "instance"
   vpc_id               = var.vpc_id
 
   health_check {
-    enabled             = true
     healthy_threshold   = 2
     interval            = 30
     matcher             = "200"
     path                = "/health"
-    port                = "traffic-port"
-    protocol            = "HTTP"
     timeout             = 5
     unhealthy_threshold = 5
   }
@@ -244,17 +212,13 @@ resource "aws_lb_target_group" "user_facing_load_balancer_deck_target_group" {
   port                 = 9000
   protocol             = "HTTP"
   tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-deck" })
-  target_type          = "instance"
   vpc_id               = var.vpc_id
 
   health_check {
-    enabled             = true
     healthy_threshold   = 2
     interval            = 30
     matcher             = "200"
     path                = "/"
-    port                = "traffic-port"
-    protocol            = "HTTP"
     timeout             = 5
     unhealthy_threshold = 5
   }
@@ -269,17 +233,13 @@ resource "aws_lb_target_group" "user_facing_load_balancer_gate_target_group" {
   port                 = 8084
   protocol             = "HTTP"
   tags                 = merge(local.tags, { Name = "${var.name}-${var.environment}-gate" })
-  target_type          = "instance"
   vpc_id               = var.vpc_id
 
   health_check {
-    enabled             = true
     healthy_threshold   = 2
     interval            = 30
     matcher             = "200"
     path                = "/health"
-    port                = "traffic-port"
-    protocol            = "HTTP"
     timeout             = 5
     unhealthy_threshold = 5
   }
