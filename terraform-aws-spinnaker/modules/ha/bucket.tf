@@ -38,6 +38,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "config_bucket_enc
 }
 
 resource "aws_s3_bucket_versioning" "config_bucket_versioning" {
+  depends_on = [aws_s3_bucket_server_side_encryption_configuration.config_bucket_encryption]
+
   bucket = aws_s3_bucket.config_bucket.id
 
   versioning_configuration {
