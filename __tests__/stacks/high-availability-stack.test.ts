@@ -207,8 +207,12 @@ test("a new Redis URL (endpoint or token) rolls the instances, and none boots be
     const tags = (
       templateNamed(name).tag_specifications as { resource_type: string; tags: Record<string, string> }[]
     ).find((t) => t.resource_type === "instance")?.tags;
-    expect(tags?.SpinnakerConfigVersion).toMatch(/aws_secretsmanager_secret_version\..+\.version_id/);
+    // Both groups' tag: one local value.
+    expect(tags?.SpinnakerConfigVersion).toBe("${local.config_version}");
   }
+  expect((json as { locals?: Record<string, string> }).locals?.config_version).toMatch(
+    /aws_secretsmanager_secret_version\..+\.version_id/,
+  );
   for (const group of groups()) {
     expect(group.depends_on).toEqual([expect.stringMatching(/^aws_secretsmanager_secret_version\./)]);
   }

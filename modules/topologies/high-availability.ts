@@ -131,13 +131,13 @@ export class HighAvailabilitySpinnaker extends Construct {
         tags,
       });
     }
-    // Named: the services' Redis URL reference and the instance role's secrets read it.
-    const redisUrlSecretArn = namedValue(
-      this,
-      "RedisUrlSecretArn",
-      "redis_url_secret_arn",
-      this.redisUrlSecretArn(redis.create, redis.existingUrlSecretArn),
-    );
+    // A choice at plan (a module's redis.create): named, as the services' Redis URL reference and
+    // the instance role's secrets read it.
+    const chosenUrlSecretArn = this.redisUrlSecretArn(redis.create, redis.existingUrlSecretArn);
+    const redisUrlSecretArn =
+      typeof redis.create === "boolean"
+        ? chosenUrlSecretArn
+        : namedValue(this, "RedisUrlSecretArn", "redis_url_secret_arn", chosenUrlSecretArn);
 
     // Configuration persisted in S3; services through the interservice load balancer.
     this.configBucket = configBucket(this, settings);

@@ -258,10 +258,12 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
     imageId: o.image.imageId,
     rootDeviceName: o.image.rootDeviceName,
     instanceType: instance.type,
-    minimumMemoryMiB: pick(
-      kayenta,
-      pick(fiat, required(true, true), required(true, false)),
-      pick(fiat, required(false, true), required(false, false)),
+    minimumMemoryMiB: minimumMemory(scope, o.localRedis, () =>
+      pick(
+        kayenta,
+        pick(fiat, required(true, true), required(true, false)),
+        pick(fiat, required(false, true), required(false, false)),
+      ),
     ),
     rootVolumeSizeGiB: instance.rootVolumeSizeGiB,
     keyName: instance.keyName,
@@ -289,6 +291,17 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
     dependsOn: o.dependsOn,
     tags,
   });
+}
+
+/** The memory the instances need, per topology and Redis placement: one value, so one lookup checks it. */
+const minimumMemories = new WeakMap<Construct, Map<boolean, number>>();
+
+function minimumMemory(scope: Construct, localRedis: boolean, compute: () => number): number {
+  const known = minimumMemories.get(scope) ?? new Map<boolean, number>();
+  minimumMemories.set(scope, known);
+  const minimum = known.get(localRedis) ?? compute();
+  known.set(localRedis, minimum);
+  return minimum;
 }
 
 /**
