@@ -301,7 +301,7 @@ describe("baking AMIs", () => {
     });
     // The newest official image in the region, else "" (rosco then refuses bakes of that OS only).
     expect((j as { locals?: Record<string, string> }).locals?.bake_base_image_ubuntu).toBe(
-      '${try(data.aws_ami_ids.bakery_ubuntu["0"].ids["0"], "")}',
+      '${try(data.aws_ami_ids.bakery["ubuntu"].ids[0], "")}',
     );
     // Every base image bakes with our template: one without a templateFile of its own takes
     // bakeryDefaults' (AWSBakeHandler.getTemplateFileName).
@@ -530,7 +530,9 @@ describe("baking AMIs", () => {
 
   test("given base images are used as they are; turned off, nothing of the bakery is created", () => {
     const given = synthStack(settingsFrom({ spinnaker: { bake: { baseImages: { rhel: "ami-0123456789abcdef0" } } } }));
-    expect(Object.keys(given.data?.aws_ami_ids ?? {}).sort()).toEqual(["bakery_centos", "bakery_ubuntu"]);
+    // One lookup per OS whose image is not given.
+    expect(Object.keys(given.data?.aws_ami_ids ?? {})).toEqual(["bakery"]);
+    expect(given.data?.aws_ami_ids?.bakery.for_each).toBe('${toset(["ubuntu", "centos"])}');
     const rosco = objectAt(given, "config/rosco-local.yml");
     expect(rosco.aws.bakeryDefaults.baseImages[1].virtualizationSettings[0].sourceAmi).toBe("ami-0123456789abcdef0");
 

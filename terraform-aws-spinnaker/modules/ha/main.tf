@@ -10,23 +10,11 @@ locals {
     var.accounts.aws[0].name,
     "default",
   )
-  bake_architecture = can(regex("^([a-z]+[0-9]+g[a-z]*|a1|p6e-gb200)[.]", var.spinnaker.bake.instance_type)) ? "arm64" : "x86_64"
-  bake_base_image_centos = (
-    !contains(keys(var.spinnaker.bake.base_images), "centos")
-    ? try(data.aws_ami_ids.bakery_centos["0"].ids["0"], "")
-    : lookup(var.spinnaker.bake.base_images, "centos", "none")
-  )
-  bake_base_image_rhel = (
-    !contains(keys(var.spinnaker.bake.base_images), "rhel")
-    ? try(data.aws_ami_ids.bakery_rhel["0"].ids["0"], "")
-    : lookup(var.spinnaker.bake.base_images, "rhel", "none")
-  )
-  bake_base_image_ubuntu = (
-    !contains(keys(var.spinnaker.bake.base_images), "ubuntu")
-    ? try(data.aws_ami_ids.bakery_ubuntu["0"].ids["0"], "")
-    : lookup(var.spinnaker.bake.base_images, "ubuntu", "none")
-  )
-  bake_regions = coalesce(var.spinnaker.bake.regions, [data.aws_region.current.id])
+  bake_architecture      = can(regex("^([a-z]+[0-9]+g[a-z]*|a1|p6e-gb200)[.]", var.spinnaker.bake.instance_type)) ? "arm64" : "x86_64"
+  bake_base_image_centos = lookup(var.spinnaker.bake.base_images, "centos", try(data.aws_ami_ids.bakery["centos"].ids[0], ""))
+  bake_base_image_rhel   = lookup(var.spinnaker.bake.base_images, "rhel", try(data.aws_ami_ids.bakery["rhel"].ids[0], ""))
+  bake_base_image_ubuntu = lookup(var.spinnaker.bake.base_images, "ubuntu", try(data.aws_ami_ids.bakery["ubuntu"].ids[0], ""))
+  bake_regions           = coalesce(var.spinnaker.bake.regions, [data.aws_region.current.id])
   ci = {
     secret_arns = [for m in var.ci.jenkins : m.password_secret_arn if m.password_secret_arn != null]
   }
@@ -262,66 +250,14 @@ data "aws_ami" "machine_image_official" {
   }
 }
 
-data "aws_ami_ids" "bakery_centos" {
-  count = (var.spinnaker.bake.enabled && !contains(keys(var.spinnaker.bake.base_images), "centos")) ? 1 : 0
+data "aws_ami_ids" "bakery" {
+  for_each = toset([for os in ["ubuntu", "centos", "rhel"] : os if var.spinnaker.bake.enabled && !contains(keys(var.spinnaker.bake.base_images), os)])
 
-  owners = ["125523088429"]
-
-  filter {
-    name   = "name"
-    values = [local.official_image_names[join("/", ["centos", local.bake_architecture])]]
-  }
-
-  filter {
-    name   = "architecture"
-    values = [local.bake_architecture]
-  }
-
-  filter {
-    name   = "virtualization-type"
-    values = ["hvm"]
-  }
-
-  filter {
-    name   = "root-device-type"
-    values = ["ebs"]
-  }
-}
-
-data "aws_ami_ids" "bakery_rhel" {
-  count = (var.spinnaker.bake.enabled && !contains(keys(var.spinnaker.bake.base_images), "rhel")) ? 1 : 0
-
-  owners = ["309956199498"]
+  owners = [{ ubuntu = "099720109477", rhel = "309956199498", centos = "125523088429" }[each.key]]
 
   filter {
     name   = "name"
-    values = [local.official_image_names[join("/", ["rhel", local.bake_architecture])]]
-  }
-
-  filter {
-    name   = "architecture"
-    values = [local.bake_architecture]
-  }
-
-  filter {
-    name   = "virtualization-type"
-    values = ["hvm"]
-  }
-
-  filter {
-    name   = "root-device-type"
-    values = ["ebs"]
-  }
-}
-
-data "aws_ami_ids" "bakery_ubuntu" {
-  count = (var.spinnaker.bake.enabled && !contains(keys(var.spinnaker.bake.base_images), "ubuntu")) ? 1 : 0
-
-  owners = ["099720109477"]
-
-  filter {
-    name   = "name"
-    values = [local.official_image_names[join("/", ["ubuntu", local.bake_architecture])]]
+    values = [local.official_image_names[join("/", [each.key, local.bake_architecture])]]
   }
 
   filter {
