@@ -4,7 +4,7 @@
  * stays literal, and writes the Terraform expression only when a value is known only at plan time
  * (not at synthesis).
  */
-import { Fn, type IResolvable, Op, TerraformLocal, Token } from "cdktf";
+import { Fn, type IResolvable, Op, TerraformLocal, TerraformStack, Token } from "cdktf";
 import type { Construct } from "constructs";
 
 /** A condition: a boolean, or a Terraform boolean expression. */
@@ -123,7 +123,43 @@ export function hclLocal(scope: Construct, id: string, name: string, hcl: string
  */
 export function namedValue(scope: Construct, id: string, name: string, value: string): string {
   if (!Token.isUnresolved(value)) return value;
+  // Asked again (the same id in the same scope): the value already named.
+  const existing = scope.node.tryFindChild(id);
+  if (existing instanceof TerraformLocal) return existing.asString;
   const local = new TerraformLocal(scope, id, value);
   local.overrideLogicalId(name);
   return local.asString;
+}
+
+/**
+ * A list that may be a Terraform expression, as a local value (`local.<name>`) when it is one: a
+ * list read in several places is written once.
+ */
+export function namedList(scope: Construct, id: string, name: string, list: string[]): string[] {
+  if (!Token.isUnresolved(list)) return list;
+  const local = new TerraformLocal(scope, id, list);
+  local.overrideLogicalId(name);
+  return local.asList;
+}
+
+/**
+ * `arn:<partition>:ec2:<region>`, the start of every regional EC2 ARN of the deployment, named once
+ * per stack (`local.ec2_arn` in a module): the bakery's and self-deploy's policies read it in most
+ * statements.
+ */
+export function ec2Arn(scope: Construct, place: { readonly partition: string; readonly region: string }): string {
+  return namedValue(TerraformStack.of(scope), "Ec2Arn", "ec2_arn", `arn:${place.partition}:ec2:${place.region}`);
+}
+
+/**
+ * A local value of the whole stack (`local.<name>` in a module), made by the first construct that
+ * asks for it by `id` and shared with the others: a table several lookups read.
+ */
+export function stackLocal(scope: Construct, id: string, name: string, value: unknown): TerraformLocal {
+  const stack = TerraformStack.of(scope);
+  const existing = stack.node.tryFindChild(id);
+  if (existing instanceof TerraformLocal) return existing;
+  const local = new TerraformLocal(stack, id, value);
+  local.overrideLogicalId(name);
+  return local;
 }

@@ -207,8 +207,12 @@ test("a new Redis URL (endpoint or token) rolls the instances, and none boots be
     const tags = (
       templateNamed(name).tag_specifications as { resource_type: string; tags: Record<string, string> }[]
     ).find((t) => t.resource_type === "instance")?.tags;
-    expect(tags?.SpinnakerConfigVersion).toMatch(/aws_secretsmanager_secret_version\..+\.version_id/);
+    // Both groups' tag: one local value.
+    expect(tags?.SpinnakerConfigVersion).toBe("${local.config_version}");
   }
+  expect((json as { locals?: Record<string, string> }).locals?.config_version).toMatch(
+    /aws_secretsmanager_secret_version\..+\.version_id/,
+  );
   for (const group of groups()) {
     expect(group.depends_on).toEqual([expect.stringMatching(/^aws_secretsmanager_secret_version\./)]);
   }
@@ -233,12 +237,13 @@ test("outputs name both server groups, the interservice load balancer and Redis"
   );
 });
 
-test("both launch templates check the instance type's memory at plan, without Redis's share", () => {
+test("both launch templates check the instance type's memory at plan, without Redis's share, in one lookup", () => {
   const lookups = Object.values(json.data?.aws_ec2_instance_type ?? {}) as {
     instance_type: string;
     lifecycle: { postcondition: { condition: string }[] };
   }[];
-  expect(lookups).toHaveLength(2);
+  // The same type and the same minimum for both: one lookup checks it.
+  expect(Object.keys(json.data?.aws_ec2_instance_type ?? {})).toEqual(["launch_template_instance_type"]);
   for (const lookup of lookups) {
     expect(lookup.instance_type).toBe("${var.instance_type}");
     // Seven JVM services (fiat runs only with sign-in), deck and the OS; no Redis on the instance.
@@ -246,7 +251,7 @@ test("both launch templates check the instance type's memory at plan, without Re
   }
 });
 
-test("one lookup refuses an instance type EC2 does not offer, before both memory lookups", () => {
+test("one lookup refuses an instance type EC2 does not offer, before the memory lookup", () => {
   expect(Object.keys(json.data?.aws_ec2_instance_types ?? {})).toEqual(["offered"]);
   const lookups = Object.values(json.data?.aws_ec2_instance_type ?? {}) as { depends_on: string[] }[];
   for (const lookup of lookups) expect(lookup.depends_on).toEqual(["data.aws_ec2_instance_types.offered"]);

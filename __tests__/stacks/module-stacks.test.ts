@@ -81,7 +81,11 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
     ];
     expect(addresses(json)).toEqual([...addresses(full), ...switched].sort());
     expect(json.resource?.aws_lb_listener?.user_facing_load_balancer_http_redirect.count).toBe(
-      "${(var.load_balancer.https && ((coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80) != 80) && (var.load_balancer.gate_port != 80))) ? 1 : 0}",
+      "${(var.load_balancer.https && ((local.deck_port != 80) && (var.load_balancer.gate_port != 80))) ? 1 : 0}",
+    );
+    // deck's port follows https unless set.
+    expect((json as { locals?: Record<string, string> }).locals?.deck_port).toBe(
+      "${coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)}",
     );
     expect(Object.keys(json.variable ?? {}).sort()).toEqual(
       [
@@ -167,7 +171,10 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
       );
       // spinnaker-local.yml reads it as local.redis_url_reference.
       expect((json as { locals?: Record<string, string> }).locals?.redis_url_reference).toContain(
-        "!s:${var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn}",
+        "!s:${local.redis_url_secret_arn}",
+      );
+      expect((json as { locals?: Record<string, string> }).locals?.redis_url_secret_arn).toBe(
+        "${var.redis.create ? one(aws_secretsmanager_secret.redis_url_secret[*].arn) : var.redis.existing_url_secret_arn}",
       );
     });
   }

@@ -301,7 +301,7 @@ describe("baking AMIs", () => {
     });
     // The newest official image in the region, else "" (rosco then refuses bakes of that OS only).
     expect((j as { locals?: Record<string, string> }).locals?.bake_base_image_ubuntu).toBe(
-      '${try(data.aws_ami_ids.bakery_ubuntu["0"].ids["0"], "")}',
+      '${try(data.aws_ami_ids.bakery["ubuntu"].ids[0], "")}',
     );
     // Every base image bakes with our template: one without a templateFile of its own takes
     // bakeryDefaults' (AWSBakeHandler.getTemplateFileName).
@@ -357,10 +357,10 @@ describe("baking AMIs", () => {
     expect(statement.length).toBeGreaterThan(0);
     const bySid = Object.fromEntries(statement.map((s) => [s.sid, s]));
     // The ARNs in the region, named once.
-    expect((j as { locals?: Record<string, string> }).locals?.bake_arn).toBe(
+    expect((j as { locals?: Record<string, string> }).locals?.ec2_arn).toBe(
       "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}",
     );
-    const arn = (type: string) => `\${local.bake_arn}:*:${type}`;
+    const arn = (type: string) => `\${local.ec2_arn}:*:${type}`;
     // Every statement keeps to the bake regions, the deployment's by default: by its ARNs' region,
     // or by the region requested (the describes, the only ones on "*", and the copies of the image).
     const inRegion = {
@@ -372,7 +372,7 @@ describe("baking AMIs", () => {
       if (s.resources.includes("*")) {
         expect([s.sid, s.actions.every((a) => a.startsWith("ec2:Describe"))]).toEqual([s.sid, true]);
       }
-      if (s.resources.some((r) => !r.startsWith("${local.bake_arn}:"))) {
+      if (s.resources.some((r) => !r.startsWith("${local.ec2_arn}:"))) {
         expect([s.sid, s.condition?.[0]]).toEqual([s.sid, inRegion]);
       }
     }
@@ -495,7 +495,7 @@ describe("baking AMIs", () => {
       "PackerCreatesImages",
     ]) {
       const s = statement.find((x) => x.sid === sid);
-      expect([sid, s?.resources.every((r) => r.startsWith("${local.bake_arn}:"))]).toEqual([sid, true]);
+      expect([sid, s?.resources.every((r) => r.startsWith("${local.ec2_arn}:"))]).toEqual([sid, true]);
     }
   });
 
@@ -530,7 +530,9 @@ describe("baking AMIs", () => {
 
   test("given base images are used as they are; turned off, nothing of the bakery is created", () => {
     const given = synthStack(settingsFrom({ spinnaker: { bake: { baseImages: { rhel: "ami-0123456789abcdef0" } } } }));
-    expect(Object.keys(given.data?.aws_ami_ids ?? {}).sort()).toEqual(["bakery_centos", "bakery_ubuntu"]);
+    // One lookup per OS whose image is not given.
+    expect(Object.keys(given.data?.aws_ami_ids ?? {})).toEqual(["bakery"]);
+    expect(given.data?.aws_ami_ids?.bakery.for_each).toBe('${toset(["ubuntu", "centos"])}');
     const rosco = objectAt(given, "config/rosco-local.yml");
     expect(rosco.aws.bakeryDefaults.baseImages[1].virtualizationSettings[0].sourceAmi).toBe("ami-0123456789abcdef0");
 

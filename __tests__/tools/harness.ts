@@ -145,8 +145,8 @@ const LOOKUPS_OVERRIDE = "offline_lookups_override.tf.json";
 export const OFFLINE_LOOKUPS = ["aws_ec2_instance_type", "aws_ec2_instance_types", "aws_ami_ids"] as const;
 
 /**
- * Leaves the EC2 lookups that always have a count (the instance type's memory and the types EC2
- * offers like it, the bakery's base images) out of an offline plan of the module in `dir`.
+ * Leaves the EC2 lookups that always have a count or a for_each (the instance type's memory and the
+ * types EC2 offers like it, the bakery's base images) out of an offline plan of the module in `dir`.
  * `expectTerraformTest` sets the file aside: mock data answers them there.
  */
 export function writeLookupsOverride(dir: string, configuration: unknown): void {
@@ -154,7 +154,9 @@ export function writeLookupsOverride(dir: string, configuration: unknown): void 
   const data = Object.fromEntries(
     OFFLINE_LOOKUPS.filter((type) => found[type] !== undefined).map((type) => [
       type,
-      Object.fromEntries(Object.keys(found[type]).map((key) => [key, { count: 0 }])),
+      Object.fromEntries(
+        Object.entries(found[type]).map(([key, block]) => [key, "for_each" in block ? { for_each: {} } : { count: 0 }]),
+      ),
     ]),
   );
   if (Object.keys(data).length === 0) return;

@@ -878,7 +878,7 @@ run "bakes_in_the_create_role_account_by_default" {
     accounts = ${ACCOUNTS}
   }
   override_data {
-    target = data.aws_ami_ids.bakery_ubuntu[0]
+    target = data.aws_ami_ids.bakery["ubuntu"]
     values = { ids = ["ami-0aaaaaaaaaaaaaaaa", "ami-0bbbbbbbbbbbbbbbb"] }
   }
   assert {
@@ -935,11 +935,11 @@ run "given_account_and_images" {
     spinnaker = { bake = { account = "prod", instance_type = "m7g.large", base_images = { centos = "ami-0123456789abcdef0" } } }
   }
   assert {
-    condition     = ${rosco}.bakeAccount == "prod" && length(data.aws_ami_ids.bakery_centos) == 0 && ${rosco}.aws.bakeryDefaults.baseImages[2].virtualizationSettings[0].sourceAmi == "ami-0123456789abcdef0"
+    condition     = ${rosco}.bakeAccount == "prod" && !contains(keys(data.aws_ami_ids.bakery), "centos") && ${rosco}.aws.bakeryDefaults.baseImages[2].virtualizationSettings[0].sourceAmi == "ami-0123456789abcdef0"
     error_message = "a given account and base image must be used as they are"
   }
   assert {
-    condition     = anytrue([for f in data.aws_ami_ids.bakery_ubuntu[0].filter : f.name == "architecture" && contains(f.values, "arm64")])
+    condition     = anytrue([for f in data.aws_ami_ids.bakery["ubuntu"].filter : f.name == "architecture" && contains(f.values, "arm64")])
     error_message = "a Graviton bake instance must look up arm64 base images"
   }
 }
@@ -950,7 +950,7 @@ run "off" {
     spinnaker = { bake = { enabled = false } }
   }
   assert {
-    condition     = !${rosco}.aws.enabled && length(aws_iam_role_policy.bakery_role_policy) == 0 && length(data.aws_ami_ids.bakery_ubuntu) == 0 && length(aws_vpc_security_group_egress_rule.bakery_ssh_egress) == 0
+    condition     = !${rosco}.aws.enabled && length(aws_iam_role_policy.bakery_role_policy) == 0 && length(data.aws_ami_ids.bakery) == 0 && length(aws_vpc_security_group_egress_rule.bakery_ssh_egress) == 0
     error_message = "with bake off, neither the bakery nor its permissions, egress or lookups"
   }
   assert {

@@ -134,7 +134,8 @@ describe("on", () => {
       {
         sid: "InstanceTagsInMetadataOfOwnInstances",
         actions: ["ec2:ModifyInstanceMetadataOptions"],
-        resources: ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:*:instance/*"],
+        // local.ec2_arn: arn:<partition>:ec2:<region>, which the bakery's and self-deploy's ARNs share.
+        resources: ["${local.ec2_arn}:*:instance/*"],
         condition: [
           { test: "StringEquals", variable: "aws:RequestedRegion", values: ["${data.aws_region.current.id}"] },
           {

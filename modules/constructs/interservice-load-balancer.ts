@@ -5,7 +5,7 @@ import { Fn, type IResolvable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import type { ServiceSpec } from "../spinnaker/services";
-import { type Condition, concatLists, countWhen, pickList } from "../terraform-values";
+import { type Condition, concatLists, countWhen, namedList, pickList } from "../terraform-values";
 import { serviceTargetGroup } from "./service-target-group";
 import { withTags } from "./tags";
 
@@ -89,6 +89,12 @@ export class InterserviceLoadBalancer extends Construct {
       return { targetGroup, arn, when: service.when ?? true };
     });
     this.targetGroups = groups.map((g) => g.targetGroup);
-    this.targetGroupArns = concatLists(...groups.map((g) => pickList(g.when, [g.arn], [])));
+    // Named: the instance role's policy and the instances' own list of target groups both read it.
+    this.targetGroupArns = namedList(
+      this,
+      "TargetGroupArns",
+      "interservice_target_group_arns",
+      concatLists(...groups.map((g) => pickList(g.when, [g.arn], []))),
+    );
   }
 }

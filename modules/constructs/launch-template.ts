@@ -120,8 +120,19 @@ export class SpinnakerLaunchTemplate extends Construct {
    * `offeredLike`: EC2's own error for it names no setting.
    */
   private requireMemory(instanceType: string, minimum: number) {
-    const offered = offeredLike(this.node.scope ?? this, instanceType);
-    const type = new DataAwsEc2InstanceType(this, "InstanceType", { instanceType, dependsOn: [offered] });
+    const scope = this.node.scope ?? this;
+    // One lookup per scope, type and minimum: the launch templates of one topology share it.
+    const lookups = memoryLookups.get(scope) ?? new Map<string, DataAwsEc2InstanceType>();
+    memoryLookups.set(scope, lookups);
+    const key = `${instanceType} ${minimum}`;
+    if (lookups.has(key)) return;
+    const offered = offeredLike(scope, instanceType);
+    const type = new DataAwsEc2InstanceType(
+      scope,
+      `LaunchTemplateInstanceType${lookups.size === 0 ? "" : lookups.size + 1}`,
+      { instanceType, dependsOn: [offered] },
+    );
+    lookups.set(key, type);
     type.addOverride("lifecycle.postcondition", [
       {
         condition: atLeast(ref("self.memory_size"), minimum),
@@ -151,6 +162,9 @@ export class SpinnakerLaunchTemplate extends Construct {
     return Token.asString(Fn.filebase64(TemplateFiles.of(this).add(name, text)));
   }
 }
+
+/** The memory lookups, per scope, instance type and minimum: the launch templates of one topology share one. */
+const memoryLookups = new WeakMap<Construct, Map<string, DataAwsEc2InstanceType>>();
 
 /** The lookups of `offeredLike`, per scope and instance type: the launch templates of one topology share one. */
 const offeredLookups = new WeakMap<Construct, Map<string, DataAwsEc2InstanceTypes>>();

@@ -2,6 +2,7 @@ import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import { Fn, type IResolvable, Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { OPERATING_SYSTEMS } from "../config/schema";
+import { namedValue, stackLocal } from "../terraform-values";
 
 export type OperatingSystem = (typeof OPERATING_SYSTEMS)[number];
 
@@ -95,7 +96,7 @@ export class MachineImage extends Construct {
   constructor(scope: Construct, id: string, props: MachineImageProps) {
     super(scope, id);
     const architecture = props.architecture ?? "x86_64";
-    const image = officialImage(props.os, architecture);
+    const image = officialImage(props.os, architecture, this);
     const explicit = props.amiId;
     const explicitRootDevice =
       props.rootDeviceName !== undefined && Token.isUnresolved(props.rootDeviceName)
@@ -116,11 +117,18 @@ export class MachineImage extends Construct {
     const official = props.official ?? Op.eq(explicit, Token.nullValue());
     lookup.count = Token.asNumber(Fn.conditional(official, 1, 0));
     // With count set, the lookup is a list: element 0 exists only for the official image.
-    this.imageId = Fn.conditional(official, Fn.lookupNested(lookup, ["0", "id"]), explicit);
-    this.rootDeviceName = Fn.conditional(
-      official,
-      Fn.lookupNested(lookup, ["0", "root_device_name"]),
-      explicitRootDevice,
+    // Named: every launch template reads them (and self-deploy's pipeline the root device).
+    this.imageId = namedValue(
+      this,
+      "ImageId",
+      "image_id",
+      Token.asString(Fn.conditional(official, Fn.lookupNested(lookup, ["0", "id"]), explicit)),
+    );
+    this.rootDeviceName = namedValue(
+      this,
+      "RootDeviceName",
+      "root_device_name",
+      Token.asString(Fn.conditional(official, Fn.lookupNested(lookup, ["0", "root_device_name"]), explicitRootDevice)),
     );
   }
 }
@@ -146,9 +154,10 @@ export function officialImageQuery(
 
 /**
  * The official image of an OS and architecture: from the table when both are known, else a lookup
- * in the same table by Terraform (a module's `os`, a stack's `instance_type`).
+ * in the same table by Terraform (a module's `os`, a stack's `instance_type`); given a scope, the
+ * table of name patterns is the stack's local `official_image_names`, which every lookup reads.
  */
-export function officialImage(os: OperatingSystem, architecture: Architecture) {
+export function officialImage(os: OperatingSystem, architecture: Architecture, scope?: Construct) {
   if (!Token.isUnresolved(os) && !Token.isUnresolved(architecture)) {
     const image = OFFICIAL_IMAGES[os];
     return { owner: image.owner, namePattern: image.namePattern[architecture], rootDeviceName: image.rootDeviceName };
@@ -162,9 +171,11 @@ export function officialImage(os: OperatingSystem, architecture: Architecture) {
       Object.entries(i.namePattern).map(([arch, pattern]) => [`${o}/${arch}`, pattern]),
     ),
   );
+  const table =
+    scope === undefined ? patterns : stackLocal(scope, "OfficialImageNames", "official_image_names", patterns);
   return {
     owner: byOs((i) => i.owner),
-    namePattern: Token.asString(Fn.lookup(patterns, Fn.join("/", [os, architecture]))),
+    namePattern: Token.asString(Fn.lookup(table, Fn.join("/", [os, architecture]))),
     rootDeviceName: byOs((i) => i.rootDeviceName),
   };
 }

@@ -13,6 +13,11 @@ export interface ManagedAccountRoleProps {
   readonly accountId: string;
   /** The instance role that assumes it. */
   readonly instanceRoleArn: string;
+  /**
+   * The trust policy (JSON) that lets exactly that role assume this one, when the stack has it
+   * already (`InstanceRole.managedRoleTrustPolicy`). @default - one made here
+   */
+  readonly trustPolicy?: string;
   /** @default "aws" */
   readonly partition?: string;
   /** The setting that asked for the role, for the precondition's message. @default "spinnaker.accounts.aws: createRole" */
@@ -43,19 +48,21 @@ export class ManagedAccountRole extends Construct {
     const caller = new DataAwsCallerIdentity(this, "Caller", { count: props.count });
     const callerAccount =
       props.count === undefined ? caller.accountId : Token.asString(Fn.lookupNested(caller, ["0", "account_id"]));
-    const trust = new DataAwsIamPolicyDocument(this, "Trust", {
-      statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "AWS", identifiers: [props.instanceRoleArn] }],
-        },
-      ],
-    });
+    const trust =
+      props.trustPolicy ??
+      new DataAwsIamPolicyDocument(this, "Trust", {
+        statement: [
+          {
+            actions: ["sts:AssumeRole"],
+            principals: [{ type: "AWS", identifiers: [props.instanceRoleArn] }],
+          },
+        ],
+      }).json;
     this.role = new IamRole(this, "Role", {
       count: props.count,
       name: props.roleName,
       description: "Spinnaker managed account: clouddriver assumes this role to deploy here",
-      assumeRolePolicy: trust.json,
+      assumeRolePolicy: trust,
       tags: props.tags,
       lifecycle: {
         precondition: [

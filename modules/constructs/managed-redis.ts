@@ -11,6 +11,7 @@ import { Fn, Op, type TerraformResource, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import { REDIS_PORT } from "../spinnaker/services";
+import { namedValue } from "../terraform-values";
 import { withTags } from "./tags";
 
 export interface ManagedRedisProps {
@@ -124,7 +125,8 @@ export class ManagedRedis extends Construct {
     });
     const engineVersion = props.engineVersion ?? "7.1";
     const description = "Keyspace notifications for gate's Spring Session (gxE)";
-    const family = parameterFamily(engineVersion);
+    // Named: the group's name carries it too.
+    const family = namedValue(this, "ParameterFamily", "redis_parameter_group_family", parameterFamily(engineVersion));
     const parameters = new ElasticacheParameterGroup(this, "Parameters", {
       count,
       // Family and description force a replacement, which creates the new group before the old one

@@ -33,7 +33,10 @@ export interface SecureBucketProps {
  */
 export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
-  /** Versioning and encryption: objects written before these exist are neither versioned nor encrypted by them. */
+  /**
+   * Versioning, which comes after encryption: objects written before these exist are neither
+   * versioned nor encrypted by them.
+   */
   readonly controls: ITerraformDependable[];
   readonly bucketName: string;
   readonly bucketArn: string;
@@ -58,10 +61,6 @@ export class SecureBucket extends Construct {
 
     // The key may be a Terraform value that is null (a module's input): SSE-S3 then.
     const kms = given(props.kmsKeyArn);
-    const versioning = new S3BucketVersioning(this, "Versioning", {
-      bucket: this.bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    });
     const encryption = new S3BucketServerSideEncryptionConfiguration(this, "Encryption", {
       bucket: this.bucket.id,
       rule: [
@@ -75,7 +74,14 @@ export class SecureBucket extends Construct {
         },
       ],
     });
-    this.controls = [versioning, encryption];
+    // Versioning after encryption, so that the objects wait for both by depending on versioning
+    // alone (one reference in each object rather than two).
+    const versioning = new S3BucketVersioning(this, "Versioning", {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+      dependsOn: [encryption],
+    });
+    this.controls = [versioning];
     const publicAccess = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
       bucket: this.bucket.id,
       blockPublicAcls: true,

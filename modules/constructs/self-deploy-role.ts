@@ -6,15 +6,22 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Fn, ref, Token } from "cdktf";
 import { Construct } from "constructs";
-import { concatLists } from "../terraform-values";
+import { concatLists, namedValue } from "../terraform-values";
 
 export interface SelfDeployRoleProps {
   /** `<name>-<environment>`: the role is `<prefix>-self-deploy`, the server groups `<prefix>-*`. */
   readonly namePrefix: string;
   readonly partition: string;
   readonly region: string;
+  /** `arn:<partition>:ec2:<region>`, when the stack names it. @default - from partition and region */
+  readonly ec2Arn?: string;
   /** The Spinnaker instances' role: the only principal that may assume this one. */
   readonly instanceRoleArn: string;
+  /**
+   * The trust policy (JSON) that lets exactly that role assume this one, when the stack has it
+   * already (`InstanceRole.managedRoleTrustPolicy`). @default - one made here
+   */
+  readonly trustPolicy?: string;
   /** Its instance profile: the only one the new server groups may launch with. */
   readonly instanceProfileArn: string;
   /** The instance subnets: the only ones the new server groups may launch in. */
@@ -53,19 +60,30 @@ export class SelfDeployRole extends Construct {
   constructor(scope: Construct, id: string, props: SelfDeployRoleProps) {
     super(scope, id);
     const { partition, region } = props;
-    const ec2 = (resource: string) => `arn:${partition}:ec2:${region}:*:${resource}`;
+    const inTheRegion = props.ec2Arn ?? `arn:${partition}:ec2:${region}`;
+    const ec2 = (resource: string) => `${inTheRegion}:*:${resource}`;
     const inRegion = { test: "StringEquals", variable: "aws:RequestedRegion", values: [region] };
     const withOwnProfile = { test: "ArnEquals", variable: "ec2:InstanceProfile", values: [props.instanceProfileArn] };
-    const serverGroups = `arn:${partition}:autoscaling:${region}:*:autoScalingGroup:*:autoScalingGroupName/${props.namePrefix}-*`;
+    // Named in a module (two statements read it, and it is too long for one line there).
+    const serverGroups = namedValue(
+      this,
+      "ServerGroupsArn",
+      "self_deploy_server_groups_arn",
+      `arn:${partition}:autoscaling:${region}:*:autoScalingGroup:*:autoScalingGroupName/${props.namePrefix}-*`,
+    );
 
-    const trust = new DataAwsIamPolicyDocument(this, "Trust", {
-      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [props.instanceRoleArn] }] }],
-    });
+    const trust =
+      props.trustPolicy ??
+      new DataAwsIamPolicyDocument(this, "Trust", {
+        statement: [
+          { actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [props.instanceRoleArn] }] },
+        ],
+      }).json;
     this.role = new IamRole(this, "Role", {
       count: props.count,
       name: `${props.namePrefix}-self-deploy`,
       description: "Spinnaker deploys itself: clouddriver assumes this role for its own server groups",
-      assumeRolePolicy: trust.json,
+      assumeRolePolicy: trust,
       tags: props.tags,
     });
     this.roleArn =
@@ -136,10 +154,10 @@ export class SelfDeployRole extends Construct {
       {
         sid: "LaunchInOwnSubnetsAndSecurityGroup",
         actions: ["ec2:RunInstances"],
-        resources: concatLists(subnetArns(partition, region, props.subnetIds), [
+        resources: concatLists(subnetArns(inTheRegion, props.subnetIds), [
           ec2(`security-group/${props.securityGroupId}`),
           ec2("launch-template/*"),
-          `arn:${partition}:ec2:${region}::image/*`,
+          `${inTheRegion}::image/*`,
           ec2("volume/*"),
           ec2("network-interface/*"),
           ec2("key-pair/*"),
@@ -182,9 +200,9 @@ export class SelfDeployRole extends Construct {
   }
 }
 
-/** The ARN of each subnet of a list that may be a Terraform value. */
-function subnetArns(partition: string, region: string, ids: string[]): string[] {
+/** The ARN of each subnet of a list that may be a Terraform value, after `arn:<partition>:ec2:<region>`. */
+function subnetArns(inTheRegion: string, ids: string[]): string[] {
   return Token.isUnresolved(ids)
-    ? Token.asList(Fn.formatlist("arn:%s:ec2:%s:*:subnet/%s", [partition, region, ids]))
-    : ids.map((id) => `arn:${partition}:ec2:${region}:*:subnet/${id}`);
+    ? Token.asList(Fn.formatlist("%s:*:subnet/%s", [inTheRegion, ids]))
+    : ids.map((id) => `${inTheRegion}:*:subnet/${id}`);
 }

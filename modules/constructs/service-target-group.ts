@@ -15,17 +15,15 @@ export function serviceTargetGroup(
 ): LbTargetGroup {
   return new LbTargetGroup(scope, id, {
     // No name: Terraform generates a unique one, so a replacement can exist beside the old group.
+    // Instance targets, checked over HTTP on the traffic port while the check is enabled: the
+    // provider's defaults, left out.
     port: service.port,
     protocol: "HTTP",
-    targetType: "instance",
     vpcId,
     // Spinnaker drains quickly; the 300 s default would slow every instance refresh.
     deregistrationDelay: "30",
     healthCheck: {
-      enabled: true,
-      protocol: "HTTP",
       path: service.healthPath ?? "/",
-      port: "traffic-port",
       matcher: "200",
       // The group replaces an instance this check fails: allow a service restart (2.5 minutes)
       // before that happens.

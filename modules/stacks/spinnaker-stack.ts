@@ -15,6 +15,7 @@ import type { Construct, Node } from "constructs";
 import { DEFAULT_OSS_VERSION, DEFAULT_REGISTRY, type Deployment, type Settings } from "../config/schema";
 import type { OperatingSystem } from "../constructs/machine-image";
 import { checkInstanceMemory, unknownInstanceTypeWarning } from "../spinnaker/memory";
+import { stackLocal } from "../terraform-values";
 import { ReadableAddresses, TOPOLOGY_IDS } from "./addresses";
 import { configureBackend } from "./backend";
 import { terraformJson } from "./terraform-json";
@@ -274,7 +275,11 @@ function loadBalancerFromInput(input: TerraformVariable): Partial<Deployment["lo
     certificateArn: Token.asString(attribute("certificate_arn")),
     https,
     sslPolicy: Token.asString(attribute("ssl_policy")),
-    deckPort: Token.asNumber(Fn.coalesce([attribute("deck_port"), Fn.conditional(https, 443, 80)])),
+    // Named: the listener, its security group rules, the redirect and deck's URL read it.
+    deckPort: Token.asNumber(
+      stackLocal(input, "DeckPort", "deck_port", Fn.coalesce([attribute("deck_port"), Fn.conditional(https, 443, 80)]))
+        .expression,
+    ),
     gatePort: Token.asNumber(attribute("gate_port")),
     idleTimeoutSeconds: Token.asNumber(attribute("idle_timeout")),
     accessLogs: attribute("access_logs"),

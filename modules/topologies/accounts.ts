@@ -127,6 +127,8 @@ export function createManagedAccountRoles(
       roleName: r.roleName,
       accountId: r.accountId,
       instanceRoleArn: instanceRole.role.arn,
+      // The instance role's own document for it: the same statement, read once.
+      trustPolicy: instanceRole.managedRoleTrustPolicy,
       partition: settings.partition,
       count: r.count,
       setting: r.setting,

@@ -7,7 +7,7 @@ import { DataAwsAmiIds } from "@cdktf/provider-aws/lib/data-aws-ami-ids";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { Fn, Op, TerraformIterator, TerraformLocal, Token } from "cdktf";
+import { Fn, ref, TerraformIterator, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { type Deployment, OPERATING_SYSTEMS } from "../config/schema";
 import type { InstanceRole } from "../constructs/instance-role";
@@ -19,8 +19,9 @@ import {
   officialImageQuery,
 } from "../constructs/machine-image";
 import { TemplateFiles } from "../constructs/template-file";
+import { InternalError } from "../errors";
 import { BAKE_TAG_KEY, type BakeProfile } from "../spinnaker/bakery";
-import { both, type Condition, countWhen, interpolate, namedValue, pickList, possible } from "../terraform-values";
+import { countWhen, ec2Arn, interpolate, namedValue, pickList, possible } from "../terraform-values";
 import { templatedProfile } from "./parts";
 
 /**
@@ -71,19 +72,21 @@ export function bakery(scope: Construct, settings: Deployment): BakeProfile {
   const { bake } = settings.spinnaker;
   const enabled = bake.enabled;
   const construct = new Construct(scope, "Bakery");
-  const architecture = architectureOf(bake.instanceType);
+  // Named: each base image lookup reads it twice.
+  const architecture = namedValue(
+    construct,
+    "Architecture",
+    "bake_architecture",
+    architectureOf(bake.instanceType),
+  ) as Architecture;
+  const lookup = possible(enabled) ? baseImageLookup(construct, settings, architecture) : undefined;
   const baseImages = Object.fromEntries(
     OPERATING_SYSTEMS.map((os) => [
       os,
       // Named: rosco's profile reads each, and the lookup's expression is too long to read there.
-      possible(enabled)
-        ? namedValue(
-            construct,
-            `BaseImage-${os}`,
-            `bake_base_image_${os}`,
-            baseImage(construct, os, architecture, bake.baseImages, enabled),
-          )
-        : "",
+      lookup === undefined
+        ? ""
+        : namedValue(construct, `BaseImage-${os}`, `bake_base_image_${os}`, baseImage(os, bake.baseImages, lookup)),
     ]),
   ) as Record<OperatingSystem, string>;
   const tagValue = settings.namePrefix;
@@ -169,10 +172,10 @@ export function bakeryPermissions(
 ): void {
   const enabled = bake.enabled;
   if (!possible(enabled)) return;
-  const { partition, region } = settings;
+  const { partition } = settings;
   // EC2 ARNs in the deployment's region: a statement on them keeps to the region without a
-  // condition; only those on "*" (describes) need aws:RequestedRegion. Named, as it is in every ARN.
-  const inTheRegion = namedValue(scope, "Ec2Arn", "bake_arn", `arn:${partition}:ec2:${region}`);
+  // condition; only those on "*" (describes) need aws:RequestedRegion.
+  const inTheRegion = ec2Arn(scope, settings);
   const arn = (type: string) => `${inTheRegion}:*:${type}`;
   const image = `${inTheRegion}::image/*`;
   const snapshot = `${inTheRegion}::snapshot/*`;
@@ -298,28 +301,53 @@ export function bakeryPermissions(
 }
 
 /**
- * The base AMI of an OS: the one given, else the newest official image of the bake architecture in
- * the region, else "" (a region without that OS's image: a bake of it then fails in rosco, "no base
- * image found", and the others still work). `aws_ami_ids` finds none without failing the plan.
+ * The newest official images of the bake architecture in the region, of each OS whose base image is
+ * not given: one lookup per OS (`for_each`), none while the bakery is off. `aws_ami_ids` finds none
+ * without failing the plan. Undefined when every OS has its image.
+ */
+function baseImageLookup(
+  scope: Construct,
+  settings: Deployment,
+  architecture: Architecture,
+): DataAwsAmiIds | undefined {
+  const { bake } = settings.spinnaker;
+  let oses: string[];
+  if (typeof bake.enabled === "boolean" && !Token.isUnresolved(bake.baseImages)) {
+    oses = OPERATING_SYSTEMS.filter((os) => bake.baseImages[os] === undefined);
+    if (oses.length === 0) return undefined;
+  } else if (settings.spinnakerInput !== undefined) {
+    // Whether the map has the OS, not whether its AMI id is null: the keys are what the caller
+    // writes, known at plan even when an id is another resource's attribute, and for_each needs them.
+    const input = `${settings.spinnakerInput}.bake`;
+    const all = OPERATING_SYSTEMS.map((os) => JSON.stringify(os)).join(", ");
+    oses = Token.asList(
+      ref(`[for os in [${all}] : os if ${input}.enabled && !contains(keys(${input}.base_images), os)]`),
+    );
+  } else {
+    throw new InternalError("the bakery's settings are Terraform values without the module's spinnaker input");
+  }
+  const each = TerraformIterator.fromList(oses);
+  const os = Token.asString(each.key) as OperatingSystem;
+  return new DataAwsAmiIds(scope, "Bakery", {
+    forEach: each,
+    ...officialImageQuery(officialImage(os, architecture, scope), architecture),
+  });
+}
+
+/**
+ * The base AMI of an OS: the one given, else the newest official image the lookup found, else ""
+ * (a region without that OS's image: a bake of it then fails in rosco, "no base image found", and
+ * the others still work).
  */
 function baseImage(
-  scope: Construct,
   os: OperatingSystem,
-  architecture: Architecture,
   given: Readonly<Partial<Record<OperatingSystem, string>>>,
-  enabled: Condition,
+  lookup: DataAwsAmiIds | undefined,
 ): string {
-  // "none" for none: cdktf writes neither a null nor an empty default for lookup(), and no AMI id is "none".
-  const explicit = Token.isUnresolved(given) ? Token.asString(Fn.lookup(given, os, "none")) : given[os];
-  if (explicit !== undefined && !Token.isUnresolved(explicit)) return explicit;
-  // Whether the map has the OS, not whether its AMI id is "none": the keys are what the caller
-  // writes, known at plan even when an id is another resource's attribute, and this is a count.
-  const noneGiven: Condition = explicit === undefined ? true : Op.not(Fn.contains(Fn.keys(given), os));
-  const lookup = new DataAwsAmiIds(scope, os, {
-    // Always a count, so that an offline plan can leave the lookup out.
-    count: countWhen(both(enabled, noneGiven)) ?? 1,
-    ...officialImageQuery(officialImage(os, architecture), architecture),
-  });
-  const newest = Token.asString(Fn.try([Fn.lookupNested(lookup, ["0", "ids", "0"]), ""]));
-  return explicit === undefined ? newest : Token.asString(Fn.conditional(noneGiven, newest, explicit));
+  // The OS's instance by its key (`bakery["ubuntu"]`): Terraform reads no attribute of a for_each
+  // data source itself.
+  const ids = lookup && ref(`data.${lookup.terraformResourceType}.${lookup.friendlyUniqueId}["${os}"].ids[0]`);
+  const newest = ids === undefined ? "" : Token.asString(Fn.try([ids, ""]));
+  if (!Token.isUnresolved(given)) return given[os] ?? newest;
+  return Token.asString(Fn.lookup(given, os, newest));
 }

@@ -19,6 +19,7 @@ import { continuousIntegration } from "./ci";
 import { endpointEgress } from "./egress";
 import {
   configBucket,
+  configVersion,
   instanceRole,
   machineImage,
   optionalServices,
@@ -130,7 +131,13 @@ export class HighAvailabilitySpinnaker extends Construct {
         tags,
       });
     }
-    const redisUrlSecretArn = this.redisUrlSecretArn(redis.create, redis.existingUrlSecretArn);
+    // A choice at plan (a module's redis.create): named, as the services' Redis URL reference and
+    // the instance role's secrets read it.
+    const chosenUrlSecretArn = this.redisUrlSecretArn(redis.create, redis.existingUrlSecretArn);
+    const redisUrlSecretArn =
+      typeof redis.create === "boolean"
+        ? chosenUrlSecretArn
+        : namedValue(this, "RedisUrlSecretArn", "redis_url_secret_arn", chosenUrlSecretArn);
 
     // Configuration persisted in S3; services through the interservice load balancer.
     this.configBucket = configBucket(this, settings);
@@ -176,13 +183,22 @@ export class HighAvailabilitySpinnaker extends Construct {
       configuration,
       targetGroupArns: [this.loadBalancer.deckTargetGroup.arn, this.loadBalancer.gateTargetGroup.arn],
       // A new Redis endpoint or token rolls the instances, and none boots before Redis exists.
-      restartOn: this.redis
-        ? [
-            existing === false
-              ? this.redis.urlSecretVersionId
-              : Token.asString(Fn.coalesce([this.redis.urlSecretVersionId, "existing"])),
-          ]
-        : [],
+      // Named: both groups' launch templates carry it.
+      configVersion: namedValue(
+        this,
+        "ConfigVersion",
+        "config_version",
+        configVersion(
+          configuration,
+          this.redis
+            ? [
+                existing === false
+                  ? this.redis.urlSecretVersionId
+                  : Token.asString(Fn.coalesce([this.redis.urlSecretVersionId, "existing"])),
+              ]
+            : [],
+        ),
+      ),
       dependsOn: this.redis ? [this.redis.urlSecretVersion] : [],
     };
     // With self-deploy on, Spinnaker takes the groups over once they exist.

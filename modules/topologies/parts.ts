@@ -7,7 +7,7 @@ import type { Construct } from "constructs";
 import { CONFIG_PREFIX, type Deployment, KAYENTA_PREFIX } from "../config/schema";
 import { InstanceRole } from "../constructs/instance-role";
 import { SpinnakerLaunchTemplate } from "../constructs/launch-template";
-import { architectureOf, MachineImage } from "../constructs/machine-image";
+import { type Architecture, architectureOf, MachineImage } from "../constructs/machine-image";
 import { SecureBucket } from "../constructs/secure-bucket";
 import { ServerGroup } from "../constructs/server-group";
 import { SpinnakerConfiguration } from "../constructs/spinnaker-configuration";
@@ -27,7 +27,7 @@ import {
 import { type ProfileOptions, renderProfiles } from "../spinnaker/profiles";
 import type { Role } from "../spinnaker/roles";
 import { SERVICES } from "../spinnaker/services";
-import { type Condition, concatLists, isExpression, pick, pickList } from "../terraform-values";
+import { type Condition, concatLists, isExpression, namedList, namedValue, pick, pickList } from "../terraform-values";
 import { createManagedAccountRoles, type ManagedAccounts } from "./accounts";
 import type { ContinuousIntegration } from "./ci";
 import { instanceEnvironment, instanceSoftwareFiles } from "./instance-software";
@@ -194,9 +194,18 @@ export function instanceRole(
     writablePrefixes: concatLists([spinnaker.front50Prefix], pickList(kayenta, [KAYENTA_PREFIX], [])),
     configBucketKmsKeyArn: settings.configBucket.kmsKeyArn,
     managedAccountRoleArns: accounts.roleArns,
-    secretArns: concatLists(accounts.kubeconfigSecretArns, ci.secretArns, auth.secretArns, [
-      ...(extra.secretArns ?? []),
-    ]),
+    // Named: the policy's statement reads it, and whether to write that statement at all.
+    secretArns: namedList(
+      scope,
+      "SecretArns",
+      "secret_arns",
+      concatLists(
+        accounts.kubeconfigSecretArns,
+        ci.secretArns,
+        auth.secretArns,
+        ...(extra.secretArns?.length ? [[...extra.secretArns]] : []),
+      ),
+    ),
     targetGroupArns: extra.targetGroupArns,
     extraObjectArns: accounts.kubeconfigObjectArns,
     partition,
@@ -226,6 +235,12 @@ export interface RoleGroupOptions {
    * rolls the instances like a configuration change. @default - none
    */
   readonly restartOn?: string[];
+  /**
+   * The configuration version the instances are tagged with, when the topology named it (one value
+   * for both HA groups, a local in the module): `configVersion(configuration, restartOn)`.
+   * @default - computed here
+   */
+  readonly configVersion?: string;
   /** What must exist before the first instance boots. @default - nothing */
   readonly dependsOn?: ITerraformDependable[];
   /** Whether Spinnaker owns the group once it exists (ha.selfDeploy; see ServerGroup). @default false */
@@ -245,10 +260,12 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
     imageId: o.image.imageId,
     rootDeviceName: o.image.rootDeviceName,
     instanceType: instance.type,
-    minimumMemoryMiB: pick(
-      kayenta,
-      pick(fiat, required(true, true), required(true, false)),
-      pick(fiat, required(false, true), required(false, false)),
+    minimumMemoryMiB: minimumMemory(scope, o.localRedis, () =>
+      pick(
+        kayenta,
+        pick(fiat, required(true, true), required(true, false)),
+        pick(fiat, required(false, true), required(false, false)),
+      ),
     ),
     rootVolumeSizeGiB: instance.rootVolumeSizeGiB,
     keyName: instance.keyName,
@@ -260,9 +277,7 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
       [INSTANCE_TAGS.configBucket]: o.bucket.bucketName,
       [INSTANCE_TAGS.role]: o.role,
       [INSTANCE_TAGS.awsCliImage]: settings.spinnaker.awsCliImage,
-      [INSTANCE_TAGS.configVersion]: o.restartOn?.length
-        ? Fn.sha256(Fn.join(",", [o.configuration.version, ...o.restartOn]))
-        : o.configuration.version,
+      [INSTANCE_TAGS.configVersion]: o.configVersion ?? configVersion(o.configuration, o.restartOn),
     },
     tags,
   });
@@ -281,6 +296,25 @@ export function roleGroup(scope: Construct, settings: Deployment, o: RoleGroupOp
   });
 }
 
+/** The memory the instances need, per topology and Redis placement: one value, so one lookup checks it. */
+const minimumMemories = new WeakMap<Construct, Map<boolean, number>>();
+
+function minimumMemory(scope: Construct, localRedis: boolean, compute: () => number): number {
+  const known = minimumMemories.get(scope) ?? new Map<boolean, number>();
+  minimumMemories.set(scope, known);
+  const minimum = known.get(localRedis) ?? compute();
+  known.set(localRedis, minimum);
+  return minimum;
+}
+
+/**
+ * What the instances' configuration tag holds: the configuration's version, and the values outside
+ * the bucket the services read at start, so that a change of either rolls the instances.
+ */
+export function configVersion(configuration: SpinnakerConfiguration, restartOn: readonly string[] = []): string {
+  return restartOn.length > 0 ? Fn.sha256(Fn.join(",", [configuration.version, ...restartOn])) : configuration.version;
+}
+
 /** kayenta and fiat run when asked: known in a stack, a module's inputs at plan time. */
 export function optionalServices(settings: Pick<Deployment, "spinnaker">): Record<"kayenta" | "fiat", Condition> {
   return { kayenta: settings.spinnaker.kayenta, fiat: settings.spinnaker.fiat };
@@ -291,7 +325,8 @@ export function machineImage(scope: Construct, settings: Deployment): MachineIma
   const { instance } = settings;
   return new MachineImage(scope, "MachineImage", {
     os: instance.os,
-    architecture: architectureOf(instance.type),
+    // Named: the lookup reads it twice, and a reviewer reads it once.
+    architecture: namedValue(scope, "Architecture", "architecture", architectureOf(instance.type)) as Architecture,
     amiId: instance.amiId,
     official: instance.officialImage,
     rootDeviceName: instance.rootDeviceName,

@@ -47,6 +47,7 @@ import {
   type Condition,
   conditionText,
   countWhen,
+  ec2Arn,
   interpolate,
   namedValue,
   pickList,
@@ -186,7 +187,9 @@ export function selfDeployment(
         namePrefix,
         partition,
         region,
+        ec2Arn: ec2Arn(scope, settings),
         instanceRoleArn: instanceRole.role.arn,
+        trustPolicy: instanceRole.managedRoleTrustPolicy,
         instanceProfileArn: instanceRole.instanceProfile.arn,
         subnetIds: network.instanceSubnetIds,
         securityGroupId: parts.securityGroupId,
@@ -229,7 +232,7 @@ function instanceRolePermissions(
   roleArn: string,
   enabled: Condition,
 ): void {
-  const { partition, region } = settings;
+  const { region } = settings;
   const policy = new DataAwsIamPolicyDocument(scope, "InstancePermissions", {
     count: countWhen(enabled),
     statement: [
@@ -237,7 +240,7 @@ function instanceRolePermissions(
       {
         sid: "InstanceTagsInMetadataOfOwnInstances",
         actions: ["ec2:ModifyInstanceMetadataOptions"],
-        resources: [`arn:${partition}:ec2:${region}:*:instance/*`],
+        resources: [`${ec2Arn(scope, settings)}:*:instance/*`],
         condition: [
           { test: "StringEquals", variable: "aws:RequestedRegion", values: [region] },
           { test: "ArnEquals", variable: "ec2:InstanceProfile", values: [instanceRole.instanceProfile.arn] },
