@@ -2,7 +2,19 @@
 The AWS API emulator of the deploy tier: moto's server on 127.0.0.1, with the corrections below.
 
 Each correction restores a behaviour of AWS that moto 5.2 lacks, so that our resources are tested as
-AWS would treat them; none of them relaxes a check AWS makes. Usage:
+AWS would treat them; none of them relaxes a check AWS makes:
+
+- AWS managed policies exist in every account;
+- bucket policy conditions (`Bool`, and a statement applying only when its conditions match);
+- the current official Ubuntu, RHEL and CentOS images in every region;
+- a launch template's own tags kept out of its version data;
+- descriptions of security group rules that reference another group;
+- load balancer deletion protection;
+- DetachLoadBalancerTargetGroups after the instances were deregistered;
+- DependencyViolation for a security group or subnet that a live instance's interface uses;
+- instances of an Auto Scaling group in the groups of its launch template's network interface.
+
+Usage:
 
     python3 emulator.py            # prints "listening <port>" once ready, serves until stdin closes
 
@@ -18,8 +30,10 @@ import sys
 # moto loads them only when asked.
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
+from moto.autoscaling import models as autoscaling_models  # noqa: E402
 from moto.core.parse import default_timestamp_parser  # noqa: E402
-from moto.ec2.models import amis, launch_templates, security_groups  # noqa: E402
+from moto.ec2.exceptions import DependencyViolationError  # noqa: E402
+from moto.ec2.models import amis, launch_templates, security_groups, subnets  # noqa: E402
 from moto.elbv2 import exceptions as elbv2_exceptions  # noqa: E402
 from moto.elbv2 import models as elbv2_models  # noqa: E402
 from moto.iam import access_control, policy_conditions  # noqa: E402
@@ -117,6 +131,93 @@ def enforce_deletion_protection():
     elbv2_models.ELBv2Backend.delete_load_balancer = delete_load_balancer
 
 
+def correct_detach_after_deregister():
+    """
+    DetachLoadBalancerTargetGroups removes the target groups from the Auto Scaling group and
+    deregisters the group's instances that are still registered; AWS accepts it after the instances
+    were deregistered already, as Spinnaker's disable does before the detach. moto 5.2's
+    AutoScalingBackend.detach_load_balancer_target_groups deregisters every instance of the group
+    again, and the target group refuses the unregistered ones with InvalidTarget.
+    """
+
+    def detach_load_balancer_target_groups(self, group_name, target_group_arns):
+        group = self.autoscaling_groups[group_name]
+        group.target_group_arns = [arn for arn in group.target_group_arns if arn not in target_group_arns]
+        for arn in target_group_arns:
+            target_group = self.elbv2_backend.target_groups.get(arn)
+            registered = [
+                {"Id": state.instance.id}
+                for state in group.instance_states
+                if target_group is None or state.instance.id in target_group.targets
+            ]
+            # An unknown target group still fails as in moto (TargetGroupNotFound).
+            if registered or target_group is None:
+                self.elbv2_backend.deregister_targets(arn, registered)
+
+    autoscaling_models.AutoScalingBackend.detach_load_balancer_target_groups = detach_load_balancer_target_groups
+
+
+def live_instance_interfaces(backend):
+    """The network interfaces of instances that are not terminated."""
+    return [
+        eni
+        for eni in backend.enis.values()
+        if eni.instance is not None and eni.instance.state != "terminated"
+    ]
+
+
+def enforce_in_use_dependencies():
+    """
+    AWS refuses DeleteSecurityGroup and DeleteSubnet with DependencyViolation while a network
+    interface uses the group or sits in the subnet; moto 5.2's SecurityGroupBackend._delete_security_group
+    and SubnetBackend.delete_subnet delete both under a running instance. The check counts the
+    interfaces of instances that are not terminated: moto keeps an instance's launch interface after
+    termination (AWS deletes it with the instance), and keeps the interfaces of other owners (VPC
+    endpoints, NAT gateways) past their owner's deletion, so counting those would refuse deletes
+    that AWS allows.
+    """
+    delete_group = security_groups.SecurityGroupBackend._delete_security_group
+
+    def _delete_security_group(self, vpc_id, group_id):
+        for eni in live_instance_interfaces(self):
+            if any(getattr(g, "id", g) == group_id for g in eni.group_set):
+                raise DependencyViolationError(f"resource {group_id} has a dependent object")
+        return delete_group(self, vpc_id, group_id)
+
+    security_groups.SecurityGroupBackend._delete_security_group = _delete_security_group
+
+    delete_subnet = subnets.SubnetBackend.delete_subnet
+
+    def delete_subnet_in_use(self, subnet_id):
+        for eni in live_instance_interfaces(self):
+            if eni.subnet is not None and eni.subnet.id == subnet_id:
+                raise DependencyViolationError(f"The subnet '{subnet_id}' has dependencies and cannot be deleted.")
+        return delete_subnet(self, subnet_id)
+
+    subnets.SubnetBackend.delete_subnet = delete_subnet_in_use
+
+
+def correct_template_interface_groups():
+    """
+    An instance launched from a launch template whose network interface (device 0) names security
+    groups is in those groups on AWS. moto 5.2's LaunchTemplateVersion.security_groups reads only the
+    template's top-level SecurityGroups, so an Auto Scaling group's instances (AutoScalingGroup.security_groups,
+    passed to run_instances) landed in the VPC's default group. Top-level SecurityGroupIds stay with
+    moto's run_instances, which reads them from the template itself.
+    """
+
+    def template_security_groups(self):
+        groups = self.data.get("SecurityGroups") or []
+        if groups or self.data.get("SecurityGroupIds"):
+            return groups
+        for interface in self.data.get("NetworkInterfaces") or []:
+            if str(interface.get("DeviceIndex", 0)) == "0":
+                return interface.get("Groups") or []
+        return []
+
+    launch_templates.LaunchTemplateVersion.security_groups = property(template_security_groups)
+
+
 OFFICIAL_IMAGES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "official-images.json")
 
 
@@ -147,6 +248,9 @@ def main():
     correct_launch_template_tags()
     correct_group_rule_descriptions()
     enforce_deletion_protection()
+    correct_detach_after_deregister()
+    enforce_in_use_dependencies()
+    correct_template_interface_groups()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     print(f"listening {server.get_host_and_port()[1]}", flush=True)
