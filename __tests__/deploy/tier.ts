@@ -19,8 +19,24 @@ export const REGION = "us-west-2";
 /** The DNS name of the fixture's certificate, which the signed-in `ha` stack is reached by. */
 const HOSTNAME = "spinnaker.example.com";
 
-/** Every AWS service the stacks call. */
-const SERVICES = ["acm", "autoscaling", "ec2", "elasticache", "elbv2", "iam", "s3", "secretsmanager", "sts"];
+/**
+ * Every AWS service the stacks call (cloudformation, lambda and logs: the server groups created
+ * through CloudFormation stacks and the destroy-time clean-up function).
+ */
+const SERVICES = [
+  "acm",
+  "autoscaling",
+  "cloudformation",
+  "ec2",
+  "elasticache",
+  "elbv2",
+  "iam",
+  "lambda",
+  "logs",
+  "s3",
+  "secretsmanager",
+  "sts",
+];
 
 /** The AWS provider pointed at the emulator; credentials are the emulator's placeholders. */
 export function emulatorProvider(emulator: Emulator, region = REGION): Record<string, unknown> {
