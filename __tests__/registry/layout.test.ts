@@ -309,10 +309,12 @@ function splitHeredocs(text: string): { code: string[]; heredoc: string[] } {
   return { code, heredoc };
 }
 
-test("sizes and line lengths within issue 20's limits (printed for the release note)", () => {
+test("sizes and line lengths within their limits (printed for the release note)", () => {
   const KB = 1024;
-  // ha: 90 KB until issue 21, whose self_deploy adds its role's policy, its optional configuration
-  // files and the pipeline's template values (about 15 KB).
+  // Issue 20's limits: 60 KB and, for ha, 90 KB. Then issue 21's self_deploy added its role's
+  // policy, its optional configuration files, the pipeline's template values, the stacks that hand
+  // v000 over and the clean-up at destroy (about 25 KB); naming repeated expressions once brought
+  // the rest down by 13 KB, to 101.6 KB in all.
   const LIMITS: Record<string, number> = { "": 60 * KB, "modules/ha/": 110 * KB };
   const report: string[] = [];
   for (const [dir, limit] of Object.entries(LIMITS)) {
