@@ -7,6 +7,9 @@ import json
 import os
 import sys
 
+# Importing the function must not leave __pycache__ in modules/templates: that folder is packed and
+# copied into the Registry module as it is.
+sys.dont_write_bytecode = True
 os.environ.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-west-2")
 
 import boto3  # noqa: E402
