@@ -143,3 +143,39 @@ describe("the seeding container (ha.selfDeploy)", () => {
     expect(services({ role: "nonpolling", localRedis: false }).seed).toBeUndefined();
   });
 });
+
+describe("the database's one-shot steps (SQL storage)", () => {
+  test("secrets, then init, then front50 and orca; the other services do not wait for the database", () => {
+    const all = services({ role: "nonpolling", localRedis: true, database: true }) as unknown as Record<
+      string,
+      Record<string, unknown>
+    >;
+    expect(all["database-secrets"]).toMatchObject({
+      image: "$AWS_CLI_IMAGE",
+      restart: "no",
+      entrypoint: ["/bin/bash", "/opt/spinnaker/config/database-secrets.sh"],
+      env_file: ["/opt/spinnaker/config/database.env"],
+      environment: { DATABASE_RUN_DIR: "/run/spinnaker-database" },
+      volumes: ["/opt/spinnaker/config:/opt/spinnaker/config:ro", "/run/spinnaker-database:/run/spinnaker-database"],
+    });
+    expect(all["database-init"]).toMatchObject({
+      image: "$DATABASE_CLIENT_IMAGE",
+      entrypoint: ["/bin/bash", "/opt/spinnaker/config/database-init.sh"],
+      depends_on: { "database-secrets": { condition: "service_completed_successfully" } },
+    });
+    for (const name of ["front50", "orca"]) {
+      expect(all[name].depends_on).toEqual({
+        redis: { condition: "service_healthy" },
+        "database-init": { condition: "service_completed_successfully" },
+      });
+    }
+    expect(all.clouddriver.depends_on).toEqual({ redis: { condition: "service_healthy" } });
+    expect(all.deck.depends_on).toBeUndefined();
+  });
+
+  test("are not in the project unless asked", () => {
+    const all = services({ role: "polling", localRedis: false });
+    expect(Object.keys(all).filter((name) => name.startsWith("database"))).toEqual([]);
+    expect(all.front50.depends_on).toBeUndefined();
+  });
+});

@@ -24,7 +24,23 @@ export interface ComposeOptions {
    * the polling role). @default false
    */
   readonly seed?: boolean;
+  /**
+   * front50 and orca keep their data in SQL: two one-shot containers prepare the database before
+   * they start (templates/database-secrets.sh, then templates/database-init.sh). @default false
+   */
+  readonly database?: boolean;
 }
+
+/** The variables the database's one-shot containers read (`database.env` in the configuration). */
+export const DATABASE_ENV_FILE = "database.env";
+/**
+ * Where the secrets step hands the master's option file and the users' passwords to the init step:
+ * under /run, which is memory on every supported OS, readable by root only, and emptied by the init
+ * step when it is done.
+ */
+export const DATABASE_RUN_DIR = "/run/spinnaker-database";
+/** The images of the two steps, in compose.env beside the services'. */
+export const DATABASE_IMAGE_VARIABLES = { secrets: "AWS_CLI_IMAGE", init: "DATABASE_CLIENT_IMAGE" } as const;
 
 /** The seeding script in the configuration (templates/seed-spinnaker.sh). */
 export const SEED_SCRIPT = "seed-spinnaker";
@@ -87,6 +103,7 @@ export function renderCompose(o: ComposeOptions): string {
   }
 
   if (o.seed) services.seed = seedService();
+  if (o.database) Object.assign(services, databaseServices());
 
   return `# Rendered by cdktf-spinnaker-aws: the compose project of a ${o.role} instance${o.localRedis ? ", with Redis" : ""}.
 # The optional services are profiles, switched on by COMPOSE_PROFILES in compose.env.
@@ -118,8 +135,46 @@ function serviceDefinition(spec: ServiceSpec, o: ComposeOptions, roleEnv: Record
       // The JVMs need minutes to start; failures before then do not count.
       start_period: "5m",
     },
-    ...(o.localRedis && !isDeck ? { depends_on: { redis: { condition: "service_healthy" } } } : {}),
+    ...dependencies(spec, o),
     logging: LOGGING,
+  };
+}
+
+/** What a service waits for: the instance's Redis to answer, the database to be prepared. */
+function dependencies(spec: ServiceSpec, o: ComposeOptions) {
+  const on: Record<string, { condition: string }> = {};
+  if (o.localRedis && spec.name !== "deck") on.redis = { condition: "service_healthy" };
+  if (o.database && (spec.name === "front50" || spec.name === "orca")) {
+    on["database-init"] = { condition: "service_completed_successfully" };
+  }
+  return Object.keys(on).length === 0 ? {} : { depends_on: on };
+}
+
+/**
+ * The database's one-shot steps, once per start of the project: the secrets step (the AWS CLI's
+ * image) reads the master secret and fills the services' secrets when they are empty; the init step
+ * (a MySQL client's image) then creates the schemas and users it finds missing. Both read the
+ * configuration and share only DATABASE_RUN_DIR.
+ */
+function databaseServices() {
+  const step = (script: string, image: string, memory: string) => ({
+    image: `$${image}`,
+    network_mode: "host",
+    restart: "no",
+    entrypoint: ["/bin/bash", `${CONFIG_DIR}/${script}`],
+    env_file: [`${CONFIG_DIR}/${DATABASE_ENV_FILE}`],
+    environment: { DATABASE_RUN_DIR },
+    volumes: [`${CONFIG_DIR}:${CONFIG_DIR}:ro`, `${DATABASE_RUN_DIR}:${DATABASE_RUN_DIR}`],
+    mem_limit: memory,
+    logging: LOGGING,
+  });
+  return {
+    // The AWS CLI is Python: more than the client needs. Both fit the OS's reserve in the budget.
+    "database-secrets": step("database-secrets.sh", DATABASE_IMAGE_VARIABLES.secrets, "256m"),
+    "database-init": {
+      ...step("database-init.sh", DATABASE_IMAGE_VARIABLES.init, "128m"),
+      depends_on: { "database-secrets": { condition: "service_completed_successfully" } },
+    },
   };
 }
 
