@@ -359,3 +359,193 @@ describe("database-init.sh against MariaDB", () => {
     }
   }, 30_000);
 });
+
+describe("database-secrets.sh against moto's Secrets Manager", () => {
+  // Not there yet: the script makes it, private.
+  const runDir = join(dir, "secrets-run");
+  const endpointBin = join(dir, "endpoint-bin");
+  const raceBin = join(dir, "race-bin");
+  const master = {
+    username: "spinadmin",
+    // As JSON: a backslash, \u003c for <, and # and space, which an option file must quote.
+    json: '{"username": "spinadmin", "password": "Ma5ter#pa\\\\ss w\'rd\\u003c"}',
+    password: "Ma5ter#pa\\ss w'rd<",
+  };
+  const arns: Record<string, string> = {};
+  let moto: ChildProcess | undefined;
+  let awsEnv: NodeJS.ProcessEnv;
+  let realAws: string;
+  /** The CLI that reaches moto: the real one, or the wrapper that adds --endpoint-url. */
+  let awsCli: string;
+
+  function aws(args: string[]): Record<string, unknown> {
+    const result = run("aws", [...args, "--output", "json"], { env: awsEnv });
+    expectSuccess(result, `aws ${args.slice(0, 2).join(" ")}`);
+    return JSON.parse(result.stdout);
+  }
+
+  function createSecret(name: string, value?: string): string {
+    const secretString = value === undefined ? [] : ["--secret-string", value];
+    return aws(["secretsmanager", "create-secret", "--name", name, ...secretString]).ARN as string;
+  }
+
+  function secretValue(arn: string): Record<string, string> {
+    return JSON.parse(aws(["secretsmanager", "get-secret-value", "--secret-id", arn]).SecretString as string);
+  }
+
+  function versions(arn: string): string[] {
+    const { Versions } = aws(["secretsmanager", "list-secret-version-ids", "--secret-id", arn]);
+    return (Versions as { VersionId: string }[]).map((v) => v.VersionId);
+  }
+
+  function secrets(serviceSecrets: string, bin?: string): Run {
+    return run("bash", [SECRETS], {
+      env: {
+        ...awsEnv,
+        PATH: [bin, awsEnv.PATH].filter((p) => p !== undefined).join(delimiter),
+        DATABASE_RUN_DIR: runDir,
+        DATABASE_HOST: "spin-db.cluster-abc.us-west-2.rds.amazonaws.com",
+        DATABASE_PORT: "3306",
+        DATABASE_MASTER_SECRET_ARN: arns.master,
+        DATABASE_SERVICE_SECRETS: serviceSecrets,
+        DATABASE_SECRETS_RETRY_SECONDS: "1",
+      },
+    });
+  }
+
+  const file = (name: string) => readFileSync(join(runDir, name), "utf8");
+  const mode = (path: string) => statSync(path).mode & 0o777;
+
+  beforeAll(async () => {
+    requireTool("moto_server", ["--help"], "pip install 'moto[server]'");
+    requireTool("aws", ["--version"], "pip install awscli");
+    realAws = findTool(["aws"], "pip install awscli");
+    awsCli = realAws;
+    const port = await freePort();
+    moto = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor(
+      "moto_server",
+      () =>
+        fetch(`${url}/moto-api/`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      30,
+    );
+    awsEnv = {
+      PATH: process.env.PATH,
+      AWS_ENDPOINT_URL: url,
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+      AWS_REGION: "us-west-2",
+      AWS_DEFAULT_REGION: "us-west-2",
+      AWS_CONFIG_FILE: join(dir, "aws-config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, "aws-credentials"),
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
+    // AWS_ENDPOINT_URL needs CLI v1.29 or v2.13 and newer; an older CLI gets --endpoint-url instead.
+    // Some versions print it on standard error.
+    const version = run("aws", ["--version"]);
+    const [major, minor] = (/aws-cli\/(\d+)\.(\d+)/.exec(version.stdout + version.stderr) ?? []).slice(1).map(Number);
+    if (!((major === 1 && minor >= 29) || (major === 2 && minor >= 13) || major > 2)) {
+      mkdirSync(endpointBin);
+      writeFileSync(
+        join(endpointBin, "aws"),
+        `#!/bin/sh\nexec '${realAws}' --endpoint-url "$AWS_ENDPOINT_URL" "$@"\n`,
+        {
+          mode: 0o755,
+        },
+      );
+      awsEnv.PATH = `${endpointBin}${delimiter}${awsEnv.PATH}`;
+      awsCli = join(endpointBin, "aws");
+    }
+    arns.master = createSecret("spin-db-master", master.json);
+    // As Terraform makes them: no value.
+    arns.front50 = createSecret("spin-db-front50");
+    arns.orca = createSecret("spin-db-orca");
+  }, 60_000);
+
+  afterAll(async () => {
+    await stop(moto);
+  }, 30_000);
+
+  test("the first run fills the empty service secrets and writes the files, private", () => {
+    const first = secrets(`front50=${arns.front50} orca=${arns.orca}`);
+    expectSuccess(first, "database-secrets");
+    expect(mode(runDir)).toBe(0o700);
+    for (const service of SERVICES) {
+      const value = secretValue(arns[service]);
+      expect(Object.keys(value).sort()).toEqual(["migrate_password", "service_password"]);
+      expect(value.service_password).toMatch(/^[A-Za-z0-9]{32}$/);
+      expect(value.migrate_password).toMatch(/^[A-Za-z0-9]{32}$/);
+      expect(value.service_password).not.toEqual(value.migrate_password);
+      for (const role of ["service", "migrate"]) {
+        const name = `${service}_${role}_password`;
+        expect(mode(join(runDir, name))).toBe(0o600);
+        expect(file(name)).toBe(value[`${role}_password`]);
+        expect(first.stdout + first.stderr).not.toContain(value[`${role}_password`]);
+      }
+    }
+    expect(mode(join(runDir, "client.cnf"))).toBe(0o600);
+    expect(file("client.cnf")).toBe(
+      `[client]\nhost="spin-db.cluster-abc.us-west-2.rds.amazonaws.com"\nport=3306\nuser="spinadmin"\npassword="Ma5ter#pa\\\\ss w'rd<"\nssl-mode=REQUIRED\n`,
+    );
+    // What a MySQL client reads from it: the master user from the secret, and its password intact.
+    const parsed = run("my_print_defaults", [`--defaults-file=${join(runDir, "client.cnf")}`, "client"]);
+    expectSuccess(parsed, "my_print_defaults");
+    expect(parsed.stdout).toContain(`--user=${master.username}\n`);
+    expect(parsed.stdout).toContain(`--password=${master.password}\n`);
+    expect(first.stdout + first.stderr).not.toContain("Ma5ter");
+  });
+
+  test("a second run keeps the secrets' values and makes no new version", () => {
+    const before = { front50: secretValue(arns.front50), orca: secretValue(arns.orca) };
+    const second = secrets(`front50=${arns.front50} orca=${arns.orca}`);
+    expectSuccess(second, "database-secrets");
+    for (const service of SERVICES) {
+      expect(secretValue(arns[service])).toEqual(before[service as keyof typeof before]);
+      expect(versions(arns[service])).toHaveLength(1);
+      expect(file(`${service}_service_password`)).toBe(before[service as keyof typeof before].service_password);
+    }
+    expect(second.stderr).not.toContain("stored new passwords");
+  });
+
+  test("an instance whose first put loses the race uses the winner's passwords", () => {
+    // Another instance's put, with the same client request token, lands just before this one's.
+    const winner = { service_password: "Winner0Service0Password0123", migrate_password: "Winner0Migrate0Password0123" };
+    writeFileSync(join(dir, "winner.json"), JSON.stringify(winner));
+    mkdirSync(raceBin);
+    writeFileSync(
+      join(raceBin, "aws"),
+      `#!/usr/bin/env bash
+if [[ " $* " == *" put-secret-value "* ]]; then
+  "${awsCli}" "\${@/#file:\\/\\/*/file://${join(dir, "winner.json")}}" >/dev/null
+fi
+exec "${awsCli}" "$@"
+`,
+      { mode: 0o755 },
+    );
+    const arn = createSecret("spin-db-raced");
+    const raced = secrets(`front50=${arn}`, raceBin);
+    expectSuccess(raced, "database-secrets");
+    expect(raced.stderr).toContain(`front50: did not store passwords in secret ${arn}, reading what is there`);
+    expect(secretValue(arn)).toEqual(winner);
+    expect(versions(arn)).toHaveLength(1);
+    expect(file("front50_service_password")).toBe(winner.service_password);
+    expect(file("front50_migrate_password")).toBe(winner.migrate_password);
+  });
+
+  test("a password that is not letters and digits is refused, naming the secret but not the value", () => {
+    const arn = createSecret(
+      "spin-db-bad",
+      JSON.stringify({ service_password: "Bad'0Password0123456789", migrate_password: "Fine0Password0123456789" }),
+    );
+    const refused = secrets(`orca=${arn}`);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(
+      `secret ${arn} (orca in DATABASE_SERVICE_SECRETS): service_password must be 16 or more letters and digits`,
+    );
+    expect(refused.stdout + refused.stderr).not.toContain("Bad'0Password");
+  });
+});
