@@ -84,6 +84,8 @@ until sql -e 'SELECT 1' >/dev/null 2>"$errors"; do
   sleep 2
 done
 
+# Which users to create or fix is decided before the lock: two instances that both decide to create
+# or fix a user set the same password, from the same secret.
 existing=$(sql -e "SELECT user FROM mysql.user WHERE host = '%'" 2>"$errors") ||
   fail "could not list the database's users: $(client_errors)"
 

@@ -38,6 +38,8 @@ for setting in AWS_REGION DATABASE_HOST DATABASE_PORT DATABASE_MASTER_SECRET_ARN
   [[ -n ${!setting:-} ]] || fail "$setting is not set"
 done
 [[ $DATABASE_PORT =~ ^[0-9]+$ ]] || fail "DATABASE_PORT must be a port number, got '$DATABASE_PORT'"
+[[ $attempts =~ ^[1-9][0-9]*$ ]] || fail "DATABASE_SECRETS_ATTEMPTS must be a number from 1, got '$attempts'"
+[[ $retry_seconds =~ ^[0-9]+$ ]] || fail "DATABASE_SECRETS_RETRY_SECONDS must be a number of seconds, got '$retry_seconds'"
 
 umask 077
 mkdir -p "$run_dir"
