@@ -45,6 +45,7 @@ resource "aws_s3_object" "configuration_file_compose_env" {
     FIAT_IMAGE=${lookup(var.spinnaker.images, "fiat", "${local.spinnaker.registry}/fiat:${local.spinnaker.version}")}
     KAYENTA_IMAGE=${lookup(var.spinnaker.images, "kayenta", "${local.spinnaker.registry}/kayenta:${local.spinnaker.version}")}
     REDIS_IMAGE=${var.spinnaker.redis_image}
+    ${(var.storage.type == "sql") ? "AWS_CLI_IMAGE=${var.spinnaker.aws_cli_image}\nDATABASE_CLIENT_IMAGE=${var.spinnaker.database_client_image}" : ""}
     COMPOSE_PROFILES=${join(",", compact([var.spinnaker.kayenta ? "kayenta" : "", (var.auth != null) ? "fiat" : ""]))}
   EOT
   content_type = "text/plain"
@@ -56,9 +57,50 @@ resource "aws_s3_object" "configuration_file_compose_polling_yaml" {
   depends_on = [aws_s3_bucket_versioning.config_bucket_versioning]
 
   bucket       = aws_s3_bucket.config_bucket.bucket
-  content      = file("${path.module}/templates/compose-polling.yaml")
+  content      = file("${path.module}/templates/compose-polling${(var.storage.type == "sql") ? "-sql" : ""}.yaml")
   content_type = "application/yaml"
   key          = "config/compose-polling.yaml"
+  tags         = local.tags
+}
+
+resource "aws_s3_object" "configuration_file_database_env" {
+  count      = (var.storage.type == "sql") ? 1 : 0
+  depends_on = [aws_s3_bucket_versioning.config_bucket_versioning]
+
+  bucket       = aws_s3_bucket.config_bucket.bucket
+  content      = <<-EOT
+    # Rendered by cdktf-spinnaker-aws: the database the boot steps prepare (templates/database-*.sh).
+    AWS_REGION=${data.aws_region.current.id}
+    DATABASE_HOST=${local.database_endpoint}
+    DATABASE_PORT=${local.database_port}
+    DATABASE_MASTER_SECRET_ARN=${local.database_master_secret_arn}
+    DATABASE_SERVICE_SECRETS=front50=${local.database_front50_secret_arn} orca=${local.database_orca_secret_arn}
+    DATABASE_SERVICES=front50 orca
+  EOT
+  content_type = "text/plain"
+  key          = "config/database.env"
+  tags         = local.tags
+}
+
+resource "aws_s3_object" "configuration_file_database_init_sh" {
+  count      = (var.storage.type == "sql") ? 1 : 0
+  depends_on = [aws_s3_bucket_versioning.config_bucket_versioning]
+
+  bucket       = aws_s3_bucket.config_bucket.bucket
+  content      = file("${path.module}/templates/database-init.sh")
+  content_type = "text/plain"
+  key          = "config/database-init.sh"
+  tags         = local.tags
+}
+
+resource "aws_s3_object" "configuration_file_database_secrets_sh" {
+  count      = (var.storage.type == "sql") ? 1 : 0
+  depends_on = [aws_s3_bucket_versioning.config_bucket_versioning]
+
+  bucket       = aws_s3_bucket.config_bucket.bucket
+  content      = file("${path.module}/templates/database-secrets.sh")
+  content_type = "text/plain"
+  key          = "config/database-secrets.sh"
   tags         = local.tags
 }
 
@@ -81,13 +123,7 @@ resource "aws_s3_object" "configuration_file_front50_local_yml" {
   bucket       = aws_s3_bucket.config_bucket.bucket
   content      = <<-EOT
     # Rendered by cdktf-spinnaker-aws from its configuration; edits here are overwritten.
-    spinnaker:
-      s3:
-        enabled: true
-        bucket: ${aws_s3_bucket.config_bucket.bucket}
-        region: ${data.aws_region.current.id}
-        rootFolder: ${var.spinnaker.front50_prefix}
-        versioning: true
+    ${(var.storage.type == "sql") ? local.front50_sql_profile : local.front50_s3_profile~}
   EOT
   content_type = "application/yaml"
   key          = "config/front50-local.yml"
@@ -177,6 +213,7 @@ resource "aws_s3_object" "configuration_file_orca_local_yml" {
     default:
       bake:
         account: ${local.bake_account}
+    ${(var.storage.type == "sql") ? local.orca_sql_profile : ""~}
   EOT
   content_type = "application/yaml"
   key          = "config/orca-local.yml"

@@ -17,7 +17,19 @@ locals {
   ci = {
     secret_arns = [for m in var.ci.jenkins : m.password_secret_arn if m.password_secret_arn != null]
   }
-  deck_port = coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)
+  database_endpoint = (
+    (var.storage.type == "sql") ? var.storage.create_database ? one(aws_db_instance.database_instance[*].address) : var.storage.existing_endpoint : ""
+  )
+  database_front50_secret_arn = (var.storage.type == "sql") ? one(aws_secretsmanager_secret.front50_database_secret[*].arn) : ""
+  database_master_secret_arn = (
+    (var.storage.type == "sql")
+    ? var.storage.create_database ? one(aws_db_instance.database_instance[*].master_user_secret.0.secret_arn) : var.storage.existing_master_secret_arn
+    : ""
+  )
+  database_orca_secret_arn  = (var.storage.type == "sql") ? one(aws_secretsmanager_secret.orca_database_secret[*].arn) : ""
+  database_port             = var.storage.create_database ? 3306 : var.storage.existing_port
+  database_user_secret_arns = (var.storage.type == "sql") ? [local.database_front50_secret_arn, local.database_orca_secret_arn] : []
+  deck_port                 = coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)
   deck_url = join("", [
     var.load_balancer.https ? "https" : "http",
     "://",
@@ -62,6 +74,33 @@ locals {
     ports          = var.egress_ports
     prometheus_url = var.spinnaker.kayenta ? var.spinnaker.prometheus_url : null
   }
+  front50_s3_profile  = <<-EOT
+    spinnaker:
+      s3:
+        enabled: true
+        bucket: ${aws_s3_bucket.config_bucket.bucket}
+        region: ${data.aws_region.current.id}
+        rootFolder: ${var.spinnaker.front50_prefix}
+        versioning: true
+  EOT
+  front50_sql_profile = <<-EOT
+    sql:
+      enabled: true
+      connectionPools:
+        default:
+          default: true
+          jdbcUrl: jdbc:mysql://${local.database_endpoint}:${local.database_port}/front50?sslMode=REQUIRED&characterEncoding=UTF-8
+          user: front50_service
+          password: encrypted:secrets-manager!r:${data.aws_region.current.id}!s:${local.database_front50_secret_arn}!k:service_password
+          maxPoolSize: 10
+      migration:
+        jdbcUrl: jdbc:mysql://${local.database_endpoint}:${local.database_port}/front50?sslMode=REQUIRED&characterEncoding=UTF-8
+        user: front50_migrate
+        password: encrypted:secrets-manager!r:${data.aws_region.current.id}!s:${local.database_front50_secret_arn}!k:migrate_password
+    spinnaker:
+      s3:
+        enabled: false
+  EOT
   gate_sign_in = (
     (var.auth != null)
     ? yamlencode({
@@ -131,12 +170,40 @@ locals {
     "ubuntu/arm64"  = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-*"
     "ubuntu/x86_64" = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"
   }
+  orca_sql_profile = <<-EOT
+    sql:
+      enabled: true
+      connectionPools:
+        default:
+          default: true
+          jdbcUrl: jdbc:mysql://${local.database_endpoint}:${local.database_port}/orca?sslMode=REQUIRED&characterEncoding=UTF-8
+          user: orca_service
+          password: encrypted:secrets-manager!r:${data.aws_region.current.id}!s:${local.database_orca_secret_arn}!k:service_password
+          maxPoolSize: 10
+      migration:
+        jdbcUrl: jdbc:mysql://${local.database_endpoint}:${local.database_port}/orca?sslMode=REQUIRED&characterEncoding=UTF-8
+        user: orca_migrate
+        password: encrypted:secrets-manager!r:${data.aws_region.current.id}!s:${local.database_orca_secret_arn}!k:migrate_password
+    execution-repository:
+      sql:
+        enabled: true
+      redis:
+        enabled: false
+    monitor:
+      active-executions:
+        redis: false
+  EOT
   root_device_name = (
     var.official_image
     ? data.aws_ami.machine_image_official["0"].root_device_name
     : coalesce(var.root_device_name, { ubuntu = "/dev/sda1", rhel = "/dev/sda1", centos = "/dev/sda1" }[var.os])
   )
-  secret_arns = concat(local.managed_accounts.kubeconfig_secret_arns, local.ci.secret_arns, (var.auth != null) ? [var.auth.client_secret_arn] : [])
+  secret_arns = concat(
+    local.managed_accounts.kubeconfig_secret_arns,
+    local.ci.secret_arns,
+    (var.auth != null) ? [var.auth.client_secret_arn] : [],
+    (var.storage.type == "sql") ? [local.database_master_secret_arn, local.database_front50_secret_arn, local.database_orca_secret_arn] : [],
+  )
   spinnaker = {
     registry = coalesce(var.spinnaker.registry, { oss = "ghcr.io/spinnaker", armory = "docker.io/armory" }[var.spinnaker.distribution])
     version  = coalesce(var.spinnaker.version, "2026.4.0")

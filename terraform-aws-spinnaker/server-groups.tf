@@ -84,23 +84,26 @@ resource "aws_launch_template" "launch_template" {
       SpinnakerConfigBucket = aws_s3_bucket.config_bucket.bucket
       SpinnakerRole         = "polling"
       SpinnakerAwsCliImage  = var.spinnaker.aws_cli_image
-      SpinnakerConfigVersion = sha256(join(",", [
-        aws_s3_object.configuration_file_clouddriver_local_yml.version_id,
-        aws_s3_object.configuration_file_clouddriver_nonpolling_yml.version_id,
-        aws_s3_object.configuration_file_compose_polling_yaml.version_id,
-        aws_s3_object.configuration_file_compose_env.version_id,
-        aws_s3_object.configuration_file_fiat_local_yml.version_id,
-        aws_s3_object.configuration_file_front50_local_yml.version_id,
-        aws_s3_object.configuration_file_gate_local_yml.version_id,
-        aws_s3_object.configuration_file_igor_local_yml.version_id,
-        aws_s3_object.configuration_file_kayenta_local_yml.version_id,
-        aws_s3_object.configuration_file_memory_budget.version_id,
-        aws_s3_object.configuration_file_orca_local_yml.version_id,
-        aws_s3_object.configuration_file_packer_aws_ebs_json.version_id,
-        aws_s3_object.configuration_file_rosco_local_yml.version_id,
-        aws_s3_object.configuration_file_settings_local_js.version_id,
-        aws_s3_object.configuration_file_spinnaker_local_yml.version_id,
-      ]))
+      SpinnakerConfigVersion = sha256(join(",", flatten([
+        [aws_s3_object.configuration_file_clouddriver_local_yml.version_id],
+        [aws_s3_object.configuration_file_clouddriver_nonpolling_yml.version_id],
+        [aws_s3_object.configuration_file_compose_polling_yaml.version_id],
+        [aws_s3_object.configuration_file_compose_env.version_id],
+        aws_s3_object.configuration_file_database_init_sh[*].version_id,
+        aws_s3_object.configuration_file_database_secrets_sh[*].version_id,
+        aws_s3_object.configuration_file_database_env[*].version_id,
+        [aws_s3_object.configuration_file_fiat_local_yml.version_id],
+        [aws_s3_object.configuration_file_front50_local_yml.version_id],
+        [aws_s3_object.configuration_file_gate_local_yml.version_id],
+        [aws_s3_object.configuration_file_igor_local_yml.version_id],
+        [aws_s3_object.configuration_file_kayenta_local_yml.version_id],
+        [aws_s3_object.configuration_file_memory_budget.version_id],
+        [aws_s3_object.configuration_file_orca_local_yml.version_id],
+        [aws_s3_object.configuration_file_packer_aws_ebs_json.version_id],
+        [aws_s3_object.configuration_file_rosco_local_yml.version_id],
+        [aws_s3_object.configuration_file_settings_local_js.version_id],
+        [aws_s3_object.configuration_file_spinnaker_local_yml.version_id],
+      ])))
       Name = "${var.name}-${var.environment}"
     })
   }
@@ -117,6 +120,8 @@ resource "aws_launch_template" "launch_template" {
 }
 
 resource "aws_autoscaling_group" "server_group" {
+  depends_on = [aws_db_instance.database_instance]
+
   desired_capacity          = 1
   enabled_metrics           = ["GroupDesiredCapacity", "GroupInServiceInstances", "GroupTotalInstances"]
   health_check_grace_period = var.health_check_grace_period

@@ -36,6 +36,9 @@ test("a configuration that joins its settings well breaks none", () => {
   expect(joiningIssues(spinnaker({ auth: {}, version: "2026.4.0", bake: { enabled: true, account: "prod" } }))).toEqual(
     [],
   );
+  // A release that needs SQL storage runs with it.
+  expect(joiningIssues({ ...spinnaker({ version: "2027.0.0" }), storage: { type: "sql" } })).toEqual([]);
+  expect(joiningIssues({ ...spinnaker({ version: "2027.0.0" }), storage: { type: "s3-redis" } })).toHaveLength(1);
 });
 
 // rosco bakes in the region of its virtualization settings, the deployment's (its subnet is there),
@@ -120,7 +123,7 @@ test.each<[string, Joined, string[], RegExp]>([
     "a release that needs SQL",
     spinnaker({ version: "2027.0.0" }),
     ["spinnaker", "version"],
-    /^must be before 2027\.0\.0.*got "2027\.0\.0"$/,
+    /^must be before 2027\.0\.0 while storage\.type is s3-redis: .*\(set storage\.type to sql\), got "2027\.0\.0"$/,
   ],
   [
     "sign-in on an old release",

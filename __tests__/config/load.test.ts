@@ -390,7 +390,7 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ],
     [
       "spinnaker:\n  version: 2027.0.0",
-      'spinnaker.version: must be before 2027.0.0: from that release on front50 no longer stores in S3 and orca no longer keeps executions in Redis, which is how this package runs them (SQL storage is not supported yet), got "2027.0.0"',
+      'spinnaker.version: must be before 2027.0.0 while storage.type is s3-redis: from that release on front50 no longer stores in S3 and orca no longer keeps executions in Redis (set storage.type to sql), got "2027.0.0"',
     ],
     [
       "ha:\n  selfDeploy:\n    account: Spinnaker",

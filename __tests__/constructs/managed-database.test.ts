@@ -2,7 +2,6 @@ import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
-import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { TerraformOutput, TerraformVariable, Testing } from "cdktf";
 import type { Construct } from "constructs";
 import {
@@ -35,11 +34,9 @@ function synth(overrides: Partial<ManagedDatabaseProps> = {}) {
       subnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
       clientSecurityGroupId: "sg-0123456789abcdef0",
       engine: AURORA,
-      services: ["front50", "orca"],
       ...overrides,
     });
     new TerraformOutput(scope, "master", { value: database.masterSecretArn });
-    new TerraformOutput(scope, "front50", { value: database.serviceSecretArns.front50 });
   });
 }
 
@@ -99,11 +96,10 @@ describe("Aurora MySQL for HA", () => {
     });
   });
 
-  test("the bucket's KMS key encrypts the storage, the master secret and the services' secrets", () => {
+  test("the bucket's KMS key encrypts the storage and the master secret", () => {
     const key = "arn:aws:kms:us-west-2:123456789012:key/0123";
     const json = parsed({ kmsKeyArn: key });
     expect(only(json, "aws_rds_cluster")[0]).toMatchObject({ kms_key_id: key, master_user_secret_kms_key_id: key });
-    for (const secret of only(json, "aws_secretsmanager_secret")) expect(secret.kms_key_id).toBe(key);
   });
 
   test("reachable on 3306 only from the instances' group, which gets the matching egress rule", () => {
@@ -119,17 +115,8 @@ describe("Aurora MySQL for HA", () => {
     expect(egress).toMatchObject({ security_group_id: "sg-0123456789abcdef0", from_port: 3306, to_port: 3306 });
   });
 
-  test("one secret per service for its users' passwords, with no value: the boot step sets it", () => {
-    const json = parsed();
-    expect(only(json, "aws_secretsmanager_secret").map((s) => s.name_prefix)).toEqual([
-      "armoryspinnaker-preprod-db-front50-",
-      "armoryspinnaker-preprod-db-orca-",
-    ]);
-    expect(json.resource.aws_secretsmanager_secret_version).toBeUndefined();
-    expect(synth()).toHaveResourceWithProperties(SecretsmanagerSecret, {
-      description: expect.stringContaining("front50_service, front50_migrate"),
-    });
-    expect(json.output.master.value).toMatch(/^\$\{aws_rds_cluster\.\w+\.master_user_secret\[0\]\.secret_arn\}$/);
+  test("the master's secret is RDS's own", () => {
+    expect(parsed().output.master.value).toMatch(/^\$\{aws_rds_cluster\.\w+\.master_user_secret\[0\]\.secret_arn\}$/);
   });
 
   test("backups cannot be turned off, and readers stay within Aurora's fifteen", () => {
@@ -179,7 +166,6 @@ describe("created at plan time (a module's input)", () => {
           subnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
           clientSecurityGroupId: "sg-0123456789abcdef0",
           engine: AURORA,
-          services: ["front50"],
           create: create.booleanValue,
         });
         new TerraformOutput(scope, "master", { value: database.masterSecretArn });
@@ -190,7 +176,7 @@ describe("created at plan time (a module's input)", () => {
       /^\$\{one\(aws_rds_cluster\.\w+\[\*\]\.master_user_secret\.0\.secret_arn\)\}$/,
     );
     expect(json.output.endpoint.value).toMatch(/^\$\{one\(aws_rds_cluster\.\w+\[\*\]\.endpoint\)\}$/);
-    for (const type of ["aws_rds_cluster", "aws_db_subnet_group", "aws_security_group", "aws_secretsmanager_secret"]) {
+    for (const type of ["aws_rds_cluster", "aws_db_subnet_group", "aws_security_group"]) {
       expect(only(json, type)[0].count).toBe("${var.create ? 1 : 0}");
     }
     expect(only(json, "aws_rds_cluster_instance")[0].count).toBe("${var.create ? 2 : 0}");

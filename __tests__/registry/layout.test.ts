@@ -47,6 +47,7 @@ const MODULE_FILES = [
   "README.md",
   "bucket.tf",
   "configuration.tf",
+  "database.tf",
   "iam.tf",
   "load-balancers.tf",
   "main.tf",
@@ -63,6 +64,10 @@ test("follows the Registry's standard structure for terraform-<provider>-<name>,
     "cloud-init.yaml",
     "clouddriver-local.yml.tftpl",
     "compose-polling.yaml",
+    // SQL storage (storage.type sql): the project with the database's boot steps, and their scripts.
+    "compose-polling-sql.yaml",
+    "database-init.sh",
+    "database-secrets.sh",
     "igor-local.yml.tftpl",
     "memory-budget",
     "packer-aws-ebs.json.tftpl",
@@ -76,6 +81,8 @@ test("follows the Registry's standard structure for terraform-<provider>-<name>,
       ...[
         ...templates,
         "templates/compose-nonpolling.yaml",
+        "templates/compose-nonpolling-sql.yaml",
+        "templates/compose-polling-self-deploy-sql.yaml",
         // Spinnaker deploying itself (self_deploy): the seeding container's project, script and documents.
         "templates/compose-polling-self-deploy.yaml",
         "templates/seed-spinnaker",
@@ -314,8 +321,10 @@ test("sizes and line lengths within their limits (printed for the release note)"
   // Issue 20's limits: 60 KB and, for ha, 90 KB. Then issue 21's self_deploy added its role's
   // policy, its optional configuration files, the pipeline's template values, the stacks that hand
   // v000 over and the clean-up at destroy (about 25 KB); naming repeated expressions once brought
-  // the rest down by 13 KB, to 101.6 KB in all.
-  const LIMITS: Record<string, number> = { "": 60 * KB, "modules/ha/": 110 * KB };
+  // the rest down by 13 KB, to 101.6 KB in all. Issue 24's SQL storage added its database, its
+  // secrets and their permissions, the profiles' alternatives and the boot steps' files to both
+  // modules (about 6 KB each: 57.0 to 62.6 KB, and 107.9 to 114.0 KB).
+  const LIMITS: Record<string, number> = { "": 64 * KB, "modules/ha/": 116 * KB };
   const report: string[] = [];
   for (const [dir, limit] of Object.entries(LIMITS)) {
     // variables.tf and templates/ are left out of the size: inputs and text are what they are.

@@ -9,7 +9,8 @@ import { toYaml } from "../../modules/spinnaker/yaml";
 
 const OPTIONS: SqlStorageOptions = {
   endpoint: "armoryspinnaker-preprod-db.cluster-abc.us-west-2.rds.amazonaws.com",
-  port: 3306,
+  port: "3306",
+  region: "us-west-2",
   secretArns: {
     front50: "arn:aws:secretsmanager:us-west-2:123456789012:secret:armoryspinnaker-preprod-db-front50-AbCdEf",
     orca: "arn:aws:secretsmanager:us-west-2:123456789012:secret:armoryspinnaker-preprod-db-orca-AbCdEf",

@@ -48,6 +48,24 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
       // Only kayenta (fiat) reads it: written whether or not kayenta (fiat) runs.
       "aws_s3_object.configuration_file_kayenta_local_yml",
       "aws_s3_object.configuration_file_fiat_local_yml",
+      // SQL storage (storage.type sql): its database, created or the caller's, and the boot steps.
+      "aws_db_subnet_group.database_subnet_group",
+      "aws_security_group.database_security_group",
+      "aws_vpc_security_group_ingress_rule.database_from_instances",
+      "aws_vpc_security_group_egress_rule.database_to_database",
+      "aws_vpc_security_group_egress_rule.to_existing_database",
+      "aws_secretsmanager_secret.front50_database_secret",
+      "aws_secretsmanager_secret.orca_database_secret",
+      "aws_s3_object.configuration_file_database_env",
+      "aws_s3_object.configuration_file_database_init_sh",
+      "aws_s3_object.configuration_file_database_secrets_sh",
+      ...(stack === "ha-module"
+        ? [
+            "aws_rds_cluster.database_cluster",
+            "aws_rds_cluster_instance.database_member",
+            "aws_rds_cluster_parameter_group.database_cluster_parameters",
+          ]
+        : ["aws_db_instance.database_instance", "aws_db_parameter_group.database_parameters"]),
       ...(stack === "ha-module"
         ? [
             "aws_vpc_security_group_egress_rule.to_existing_redis",
@@ -101,6 +119,7 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
           "official_image",
           "os",
           "spinnaker",
+          "storage",
           "tags",
         ],
         ...(stack === "ha-module" ? ["redis", "self_deploy"] : []),
@@ -161,9 +180,10 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
         json.resource?.aws_elasticache_replication_group,
         json.resource?.aws_elasticache_parameter_group,
         json.resource?.aws_elasticache_subnet_group,
-        json.resource?.aws_secretsmanager_secret,
+        // Redis's URL secret; SQL storage's secrets follow storage.type.
+        { url: json.resource?.aws_secretsmanager_secret?.redis_url_secret },
         json.resource?.aws_secretsmanager_secret_version,
-      ].flatMap((byName) => Object.values(byName ?? {}));
+      ].flatMap((byName) => Object.values(byName ?? {}).filter((resource) => resource !== undefined));
       expect(managed.length).toBe(5);
       for (const resource of managed) expect(resource.count).toBe("${var.redis.create ? 1 : 0}");
       expect(json.resource?.aws_vpc_security_group_egress_rule?.to_existing_redis.count).toBe(

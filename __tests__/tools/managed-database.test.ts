@@ -20,7 +20,6 @@ function configuration(engine: ManagedDatabaseProps["engine"], planTime: boolean
     clientSecurityGroupId: "sg-0123456789abcdef0",
     engine,
     kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/01234567-89ab-cdef-0123-456789abcdef",
-    services: ["front50", "orca"],
     create: planTime ? create.booleanValue : true,
   });
   return JSON.parse(Testing.synth(stack));

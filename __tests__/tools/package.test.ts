@@ -7,6 +7,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { DATABASE_TEMPLATES } from "../../modules/spinnaker/database-files";
 import { PROFILE_TEMPLATES } from "../../modules/spinnaker/profile-templates";
 import { SELF_DEPLOY_TEMPLATES } from "../../modules/spinnaker/self-deploy-files";
 import { expectSuccess, requireTool, run, tempDir, terraform, terraformEnvironment } from "./harness";
@@ -81,10 +82,14 @@ test(
     ]);
     // Beside them, only the template files the stacks write beside their configuration
     // (modules/templates/): the user data, clouddriver's and igor's profile templates, and the
-    // files of Spinnaker's deploys of itself (seeding script, their user data, deck's settings).
-    const templates = ["cloud-init.yaml", ...Object.values(PROFILE_TEMPLATES), ...SELF_DEPLOY_TEMPLATES].map(
-      (f) => `dist/modules/templates/${f}`,
-    );
+    // files of Spinnaker's deploys of itself (seeding script, their user data, deck's settings) and
+    // SQL storage's boot steps.
+    const templates = [
+      "cloud-init.yaml",
+      ...Object.values(PROFILE_TEMPLATES),
+      ...SELF_DEPLOY_TEMPLATES,
+      ...DATABASE_TEMPLATES,
+    ].map((f) => `dist/modules/templates/${f}`);
     expect(
       paths
         .filter(

@@ -269,7 +269,7 @@ describe("the ha module", () => {
       "${toset((var.self_deploy.enabled && var.self_deploy.tag_subnets) ? var.instance_subnet_ids : [])}",
     );
     expect(contentOf(json, "compose-polling.yaml")).toBe(
-      '${var.self_deploy.enabled ? file("${path.module}/templates/compose-polling-self-deploy.yaml") : file("${path.module}/templates/compose-polling.yaml")}',
+      '${file("${path.module}/templates/compose-polling${var.self_deploy.enabled ? "-self-deploy" : ""}${(var.storage.type == "sql") ? "-sql" : ""}.yaml")}',
     );
     expect(contentOf(json, "settings-local.js")).toMatch(
       /\n\$\{var\.self_deploy\.enabled \? file\("\$\{path\.module\}\/templates\/settings-self-deploy\.js"\) : ""\}$/,

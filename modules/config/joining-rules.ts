@@ -1,6 +1,6 @@
 /**
  * The rules that join settings of different groups: Armory's version and images, the release that
- * needs SQL storage, sign-in's release and HTTPS, the bake account among the AWS accounts, the bake
+ * needs SQL storage against the storage setting, sign-in's release and HTTPS, the bake account among the AWS accounts, the bake
  * regions against the deployment's region and the bake account's regions, the self-deploy account
  * beside the AWS accounts. Each is
  * stated once, with its message, and checked by both gates: the configuration's last check
@@ -51,6 +51,7 @@ const AWS_ACCOUNTS = { path: "spinnaker.accounts.aws", input: "accounts.aws" };
 const CREATE_ROLE = { path: "createRole", input: "create_role" };
 const AUTH = { path: "spinnaker.auth", input: "auth" };
 const CERTIFICATE_ARN = { path: "loadBalancer.certificateArn", input: "load_balancer.certificate_arn" };
+const STORAGE_TYPE = { path: "storage.type", input: "storage.type" };
 const SELF_DEPLOY_ENABLED = { path: "ha.selfDeploy.enabled", input: "self_deploy.enabled" };
 const SELF_DEPLOY_ACCOUNT = { path: "ha.selfDeploy.account", input: "self_deploy.account" };
 
@@ -73,6 +74,8 @@ export interface Joined {
     };
   };
   readonly loadBalancer: { readonly certificateArn?: string };
+  /** @default - S3 and Redis */
+  readonly storage?: { readonly type: "s3-redis" | "sql" };
   /** @default - self-deploy off */
   readonly ha?: { readonly selfDeploy: { readonly enabled: boolean; readonly account: string } };
 }
@@ -164,11 +167,14 @@ export const JOINING_RULES: readonly Joining[] = [
   },
   {
     subject: VERSION,
-    message: () => SQL_ONLY_REASON,
+    message: (name) => SQL_ONLY_REASON(name(STORAGE_TYPE)),
     test: (c) =>
-      c.spinnaker.distribution !== "oss" || c.spinnaker.version === undefined || !needsSqlStorage(c.spinnaker.version),
+      c.spinnaker.distribution !== "oss" ||
+      c.spinnaker.version === undefined ||
+      c.storage?.type === "sql" ||
+      !needsSqlStorage(c.spinnaker.version),
     hcl: (r) =>
-      `${r(DISTRIBUTION)} != "oss" || !${isRelease(r(VERSION))} || try(${releaseNumber(r(VERSION))} < ${SQL_ONLY_FROM.year * 100 + SQL_ONLY_FROM.minor}, true)`,
+      `${r(DISTRIBUTION)} != "oss" || ${r(STORAGE_TYPE)} == "sql" || !${isRelease(r(VERSION))} || try(${releaseNumber(r(VERSION))} < ${SQL_ONLY_FROM.year * 100 + SQL_ONLY_FROM.minor}, true)`,
     got: { value: (c) => c.spinnaker.version, hcl: (r) => r(VERSION) },
   },
   {

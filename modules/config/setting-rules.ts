@@ -55,6 +55,13 @@ export const CERTIFICATE_ARN_PATTERN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:ce
 export const SSL_POLICY_PATTERN = /^ELBSecurityPolicy-TLS13-1-[23]-/;
 export const CACHE_NODE_TYPE_PATTERN = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
 export const REDIS_ENGINE_VERSION_PATTERN = /^[67]\.\d+$/;
+/** Aurora MySQL 3 (MySQL 8.0 compatible): the parameter group family is aurora-mysql8.0. */
+export const AURORA_MYSQL_VERSION_PATTERN = /^8\.0\.mysql_aurora\.3\.\d{2}\.\d+$/;
+/** RDS for MySQL 8.0 or 8.4: a major.minor prefix (minor upgrades by AWS) or a full version. */
+export const MYSQL_VERSION_PATTERN = /^8\.[04](\.\d+)?$/;
+export const DB_INSTANCE_CLASS_PATTERN = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
+/** A database's DNS name (an endpoint of your own). */
+export const DATABASE_ENDPOINT_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
 export const SECRET_ARN_PATTERN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 export const SECURITY_GROUP_ID_PATTERN = /^sg-[0-9a-f]{8,17}$/;
 export const S3_BUCKET_NAME_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -336,6 +343,70 @@ export const REDIS_RELATIONS: readonly Relation<RedisFields>[] = [
   ),
 ];
 
+/**
+ * Where front50 and orca keep their data (`storage`, the modules' `storage` input): the config
+ * bucket and Redis, or a MySQL database, created (Aurora MySQL for HA, RDS for MySQL for
+ * stand-alone) or your own.
+ */
+export const STORAGE = {
+  type: choice(["s3-redis", "sql"]),
+  auroraVersion: text(
+    pattern(AURORA_MYSQL_VERSION_PATTERN, "an Aurora MySQL 3 engine version such as 8.0.mysql_aurora.3.10.4"),
+  ),
+  auroraInstanceClass: text(pattern(DB_INSTANCE_CLASS_PATTERN, "an RDS instance class such as db.r7g.large")),
+  auroraReaders: number(whole(1, 15, " (Multi-AZ needs one)")),
+  mysqlVersion: text(pattern(MYSQL_VERSION_PATTERN, "an RDS for MySQL version such as 8.4 (or 8.4.7 to pin one)")),
+  mysqlInstanceClass: text(pattern(DB_INSTANCE_CLASS_PATTERN, "an RDS instance class such as db.t4g.micro")),
+  mysqlStorageGiB: number(whole(20, 1000, " GiB")),
+  backupRetentionDays: number(whole(1, 35, " days (backups cannot be turned off)")),
+  subnetIds: list(
+    text(pattern(SUBNET_ID_PATTERN, "a subnet id such as subnet-0123456789abcdef0")),
+    distinct("subnets"),
+    entries(2, "at least two subnets in two AZs (RDS's rule for a DB subnet group)"),
+  ),
+  existingEndpoint: text(pattern(DATABASE_ENDPOINT_PATTERN, "the DNS name of your MySQL 8 database")),
+  existingPort: TCP_PORT,
+  existingMasterSecretArn: SECRET_ARN,
+  existingSecurityGroupId: text(pattern(SECURITY_GROUP_ID_PATTERN, "a security group id such as sg-0123456789abcdef0")),
+};
+
+interface StorageFields {
+  createDatabase?: boolean | null;
+  existingEndpoint?: string | null;
+  existingMasterSecretArn?: string | null;
+  existingSecurityGroupId?: string | null;
+}
+
+/** As Redis's: `createDatabase` is a switch the caller writes, following `existingEndpoint` when left out. */
+export const STORAGE_RELATIONS: readonly Relation<StorageFields>[] = [
+  together<StorageFields>(
+    "existingEndpoint",
+    "existingMasterSecretArn",
+    "the boot step creates the services' schemas and users with the master user",
+  ),
+  together<StorageFields>(
+    "existingEndpoint",
+    "existingSecurityGroupId",
+    "the instances need both the address and a way through to it",
+  ),
+  implies<StorageFields>(
+    "createDatabase",
+    on("createDatabase"),
+    absent("existingEndpoint"),
+    ["createDatabase", "existingEndpoint"],
+    (name) =>
+      `must be false with ${name("existingEndpoint")}: true creates the database, false uses your own (set ${name("createDatabase")} to false, or leave out ${name("existingEndpoint")}, ${name("existingMasterSecretArn")} and ${name("existingSecurityGroupId")})`,
+  ),
+  implies<StorageFields>(
+    "createDatabase",
+    off("createDatabase"),
+    given("existingEndpoint"),
+    ["createDatabase", "existingEndpoint"],
+    (name) =>
+      `needs ${name("existingEndpoint")}, ${name("existingMasterSecretArn")} and ${name("existingSecurityGroupId")} when false: they are your own database (set them, or set ${name("createDatabase")} to true to create one)`,
+  ),
+];
+
 export const CONFIG_BUCKET = {
   name: S3_BUCKET_NAME,
   kmsKeyArn: text(pattern(KMS_KEY_ARN_PATTERN, "a KMS key ARN")),
@@ -360,6 +431,7 @@ export const SPINNAKER = {
   images: choiceMap(SPINNAKER_SERVICES, imageReferenceRule),
   redisImage: imageReference,
   awsCliImage: imageReference,
+  databaseClientImage: imageReference,
   prometheusUrl: text(pattern(SERVER_URL_PATTERN, "the Prometheus URL, such as http://prometheus.example.com:9090")),
   front50Prefix: text(
     pattern(FRONT50_PREFIX_PATTERN, "a key prefix of letters, digits and . _ -"),

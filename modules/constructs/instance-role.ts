@@ -24,6 +24,11 @@ export interface InstanceRoleProps {
   readonly managedAccountRoleArns?: string[];
   /** Secrets the services resolve at start (Redis auth token, kubeconfigs). @default - none */
   readonly secretArns?: string[];
+  /**
+   * Secrets the instances fill once when they find them empty (the passwords of the database users
+   * of SQL storage), besides reading them: `secretArns` must list them too. @default - none
+   */
+  readonly fillableSecretArns?: string[];
   /** S3 objects the services fetch at start, as `arn:aws:s3:::bucket/key`. @default - none */
   readonly extraObjectArns?: string[];
   /**
@@ -122,6 +127,19 @@ export class InstanceRole extends Construct {
       {
         when: nonEmpty(props.secretArns ?? []),
         statement: { sid: "Secrets", actions: ["secretsmanager:GetSecretValue"], resources: props.secretArns ?? [] },
+      },
+      {
+        when: nonEmpty(props.fillableSecretArns ?? []),
+        statement: {
+          sid: "FillDatabaseSecrets",
+          actions: ["secretsmanager:PutSecretValue"],
+          resources: props.fillableSecretArns ?? [],
+        },
+      },
+      {
+        // Secrets Manager's password generator: it reads or changes nothing, and takes no resource.
+        when: nonEmpty(props.fillableSecretArns ?? []),
+        statement: { sid: "GeneratePasswords", actions: ["secretsmanager:GetRandomPassword"], resources: ["*"] },
       },
       {
         when: nonEmpty(props.targetGroupArns ?? []),

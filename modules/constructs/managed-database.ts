@@ -5,11 +5,10 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
-import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Fn, TerraformIterator, TerraformLocal, type TerraformResource, Token } from "cdktf";
+import { Fn, type ITerraformDependable, TerraformIterator, TerraformLocal, type TerraformResource, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
 import { type Condition, countWhen, interpolate, pick } from "../terraform-values";
@@ -65,11 +64,6 @@ export interface ManagedDatabaseProps {
   /** A boolean, or a module's Terraform boolean. @default true */
   readonly deletionProtection?: Condition;
   /**
-   * The services that keep their data here (front50, orca): each gets a schema of its name and a
-   * secret for its two users' passwords, which the boot step fills (none is in Terraform's state).
-   */
-  readonly services: readonly string[];
-  /**
    * Whether to create it, when that is known only at plan time (a module's input): every resource
    * then has a count of 0 or 1 (the cluster's members 0 or theirs), and the attributes below read
    * the one instance or null. @default true: created, without counts
@@ -84,12 +78,14 @@ export interface ManagedDatabaseProps {
  * master password made and kept by RDS in Secrets Manager (`manage_master_user_password`), reachable
  * only from the Spinnaker instances, with automated backups, deletion protection and a final
  * snapshot. The schemas and the services' users are made at first boot by the boot step, with the
- * master secret; their passwords live only in the secrets `serviceSecretArns` names.
+ * master secret (topologies/sql-storage.ts).
  */
 export class ManagedDatabase extends Construct {
   readonly securityGroup: SecurityGroup;
   /** The RDS cluster (Aurora) or instance (MySQL). */
   readonly database: RdsCluster | DbInstance;
+  /** What must exist before a client connects: the instance, or the cluster and its members. */
+  readonly ready: ITerraformDependable[];
   /** The writer's DNS name (null with a count of 0). */
   readonly endpoint: string;
   /** Aurora's reader endpoint; none for a single instance. */
@@ -97,8 +93,6 @@ export class ManagedDatabase extends Construct {
   readonly port: number;
   /** The secret RDS keeps the master user's `{"username", "password"}` in (null with a count of 0). */
   readonly masterSecretArn: string;
-  /** Per service, the secret of its users' passwords (`service_password`, `migrate_password`). */
-  readonly serviceSecretArns: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: ManagedDatabaseProps) {
     super(scope, id);
@@ -240,11 +234,11 @@ export class ManagedDatabase extends Construct {
         interpolate(`sort(distinct([for s in data.aws_subnet.${subnet.friendlyUniqueId} : s.availability_zone]))`),
       );
       zones.overrideLogicalId("database_availability_zones");
-      const members = Token.isUnresolved(engine.readers)
+      const size = Token.isUnresolved(engine.readers)
         ? Token.asNumber(Fn.sum([engine.readers, 1]))
         : engine.readers + 1;
-      new RdsClusterInstance(this, "Member", {
-        count: pick(create, members, 0),
+      const members = new RdsClusterInstance(this, "Member", {
+        count: pick(create, size, 0),
         identifier: `${name}-${interpolate("count.index")}`,
         clusterIdentifier: attribute(cluster, "id", cluster.id),
         engine: "aurora-mysql",
@@ -259,6 +253,7 @@ export class ManagedDatabase extends Construct {
         copyTagsToSnapshot: true,
         tags,
       });
+      this.ready = [cluster, members];
       this.endpoint = attribute(cluster, "endpoint", cluster.endpoint);
       this.readerEndpoint = attribute(cluster, "reader_endpoint", cluster.readerEndpoint);
       this.masterSecretArn = masterSecret(cluster, count);
@@ -286,22 +281,10 @@ export class ManagedDatabase extends Construct {
         parameterGroupName: attribute(parameters, "name", parameters.name),
       });
       this.database = instance;
+      this.ready = [instance];
       this.endpoint = attribute(instance, "address", instance.address);
       this.masterSecretArn = masterSecret(instance, count);
     }
-
-    this.serviceSecretArns = Object.fromEntries(
-      props.services.map((service) => {
-        const secret = new SecretsmanagerSecret(this, `${service}Secret`, {
-          count,
-          namePrefix: `${name}-${service}-`,
-          description: `The passwords of ${service}'s database users (${service}_service, ${service}_migrate): set by the instances' boot step, read by ${service} at start`,
-          kmsKeyId: props.kmsKeyArn,
-          tags,
-        });
-        return [service, attribute(secret, "arn", secret.arn)];
-      }),
-    );
   }
 }
 

@@ -268,6 +268,12 @@ export const FILE_OF_TYPE: Readonly<Record<"resource" | "data", Readonly<Record<
     aws_s3_bucket_policy: "bucket.tf",
     // Spinnaker's profiles, which the instances read from the bucket: a review reads them apart.
     aws_s3_object: "configuration.tf",
+    aws_db_subnet_group: "database.tf",
+    aws_db_parameter_group: "database.tf",
+    aws_db_instance: "database.tf",
+    aws_rds_cluster_parameter_group: "database.tf",
+    aws_rds_cluster: "database.tf",
+    aws_rds_cluster_instance: "database.tf",
     aws_elasticache_subnet_group: "redis.tf",
     aws_elasticache_parameter_group: "redis.tf",
     aws_elasticache_replication_group: "redis.tf",
@@ -292,6 +298,18 @@ export const FILE_OF_TYPE: Readonly<Record<"resource" | "data", Readonly<Record<
   },
 };
 
+/**
+ * Blocks that belong to a concern whatever their type: SQL storage's secrets, subnet lookups and
+ * security group sit with its database, not with Redis's secrets or self-deploy's subnets.
+ */
+const FILE_OF_NAME: readonly (readonly [RegExp, string])[] = [
+  [/^(database_|[a-z0-9]+_database_secret$|to_existing_database$)/, "database.tf"],
+];
+
+function fileOfName(name: string): string | undefined {
+  return FILE_OF_NAME.find(([pattern]) => pattern.test(name))?.[1];
+}
+
 /** What each generated .tf file says about itself, under the generator's note. */
 const FILE_PURPOSE: Readonly<Record<string, string>> = {
   "versions.tf": "The Terraform and provider versions the module supports.",
@@ -306,6 +324,8 @@ const FILE_PURPOSE: Readonly<Record<string, string>> = {
   "bucket.tf": "The configuration bucket and its settings.",
   "configuration.tf": "Spinnaker's profiles and files, as objects in the configuration bucket.",
   "redis.tf": "Redis on ElastiCache, and the secret that holds its URL.",
+  "database.tf":
+    "SQL storage (storage.type sql): the MySQL database, its security group and rules, and the secrets of front50's and orca's database users.",
   "self-deploy.tf":
     "Spinnaker deploys itself (self_deploy): the purpose tags of the instance subnets, their zones, and the clean-up of Spinnaker's server groups at destroy.",
 };
@@ -341,7 +361,7 @@ function moduleFiles(
         );
       }
       for (const [name, object] of Object.entries(types[type]))
-        add(file, resourceBlock(kind, type, name, object, blocks));
+        add(fileOfName(name) ?? file, resourceBlock(kind, type, name, object, blocks));
     }
   }
   for (const [i, m] of (moved ?? []).entries()) add("main.tf", movedBlock(m, i));

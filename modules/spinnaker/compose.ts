@@ -4,7 +4,9 @@
  * with its health check, restart policy, log rotation and a memory limit that the instance sizes
  * from its own RAM at boot: its minimum, and a weighted share of what is above all minimums. The
  * optional services are compose profiles of their own name, switched on by `COMPOSE_PROFILES` in
- * `compose.env`: so the project is one text per topology and role, whatever is switched on.
+ * `compose.env`: so the project is one text per topology and role, whatever is switched on, and
+ * another only where the containers differ (the seeding container of ha.selfDeploy, the database's
+ * boot steps of SQL storage).
  */
 
 import type { SpinnakerService } from "../config/schema";
@@ -35,8 +37,8 @@ export interface ComposeOptions {
 export const DATABASE_ENV_FILE = "database.env";
 /**
  * Where the secrets step hands the master's option file and the users' passwords to the init step:
- * under /run, which is memory on every supported OS, readable by root only, and emptied by the init
- * step when it is done.
+ * under /run, which is memory on every supported OS (never on disk), in a folder and files only root
+ * may read, until the instance stops.
  */
 export const DATABASE_RUN_DIR = "/run/spinnaker-database";
 /** The images of the two steps, in compose.env beside the services'. */
@@ -58,19 +60,28 @@ export function imageVariable(container: string): string {
 /**
  * `compose.env` in the configuration: the image of every container and the optional services that
  * run (`COMPOSE_PROFILES`, comma-separated). The compose project names only the variables, so a new
- * release, registry or option changes this file (and rolls the instances like any configuration
- * change), never the project or the user data. Values may be Terraform strings (a module's inputs);
- * their validation keeps whitespace and `$` out of them.
+ * release, registry or optional service changes this file (and rolls the instances like any
+ * configuration change), never the project or the user data. With SQL storage, `databaseImages`
+ * adds the boot steps' images (`databaseImageLines`). Values may be Terraform strings (a module's
+ * inputs); their validation keeps whitespace and `$` out of them.
  */
 export function composeEnvironment(
   images: Readonly<Record<SpinnakerService, string>>,
   profiles: string,
   redisImage?: string,
+  databaseImages?: string,
 ): string {
   const lines = Object.entries(images).map(([name, image]) => `${imageVariable(name)}=${image}`);
   if (redisImage !== undefined) lines.push(`${imageVariable("redis")}=${redisImage}`);
+  // Lines of their own (or none), which a module chooses at plan.
+  if (databaseImages !== undefined) lines.push(databaseImages);
   lines.push(`COMPOSE_PROFILES=${profiles}`);
   return `# Rendered by cdktf-spinnaker-aws: the image of each container and the optional services, for docker compose.\n${lines.join("\n")}\n`;
+}
+
+/** compose.env's lines of the database's boot steps' images, with SQL storage. */
+export function databaseImageLines(awsCliImage: string, clientImage: string): string {
+  return `${DATABASE_IMAGE_VARIABLES.secrets}=${awsCliImage}\n${DATABASE_IMAGE_VARIABLES.init}=${clientImage}`;
 }
 
 const LOGGING = { driver: "json-file", options: { "max-size": "50m", "max-file": "5" } };

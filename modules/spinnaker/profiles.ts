@@ -7,10 +7,11 @@
 
 import { Fn, Op, Token } from "cdktf";
 import { KAYENTA_PREFIX, type SpinnakerService } from "../config/schema";
-import { type Condition, conditionText, given, possible } from "../terraform-values";
+import { type Condition, conditionText, given, isExpression, possible } from "../terraform-values";
 import { type BakeProfile, orcaBakeAccount, PACKER_TEMPLATE, roscoProfile } from "./bakery";
 import { SERVICES } from "./services";
 import { fiatProfile } from "./sign-in";
+import { front50SqlProfile, orcaSqlProfile, type SqlStorageOptions } from "./sql-storage";
 import { toYaml } from "./yaml";
 
 /** fiat's roles that may read and write an account. */
@@ -85,6 +86,19 @@ export interface ProfileOptions {
    * settings-local.js; may be a Terraform string. @default - none
    */
   readonly deckSelfDeploy?: string;
+  /**
+   * front50 and orca keep their data in SQL: always (true), or as a module's input decides (a
+   * Terraform boolean). @default - in the config bucket and Redis
+   */
+  readonly sqlStorage?: {
+    readonly sql: Condition;
+    readonly options: SqlStorageOptions;
+    /**
+     * Names a text Terraform chooses at plan (a local value, `local.<name>`), so that a profile reads
+     * `sql ? local.front50_sql_profile : local.front50_s3_profile`. @default - left inline
+     */
+    readonly name?: (name: string, text: string) => string;
+  };
 }
 
 /** File name -> contents, for /opt/spinnaker/config. */
@@ -115,6 +129,8 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
   const fiat = conditionText(signIn);
   services.fiat.enabled = fiat;
 
+  const sql = o.sqlStorage?.sql ?? false;
+  const sqlOptions = o.sqlStorage?.options as SqlStorageOptions;
   const files: Record<string, unknown> = {
     "spinnaker-local.yml": {
       services: {
@@ -140,23 +156,13 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
       ...(o.managedRedis ? { redis: { configuration: { secure: true } } } : {}),
       ...(typeof o.gateSignIn === "object" ? o.gateSignIn : {}),
     },
-    "front50-local.yml": {
-      spinnaker: {
-        s3: {
-          enabled: true,
-          bucket: o.configBucket,
-          region: o.region,
-          rootFolder: o.front50Prefix,
-          // No serverSideEncryption: front50 would then name the aws/s3 key and bypass a customer
-          // managed one; the bucket's default encryption applies to every object instead.
-          versioning: true,
-        },
-      },
-    },
+    // Its storage, below.
+    "front50-local.yml": sql === true ? front50SqlProfile(sqlOptions) : sql === false ? front50S3Profile(o) : "",
     // orca registers its canary stages only with kayenta.enabled, off in orca.yml.
     "orca-local.yml": {
       kayenta: { enabled: kayenta, baseUrl: services.kayenta.baseUrl },
       ...(o.bake ? orcaBakeAccount(o.bake) : {}),
+      ...(sql === true ? orcaSqlProfile(sqlOptions) : {}),
     },
     ...(o.bake ? { "rosco-local.yml": roscoProfile(o.bake, o.region) } : {}),
     // Settings that only non-polling clouddriver nodes load (the 2017 installer's profile); the
@@ -184,6 +190,20 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
   if (o.bake && possible(o.bake.enabled)) rendered[PACKER_TEMPLATE] = o.bake.packerTemplate;
   // A module's sign-in: YAML of its own top-level key (spring), after the file's others.
   if (typeof o.gateSignIn === "string") rendered["gate-local.yml"] += o.gateSignIn;
+  // A module's storage: Terraform chooses front50's whole profile, and orca's top-level keys of SQL.
+  if (isExpression(sql)) {
+    const name = o.sqlStorage?.name ?? ((_: string, text: string) => text);
+    rendered["front50-local.yml"] += Token.asString(
+      Fn.conditional(
+        sql,
+        name("front50_sql_profile", toYaml(front50SqlProfile(sqlOptions))),
+        name("front50_s3_profile", toYaml(front50S3Profile(o))),
+      ),
+    );
+    rendered["orca-local.yml"] += Token.asString(
+      Fn.conditional(sql, name("orca_sql_profile", toYaml(orcaSqlProfile(sqlOptions))), ""),
+    );
+  }
   rendered["settings-local.js"] = [
     "// Rendered by cdktf-spinnaker-aws: where the browser finds gate.",
     `window.spinnakerSettings.gateUrl = ${JSON.stringify(o.gateUrl)};`,
@@ -210,6 +230,23 @@ export function renderProfiles(o: ProfileOptions): ProfileFiles {
   ].join("\n");
   if (o.deckSelfDeploy !== undefined) rendered["settings-local.js"] += o.deckSelfDeploy;
   return rendered;
+}
+
+/** front50's storage in the config bucket, under its prefix (front50-s3's S3Config). */
+function front50S3Profile(o: ProfileOptions): Record<string, unknown> {
+  return {
+    spinnaker: {
+      s3: {
+        enabled: true,
+        bucket: o.configBucket,
+        region: o.region,
+        rootFolder: o.front50Prefix,
+        // No serverSideEncryption: front50 would then name the aws/s3 key and bypass a customer
+        // managed one; the bucket's default encryption applies to every object instead.
+        versioning: true,
+      },
+    },
+  };
 }
 
 /** The role clouddriver assumes in a managed account. */

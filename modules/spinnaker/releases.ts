@@ -26,9 +26,10 @@ export const OSS_RELEASE_LINES: readonly ReleaseLine[] = [
 export const SUPPORTED_LINES = 3;
 
 /**
- * The first release line without front50's S3 storage and orca's Redis execution repository
- * (spinnaker.io, 2026-11: SQL storage is required from 2027.0 on). This package stores both there,
- * so it refuses these versions.
+ * The first release line this package runs only with SQL storage (spinnaker.io, 2026-11: SQL storage
+ * is required from 2027.0 on). front50's own notice (DeprecatedStorageBackend, REMOVAL_RELEASE
+ * 2027.0.0) says S3 stays "through" 2027.0.0 and goes after it, so the boundary may be one release
+ * early: check it again when 2027.0 ships.
  */
 export const SQL_ONLY_FROM = { year: 2027, minor: 0 } as const;
 
@@ -54,8 +55,9 @@ export function needsSqlStorage(version: string): boolean {
   return releaseFrom(version, SQL_ONLY_FROM) === true;
 }
 
-/** Why such a version is refused, after the setting's name. */
-export const SQL_ONLY_REASON = `must be before ${SQL_ONLY_FROM.year}.${SQL_ONLY_FROM.minor}.0: from that release on front50 no longer stores in S3 and orca no longer keeps executions in Redis, which is how this package runs them (SQL storage is not supported yet)`;
+/** Why such a version is refused with S3 and Redis storage, after the setting's name. */
+export const SQL_ONLY_REASON = (storageSetting: string) =>
+  `must be before ${SQL_ONLY_FROM.year}.${SQL_ONLY_FROM.minor}.0 while ${storageSetting} is s3-redis: from that release on front50 no longer stores in S3 and orca no longer keeps executions in Redis (set ${storageSetting} to sql)`;
 
 /**
  * The first Armory release that tags every service with the release's own version: up to 2.26 each

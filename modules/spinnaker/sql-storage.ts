@@ -20,9 +20,12 @@ export const PASSWORD_KEYS = { service: "service_password", migrate: "migrate_pa
 export interface SqlStorageOptions {
   /** The writer's DNS name (may be a Terraform value). */
   readonly endpoint: string;
-  readonly port: number;
-  /** Per service, the secret holding its users' passwords. */
+  /** As text: a module's is a Terraform value. */
+  readonly port: string;
+  /** Per service, the secret holding its users' passwords, in `region`. */
   readonly secretArns: Readonly<Record<SqlService, string>>;
+  /** The deployment's region, where those secrets are. */
+  readonly region: string;
   /**
    * Connections per service and instance. kork's default is 20; a small stand-alone database
    * (max_connections follows its memory) needs fewer. @default 20
@@ -46,7 +49,7 @@ export function jdbcUrl(o: SqlStorageOptions, service: SqlService): string {
 /** kork-sql's settings for one service: its pool (the only one, so the default) and Liquibase's user. */
 function korkSql(o: SqlStorageOptions, service: SqlService): Record<string, unknown> {
   const users = sqlUsers(service);
-  const password = (key: string) => secretsManagerReference(o.secretArns[service], { jsonKey: key });
+  const password = (key: string) => secretsManagerReference(o.secretArns[service], { region: o.region, jsonKey: key });
   const url = jdbcUrl(o, service);
   return {
     enabled: true,

@@ -141,6 +141,13 @@ export abstract class SpinnakerStack extends TerraformStack {
       ha: inputs?.redis
         ? { ...settings.ha, redis: { ...settings.ha.redis, ...redisFromInput(inputs.redis) } }
         : settings.ha,
+      storage: inputs
+        ? storageFromInput(inputs.storage, v.instanceSubnetIds.listValue, settings.storage, topology.localRedis)
+        : {
+            ...settings.storage,
+            sql: settings.storage.type === "sql",
+            subnetIds: settings.storage.subnetIds ?? v.instanceSubnetIds.listValue,
+          },
       region,
       partition,
       // A module's names are its inputs.
@@ -224,6 +231,7 @@ function spinnakerFromInput(stack: TerraformStack, input: TerraformVariable) {
     images: Token.asStringMap(attribute("images")),
     redisImage: Token.asString(attribute("redis_image")),
     awsCliImage: Token.asString(attribute("aws_cli_image")),
+    databaseClientImage: Token.asString(attribute("database_client_image")),
     kayenta: attribute("kayenta"),
     front50Prefix: Token.asString(attribute("front50_prefix")),
     prometheusUrl: Token.asString(attribute("prometheus_url")),
@@ -298,6 +306,45 @@ function redisFromInput(input: TerraformVariable): Partial<Deployment["ha"]["red
     existingUrlSecretArn: Token.asString(attribute("existing_url_secret_arn")),
     existingSecurityGroupId: Token.asString(attribute("existing_security_group_id")),
     existingPort: Token.asNumber(attribute("existing_port")),
+  };
+}
+
+/**
+ * Where front50 and orca keep their data, from a module's `storage` input: a stand-alone module
+ * takes RDS for MySQL's engine settings, an ha module Aurora's; the others keep the configuration's
+ * values, which nothing of that module reads.
+ */
+function storageFromInput(
+  input: TerraformVariable,
+  instanceSubnetIds: string[],
+  configured: Settings["storage"],
+  localRedis: boolean,
+): Deployment["storage"] {
+  const attribute = attributeOf(input);
+  const text = (name: string) => Token.asString(attribute(name));
+  const number = (name: string) => Token.asNumber(attribute(name));
+  return {
+    ...configured,
+    sql: Op.eq(attribute("type"), "sql"),
+    createDatabase: attribute("create_database"),
+    deletionProtection: attribute("deletion_protection"),
+    backupRetentionDays: number("backup_retention_days"),
+    subnetIds: coalesceList(Token.asList(attribute("subnet_ids")), instanceSubnetIds),
+    existingEndpoint: text("existing_endpoint"),
+    existingPort: number("existing_port"),
+    existingMasterSecretArn: text("existing_master_secret_arn"),
+    existingSecurityGroupId: text("existing_security_group_id"),
+    ...(localRedis
+      ? {
+          mysqlVersion: text("mysql_version"),
+          mysqlInstanceClass: text("mysql_instance_class"),
+          mysqlStorageGiB: number("mysql_storage_gib"),
+        }
+      : {
+          auroraVersion: text("aurora_version"),
+          auroraInstanceClass: text("aurora_instance_class"),
+          auroraReaders: number("aurora_readers"),
+        }),
   };
 }
 

@@ -49,6 +49,8 @@ import {
   REDIS_RELATIONS,
   SELF_DEPLOY,
   SPINNAKER,
+  STORAGE,
+  STORAGE_RELATIONS,
   TOP_LEVEL,
 } from "../config/setting-rules";
 import { InternalError } from "../errors";
@@ -317,6 +319,8 @@ export interface ModuleVariables {
   readonly auth: TerraformVariable;
   /** HA: `{ node_type, engine_version, replicas, snapshot_retention_days }` of ElastiCache, or `create = false` and the deployer's own Redis. */
   readonly redis?: TerraformVariable;
+  /** `{ type, create_database, ... }`: where front50 and orca keep their data. */
+  readonly storage: TerraformVariable;
 }
 
 /**
@@ -333,6 +337,7 @@ export function defineModuleVariables(scope: Construct, s: Settings, localRedis:
     ci: ciVariable(scope, s),
     auth: authVariable(scope, s),
     redis: localRedis ? undefined : redisVariable(scope, s),
+    storage: storageVariable(scope, s, localRedis),
     name: variable(
       scope,
       "name",
@@ -543,6 +548,43 @@ function redisVariable(scope: Construct, s: Settings): TerraformVariable {
         // The token is never printed: only whether the module creates Redis is.
         condition: `\${!${ref}.create || var.redis_auth_token != null}`,
         errorMessage: `redis_auth_token is required unless redis.create is false: the ElastiCache Spinnaker creates needs an AUTH token. Got create \${jsonencode(${ref}.create)}.`,
+      },
+    ],
+  );
+}
+
+/**
+ * Where front50 and orca keep their data, as one typed input; defaults are the configuration's. Each
+ * module takes the engine settings of the database it creates: Aurora's (HA) or RDS for MySQL's
+ * (stand-alone).
+ */
+function storageVariable(scope: Construct, s: Settings, localRedis: boolean): TerraformVariable {
+  const st = s.storage;
+  const attributes = inputAttributes(group("storage"), {
+    omit: localRedis
+      ? ["auroraVersion", "auroraInstanceClass", "auroraReaders"]
+      : ["mysqlVersion", "mysqlInstanceClass", "mysqlStorageGiB"],
+    names: { mysqlStorageGiB: "mysql_storage_gib" },
+    values: st,
+  });
+  const database = localRedis
+    ? `one RDS for MySQL instance (Single-AZ, the cheapest at rest): mysql_version (default ${st.mysqlVersion}, a major.minor prefix takes AWS's minor upgrades), mysql_instance_class (default ${st.mysqlInstanceClass}), mysql_storage_gib (gp3, autoscaling to five times)`
+    : `an Aurora MySQL 3 cluster: aurora_version (default ${st.auroraVersion}, a long-term support release that AWS does not upgrade), aurora_instance_class (default ${st.auroraInstanceClass}), aurora_readers beside the writer (1 to 15, each in the next AZ)`;
+  return variable(
+    scope,
+    "storage",
+    {
+      type: objectType(attributes),
+      description: `Where front50 keeps applications and pipelines and orca keeps executions: type s3-redis (default ${st.type}: the config bucket and Redis) or sql, a MySQL 8 database, which Spinnaker 2027 requires. With sql, create_database (default ${st.createDatabase}) creates ${database}; encrypted (the config bucket's KMS key when given), TLS only, its master password kept by RDS in Secrets Manager, reachable only from the instances; backup_retention_days (1 to 35), deletion_protection (default true; a final snapshot is always taken), subnet_ids (two AZs or more; default the instance subnets). Or, with create_database = false, your own: existing_endpoint, existing_port, existing_master_secret_arn (a Secrets Manager secret of its administrator as {"username", "password"}, with which the instances create the schemas and users of front50 and orca at boot) and existing_security_group_id (the instances get an egress rule to it). create_database is a value you write, so that the module's counts are known at plan.`,
+      default: {},
+    },
+    (ref) => [
+      ...attributeValidations(attributes, STORAGE, "storage", ref),
+      ...relationValidations(STORAGE_RELATIONS, "storage", ref),
+      {
+        // RDS refuses a DB subnet group in one AZ; a created database then fails at apply, late.
+        condition: `\${${ref}.type != "sql" || !${ref}.create_database || length(coalesce(${ref}.subnet_ids, var.instance_subnet_ids)) >= 2}`,
+        errorMessage: `storage.subnet_ids (or instance_subnet_ids when it is null) must list two subnets or more, in two AZs, when storage.type is sql and create_database is true: RDS refuses a DB subnet group in one AZ. Got \${length(coalesce(${ref}.subnet_ids, var.instance_subnet_ids))}.`,
       },
     ],
   );

@@ -12,7 +12,7 @@ import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer"
 import { invalidProp } from "../errors";
 import { secretsManagerReference } from "../spinnaker/profiles";
 import { enabledServices } from "../spinnaker/services";
-import { type Condition, countWhen, namedValue, not, pick, possible } from "../terraform-values";
+import { type Condition, concatLists, countWhen, namedValue, not, pick, possible } from "../terraform-values";
 import { managedAccounts } from "./accounts";
 import { bakery, bakeryPermissions } from "./bakery";
 import { continuousIntegration } from "./ci";
@@ -30,6 +30,7 @@ import {
 } from "./parts";
 import { selfDeployment } from "./self-deploy";
 import { signIn } from "./sign-in";
+import { type SqlStorage, sqlStorage } from "./sql-storage";
 
 export interface HighAvailabilitySpinnakerProps {
   /** Validated settings; any value may be a Terraform token (a variable of the stack). */
@@ -44,8 +45,9 @@ export interface HighAvailabilitySpinnakerProps {
  * Armory's high-availability topology: users reach deck and gate through the user-facing load
  * balancer; the instances call each other through the interservice load balancer; a non-polling
  * group (three instances by default) and a polling group of exactly one, both across AZs, run every
- * service; Redis (ElastiCache) and S3 are AWS services. Only the polling instance runs igor's build
- * polling, echo's scheduler and clouddriver's caching agents, so triggers fire once.
+ * service; Redis (ElastiCache) and S3 are AWS services, and so is Aurora MySQL with SQL storage.
+ * Only the polling instance runs igor's build polling, echo's scheduler and clouddriver's caching
+ * agents, so triggers fire once.
  */
 export class HighAvailabilitySpinnaker extends Construct {
   readonly securityGroups: SecurityGroups;
@@ -56,6 +58,8 @@ export class HighAvailabilitySpinnaker extends Construct {
   readonly instanceRole: InstanceRole;
   readonly pollingGroup: ServerGroup;
   readonly nonPollingGroup: ServerGroup;
+  /** front50's and orca's SQL storage, with `storage.type` sql. */
+  readonly sqlStorage?: SqlStorage;
 
   constructor(scope: Construct, id: string, props: HighAvailabilitySpinnakerProps) {
     super(scope, id);
@@ -141,6 +145,20 @@ export class HighAvailabilitySpinnaker extends Construct {
 
     // Configuration persisted in S3; services through the interservice load balancer.
     this.configBucket = configBucket(this, settings);
+    // front50's and orca's data: in the bucket and Redis, or in Aurora MySQL (storage); orca's work
+    // queue stays on Redis either way.
+    const { storage } = settings;
+    this.sqlStorage = sqlStorage(this, settings, {
+      clientSecurityGroupId: this.securityGroups.internal.id,
+      engine: {
+        kind: "aurora-mysql",
+        version: storage.auroraVersion,
+        instanceClass: storage.auroraInstanceClass,
+        readers: storage.auroraReaders,
+      },
+      // kork's default pool: every instance's front50 and orca, a few hundred connections in all.
+      maxPoolSize: 20,
+    });
     const accounts = managedAccounts(this, settings);
     const ci = continuousIntegration(this, settings);
     const bake = bakery(this, settings);
@@ -163,10 +181,12 @@ export class HighAvailabilitySpinnaker extends Construct {
       roles: ["polling", "nonpolling"],
       interserviceTargetGroupArns: this.interserviceLoadBalancer.targetGroupArns,
       selfDeploy,
+      sqlStorage: this.sqlStorage,
     });
     this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, ci, auth, {
-      secretArns: [redisUrlSecretArn],
+      secretArns: concatLists([redisUrlSecretArn], this.sqlStorage?.readableSecretArns ?? []),
       targetGroupArns: this.interserviceLoadBalancer.targetGroupArns,
+      fillableSecretArns: this.sqlStorage?.fillableSecretArns,
     });
     bakeryPermissions(this, settings, bake, this.instanceRole, this.securityGroups.internal.id);
 
@@ -199,7 +219,11 @@ export class HighAvailabilitySpinnaker extends Construct {
             : [],
         ),
       ),
-      dependsOn: this.redis ? [this.redis.urlSecretVersion] : [],
+      dependsOn: [
+        ...(this.redis ? [this.redis.urlSecretVersion] : []),
+        // The instances prepare the database at boot.
+        ...(this.sqlStorage?.database?.ready ?? []),
+      ],
     };
     // With self-deploy on, Spinnaker takes the groups over once they exist.
     const handOver = settings.ha.selfDeploy.enabled;

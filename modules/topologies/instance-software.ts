@@ -8,7 +8,7 @@
 import { Fn, Token } from "cdktf";
 import type { Settings } from "../config/schema";
 import { BOOT_FILES } from "../spinnaker/cloud-init";
-import { composeEnvironment, renderCompose } from "../spinnaker/compose";
+import { composeEnvironment, databaseImageLines, renderCompose } from "../spinnaker/compose";
 import { imageReferences } from "../spinnaker/images";
 import { renderMemoryBudget } from "../spinnaker/memory";
 import type { Role } from "../spinnaker/roles";
@@ -22,6 +22,8 @@ export interface InstanceSoftwareOptions {
   readonly localRedis: boolean;
   /** The polling project runs the seeding container (ha.selfDeploy). @default false */
   readonly seed?: boolean;
+  /** The projects run the database's boot steps (SQL storage). @default false */
+  readonly database?: boolean;
 }
 
 /**
@@ -32,14 +34,19 @@ const rendered = new Map<string, Readonly<Record<string, string>>>();
 
 /** The files of the configuration that are fixed by the topology: stacks write them as template files. */
 export function instanceSoftwareFiles(o: InstanceSoftwareOptions): Readonly<Record<string, string>> {
-  const key = JSON.stringify([o.roles, o.localRedis, o.seed ?? false]);
+  const key = JSON.stringify([o.roles, o.localRedis, o.seed ?? false, o.database ?? false]);
   let files = rendered.get(key);
   if (files === undefined) {
     files = {
       ...Object.fromEntries(
         o.roles.map((role) => [
           BOOT_FILES.compose(role),
-          renderCompose({ role, localRedis: o.localRedis, seed: o.seed === true && role === "polling" }),
+          renderCompose({
+            role,
+            localRedis: o.localRedis,
+            seed: o.seed === true && role === "polling",
+            database: o.database === true,
+          }),
         ]),
       ),
       [BOOT_FILES.memoryBudget]: renderMemoryBudget(o),
@@ -54,14 +61,20 @@ export function instanceSoftwareFiles(o: InstanceSoftwareOptions): Readonly<Reco
  * module's inputs, so it is rendered per deployment, not as a template file.
  */
 export function instanceEnvironment(
-  spinnaker: Pick<Settings["spinnaker"], "registry" | "version" | "images" | "redisImage">,
+  spinnaker: Pick<
+    Settings["spinnaker"],
+    "registry" | "version" | "images" | "redisImage" | "awsCliImage" | "databaseClientImage"
+  >,
   optional: Readonly<Record<OptionalService, Condition>>,
   localRedis: boolean,
+  sql: Condition = false,
 ): string {
+  const databaseImages = databaseImageLines(spinnaker.awsCliImage, spinnaker.databaseClientImage);
   return composeEnvironment(
     imageReferences(spinnaker),
     composeProfiles(optional),
     localRedis ? spinnaker.redisImage : undefined,
+    sql === false ? undefined : sql === true ? databaseImages : Token.asString(Fn.conditional(sql, databaseImages, "")),
   );
 }
 

@@ -10,12 +10,13 @@ import { SpinnakerLaunchTemplate } from "../constructs/launch-template";
 import { type Architecture, architectureOf, MachineImage } from "../constructs/machine-image";
 import { SecureBucket } from "../constructs/secure-bucket";
 import { ServerGroup } from "../constructs/server-group";
-import { SpinnakerConfiguration } from "../constructs/spinnaker-configuration";
+import { type ConditionalFile, SpinnakerConfiguration } from "../constructs/spinnaker-configuration";
 import { fileText, TemplateFiles } from "../constructs/template-file";
 import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer";
 import type { BakeProfile } from "../spinnaker/bakery";
 import { BOOT_FILES, INSTANCE_TAGS, USER_DATA_FILE, userDataText } from "../spinnaker/cloud-init";
-import { renderCompose } from "../spinnaker/compose";
+import { DATABASE_ENV_FILE, renderCompose } from "../spinnaker/compose";
+import { DATABASE_TEMPLATES, databaseText } from "../spinnaker/database-files";
 import { checkInstanceMemory, requiredMemoryMiB } from "../spinnaker/memory";
 import {
   accountsTemplateInput,
@@ -33,9 +34,33 @@ import type { ContinuousIntegration } from "./ci";
 import { instanceEnvironment, instanceSoftwareFiles } from "./instance-software";
 import type { SelfDeployment } from "./self-deploy";
 import type { SignIn } from "./sign-in";
+import type { SqlStorage } from "./sql-storage";
 
-/** The polling compose project with the seeding container, beside the one without (a module's choice). */
-const SEED_COMPOSE_FILE = "compose-polling-self-deploy.yaml";
+/**
+ * A compose project's file when a module's inputs choose between several: the role's, with the
+ * seeding container (`-self-deploy`) and the database's boot steps (`-sql`) named.
+ */
+function composeVariant(role: Role, seed: boolean, database: boolean): string {
+  return `compose-${role}${seed ? COMPOSE_VARIANT_PARTS.seed : ""}${database ? COMPOSE_VARIANT_PARTS.database : ""}.yaml`;
+}
+
+const COMPOSE_VARIANT_PARTS = { seed: "-self-deploy", database: "-sql" } as const;
+
+/** The values a condition may take: itself when known, both when Terraform decides. */
+function possibleValues(condition: Condition): boolean[] {
+  return typeof condition === "boolean" ? [condition] : [false, true];
+}
+
+/** The boot steps of SQL storage and what they connect to, in the configuration while it is on. */
+function databaseFiles(templates: TemplateFiles, storage: SqlStorage): Record<string, ConditionalFile> {
+  const when = storage.sql;
+  return {
+    [DATABASE_ENV_FILE]: { content: storage.environmentFile, when },
+    ...Object.fromEntries(
+      DATABASE_TEMPLATES.map((file) => [file, { content: fileText(templates.add(file, databaseText(file))), when }]),
+    ),
+  };
+}
 
 /** deck and gate: what the user-facing load balancer forwards to, on the instances. */
 export const USER_FACING_TARGETS = [SERVICES.deck, SERVICES.gate].map((s) => ({
@@ -92,6 +117,8 @@ export function spinnakerConfiguration(
     readonly interserviceTargetGroupArns?: string[];
     /** Spinnaker deploys itself (HA's ha.selfDeploy). @default - it does not */
     readonly selfDeploy?: SelfDeployment;
+    /** front50 and orca keep their data in SQL (`storage.type`). @default - in S3 and Redis */
+    readonly sqlStorage?: SqlStorage;
   },
 ): SpinnakerConfiguration {
   const { spinnaker } = settings;
@@ -101,16 +128,33 @@ export function spinnakerConfiguration(
   const localRedis = !topology.managedRedis;
   const templates = TemplateFiles.of(scope);
   const seed = selfDeploy?.enabled ?? false;
-  const software = instanceSoftwareFiles({ roles: topology.roles, localRedis, seed: seed === true });
+  const sql = topology.sqlStorage?.sql ?? false;
+  const software = instanceSoftwareFiles({
+    roles: topology.roles,
+    localRedis,
+    seed: seed === true,
+    database: sql === true,
+  });
   const softwareFiles = Object.fromEntries(
     Object.entries(software).map(([name, text]) => [name, fileText(templates.add(name, text))]),
   );
-  if (isExpression(seed)) {
-    // A module's input decides: the polling project with the seeding container, or without it.
-    const polling = BOOT_FILES.compose("polling");
-    const seeding = templates.add(SEED_COMPOSE_FILE, renderCompose({ role: "polling", localRedis, seed: true }));
-    softwareFiles[polling] = Token.asString(
-      Fn.conditional(seed, Fn.file(seeding), Fn.file(templates.add(polling, software[polling]))),
+  // A module's inputs decide which containers a project has: each variant is a file of its own,
+  // named by what it adds, and Terraform reads the one the inputs name.
+  for (const role of topology.roles) {
+    const seeding = role === "polling" ? seed : false;
+    if (!isExpression(seeding) && !isExpression(sql)) continue;
+    let path = "";
+    for (const withSeed of possibleValues(seeding)) {
+      for (const withDatabase of possibleValues(sql)) {
+        const text = renderCompose({ role, localRedis, seed: withSeed, database: withDatabase });
+        path = templates.add(composeVariant(role, withSeed, withDatabase), text);
+      }
+    }
+    const folder = path.slice(0, path.lastIndexOf("/"));
+    const seedPart = pick(seeding, COMPOSE_VARIANT_PARTS.seed, "");
+    const sqlPart = pick(sql, COMPOSE_VARIANT_PARTS.database, "");
+    softwareFiles[BOOT_FILES.compose(role)] = Token.asString(
+      Fn.file(`${folder}/compose-${role}${seedPart}${sqlPart}.yaml`),
     );
   }
   return new SpinnakerConfiguration(scope, "Configuration", {
@@ -150,13 +194,21 @@ export function spinnakerConfiguration(
         gateSignIn: auth.gateSignIn,
         adminRoles: auth.adminRoles,
         deckSelfDeploy: selfDeploy?.deckSettings,
+        sqlStorage: topology.sqlStorage && {
+          sql,
+          options: topology.sqlStorage.profile,
+          name: (local, text) => namedValue(scope, local, local, text),
+        },
       }),
       ...(targetGroups ? { [BOOT_FILES.interserviceTargets]: `${lines(targetGroups)}\n` } : {}),
       // Fixed by the topology: read from the module's templates/ folder, where a reviewer finds them.
       ...softwareFiles,
-      [BOOT_FILES.composeEnvironment]: instanceEnvironment(spinnaker, optionalServices(settings), localRedis),
+      [BOOT_FILES.composeEnvironment]: instanceEnvironment(spinnaker, optionalServices(settings), localRedis, sql),
     },
-    conditionalFiles: selfDeploy?.files,
+    conditionalFiles: {
+      ...selfDeploy?.files,
+      ...(topology.sqlStorage ? databaseFiles(templates, topology.sqlStorage) : {}),
+    },
     tags: settings.tags,
   });
 }
@@ -184,7 +236,13 @@ export function instanceRole(
   accounts: ManagedAccounts,
   ci: ContinuousIntegration,
   auth: SignIn,
-  extra: { secretArns?: readonly string[]; targetGroupArns?: string[] } = {},
+  extra: {
+    /** Secrets the services read, beyond the accounts', CI's and sign-in's; may be a Terraform list. */
+    secretArns?: string[];
+    targetGroupArns?: string[];
+    /** Secrets the instances fill when empty (SQL storage's users); may be a Terraform list. */
+    fillableSecretArns?: string[];
+  } = {},
 ): InstanceRole {
   const { spinnaker, partition } = settings;
   const kayenta = spinnaker.kayenta;
@@ -199,14 +257,10 @@ export function instanceRole(
       scope,
       "SecretArns",
       "secret_arns",
-      concatLists(
-        accounts.kubeconfigSecretArns,
-        ci.secretArns,
-        auth.secretArns,
-        ...(extra.secretArns?.length ? [[...extra.secretArns]] : []),
-      ),
+      concatLists(accounts.kubeconfigSecretArns, ci.secretArns, auth.secretArns, extra.secretArns ?? []),
     ),
     targetGroupArns: extra.targetGroupArns,
+    fillableSecretArns: extra.fillableSecretArns,
     extraObjectArns: accounts.kubeconfigObjectArns,
     partition,
     tags: settings.tags,

@@ -1,3 +1,4 @@
+import { Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { Deployment } from "../config/schema";
 import type { InstanceRole } from "../constructs/instance-role";
@@ -21,6 +22,7 @@ import {
   userFacingLoadBalancer,
 } from "./parts";
 import { signIn } from "./sign-in";
+import { type SqlStorage, sqlStorage } from "./sql-storage";
 
 /** Why stand-alone Spinnaker cannot deploy itself. */
 export const STANDALONE_SELF_DEPLOY =
@@ -34,7 +36,8 @@ export interface StandaloneSpinnakerProps {
 /**
  * Armory's stand-alone topology, as on the architecture page: users reach one "polling" instance
  * through the user-facing load balancer; Redis runs on the instance; the configuration and front50's
- * data persist in S3; an internal and a user-facing security group keep the sub-services private.
+ * data persist in S3 (or front50's and orca's in one RDS for MySQL instance, `storage.type` sql); an
+ * internal and a user-facing security group keep the sub-services private.
  */
 export class StandaloneSpinnaker extends Construct {
   readonly securityGroups: SecurityGroups;
@@ -42,6 +45,8 @@ export class StandaloneSpinnaker extends Construct {
   readonly configBucket: SecureBucket;
   readonly instanceRole: InstanceRole;
   readonly serverGroup: ServerGroup;
+  /** front50's and orca's SQL storage, with `storage.type` sql. */
+  readonly sqlStorage?: SqlStorage;
 
   constructor(scope: Construct, id: string, props: StandaloneSpinnakerProps) {
     super(scope, id);
@@ -71,6 +76,22 @@ export class StandaloneSpinnaker extends Construct {
 
     // Configuration persisted in S3; services on localhost, Redis on the instance.
     this.configBucket = configBucket(this, settings);
+    // front50's and orca's data: in the bucket and Redis, or in one RDS for MySQL instance (storage).
+    const { storage } = settings;
+    this.sqlStorage = sqlStorage(this, settings, {
+      clientSecurityGroupId: this.securityGroups.internal.id,
+      engine: {
+        kind: "mysql",
+        version: storage.mysqlVersion,
+        instanceClass: storage.mysqlInstanceClass,
+        allocatedStorageGiB: storage.mysqlStorageGiB,
+        maxAllocatedStorageGiB: Token.isUnresolved(storage.mysqlStorageGiB)
+          ? Token.asNumber(Op.mul(storage.mysqlStorageGiB, 5))
+          : storage.mysqlStorageGiB * 5,
+      },
+      // db.t4g.micro allows about 80 connections (its max_connections follows its memory).
+      maxPoolSize: 10,
+    });
     const accounts = managedAccounts(this, settings);
     const ci = continuousIntegration(this, settings);
     const bake = bakery(this, settings);
@@ -82,8 +103,12 @@ export class StandaloneSpinnaker extends Construct {
       redisUrl: `redis://localhost:${REDIS_PORT}`,
       managedRedis: false,
       roles: ["polling"],
+      sqlStorage: this.sqlStorage,
     });
-    this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, ci, auth);
+    this.instanceRole = instanceRole(this, settings, this.configBucket, accounts, ci, auth, {
+      secretArns: this.sqlStorage?.readableSecretArns,
+      fillableSecretArns: this.sqlStorage?.fillableSecretArns,
+    });
     bakeryPermissions(this, settings, bake, this.instanceRole, this.securityGroups.internal.id);
 
     // One polling instance in the server group armoryspinnaker-preprod-v000.
@@ -99,6 +124,8 @@ export class StandaloneSpinnaker extends Construct {
       bucket: this.configBucket,
       configuration,
       targetGroupArns: [this.loadBalancer.deckTargetGroup.arn, this.loadBalancer.gateTargetGroup.arn],
+      // The instance prepares the database at boot.
+      dependsOn: this.sqlStorage?.database?.ready,
     });
   }
 }

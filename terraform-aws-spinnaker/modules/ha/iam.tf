@@ -234,6 +234,26 @@ data "aws_iam_policy_document" "instance_role_permissions" {
   }
 
   dynamic "statement" {
+    for_each = (length(local.database_user_secret_arns) >= 1) ? ["FillDatabaseSecrets"] : []
+
+    content {
+      actions   = ["secretsmanager:PutSecretValue"]
+      resources = local.database_user_secret_arns
+      sid       = "FillDatabaseSecrets"
+    }
+  }
+
+  dynamic "statement" {
+    for_each = (length(local.database_user_secret_arns) >= 1) ? ["GeneratePasswords"] : []
+
+    content {
+      actions   = ["secretsmanager:GetRandomPassword"]
+      resources = ["*"]
+      sid       = "GeneratePasswords"
+    }
+  }
+
+  dynamic "statement" {
     for_each = (length(local.interservice_target_group_arns) >= 1) ? ["InterserviceTargets"] : []
 
     content {

@@ -25,6 +25,9 @@ locals {
       [aws_s3_object.configuration_file_compose_nonpolling_yaml.version_id],
       [aws_s3_object.configuration_file_compose_polling_yaml.version_id],
       [aws_s3_object.configuration_file_compose_env.version_id],
+      aws_s3_object.configuration_file_database_init_sh[*].version_id,
+      aws_s3_object.configuration_file_database_secrets_sh[*].version_id,
+      aws_s3_object.configuration_file_database_env[*].version_id,
       [aws_s3_object.configuration_file_fiat_local_yml.version_id],
       [aws_s3_object.configuration_file_front50_local_yml.version_id],
       [aws_s3_object.configuration_file_gate_local_yml.version_id],
@@ -44,7 +47,20 @@ locals {
     ]))),
     coalesce(one(aws_secretsmanager_secret_version.redis_url_secret_value[*].version_id), "existing"),
   ]))
-  deck_port = coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)
+  database_availability_zones = sort(distinct([for s in data.aws_subnet.database_subnet : s.availability_zone]))
+  database_endpoint = (
+    (var.storage.type == "sql") ? var.storage.create_database ? one(aws_rds_cluster.database_cluster[*].endpoint) : var.storage.existing_endpoint : ""
+  )
+  database_front50_secret_arn = (var.storage.type == "sql") ? one(aws_secretsmanager_secret.front50_database_secret[*].arn) : ""
+  database_master_secret_arn = (
+    (var.storage.type == "sql")
+    ? var.storage.create_database ? one(aws_rds_cluster.database_cluster[*].master_user_secret.0.secret_arn) : var.storage.existing_master_secret_arn
+    : ""
+  )
+  database_orca_secret_arn  = (var.storage.type == "sql") ? one(aws_secretsmanager_secret.orca_database_secret[*].arn) : ""
+  database_port             = var.storage.create_database ? 3306 : var.storage.existing_port
+  database_user_secret_arns = (var.storage.type == "sql") ? [local.database_front50_secret_arn, local.database_orca_secret_arn] : []
+  deck_port                 = coalesce(var.load_balancer.deck_port, var.load_balancer.https ? 443 : 80)
   deck_url = join("", [
     var.load_balancer.https ? "https" : "http",
     "://",
@@ -89,6 +105,33 @@ locals {
     ports          = var.egress_ports
     prometheus_url = var.spinnaker.kayenta ? var.spinnaker.prometheus_url : null
   }
+  front50_s3_profile  = <<-EOT
+    spinnaker:
+      s3:
+        enabled: true
+        bucket: ${aws_s3_bucket.config_bucket.bucket}
+        region: ${data.aws_region.current.id}
+        rootFolder: ${var.spinnaker.front50_prefix}
+        versioning: true
+  EOT
+  front50_sql_profile = <<-EOT
+    sql:
+      enabled: true
+      connectionPools:
+        default:
+          default: true
+          jdbcUrl: jdbc:mysql://${local.database_endpoint}:${local.database_port}/front50?sslMode=REQUIRED&characterEncoding=UTF-8
+          user: front50_service
+          password: encrypted:secrets-manager!r:${data.aws_region.current.id}!s:${local.database_front50_secret_arn}!k:service_password
+          maxPoolSize: 20
+      migration:
+        jdbcUrl: jdbc:mysql://${local.database_endpoint}:${local.database_port}/front50?sslMode=REQUIRED&characterEncoding=UTF-8
+        user: front50_migrate
+        password: encrypted:secrets-manager!r:${data.aws_region.current.id}!s:${local.database_front50_secret_arn}!k:migrate_password
+    spinnaker:
+      s3:
+        enabled: false
+  EOT
   gate_sign_in = (
     (var.auth != null)
     ? yamlencode({
@@ -169,6 +212,29 @@ locals {
     "ubuntu/arm64"  = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-*"
     "ubuntu/x86_64" = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"
   }
+  orca_sql_profile                    = <<-EOT
+    sql:
+      enabled: true
+      connectionPools:
+        default:
+          default: true
+          jdbcUrl: jdbc:mysql://${local.database_endpoint}:${local.database_port}/orca?sslMode=REQUIRED&characterEncoding=UTF-8
+          user: orca_service
+          password: encrypted:secrets-manager!r:${data.aws_region.current.id}!s:${local.database_orca_secret_arn}!k:service_password
+          maxPoolSize: 20
+      migration:
+        jdbcUrl: jdbc:mysql://${local.database_endpoint}:${local.database_port}/orca?sslMode=REQUIRED&characterEncoding=UTF-8
+        user: orca_migrate
+        password: encrypted:secrets-manager!r:${data.aws_region.current.id}!s:${local.database_orca_secret_arn}!k:migrate_password
+    execution-repository:
+      sql:
+        enabled: true
+      redis:
+        enabled: false
+    monitor:
+      active-executions:
+        redis: false
+  EOT
   polling_server_group_hand_over_tags = merge(local.tags, { Name = "${var.name}-${var.environment}-polling-v000" })
   redis_parameter_group_family = (
     (tonumber(element(split(".", var.redis.engine_version), 0)) >= 7)
@@ -186,7 +252,10 @@ locals {
     local.managed_accounts.kubeconfig_secret_arns,
     local.ci.secret_arns,
     (var.auth != null) ? [var.auth.client_secret_arn] : [],
-    [local.redis_url_secret_arn],
+    concat(
+      [local.redis_url_secret_arn],
+      (var.storage.type == "sql") ? [local.database_master_secret_arn, local.database_front50_secret_arn, local.database_orca_secret_arn] : [],
+    ),
   )
   self_deploy_availability_zones = distinct([for s in data.aws_subnet.self_deploy_subnet : s.availability_zone])
   self_deploy_cleanup_code       = file("${path.module}/templates/server-group-cleanup.py")

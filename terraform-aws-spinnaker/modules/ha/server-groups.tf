@@ -167,7 +167,7 @@ resource "aws_launch_template" "polling_launch_template" {
 
 resource "aws_autoscaling_group" "non_polling_server_group" {
   count      = !var.self_deploy.enabled ? 1 : 0
-  depends_on = [aws_secretsmanager_secret_version.redis_url_secret_value]
+  depends_on = [aws_secretsmanager_secret_version.redis_url_secret_value, aws_rds_cluster.database_cluster, aws_rds_cluster_instance.database_member]
 
   desired_capacity          = var.non_polling_capacity
   enabled_metrics           = ["GroupDesiredCapacity", "GroupInServiceInstances", "GroupTotalInstances"]
@@ -214,7 +214,7 @@ resource "aws_autoscaling_group" "non_polling_server_group" {
 
 resource "aws_autoscaling_group" "polling_server_group" {
   count      = !var.self_deploy.enabled ? 1 : 0
-  depends_on = [aws_secretsmanager_secret_version.redis_url_secret_value]
+  depends_on = [aws_secretsmanager_secret_version.redis_url_secret_value, aws_rds_cluster.database_cluster, aws_rds_cluster_instance.database_member]
 
   desired_capacity          = 1
   enabled_metrics           = ["GroupDesiredCapacity", "GroupInServiceInstances", "GroupTotalInstances"]
@@ -261,7 +261,7 @@ resource "aws_autoscaling_group" "polling_server_group" {
 
 resource "aws_cloudformation_stack" "non_polling_server_group_hand_over" {
   count      = var.self_deploy.enabled ? 1 : 0
-  depends_on = [aws_secretsmanager_secret_version.redis_url_secret_value]
+  depends_on = [aws_secretsmanager_secret_version.redis_url_secret_value, aws_rds_cluster.database_cluster, aws_rds_cluster_instance.database_member]
 
   name = "${var.name}-${var.environment}-v000"
   tags = local.tags
@@ -304,7 +304,7 @@ resource "aws_cloudformation_stack" "non_polling_server_group_hand_over" {
 
 resource "aws_cloudformation_stack" "polling_server_group_hand_over" {
   count      = var.self_deploy.enabled ? 1 : 0
-  depends_on = [aws_secretsmanager_secret_version.redis_url_secret_value]
+  depends_on = [aws_secretsmanager_secret_version.redis_url_secret_value, aws_rds_cluster.database_cluster, aws_rds_cluster_instance.database_member]
 
   name = "${var.name}-${var.environment}-polling-v000"
   tags = local.tags

@@ -1199,14 +1199,15 @@ variable "spinnaker" {
     default the newest official image in the region).
   EOT
   type = object({
-    distribution   = optional(string, "oss")
-    version        = optional(string)
-    registry       = optional(string)
-    images         = optional(map(string), {})
-    aws_cli_image  = optional(string, "public.ecr.aws/aws-cli/aws-cli:2.27.49")
-    kayenta        = optional(bool, false)
-    prometheus_url = optional(string)
-    front50_prefix = optional(string, "front50")
+    distribution          = optional(string, "oss")
+    version               = optional(string)
+    registry              = optional(string)
+    images                = optional(map(string), {})
+    aws_cli_image         = optional(string, "public.ecr.aws/aws-cli/aws-cli:2.27.49")
+    database_client_image = optional(string, "docker.io/library/mysql:8.4")
+    kayenta               = optional(bool, false)
+    prometheus_url        = optional(string)
+    front50_prefix        = optional(string, "front50")
     bake = optional(
       object({
         enabled       = optional(bool, true)
@@ -1259,6 +1260,14 @@ variable "spinnaker" {
     error_message = <<-EOT
       spinnaker.aws_cli_image: expected a container image reference such as registry/name:tag (no spaces
       or $), got ${jsonencode(var.spinnaker.aws_cli_image)}.
+    EOT
+  }
+
+  validation {
+    condition     = try(can(regex("^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$", var.spinnaker.database_client_image)), false)
+    error_message = <<-EOT
+      spinnaker.database_client_image: expected a container image reference such as registry/name:tag (no
+      spaces or $), got ${jsonencode(var.spinnaker.database_client_image)}.
     EOT
   }
 
@@ -1417,16 +1426,19 @@ variable "spinnaker" {
   }
 
   validation {
-    condition = var.spinnaker.distribution != "oss" || !can(regex("^(\\d+)\\.(\\d+)(?:[.-]|$)", coalesce(var.spinnaker.version, "-"))) || try(
+    condition = var.spinnaker.distribution != "oss" || var.storage.type == "sql" || !can(regex("^(\\d+)\\.(\\d+)(?:[.-]|$)", coalesce(
+      var.spinnaker.version,
+      "-",
+      ))) || try(
       (
         tonumber(regex("^(\\d+)\\.(\\d+)(?:[.-]|$)", var.spinnaker.version)[0]) * 100 + tonumber(regex("^(\\d+)\\.(\\d+)(?:[.-]|$)", var.spinnaker.version)[1])
       ) < 202700,
       true,
     )
     error_message = <<-EOT
-      spinnaker.version: must be before 2027.0.0: from that release on front50 no longer stores in S3 and
-      orca no longer keeps executions in Redis, which is how this package runs them (SQL storage is not
-      supported yet), got ${jsonencode(var.spinnaker.version)}.
+      spinnaker.version: must be before 2027.0.0 while storage.type is s3-redis: from that release on
+      front50 no longer stores in S3 and orca no longer keeps executions in Redis (set storage.type to
+      sql), got ${jsonencode(var.spinnaker.version)}.
     EOT
   }
 
@@ -1509,6 +1521,182 @@ variable "ssh_cidrs" {
   validation {
     condition     = try(length(distinct(var.ssh_cidrs)) == length(var.ssh_cidrs), false)
     error_message = "ssh_cidrs: expected distinct CIDR blocks: one is listed twice, got ${jsonencode(var.ssh_cidrs)}."
+  }
+}
+
+variable "storage" {
+  description = <<-EOT
+    Where front50 keeps applications and pipelines and orca keeps executions: type s3-redis (default
+    s3-redis: the config bucket and Redis) or sql, a MySQL 8 database, which Spinnaker 2027 requires.
+    With sql, create_database (default true) creates an Aurora MySQL 3 cluster: aurora_version (default
+    8.0.mysql_aurora.3.10.4, a long-term support release that AWS does not upgrade),
+    aurora_instance_class (default db.r7g.large), aurora_readers beside the writer (1 to 15, each in the
+    next AZ); encrypted (the config bucket's KMS key when given), TLS only, its master password kept by
+    RDS in Secrets Manager, reachable only from the instances; backup_retention_days (1 to 35),
+    deletion_protection (default true; a final snapshot is always taken), subnet_ids (two AZs or more;
+    default the instance subnets). Or, with create_database = false, your own: existing_endpoint,
+    existing_port, existing_master_secret_arn (a Secrets Manager secret of its administrator as
+    {"username", "password"}, with which the instances create the schemas and users of front50 and orca
+    at boot) and existing_security_group_id (the instances get an egress rule to it). create_database is
+    a value you write, so that the module's counts are known at plan.
+  EOT
+  type = object({
+    type                       = optional(string, "s3-redis")
+    create_database            = optional(bool, true)
+    aurora_version             = optional(string, "8.0.mysql_aurora.3.10.4")
+    aurora_instance_class      = optional(string, "db.r7g.large")
+    aurora_readers             = optional(number, 1)
+    backup_retention_days      = optional(number, 7)
+    deletion_protection        = optional(bool, true)
+    subnet_ids                 = optional(list(string))
+    existing_endpoint          = optional(string)
+    existing_port              = optional(number, 3306)
+    existing_master_secret_arn = optional(string)
+    existing_security_group_id = optional(string)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = try(contains(["s3-redis", "sql"], var.storage.type), false)
+    error_message = "storage.type: expected one of s3-redis, sql, got ${jsonencode(var.storage.type)}."
+  }
+
+  validation {
+    condition     = try(can(regex("^8\\.0\\.mysql_aurora\\.3\\.\\d{2}\\.\\d+$", var.storage.aurora_version)), false)
+    error_message = <<-EOT
+      storage.aurora_version: expected an Aurora MySQL 3 engine version such as 8.0.mysql_aurora.3.10.4,
+      got ${jsonencode(var.storage.aurora_version)}.
+    EOT
+  }
+
+  validation {
+    condition     = try(can(regex("^db\\.[a-z0-9]+\\.[a-z0-9]+$", var.storage.aurora_instance_class)), false)
+    error_message = "storage.aurora_instance_class: expected an RDS instance class such as db.r7g.large, got ${jsonencode(var.storage.aurora_instance_class)}."
+  }
+
+  validation {
+    condition = try(
+      var.storage.aurora_readers >= 1 && var.storage.aurora_readers <= 15 && floor(var.storage.aurora_readers) == var.storage.aurora_readers,
+      false,
+    )
+    error_message = "storage.aurora_readers: expected a whole number from 1 to 15 (Multi-AZ needs one), got ${jsonencode(var.storage.aurora_readers)}."
+  }
+
+  validation {
+    condition = try(
+      var.storage.backup_retention_days >= 1 &&
+      var.storage.backup_retention_days <= 35 &&
+      floor(var.storage.backup_retention_days) == var.storage.backup_retention_days,
+      false,
+    )
+    error_message = <<-EOT
+      storage.backup_retention_days: expected a whole number from 1 to 35 days (backups cannot be turned
+      off), got ${jsonencode(var.storage.backup_retention_days)}.
+    EOT
+  }
+
+  validation {
+    condition = var.storage.subnet_ids == null || try(
+      alltrue([for e in var.storage.subnet_ids : try(can(regex("^subnet-[0-9a-f]{8,17}$", e)), false)]),
+      false,
+    )
+    error_message = "storage.subnet_ids[*]: expected null or a subnet id such as subnet-0123456789abcdef0, got ${jsonencode(var.storage.subnet_ids)}."
+  }
+
+  validation {
+    condition     = var.storage.subnet_ids == null || try(length(distinct(var.storage.subnet_ids)) == length(var.storage.subnet_ids), false)
+    error_message = "storage.subnet_ids: expected null or distinct subnets: one is listed twice, got ${jsonencode(var.storage.subnet_ids)}."
+  }
+
+  validation {
+    condition     = var.storage.subnet_ids == null || try(length(var.storage.subnet_ids) >= 2, false)
+    error_message = <<-EOT
+      storage.subnet_ids: expected null or at least two subnets in two AZs (RDS's rule for a DB subnet
+      group), got ${jsonencode(var.storage.subnet_ids)}.
+    EOT
+  }
+
+  validation {
+    condition = var.storage.existing_endpoint == null || try(
+      can(regex("^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$", var.storage.existing_endpoint)),
+      false,
+    )
+    error_message = "storage.existing_endpoint: expected null or the DNS name of your MySQL 8 database, got ${jsonencode(var.storage.existing_endpoint)}."
+  }
+
+  validation {
+    condition = try(
+      var.storage.existing_port >= 1 && var.storage.existing_port <= 65535 && floor(var.storage.existing_port) == var.storage.existing_port,
+      false,
+    )
+    error_message = "storage.existing_port: expected a whole number from 1 to 65535 (a TCP port), got ${jsonencode(var.storage.existing_port)}."
+  }
+
+  validation {
+    condition = var.storage.existing_master_secret_arn == null || try(
+      can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+$", var.storage.existing_master_secret_arn)),
+      false,
+    )
+    error_message = <<-EOT
+      storage.existing_master_secret_arn: expected null or a Secrets Manager secret ARN, got
+      ${jsonencode(var.storage.existing_master_secret_arn)}.
+    EOT
+  }
+
+  validation {
+    condition     = var.storage.existing_security_group_id == null || try(can(regex("^sg-[0-9a-f]{8,17}$", var.storage.existing_security_group_id)), false)
+    error_message = <<-EOT
+      storage.existing_security_group_id: expected null or a security group id such as
+      sg-0123456789abcdef0, got ${jsonencode(var.storage.existing_security_group_id)}.
+    EOT
+  }
+
+  validation {
+    condition     = (var.storage.existing_endpoint == null) == (var.storage.existing_master_secret_arn == null)
+    error_message = <<-EOT
+      storage.existing_endpoint: storage.existing_endpoint and storage.existing_master_secret_arn go
+      together: the boot step creates the services' schemas and users with the master user, got
+      ${jsonencode({ existing_endpoint = var.storage.existing_endpoint, existing_master_secret_arn = var.storage.existing_master_secret_arn })}.
+    EOT
+  }
+
+  validation {
+    condition     = (var.storage.existing_endpoint == null) == (var.storage.existing_security_group_id == null)
+    error_message = <<-EOT
+      storage.existing_endpoint: storage.existing_endpoint and storage.existing_security_group_id go
+      together: the instances need both the address and a way through to it, got
+      ${jsonencode({ existing_endpoint = var.storage.existing_endpoint, existing_security_group_id = var.storage.existing_security_group_id })}.
+    EOT
+  }
+
+  validation {
+    condition     = !(var.storage.create_database == true) || var.storage.existing_endpoint == null
+    error_message = <<-EOT
+      storage.create_database: must be false with storage.existing_endpoint: true creates the database,
+      false uses your own (set storage.create_database to false, or leave out storage.existing_endpoint,
+      storage.existing_master_secret_arn and storage.existing_security_group_id), got
+      ${jsonencode({ create_database = var.storage.create_database, existing_endpoint = var.storage.existing_endpoint })}.
+    EOT
+  }
+
+  validation {
+    condition     = !(var.storage.create_database == false) || var.storage.existing_endpoint != null
+    error_message = <<-EOT
+      storage.create_database: needs storage.existing_endpoint, storage.existing_master_secret_arn and
+      storage.existing_security_group_id when false: they are your own database (set them, or set
+      storage.create_database to true to create one), got
+      ${jsonencode({ create_database = var.storage.create_database, existing_endpoint = var.storage.existing_endpoint })}.
+    EOT
+  }
+
+  validation {
+    condition     = var.storage.type != "sql" || !var.storage.create_database || length(coalesce(var.storage.subnet_ids, var.instance_subnet_ids)) >= 2
+    error_message = <<-EOT
+      storage.subnet_ids (or instance_subnet_ids when it is null) must list two subnets or more, in two
+      AZs, when storage.type is sql and create_database is true: RDS refuses a DB subnet group in one AZ.
+      Got ${length(coalesce(var.storage.subnet_ids, var.instance_subnet_ids))}.
+    EOT
   }
 }
 
