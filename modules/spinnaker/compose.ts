@@ -73,15 +73,15 @@ export function composeEnvironment(
 ): string {
   const lines = Object.entries(images).map(([name, image]) => `${imageVariable(name)}=${image}`);
   if (redisImage !== undefined) lines.push(`${imageVariable("redis")}=${redisImage}`);
-  // Lines of their own (or none), which a module chooses at plan.
-  if (databaseImages !== undefined) lines.push(databaseImages);
-  lines.push(`COMPOSE_PROFILES=${profiles}`);
+  // Lines of their own, each with its newline, before the last: when a module's input leaves them
+  // out, the file is byte for byte what it was without them.
+  lines.push(`${databaseImages ?? ""}COMPOSE_PROFILES=${profiles}`);
   return `# Rendered by cdktf-spinnaker-aws: the image of each container and the optional services, for docker compose.\n${lines.join("\n")}\n`;
 }
 
-/** compose.env's lines of the database's boot steps' images, with SQL storage. */
+/** compose.env's lines of the database's boot steps' images, with SQL storage, each ending its line. */
 export function databaseImageLines(awsCliImage: string, clientImage: string): string {
-  return `${DATABASE_IMAGE_VARIABLES.secrets}=${awsCliImage}\n${DATABASE_IMAGE_VARIABLES.init}=${clientImage}`;
+  return `${DATABASE_IMAGE_VARIABLES.secrets}=${awsCliImage}\n${DATABASE_IMAGE_VARIABLES.init}=${clientImage}\n`;
 }
 
 const LOGGING = { driver: "json-file", options: { "max-size": "50m", "max-file": "5" } };
