@@ -53,6 +53,16 @@ test("HA: an Aurora MySQL cluster with a writer and a reader; stand-alone: one s
   expect(resourcesOf(standalone, "aws_rds_cluster")).toEqual({});
 });
 
+test("outputs: the writer's endpoint and the master secret, and Aurora's reader endpoint", () => {
+  expect(ha.output?.database_endpoint).toMatchObject({ value: "${local.database_endpoint}" });
+  expect(ha.output?.database_master_secret_arn).toMatchObject({ value: "${local.database_master_secret_arn}" });
+  expect(ha.output?.database_reader_endpoint?.value).toMatch(
+    /^\$\{aws_rds_cluster\.database_cluster\.reader_endpoint\}$/,
+  );
+  expect(standalone.output?.database_reader_endpoint).toBeUndefined();
+  expect(synthStack(settingsFrom(), "standalone").output?.database_endpoint).toBeUndefined();
+});
+
 test("s3-redis, the default, creates none of it and leaves the profiles as they were", () => {
   const plain = synthStack(settingsFrom(), "ha");
   for (const type of ["aws_rds_cluster", "aws_db_instance", "aws_db_subnet_group"])

@@ -25,7 +25,8 @@ export class HighAvailabilityStack extends SpinnakerStack {
       redisAuthToken: ha.redisAuthToken?.stringValue,
     });
 
-    const { pollingGroup, nonPollingGroup, interserviceLoadBalancer, redis } = this.spinnaker;
+    const { pollingGroup, nonPollingGroup, interserviceLoadBalancer, redis, sqlStorage } = this.spinnaker;
+    const readerEndpoint = sqlStorage?.database?.readerEndpoint;
     spinnakerOutputs(this, this.spinnaker, {
       polling_auto_scaling_group_name: {
         value: pollingGroup.name,
@@ -46,6 +47,14 @@ export class HighAvailabilityStack extends SpinnakerStack {
             redis_primary_endpoint: {
               value: redis.primaryEndpointAddress,
               description: "Primary endpoint of the ElastiCache Redis (TLS and AUTH token required).",
+            },
+          }
+        : {}),
+      ...(readerEndpoint
+        ? {
+            database_reader_endpoint: {
+              value: readerEndpoint,
+              description: "Reader endpoint of the Aurora MySQL cluster this module creates (null without one).",
             },
           }
         : {}),

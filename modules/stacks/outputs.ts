@@ -4,6 +4,7 @@ import type { InstanceRole } from "../constructs/instance-role";
 import type { SecureBucket } from "../constructs/secure-bucket";
 import type { SecurityGroups } from "../constructs/security-groups";
 import type { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer";
+import type { SqlStorage } from "../topologies/sql-storage";
 
 export interface OutputSpec {
   readonly value: string;
@@ -16,6 +17,8 @@ export interface TopologyOutputs {
   readonly securityGroups: SecurityGroups;
   readonly configBucket: SecureBucket;
   readonly instanceRole: InstanceRole;
+  /** With `storage.type` sql (or a module's storage input that may say so). */
+  readonly sqlStorage?: SqlStorage;
 }
 
 /** The outputs every Spinnaker stack has, plus the topology's own; each with a description. */
@@ -47,6 +50,20 @@ export function spinnakerOutputs(scope: Construct, t: TopologyOutputs, extra: Re
       value: t.instanceRole.managedRoleTrustPolicy,
       description: "Trust policy (JSON) to give each managed account's role so that Spinnaker may assume it.",
     },
+    ...(t.sqlStorage
+      ? {
+          database_endpoint: {
+            value: t.sqlStorage.profile.endpoint,
+            description:
+              "DNS name of the MySQL database front50 and orca keep their data in (its writer); empty with storage type s3-redis.",
+          },
+          database_master_secret_arn: {
+            value: t.sqlStorage.masterSecretArn,
+            description:
+              'Secrets Manager secret of the database\'s administrator ({"username", "password"}), which RDS keeps; empty with storage type s3-redis.',
+          },
+        }
+      : {}),
     ...extra,
   };
   for (const [name, output] of Object.entries(outputs)) new TerraformOutput(scope, name, output);

@@ -30,6 +30,8 @@ export interface SqlStorage {
   readonly database?: ManagedDatabase;
   /** What front50's and orca's profiles read. */
   readonly profile: SqlStorageOptions;
+  /** The administrator's secret the boot steps read: RDS's, or the deployer's ("" when off). */
+  readonly masterSecretArn: string;
   /** The secrets the instances read at boot and start: the master's and the services' (empty when off). */
   readonly readableSecretArns: string[];
   /** The services' secrets, which the boot step fills when empty (empty when off). */
@@ -150,6 +152,7 @@ export function sqlStorage(
     sql,
     database,
     profile: { endpoint, port, secretArns, region: settings.region, maxPoolSize: o.maxPoolSize },
+    masterSecretArn,
     readableSecretArns: pickList(sql, [masterSecretArn, ...services], []),
     fillableSecretArns: namedList(
       scope,

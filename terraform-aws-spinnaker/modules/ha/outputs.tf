@@ -6,6 +6,21 @@ output "config_bucket_name" {
   value       = aws_s3_bucket.config_bucket.bucket
 }
 
+output "database_endpoint" {
+  description = "DNS name of the MySQL database front50 and orca keep their data in (its writer); empty with storage type s3-redis."
+  value       = local.database_endpoint
+}
+
+output "database_master_secret_arn" {
+  description = "Secrets Manager secret of the database's administrator ({\"username\", \"password\"}), which RDS keeps; empty with storage type s3-redis."
+  value       = local.database_master_secret_arn
+}
+
+output "database_reader_endpoint" {
+  description = "Reader endpoint of the Aurora MySQL cluster this module creates (null without one)."
+  value       = one(aws_rds_cluster.database_cluster[*].reader_endpoint)
+}
+
 output "deck_url" {
   description = "URL of deck, Spinnaker's UI."
   value       = local.deck_url
