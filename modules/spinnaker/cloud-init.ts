@@ -6,9 +6,8 @@
  * boot. Everything that varies reaches the instance as an instance tag (`INSTANCE_TAGS`) or a file
  * of the configuration (`BOOT_FILES`), never as a change of the user data.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Role } from "./roles";
+import { templateText } from "./template-texts";
 
 export const SPINNAKER_HOME = "/opt/spinnaker";
 
@@ -41,13 +40,10 @@ export const BOOT_FILES = {
   interserviceTargets: "interservice-target-groups",
 } as const;
 
-let userData: string | undefined;
-
 /**
  * The text of `templates/cloud-init.yaml`: beside this file's folder in the sources and in the
  * built package alike (`npm run build` copies the folder).
  */
 export function userDataText(): string {
-  userData ??= readFileSync(join(__dirname, "..", "templates", USER_DATA_FILE), "utf8");
-  return userData;
+  return templateText(USER_DATA_FILE);
 }

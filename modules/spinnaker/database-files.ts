@@ -4,19 +4,11 @@
  * and the init step (the schemas and users of front50 and orca). A stack and a module write them to
  * their own `templates/` folder, where a reviewer reads them, and to the config bucket.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { templateText } from "./template-texts";
 
 export const DATABASE_TEMPLATES = ["database-secrets.sh", "database-init.sh"] as const;
 export type DatabaseFile = (typeof DATABASE_TEMPLATES)[number];
 
-const texts = new Map<DatabaseFile, string>();
-
 export function databaseText(file: DatabaseFile): string {
-  let text = texts.get(file);
-  if (text === undefined) {
-    text = readFileSync(join(__dirname, "..", "templates", file), "utf8");
-    texts.set(file, text);
-  }
-  return text;
+  return templateText(file);
 }

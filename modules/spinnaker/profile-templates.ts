@@ -5,9 +5,8 @@
  * its input, a stack the same shape built from its configuration. A reviewer reads them as YAML with
  * `${}` and `%{ for }` directives in the module's `templates/` folder.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Settings } from "../config/schema";
+import { templateText } from "./template-texts";
 
 /** The profiles rendered from a template, by the name of the file Spinnaker loads. */
 export const PROFILE_TEMPLATES = {
@@ -19,17 +18,9 @@ export const PROFILE_TEMPLATES = {
 
 export type TemplatedProfile = keyof typeof PROFILE_TEMPLATES;
 
-const texts = new Map<string, string>();
-
 /** A template's text: in `templates/` beside this file's folder, in the sources and the built package. */
 export function profileTemplateText(profile: TemplatedProfile): string {
-  const file = PROFILE_TEMPLATES[profile];
-  let text = texts.get(file);
-  if (text === undefined) {
-    text = readFileSync(join(__dirname, "..", "templates", file), "utf8");
-    texts.set(file, text);
-  }
-  return text;
+  return templateText(PROFILE_TEMPLATES[profile]);
 }
 
 type Accounts = Settings["spinnaker"]["accounts"];

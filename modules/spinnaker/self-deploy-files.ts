@@ -5,8 +5,7 @@
  * removes those server groups at destroy. A stack and a module write them to
  * their own `templates/` folder, where a reviewer reads them.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { templateText } from "./template-texts";
 
 export const SELF_DEPLOY_TEMPLATES = [
   "seed-spinnaker.sh",
@@ -16,13 +15,6 @@ export const SELF_DEPLOY_TEMPLATES = [
 ] as const;
 export type SelfDeployFile = (typeof SELF_DEPLOY_TEMPLATES)[number];
 
-const texts = new Map<SelfDeployFile, string>();
-
 export function selfDeployText(file: SelfDeployFile): string {
-  let text = texts.get(file);
-  if (text === undefined) {
-    text = readFileSync(join(__dirname, "..", "templates", file), "utf8");
-    texts.set(file, text);
-  }
-  return text;
+  return templateText(file);
 }
