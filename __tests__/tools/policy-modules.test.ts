@@ -22,7 +22,7 @@ import { plannedViews, type ShownPlan, type View } from "../policy/view";
 import { expectSuccess, requireTool, runAsync, tempDir, terraformEnvironment, writeLookupsOverride } from "./harness";
 
 /**
- * The plan of all 144 instances (about 10,000 resources) takes some 5 minutes of CPU time: about 3
+ * The plan of all 156 instances (about 12,000 resources) takes some 5 minutes of CPU time: about 3
  * minutes on two free cores, more on a shared machine; the test prints what it took.
  */
 const TIMEOUT = 900_000;
