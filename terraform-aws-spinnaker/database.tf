@@ -117,6 +117,7 @@ resource "aws_db_instance" "database_instance" {
   storage_encrypted             = true
   storage_type                  = "gp3"
   tags                          = local.tags
+  username                      = "spinnaker"
   vpc_security_group_ids        = [one(aws_security_group.database_security_group[*].id)]
 }
 

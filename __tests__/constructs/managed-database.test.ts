@@ -53,6 +53,7 @@ describe("Aurora MySQL for HA", () => {
       cluster_identifier: "armoryspinnaker-preprod-db",
       engine: "aurora-mysql",
       engine_version: "8.0.mysql_aurora.3.10.4",
+      master_username: "spinnaker",
       storage_encrypted: true,
       manage_master_user_password: true,
       backup_retention_period: 7,
@@ -135,6 +136,8 @@ describe("RDS for MySQL for stand-alone", () => {
       identifier: "armoryspinnaker-preprod-db",
       engine: "mysql",
       engine_version: "8.4",
+      // RDS refuses to create MySQL without a master user name; a DB instance calls it username.
+      username: "spinnaker",
       instance_class: "db.t4g.micro",
       allocated_storage: 20,
       max_allocated_storage: 100,

@@ -1,17 +1,25 @@
 /**
  * The choices the policy matrix varies (TLS, scheme, SSH, created or existing Redis, kayenta, managed
- * accounts, sign-in), as the configuration of a stack and as the inputs of a module: one combination
- * gives the same values to both, so the rules judge the stacks and the module stacks on the same
- * deployments.
+ * accounts, sign-in, SQL storage with a created or an existing database), as the configuration of a
+ * stack and as the inputs of a module: one combination gives the same values to both, so the rules
+ * judge the stacks and the module stacks on the same deployments.
  */
 import type { Config } from "../../modules/config/schema";
 import { SIGN_IN } from "../helpers";
 
 export const CHOICES = ["tls", "internet-facing", "ssh", "existing redis", "kayenta", "accounts", "sign-in"] as const;
-export type Choice = (typeof CHOICES)[number];
+/** SQL storage (`storage.type` sql): the database created, or the deployer's own. */
+export const SQL_CHOICES = ["sql", "existing database"] as const;
+export type Choice = (typeof CHOICES)[number] | (typeof SQL_CHOICES)[number];
 export type Topology = "standalone" | "ha";
 
 const CERTIFICATE = "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555";
+/** The deployer's own database of the `existing database` choice. */
+const OWN_DATABASE = {
+  existingEndpoint: "spinnaker.cluster-0123456789ab.us-west-2.rds.amazonaws.com",
+  existingMasterSecretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:spinnaker-db-master-AbCdEf",
+  existingSecurityGroupId: "sg-0fedcba9876543210",
+};
 
 export function configOf(chosen: ReadonlySet<Choice>): Config {
   return {
@@ -42,6 +50,11 @@ export function configOf(chosen: ReadonlySet<Choice>): Config {
           }
         : {},
     },
+    storage: chosen.has("existing database")
+      ? { type: "sql", createDatabase: false, ...OWN_DATABASE }
+      : chosen.has("sql")
+        ? { type: "sql" }
+        : {},
     ha: chosen.has("existing redis")
       ? {
           redis: {
@@ -55,13 +68,23 @@ export function configOf(chosen: ReadonlySet<Choice>): Config {
 
 /**
  * Every subset of the choices; stand-alone has no managed Redis, so no Redis choice, and sign-in
- * needs TLS.
+ * needs TLS. SQL storage, created or existing, with the combinations it could meet differently: none
+ * of the other choices, TLS with managed accounts (the rules' mutations run there), and all of them
+ * (in HA with an existing Redis: the defaults have a created one). Crossing it with every subset
+ * would double the modules' plan (about 5 minutes of CPU time) for resources that depend on none of
+ * the other choices but the instances' security group, role and Redis.
  */
 export function combinations(topology: Topology): Choice[][] {
   const choices = CHOICES.filter((c) => topology === "ha" || c !== "existing redis");
-  return Array.from({ length: 2 ** choices.length }, (_, mask) => choices.filter((_c, i) => mask & (2 ** i))).filter(
-    (chosen) => !chosen.includes("sign-in") || chosen.includes("tls"),
-  );
+  const all: Choice[][] = Array.from({ length: 2 ** choices.length }, (_, mask) =>
+    choices.filter((_c, i) => mask & (2 ** i)),
+  ).filter((chosen) => !chosen.includes("sign-in") || chosen.includes("tls"));
+  const meetsSql: Choice[][] = [[], ["tls", "accounts"], [...choices]];
+  const withSql = meetsSql.flatMap((chosen): Choice[][] => [
+    [...chosen, "sql"],
+    [...chosen, "sql", "existing database"],
+  ]);
+  return [...all, ...withSql];
 }
 
 /** How a broken rule names its combination. */
@@ -87,6 +110,7 @@ export function moduleInputsOf(chosen: ReadonlySet<Choice>, topology: Topology):
   const auth = spinnaker.auth;
   const accounts = spinnaker.accounts ?? {};
   const redis = config.ha?.redis;
+  const storage = config.storage ?? {};
   const inputs: Record<string, unknown> = {
     vpc_id: VPC_ID,
     instance_subnet_ids: network.instanceSubnetIds,
@@ -117,6 +141,20 @@ export function moduleInputsOf(chosen: ReadonlySet<Choice>, topology: Topology):
             client_id: auth.clientId,
             client_secret_arn: auth.clientSecretArn,
             admin_roles: auth.adminRoles,
+          },
+    storage:
+      storage.type === undefined
+        ? {}
+        : {
+            type: storage.type,
+            ...(storage.createDatabase === false
+              ? {
+                  create_database: false,
+                  existing_endpoint: storage.existingEndpoint,
+                  existing_master_secret_arn: storage.existingMasterSecretArn,
+                  existing_security_group_id: storage.existingSecurityGroupId,
+                }
+              : {}),
           },
   };
   // Every instance of a module block takes the same inputs (its for_each value): the module's

@@ -78,6 +78,43 @@ function listOf(value: unknown): string[] {
   return Array.isArray(value) ? (value as string[]) : [];
 }
 
+/** The databases of SQL storage a view creates: RDS for MySQL instances and Aurora MySQL clusters. */
+function databases(view: View): [string, Resource][] {
+  return [...all(view, "aws_db_instance"), ...all(view, "aws_rds_cluster")];
+}
+
+/**
+ * A database rule's guard: SQL storage with a created database must show one to judge, so that no
+ * database rule passes only because what it judges is missing.
+ */
+function missingDatabase(view: View, settings: Settings): string[] {
+  const created = settings.storage.type === "sql" && settings.storage.createDatabase;
+  return created && databases(view).length === 0
+    ? ["no database to judge, though storage.type is sql and the database is created"]
+    : [];
+}
+
+/** The resource an attribute's expression names (`${one(aws_db_parameter_group.x[*].name)}` -> `x`), if any. */
+function referencedName(value: unknown, type: string): string | undefined {
+  return new RegExp(`\\b${type}\\.([A-Za-z0-9_-]+)`).exec(expressionOf(value))?.[1];
+}
+
+/**
+ * Arguments that hold a password or a secret's value, write-only ones included (never in a plan's
+ * values: they are looked for in the configuration's text too).
+ */
+const PASSWORD_ARGUMENT = /^(master_)?passwords?(_wo)?$|^secret_(string|binary)(_wo)?$/;
+
+/** The paths of every password argument with a value, at any depth of a resource's arguments. */
+function passwordArguments(value: unknown, path = ""): string[] {
+  if (value instanceof Unknown || value === null || typeof value !== "object") return [];
+  return Object.entries(value as Resource).flatMap(([key, v]) => {
+    const at = Array.isArray(value) ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`;
+    const here = PASSWORD_ARGUMENT.test(key) && v !== null && v !== undefined ? [at] : [];
+    return [...here, ...passwordArguments(v, at)];
+  });
+}
+
 export const RULES: readonly Rule[] = [
   {
     id: "ingress only from user_cidrs and ssh_cidrs; SSH only from ssh_cidrs, never the internet",
@@ -414,6 +451,128 @@ export const RULES: readonly Rule[] = [
             : [`${name} opens ${String(port)}-${String(r.to_port)}`];
         });
     },
+  },
+  {
+    id: "databases encrypted at rest",
+    scanners: "AWS-0079, AWS-0080, CKV_AWS_16, CKV_AWS_96",
+    check: (view, settings) => [
+      ...missingDatabase(view, settings),
+      ...databases(view)
+        .filter(([name, d]) => known(d.storage_encrypted, `${name} storage_encrypted`) !== true)
+        .map(([name]) => `${name} is not encrypted at rest`),
+    ],
+  },
+  {
+    id: "databases never publicly accessible",
+    scanners: "AWS-0082, CKV_AWS_17",
+    check: (view, settings) => [
+      ...missingDatabase(view, settings),
+      // An Aurora cluster's members are what is reachable, each with its own setting.
+      ...[...all(view, "aws_db_instance"), ...all(view, "aws_rds_cluster_instance")]
+        .filter(([name, d]) => known(d.publicly_accessible, `${name} publicly_accessible`) !== false)
+        .map(([name, d]) => `${name} publicly_accessible is ${JSON.stringify(d.publicly_accessible)}`),
+    ],
+  },
+  {
+    // AWS's "Requiring SSL/TLS for all connections": the parameter's values are ON in an Aurora MySQL
+    // cluster parameter group and 1 in an RDS for MySQL parameter group; Aurora reads it from the
+    // cluster's group, not its members'. A default group (no reference) has it off.
+    id: "databases require TLS: require_secure_transport ON in an aurora-mysql cluster parameter group, 1 in a mysql parameter group",
+    scanners: "CKV2_AWS_69",
+    check: (view, settings) => [
+      ...missingDatabase(view, settings),
+      ...[
+        ...all(view, "aws_rds_cluster").map(
+          ([name, d]) =>
+            [
+              name,
+              d,
+              "aws_rds_cluster_parameter_group",
+              "db_cluster_parameter_group_name",
+              "aurora-mysql",
+              "ON",
+            ] as const,
+        ),
+        ...all(view, "aws_db_instance").map(
+          ([name, d]) => [name, d, "aws_db_parameter_group", "parameter_group_name", "mysql", "1"] as const,
+        ),
+      ].flatMap(([name, d, type, argument, engine, expected]) => {
+        const group = referencedName(d[argument], type);
+        const found = all(view, type).find(([n]) => n.replace(/\[.*\]$/, "") === group);
+        if (group === undefined || found === undefined) {
+          return [
+            `${name} ${argument} ${JSON.stringify(expressionOf(d[argument]))} is not a ${type} of this deployment`,
+          ];
+        }
+        const [groupName, values] = found;
+        const family = String(known(values.family, `${groupName} family`));
+        const parameter = blocksOf(values.parameter).find(
+          (p) => known(p.name, `${groupName} parameter.name`) === "require_secure_transport",
+        );
+        const value = parameter === undefined ? undefined : known(parameter.value, `${groupName} parameter.value`);
+        if (!family.startsWith(engine)) return [`${groupName} is of family ${family}, not ${engine}`];
+        return String(value) === expected
+          ? []
+          : [`${groupName} sets require_secure_transport to ${JSON.stringify(value)}, not ${expected}`];
+      }),
+    ],
+  },
+  {
+    id: "databases keep automated backups (a retention of 1 day or more)",
+    scanners: "AWS-0077, CKV_AWS_133",
+    check: (view, settings) => [
+      ...missingDatabase(view, settings),
+      ...databases(view).flatMap(([name, d]) => {
+        const days = known(d.backup_retention_period, `${name} backup_retention_period`);
+        return typeof days === "number" && days >= 1
+          ? []
+          : [`${name} backup_retention_period is ${JSON.stringify(days)}`];
+      }),
+    ],
+  },
+  {
+    // Off only where the deployer turns it off (storage.deletionProtection, to destroy); the final
+    // snapshot is taken whatever the setting.
+    id: "databases protected from deletion unless turned off, and snapshotted when deleted",
+    scanners: "AWS-0177, CKV_AWS_139, CKV_AWS_293",
+    check: (view, settings) => [
+      ...missingDatabase(view, settings),
+      ...databases(view).flatMap(([name, d]) => [
+        ...(settings.storage.deletionProtection !== false &&
+        known(d.deletion_protection, `${name} deletion_protection`) !== true
+          ? [`${name} deletion_protection is ${JSON.stringify(d.deletion_protection)}`]
+          : []),
+        ...(known(d.skip_final_snapshot, `${name} skip_final_snapshot`) === false &&
+        typeof known(d.final_snapshot_identifier, `${name} final_snapshot_identifier`) === "string" &&
+        d.final_snapshot_identifier !== ""
+          ? []
+          : [`${name} is deleted without a final snapshot`]),
+      ]),
+    ],
+  },
+  {
+    // RDS makes and keeps the master's password (manage_master_user_password), the boot step the
+    // services' users' (their secrets are created empty): no password is an argument, so none is in
+    // the configuration, the plan or the state. The Redis URL's secret value is the one exception,
+    // which the Redis token's rule above keeps to that secret.
+    id: "no password argument: RDS keeps the master's password, the boot step the services'",
+    scanners: "AWS-0129, CKV_AWS_46, CKV_SECRET_6",
+    check: (view, settings) => [
+      ...missingDatabase(view, settings),
+      ...databases(view)
+        .filter(([name, d]) => known(d.manage_master_user_password, `${name} manage_master_user_password`) !== true)
+        .map(([name]) => `${name} does not leave the master password to RDS`),
+      ...[...view.resources, ...view.data].flatMap(({ type, name, values, configuration }) => {
+        if (type === "aws_secretsmanager_secret_version" && configuration.includes("var.redis_auth_token")) return [];
+        const found = new Set([...passwordArguments(values), ...passwordArguments(JSON.parse(configuration))]);
+        return [...found].map((path) => `${type}.${name} has ${path}`);
+      }),
+      ...view.data
+        .filter(
+          (d) => d.type === "aws_secretsmanager_secret_version" || d.type === "aws_secretsmanager_random_password",
+        )
+        .map((d) => `data.${d.type}.${d.name} reads a secret's value into the state`),
+    ],
   },
 ];
 

@@ -6,7 +6,7 @@
  */
 import { withoutTokenStackTraces } from "../../modules/token-stack-traces";
 import { settingsFrom, synthTopology } from "../helpers";
-import { type Choice, combinations, configOf, labelOf } from "./choices";
+import { type Choice, combinations, configOf, labelOf, type Topology } from "./choices";
 import { RULES, violations } from "./invariants";
 
 // Hundreds of syntheses: without cdktf's per-token stack traces, as the entry point runs (they only
@@ -49,8 +49,16 @@ type Body = Record<string, unknown>;
 const first = (json: Json, type: string) => Object.values(json.resource?.[type] ?? {})[0] as Body;
 const every = (json: Json, type: string) => Object.values(json.resource?.[type] ?? {}) as Body[];
 
-/** One way to break each rule, on the ha stack with TLS, so that every rule has something to check. */
-const MUTATIONS: [string, (json: Json) => void][] = [
+/** A mutation that sets one argument of the first resource of a type. */
+const setting = (type: string, key: string, value: unknown) => (j: Json) => {
+  first(j, type)[key] = value;
+};
+
+/**
+ * One way to break each rule, on the ha stack (or the stand-alone one, where named) with TLS, managed
+ * accounts and SQL storage, so that every rule has something to check.
+ */
+const MUTATIONS: [string, (json: Json) => void, Topology?][] = [
   [
     "ingress only from",
     (j) => {
@@ -123,11 +131,71 @@ const MUTATIONS: [string, (json: Json) => void][] = [
       if (https) Object.assign(https, { from_port: 0, to_port: 65535 });
     },
   ],
+  ["databases encrypted at rest", setting("aws_rds_cluster", "storage_encrypted", false)],
+  ["databases encrypted at rest", (j) => void delete first(j, "aws_db_instance").storage_encrypted, "standalone"],
+  ["databases never publicly accessible", setting("aws_rds_cluster_instance", "publicly_accessible", true)],
+  [
+    "databases never publicly accessible",
+    (j) => void delete first(j, "aws_db_instance").publicly_accessible,
+    "standalone",
+  ],
+  [
+    "databases require TLS",
+    (j) => {
+      const group = first(j, "aws_rds_cluster_parameter_group") as { parameter: Body[] };
+      for (const p of group.parameter) if (p.name === "require_secure_transport") p.value = "OFF";
+    },
+  ],
+  [
+    "databases require TLS",
+    (j) => {
+      // MySQL's value written for Aurora's cluster group, which names it ON.
+      const group = first(j, "aws_rds_cluster_parameter_group") as { parameter: Body[] };
+      for (const p of group.parameter) if (p.name === "require_secure_transport") p.value = "1";
+    },
+  ],
+  [
+    "databases require TLS",
+    (j) => {
+      const group = first(j, "aws_db_parameter_group") as { parameter: Body[] };
+      group.parameter = group.parameter.filter((p) => p.name !== "require_secure_transport");
+    },
+    "standalone",
+  ],
+  ["databases require TLS", setting("aws_db_instance", "parameter_group_name", "default.mysql8.4"), "standalone"],
+  ["databases keep automated backups", setting("aws_rds_cluster", "backup_retention_period", 0)],
+  ["databases keep automated backups", setting("aws_db_instance", "backup_retention_period", 0), "standalone"],
+  ["databases protected from deletion", setting("aws_rds_cluster", "deletion_protection", false)],
+  ["databases protected from deletion", setting("aws_db_instance", "skip_final_snapshot", true), "standalone"],
+  ["no password argument", setting("aws_rds_cluster", "master_password", "placeholder-0123456789")],
+  [
+    "no password argument",
+    (j) => {
+      // Write-only, so never in a plan's values: still in the configuration, and so judged.
+      Object.assign(first(j, "aws_db_instance"), { password_wo: "placeholder-0123456789", password_wo_version: 1 });
+    },
+    "standalone",
+  ],
+  [
+    "no password argument",
+    (j) => {
+      // A service's secret given a value by Terraform rather than by the boot step.
+      const resources = j.resource ?? {};
+      resources.aws_secretsmanager_secret_version = {
+        ...resources.aws_secretsmanager_secret_version,
+        front50_database_password: {
+          secret_id: "${aws_secretsmanager_secret.front50_database_secret.id}",
+          secret_string: '{"service_password":"placeholder-0123456789"}',
+        },
+      };
+    },
+  ],
+  ["no password argument", setting("aws_db_instance", "manage_master_user_password", false), "standalone"],
 ];
 
-test.each(MUTATIONS)("the rule %s… can fail, and reports only itself", (rule, mutate) => {
-  const settings = settingsFrom(configOf(new Set<Choice>(["tls", "accounts"])));
-  const json = synthTopology(settings, "ha");
+test.each(MUTATIONS)("the rule %s… can fail, and reports only itself", (rule, mutate, topology = "ha") => {
+  const settings = settingsFrom(configOf(new Set<Choice>(["tls", "accounts", "sql"])));
+  const json = synthTopology(settings, topology);
   expect(violations(json, settings)).toEqual([]);
   mutate(json);
   const found = violations(json, settings);
@@ -137,4 +205,37 @@ test.each(MUTATIONS)("the rule %s… can fail, and reports only itself", (rule, 
 
 test("every rule has a mutation that breaks it", () => {
   for (const rule of RULES) expect(MUTATIONS.some(([prefix]) => rule.id.startsWith(prefix))).toBe(true);
+});
+
+describe.each(["standalone", "ha"] as const)("the %s topology with SQL storage", (topology) => {
+  const settings = settingsFrom(configOf(new Set<Choice>(["tls", "accounts", "sql"])));
+  const databaseRules = RULES.filter((r) => r.id.startsWith("databases ") || r.id.startsWith("no password argument"));
+
+  test("has a database for the database rules to judge", () => {
+    const json = synthTopology(settings, topology);
+    const types = topology === "ha" ? ["aws_rds_cluster", "aws_rds_cluster_instance"] : ["aws_db_instance"];
+    for (const type of types) expect([type, every(json, type).length]).toEqual([type, 1]);
+  });
+
+  test("without its database, every database rule fails rather than passes on nothing", () => {
+    const json = synthTopology(settings, topology);
+    const resource = json.resource ?? {};
+    delete resource.aws_db_instance;
+    delete resource.aws_rds_cluster;
+    delete resource.aws_rds_cluster_instance;
+    const found = violations(json, settings);
+    expect(found.sort()).toEqual(
+      databaseRules
+        .map((r) => `${r.id}: no database to judge, though storage.type is sql and the database is created`)
+        .sort(),
+    );
+  });
+
+  test("with the deployer's own database there is none to judge, and no rule asks for one", () => {
+    const own = settingsFrom(configOf(new Set<Choice>(["tls", "accounts", "sql", "existing database"])));
+    const json = synthTopology(own, topology);
+    expect(every(json, "aws_db_instance").length + every(json, "aws_rds_cluster").length).toBe(0);
+    expect(every(json, "aws_vpc_security_group_egress_rule").some((r) => r.from_port === 3306)).toBe(true);
+    expect(violations(json, own)).toEqual([]);
+  });
 });

@@ -279,6 +279,28 @@ const MODULE_INPUTS: Record<string, Case> = {
       { regions: ["us-west-2", "mars-north-1"] },
     ),
   },
+  // SQL storage's own rules (STORAGE), which hold whatever storage.type is.
+  "storage.type": { setting: ["storage", "type"], values: fc.constantFrom("sql", "s3-redis", "postgres", "SQL", "") },
+  "storage.backup_retention_days": { setting: ["storage", "backupRetentionDays"], values: wholeOrNot(1, 35) },
+  "storage.aurora_readers": { setting: ["storage", "auroraReaders"], values: wholeOrNot(1, 15) },
+  "storage.aurora_version": {
+    setting: ["storage", "auroraVersion"],
+    values: fc.constantFrom(
+      "8.0.mysql_aurora.3.10.4",
+      "8.0.mysql_aurora.3.08.2",
+      "8.0",
+      "5.7.mysql_aurora.2.12.0",
+      "3.10.4",
+    ),
+  },
+  "storage.subnet_ids": {
+    setting: ["storage", "subnetIds"],
+    values: fc.oneof(
+      fc.uniqueArray(subnet, { minLength: 2, maxLength: 3 }),
+      fc.array(subnet, { maxLength: 1 }),
+      subnet.map((s) => [s, s]),
+    ),
+  },
   "spinnaker.aws_cli_image": {
     setting: ["spinnaker", "awsCliImage"],
     values: fc.constantFrom("public.ecr.aws/aws-cli/aws-cli:2.27.49", "aws cli", "$IMAGE", "x/y@sha256:abc"),

@@ -8,7 +8,8 @@
  * One root calls each module once, with `for_each` over the combinations (a module block per
  * combination would make Terraform validate the module once per block, a third more of the plan's
  * time), and is planned once, offline: the real provider from the local mirror, no credentials, and
- * a stand-in for STS's GetCallerIdentity on 127.0.0.1, which the managed account's role reads at plan.
+ * a stand-in for STS's GetCallerIdentity on 127.0.0.1, which the managed account's role reads at plan,
+ * and for EC2's DescribeSubnets, which Aurora's members read their zones from.
  */
 import { rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -21,7 +22,7 @@ import { plannedViews, type ShownPlan, type View } from "../policy/view";
 import { expectSuccess, requireTool, runAsync, tempDir, terraformEnvironment, writeLookupsOverride } from "./harness";
 
 /**
- * The plan of all 144 instances (about 10,000 resources) takes some 5 minutes of CPU time: about 3
+ * The plan of all 156 instances (about 12,000 resources) takes some 5 minutes of CPU time: about 3
  * minutes on two free cores, more on a shared machine; the test prints what it took.
  */
 const TIMEOUT = 900_000;
@@ -29,7 +30,24 @@ const TOPOLOGIES: readonly Topology[] = ["standalone", "ha"];
 /** The account of the managed role the `accounts` choice creates (choices.ts). */
 const ACCOUNT_ID = "123456789012";
 
-/** STS's GetCallerIdentity, the only AWS call a plan of the modules makes; the log shows what it got. */
+/** The zone of each subnet of the choices (choices.ts): two AZs, as RDS requires. */
+const SUBNET_ZONES: Record<string, string> = {
+  "subnet-0123456789abcdef0": "us-west-2a",
+  "subnet-0fedcba9876543210": "us-west-2b",
+};
+
+/** EC2's answer to DescribeSubnets for one subnet id, as the provider's aws_subnet reads it. */
+function describeSubnets(body: string): string | undefined {
+  const id = /(?:^|&)SubnetId\.1=([^&]+)/.exec(body)?.[1];
+  const zone = id === undefined ? undefined : SUBNET_ZONES[decodeURIComponent(id)];
+  if (id === undefined || zone === undefined) return undefined;
+  return `<DescribeSubnetsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>00000000-0000-0000-0000-000000000000</requestId><subnetSet><item><subnetId>${id}</subnetId><subnetArn>arn:aws:ec2:us-west-2:${ACCOUNT_ID}:subnet/${id}</subnetArn><state>available</state><ownerId>${ACCOUNT_ID}</ownerId><vpcId>vpc-0123456789abcdef0</vpcId><cidrBlock>10.0.${zone.endsWith("a") ? 1 : 2}.0/24</cidrBlock><availableIpAddressCount>251</availableIpAddressCount><availabilityZone>${zone}</availabilityZone><availabilityZoneId>usw2-az${zone.endsWith("a") ? 1 : 2}</availabilityZoneId><defaultForAz>false</defaultForAz><mapPublicIpOnLaunch>false</mapPublicIpOnLaunch></item></subnetSet></DescribeSubnetsResponse>`;
+}
+
+/**
+ * STS's GetCallerIdentity and EC2's DescribeSubnets, the only AWS calls a plan of the modules makes;
+ * the log shows what it got.
+ */
 function startCallerIdentity(): Promise<{ server: Server; endpoint: string; requests: string[] }> {
   const requests: string[] = [];
   const server = createServer((request, response) => {
@@ -39,6 +57,12 @@ function startCallerIdentity(): Promise<{ server: Server; endpoint: string; requ
     });
     request.on("end", () => {
       requests.push(body);
+      const subnets = body.includes("Action=DescribeSubnets") ? describeSubnets(body) : undefined;
+      if (subnets !== undefined) {
+        response.writeHead(200, { "content-type": "text/xml" });
+        response.end(subnets);
+        return;
+      }
       if (!body.includes("Action=GetCallerIdentity")) {
         response.writeHead(400, { "content-type": "text/xml" });
         response.end("<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>");
@@ -108,7 +132,7 @@ function writeRoot(dir: string, stsEndpoint: string): void {
             skip_credentials_validation: true,
             skip_requesting_account_id: true,
             skip_metadata_api_check: true,
-            endpoints: { sts: stsEndpoint },
+            endpoints: { sts: stsEndpoint, ec2: stsEndpoint },
           },
         },
         locals,
@@ -183,11 +207,28 @@ test("the plan has exactly one module instance per combination, each with what i
       "aws_s3_bucket_policy",
       "aws_s3_bucket_public_access_block",
       ...(topology === "ha" && !chosen.includes("existing redis") ? ["aws_elasticache_replication_group"] : []),
+      // What the database rules judge, which the rules also ask for themselves (missingDatabase).
+      ...(chosen.includes("sql") && !chosen.includes("existing database")
+        ? topology === "ha"
+          ? ["aws_rds_cluster", "aws_rds_cluster_instance", "aws_rds_cluster_parameter_group"]
+          : ["aws_db_instance", "aws_db_parameter_group"]
+        : []),
+      ...(chosen.includes("sql") ? ["aws_secretsmanager_secret"] : []),
     ];
     for (const type of expected) expect([address, type, types.has(type)]).toEqual([address, type, true]);
     if (chosen.includes("tls")) {
       const redirect = "aws_lb_listener.user_facing_load_balancer_http_redirect";
       expect([address, redirect, names.has(redirect)]).toEqual([address, redirect, true]);
+    }
+    const database = ["aws_db_instance", "aws_rds_cluster"].some((type) => types.has(type));
+    expect([address, "a database", database]).toEqual([
+      address,
+      "a database",
+      chosen.includes("sql") && !chosen.includes("existing database"),
+    ]);
+    if (chosen.includes("existing database")) {
+      const egress = "aws_vpc_security_group_egress_rule.to_existing_database";
+      expect([address, egress, names.has(egress)]).toEqual([address, egress, true]);
     }
     if (chosen.includes("ssh")) {
       const ssh = "aws_vpc_security_group_ingress_rule.security_groups_ssh_ingress";
@@ -228,6 +269,8 @@ function brokenPlan(address: string, resource: string, breakIt: (change: Change)
 }
 
 const HA_TLS = addressOf("ha", ["tls", "accounts"]);
+const HA_SQL = addressOf("ha", ["tls", "accounts", "sql"]);
+const STANDALONE_SQL = addressOf("standalone", ["tls", "accounts", "sql"]);
 
 test.each<[string, string, (change: Change) => void, RegExp]>([
   [
@@ -285,3 +328,111 @@ test("the managed account's role was planned against the stand-in STS, not skipp
     ?.resources.find((r) => r.type === "aws_iam_role" && r.name === "managed_account_role[0]");
   expect(role?.values.name).toBe("spinnakerManaged");
 });
+
+test.each<[string, string, string, (change: Change) => void, RegExp]>([
+  [
+    "an unencrypted cluster",
+    HA_SQL,
+    "aws_rds_cluster.database_cluster[0]",
+    (c) => {
+      c.after.storage_encrypted = false;
+    },
+    /^databases encrypted at rest: database_cluster\[0\] is not encrypted at rest$/,
+  ],
+  [
+    "a public Aurora member",
+    HA_SQL,
+    "aws_rds_cluster_instance.database_member[1]",
+    (c) => {
+      c.after.publicly_accessible = true;
+    },
+    /^databases never publicly accessible: database_member\[1\] publicly_accessible is true$/,
+  ],
+  [
+    "TLS not required by the cluster parameter group",
+    HA_SQL,
+    "aws_rds_cluster_parameter_group.database_cluster_parameters[0]",
+    (c) => {
+      for (const p of c.after.parameter) if (p.name === "require_secure_transport") p.value = "OFF";
+    },
+    /^databases require TLS.*: database_cluster_parameters\[0\] sets require_secure_transport to "OFF", not ON$/,
+  ],
+  [
+    "Aurora's ON written for MySQL",
+    STANDALONE_SQL,
+    "aws_db_parameter_group.database_parameters[0]",
+    (c) => {
+      for (const p of c.after.parameter) if (p.name === "require_secure_transport") p.value = "ON";
+    },
+    /^databases require TLS.*: database_parameters\[0\] sets require_secure_transport to "ON", not 1$/,
+  ],
+  [
+    "backups off",
+    STANDALONE_SQL,
+    "aws_db_instance.database_instance[0]",
+    (c) => {
+      c.after.backup_retention_period = 0;
+    },
+    /^databases keep automated backups.*: database_instance\[0\] backup_retention_period is 0$/,
+  ],
+  [
+    "no deletion protection",
+    HA_SQL,
+    "aws_rds_cluster.database_cluster[0]",
+    (c) => {
+      c.after.deletion_protection = false;
+    },
+    /^databases protected from deletion.*: database_cluster\[0\] deletion_protection is false$/,
+  ],
+  [
+    "no final snapshot",
+    STANDALONE_SQL,
+    "aws_db_instance.database_instance[0]",
+    (c) => {
+      c.after.skip_final_snapshot = true;
+    },
+    /^databases protected from deletion.*: database_instance\[0\] is deleted without a final snapshot$/,
+  ],
+  [
+    "a master password",
+    STANDALONE_SQL,
+    "aws_db_instance.database_instance[0]",
+    (c) => {
+      c.after.password = "placeholder-0123456789";
+    },
+    /^no password argument.*: aws_db_instance.database_instance\[0\] has password$/,
+  ],
+])("a broken database in a plan is caught: %s", (_what, address, resource, breakIt, expected) => {
+  const chosen = INSTANCES.get(address)?.chosen ?? [];
+  expect(viewViolations(views.get(address) as View, settingsFrom(configOf(new Set(chosen))))).toEqual([]);
+  const copy = structuredClone(plan);
+  const change = copy.resource_changes?.find(
+    (c) => `${c.module_address}.${c.type}.${indexedName(c.name, c.index)}` === `${address}.${resource}`,
+  );
+  if (change === undefined) throw new Error(`the plan has no ${resource} in ${address}`);
+  breakIt(change.change as Change);
+  const found = viewViolations(viewsOf(copy).get(address) as View, settingsFrom(configOf(new Set(chosen))));
+  expect(found.length).toBe(1);
+  expect(found[0]).toMatch(expected);
+});
+
+test("a database planned with a write-only password is caught from the configuration, its value never planned", () => {
+  const copy = structuredClone(plan);
+  const module = copy.configuration.root_module.module_calls?.ha?.module as unknown as {
+    resources: { address: string; expressions?: Record<string, unknown> }[];
+  };
+  const cluster = module.resources.find((r) => r.address === "aws_rds_cluster.database_cluster");
+  if (cluster?.expressions === undefined) throw new Error("the ha module has no aws_rds_cluster.database_cluster");
+  cluster.expressions.master_password_wo = { references: ["var.database_password"] };
+  const chosen = INSTANCES.get(HA_SQL)?.chosen ?? [];
+  const found = viewViolations(viewsOf(copy).get(HA_SQL) as View, settingsFrom(configOf(new Set(chosen))));
+  expect(found).toEqual([
+    "no password argument: RDS keeps the master's password, the boot step the services': aws_rds_cluster.database_cluster[0] has expressions.master_password_wo",
+  ]);
+});
+
+/** A count's or for_each's instance as `terraform show -json` names it: `name[0]`, `name["key"]`. */
+function indexedName(name: string, index: string | number | undefined): string {
+  if (index === undefined) return name;
+  return typeof index === "number" ? `${name}[${index}]` : `${name}[${JSON.stringify(index)}]`;
+}

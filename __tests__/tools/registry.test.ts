@@ -1053,3 +1053,227 @@ run "with_kayenta" {
     TIMEOUT,
   );
 });
+
+const OWN_DATABASE_SECRET = "arn:aws:secretsmanager:us-west-2:123456789012:secret:spinnaker-db-master-AbCdEf";
+const OWN_DATABASE = `{ type = "sql", create_database = false, existing_endpoint = "mysql.example.internal", existing_port = 3307, existing_master_secret_arn = "${OWN_DATABASE_SECRET}", existing_security_group_id = "sg-0fedcba9876543210" }`;
+/** RDS's secret of the master user, which the mock provider cannot make up (a computed list of objects). */
+const MASTER_SECRET = (kind: string) =>
+  `{ master_user_secret = [{ secret_arn = "arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!${kind}-0123-AbCdEf", kms_key_id = "", secret_status = "active" }] }`;
+const SQL_MOCKS = `  mock_resource "aws_db_instance" {
+    defaults = ${MASTER_SECRET("db")}
+  }
+  mock_resource "aws_rds_cluster" {
+    defaults = ${MASTER_SECRET("cluster")}
+  }
+  mock_data "aws_subnet" {
+    defaults = { availability_zone = "us-west-2a" }
+  }
+`;
+const FRONT50 = "aws_s3_object.configuration_file_front50_local_yml.content";
+
+/** A run that plans with `storage = <value>` (and more `variables`) and expects the storage input refused. */
+const refusedStorage = (name: string, value: string, extra = "") => `
+run "refuses_storage_${name}" {
+  command = plan
+  variables {
+    storage = ${value}
+${extra}  }
+  expect_failures = [var.storage]
+}
+`;
+
+/** What both modules check of the storage input, beside their own engine's settings. */
+const STORAGE_REFUSALS = [
+  refusedStorage("type", '{ type = "postgres" }'),
+  refusedStorage(
+    "create_with_existing_endpoint",
+    OWN_DATABASE.replace("create_database = false", "create_database = true"),
+  ),
+  refusedStorage("own_without_existing_endpoint", '{ type = "sql", create_database = false }'),
+  refusedStorage(
+    "existing_endpoint_without_secret",
+    `{ type = "sql", create_database = false, existing_endpoint = "mysql.example.internal", existing_security_group_id = "sg-0fedcba9876543210" }`,
+  ),
+  refusedStorage("backup_retention_days_0", '{ type = "sql", backup_retention_days = 0 }'),
+  refusedStorage("one_database_subnet", '{ type = "sql", subnet_ids = ["subnet-0123456789abcdef0"] }'),
+].join("");
+
+/**
+ * Stand-alone runs on one instance subnet, which a created database cannot (RDS wants two AZs); HA
+ * needs two subnets whatever its storage.
+ */
+const ONE_SUBNET = `    instance_subnet_ids      = ["subnet-0123456789abcdef0"]
+    load_balancer_subnet_ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+`;
+const ONE_INSTANCE_SUBNET = `${refusedStorage("one_instance_subnet_when_creating", '{ type = "sql" }', ONE_SUBNET)}
+run "one_instance_subnet_is_enough_without_sql" {
+  command = plan
+  variables {
+${ONE_SUBNET}    storage                  = { create_database = true }
+  }
+  assert {
+    condition     = length(aws_db_subnet_group.database_subnet_group) == 0
+    error_message = "s3-redis storage creates no database, and needs no second subnet"
+  }
+}
+`;
+
+/** Spinnaker 2027 drops S3 and Redis storage: refused with s3-redis (the default), planned with sql. */
+const RELEASE_2027 = `
+run "refuses_2027_with_s3_redis" {
+  command = plan
+  variables {
+    spinnaker = { version = "2027.0.0" }
+  }
+  expect_failures = [var.spinnaker]
+}
+
+run "plans_2027_with_sql" {
+  command = plan
+  variables {
+    spinnaker = { version = "2027.0.0" }
+    storage   = { type = "sql" }
+  }
+  assert {
+    condition     = strcontains(aws_s3_object.configuration_file_compose_env.content, "/orca:2027.0.0\\n")
+    error_message = "2027.0.0 with sql must run the 2027 images: \${aws_s3_object.configuration_file_compose_env.content}"
+  }
+}
+`;
+
+/** The deployer's own database: no RDS, an egress rule to its group, the profiles on its endpoint. */
+const OWN_DATABASE_RUN = (created: string) => `
+run "own_database" {
+  command = apply
+  variables {
+    storage = ${OWN_DATABASE}
+  }
+  assert {
+    condition     = length(${created}) == 0 && length(aws_security_group.database_security_group) == 0 && length(aws_vpc_security_group_egress_rule.database_to_database) == 0
+    error_message = "with its own database the module must create no RDS and no database security group"
+  }
+  assert {
+    condition     = length(aws_vpc_security_group_egress_rule.to_existing_database) == 1 && aws_vpc_security_group_egress_rule.to_existing_database[0].from_port == 3307 && aws_vpc_security_group_egress_rule.to_existing_database[0].to_port == 3307 && aws_vpc_security_group_egress_rule.to_existing_database[0].referenced_security_group_id == "sg-0fedcba9876543210"
+    error_message = "the instances must get a way through to the deployer's database on its port"
+  }
+  assert {
+    condition     = strcontains(${FRONT50}, "jdbc:mysql://mysql.example.internal:3307/front50?sslMode=REQUIRED") && yamldecode(${FRONT50}).sql.enabled && !yamldecode(${FRONT50}).spinnaker.s3.enabled
+    error_message = "front50 must keep its data in the deployer's database, over TLS, and not in S3: \${${FRONT50}}"
+  }
+  assert {
+    condition     = length(aws_secretsmanager_secret.front50_database_secret) == 1 && length(aws_secretsmanager_secret.orca_database_secret) == 1
+    error_message = "the services' users' secrets are created (empty) with any database"
+  }
+}
+`;
+
+describe("SQL storage, the storage input of both modules", () => {
+  test(
+    "stand-alone: creates one RDS for MySQL instance or uses the deployer's own; refuses bad values; 2027 only with sql",
+    () => {
+      const workdir = initialized(layout);
+      expectTerraformTest(
+        workdir,
+        "storage.tftest.hcl",
+        `${mockProvider(SQL_MOCKS)}
+variables {
+${NETWORK}  ami_id              = "ami-0123456789abcdef0"
+  official_image      = false
+}
+
+run "s3_redis_by_default" {
+  command = apply
+  assert {
+    condition     = length(aws_db_instance.database_instance) == 0 && length(aws_secretsmanager_secret.front50_database_secret) == 0 && length(aws_vpc_security_group_egress_rule.to_existing_database) == 0
+    error_message = "without sql the module must create nothing of the database"
+  }
+  assert {
+    condition     = yamldecode(${FRONT50}).spinnaker.s3.enabled && !strcontains(${FRONT50}, "sql:")
+    error_message = "without sql front50 keeps its data in S3: \${${FRONT50}}"
+  }
+}
+
+run "created_database" {
+  command = apply
+  variables {
+    storage = { type = "sql" }
+  }
+  assert {
+    condition     = length(aws_db_instance.database_instance) == 1 && aws_db_instance.database_instance[0].engine == "mysql" && aws_db_instance.database_instance[0].engine_version == "8.4" && aws_db_instance.database_instance[0].username == "spinnaker" && aws_db_instance.database_instance[0].manage_master_user_password
+    error_message = "storage.type sql must create one RDS for MySQL 8.4 instance whose master password RDS keeps"
+  }
+  assert {
+    condition     = aws_db_instance.database_instance[0].storage_encrypted && !aws_db_instance.database_instance[0].publicly_accessible && aws_db_instance.database_instance[0].deletion_protection && !aws_db_instance.database_instance[0].skip_final_snapshot && aws_db_instance.database_instance[0].backup_retention_period == 7
+    error_message = "the instance must be encrypted, private, protected, backed up and snapshotted when deleted"
+  }
+  assert {
+    condition     = aws_db_parameter_group.database_parameters[0].family == "mysql8.4" && contains([for p in aws_db_parameter_group.database_parameters[0].parameter : "\${p.name}=\${p.value}"], "require_secure_transport=1")
+    error_message = "the instance's parameter group must be of its version's family and require TLS"
+  }
+  assert {
+    condition     = toset(aws_db_subnet_group.database_subnet_group[0].subnet_ids) == toset(["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"])
+    error_message = "without storage.subnet_ids the database must be in the instance subnets"
+  }
+  assert {
+    condition     = aws_vpc_security_group_egress_rule.database_to_database[0].from_port == 3306 && aws_vpc_security_group_egress_rule.database_to_database[0].referenced_security_group_id == aws_security_group.database_security_group[0].id && aws_vpc_security_group_ingress_rule.database_from_instances[0].from_port == 3306 && length(aws_vpc_security_group_egress_rule.to_existing_database) == 0
+    error_message = "the instances must reach the database's group on 3306, and it admit them"
+  }
+  assert {
+    condition     = strcontains(${FRONT50}, "jdbc:mysql://\${aws_db_instance.database_instance[0].address}:3306/front50?sslMode=REQUIRED") && yamldecode(${FRONT50}).sql.enabled && !yamldecode(${FRONT50}).spinnaker.s3.enabled
+    error_message = "front50 must keep its data in the created database, over TLS, and not in S3: \${${FRONT50}}"
+  }
+}
+${OWN_DATABASE_RUN("aws_db_instance.database_instance")}${RELEASE_2027}${STORAGE_REFUSALS}${ONE_INSTANCE_SUBNET}${refusedStorage("mysql_version", '{ type = "sql", mysql_version = "5.7" }')}${refusedStorage("mysql_version_aurora", '{ type = "sql", mysql_version = "8.0.mysql_aurora.3.10.4" }')}`,
+        15,
+      );
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "HA: creates an Aurora MySQL cluster with a reader or uses the deployer's own; refuses bad values; 2027 only with sql",
+    () => {
+      const workdir = initialized(join(layout, "modules", "ha"));
+      expectTerraformTest(
+        workdir,
+        "storage.tftest.hcl",
+        `${mockProvider(SQL_MOCKS)}
+variables {
+${NETWORK}  redis_auth_token    = "placeholder-token-0123456789"
+  ami_id              = "ami-0123456789abcdef0"
+  official_image      = false
+}
+
+run "created_database" {
+  command = apply
+  variables {
+    storage = { type = "sql" }
+  }
+  assert {
+    condition     = length(aws_rds_cluster.database_cluster) == 1 && aws_rds_cluster.database_cluster[0].engine == "aurora-mysql" && aws_rds_cluster.database_cluster[0].master_username == "spinnaker" && aws_rds_cluster.database_cluster[0].manage_master_user_password && length(aws_rds_cluster_instance.database_member) == 2
+    error_message = "storage.type sql must create an Aurora MySQL cluster, a writer and a reader, whose master password RDS keeps"
+  }
+  assert {
+    condition     = aws_rds_cluster.database_cluster[0].storage_encrypted && aws_rds_cluster.database_cluster[0].deletion_protection && !aws_rds_cluster.database_cluster[0].skip_final_snapshot && alltrue([for m in aws_rds_cluster_instance.database_member : !m.publicly_accessible])
+    error_message = "the cluster must be encrypted, protected and snapshotted when deleted, its members private"
+  }
+  assert {
+    condition     = aws_rds_cluster_parameter_group.database_cluster_parameters[0].family == "aurora-mysql8.0" && contains([for p in aws_rds_cluster_parameter_group.database_cluster_parameters[0].parameter : "\${p.name}=\${p.value}"], "require_secure_transport=ON")
+    error_message = "the cluster's parameter group must be of its version's family and require TLS"
+  }
+  assert {
+    condition     = aws_vpc_security_group_egress_rule.database_to_database[0].from_port == 3306 && length(aws_vpc_security_group_egress_rule.to_existing_database) == 0
+    error_message = "the instances must reach the database's group on 3306"
+  }
+  assert {
+    condition     = strcontains(${FRONT50}, "jdbc:mysql://\${aws_rds_cluster.database_cluster[0].endpoint}:3306/front50?sslMode=REQUIRED") && yamldecode(${FRONT50}).sql.enabled && !yamldecode(${FRONT50}).spinnaker.s3.enabled
+    error_message = "front50 must keep its data in the cluster's writer, over TLS, and not in S3: \${${FRONT50}}"
+  }
+}
+${OWN_DATABASE_RUN("aws_rds_cluster.database_cluster")}${RELEASE_2027}${STORAGE_REFUSALS}${refusedStorage("aurora_version", '{ type = "sql", aurora_version = "8.0" }')}${refusedStorage("aurora_version_mysql", '{ type = "sql", aurora_version = "5.7.mysql_aurora.2.12.0" }')}${refusedStorage("aurora_readers_0", '{ type = "sql", aurora_readers = 0 }')}`,
+        13,
+      );
+    },
+    TIMEOUT,
+  );
+});

@@ -16,6 +16,8 @@ import { withTags } from "./tags";
 
 /** MySQL's port, on RDS as everywhere. */
 export const MYSQL_PORT = 3306;
+/** The master user: the boot step reads the name from the master secret, which RDS keeps with the password. */
+const MASTER_USERNAME = "spinnaker";
 
 /**
  * Aurora MySQL 3 (MySQL 8.0 compatible) as a cluster: a writer and `readers` readers, each in the
@@ -195,8 +197,6 @@ export class ManagedDatabase extends Construct {
       kmsKeyId: props.kmsKeyArn,
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: props.kmsKeyArn,
-      // The boot step reads the name from the master secret, which RDS keeps with the password.
-      masterUsername: "spinnaker",
       backupRetentionPeriod: backupRetentionDays,
       copyTagsToSnapshot: true,
       deletionProtection: props.deletionProtection ?? true,
@@ -216,6 +216,7 @@ export class ManagedDatabase extends Construct {
         ...storage,
         count,
         clusterIdentifier: name,
+        masterUsername: MASTER_USERNAME,
         engine: "aurora-mysql",
         engineVersion: engine.version,
         port: MYSQL_PORT,
@@ -266,6 +267,9 @@ export class ManagedDatabase extends Construct {
         ...storage,
         count,
         identifier: name,
+        // A DB instance names it `username`, not `master_username` as a cluster does: RDS refuses to
+        // create MySQL without one, though the provider's schema (and so validate) leaves it optional.
+        username: MASTER_USERNAME,
         engine: "mysql",
         engineVersion: engine.version,
         instanceClass: engine.instanceClass,
