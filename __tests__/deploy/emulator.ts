@@ -64,15 +64,32 @@ export class Emulator {
     });
   }
 
-  /** Closes the server's stdin (it shuts down on EOF); kills that one process if it lingers. */
+  /**
+   * Closes the server's stdin (it shuts down on EOF); kills that one process if it lingers. Node
+   * sometimes sets the child's exit code without emitting its "exit" (seen here: the suite's last
+   * hook waited out Jest's ten minutes in CI, and a script reproduced it one stop in three), so the
+   * wait also looks at the exit code, and never lasts beyond three times STOP_TIMEOUT_MS.
+   */
   stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    const gone = () => this.child.exitCode !== null || this.child.signalCode !== null;
+    if (gone()) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-      this.child.once("exit", () => {
-        clearTimeout(timer);
+      const started = Date.now();
+      const poll = setInterval(() => {
+        if (gone()) return done();
+        if (Date.now() - started >= STOP_TIMEOUT_MS) this.child.kill("SIGKILL");
+        if (Date.now() - started >= 3 * STOP_TIMEOUT_MS) {
+          process.stderr.write(`The AWS emulator (pid ${this.child.pid}) did not stop; see ${this.logFile}\n`);
+          done();
+        }
+      }, 100);
+      const done = () => {
+        clearInterval(poll);
         resolve();
-      });
+      };
+      this.child.once("exit", done);
+      // The server may be gone already (EPIPE): its exit, or the kill, ends the wait.
+      this.child.stdin.on("error", () => {});
       this.child.stdin.end();
     });
   }
