@@ -32,6 +32,12 @@ export {
   type OperatingSystem,
 } from "./constructs/machine-image";
 export { ManagedAccountRole, type ManagedAccountRoleProps } from "./constructs/managed-account-role";
+export {
+  type AuroraEngine,
+  ManagedDatabase,
+  type ManagedDatabaseProps,
+  type MysqlEngine,
+} from "./constructs/managed-database";
 export { ManagedRedis, type ManagedRedisProps } from "./constructs/managed-redis";
 export { SecureBucket, type SecureBucketProps } from "./constructs/secure-bucket";
 export {
@@ -46,6 +52,7 @@ export { UserFacingLoadBalancer, type UserFacingLoadBalancerProps } from "./cons
 export { ConfigError } from "./errors";
 // Types the props above use.
 export type { ServiceSpec } from "./spinnaker/services";
+export type { SqlStorageOptions } from "./spinnaker/sql-storage";
 export { HighAvailabilityStack } from "./stacks/high-availability-stack";
 export type { TopologyRequirements } from "./stacks/spinnaker-stack";
 export {
@@ -60,4 +67,5 @@ export type { StackVariables } from "./stacks/variables";
 export type { Condition } from "./terraform-values";
 // The topologies, as constructs for a stack of your own (which brings the provider and backend).
 export { HighAvailabilitySpinnaker, type HighAvailabilitySpinnakerProps } from "./topologies/high-availability";
+export type { SqlStorage } from "./topologies/sql-storage";
 export { StandaloneSpinnaker, type StandaloneSpinnakerProps } from "./topologies/standalone";

@@ -493,14 +493,12 @@ export type Deployment = Omit<
   Settings,
   "network" | "instance" | "spinnaker" | "loadBalancer" | "configBucket" | "ha" | "storage"
 > & {
-  /** A stack's `storage`, or a module's `storage` input: what is SQL is known at plan. */
-  readonly storage: Omit<Settings["storage"], "type" | "createDatabase" | "deletionProtection" | "subnetIds"> & {
-    /** front50 and orca keep their data in SQL. */
-    readonly sql: Condition;
+  /** A stack's `storage`, or a module's `storage` input, whose switches are known at plan. */
+  readonly storage: Omit<Settings["storage"], "createDatabase" | "deletionProtection"> & {
+    /** front50 and orca keep their data in SQL: a module's `storage.type == "sql"`. @default - `type` is sql */
+    readonly sql?: Condition;
     readonly createDatabase: Condition;
     readonly deletionProtection: Condition;
-    /** The database's subnets: the setting, else the instance subnets. */
-    readonly subnetIds: string[];
   };
   readonly instance: Settings["instance"] & {
     /**

@@ -11,7 +11,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { Fn, type ITerraformDependable, TerraformIterator, TerraformLocal, type TerraformResource, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../errors";
-import { type Condition, countWhen, interpolate, pick } from "../terraform-values";
+import { type Condition, countWhen, interpolate, pick, pickList } from "../terraform-values";
 import { withTags } from "./tags";
 
 /** MySQL's port, on RDS as everywhere. */
@@ -227,7 +227,8 @@ export class ManagedDatabase extends Construct {
       this.database = cluster;
       // The writer and the readers, each in the next zone of the subnets: a reader in another AZ
       // than the writer is what Aurora fails over to.
-      const each = TerraformIterator.fromList(props.subnetIds);
+      // Looked up only while the database is created: an offline plan without it asks EC2 nothing.
+      const each = TerraformIterator.fromList(pickList(create, props.subnetIds, []));
       const subnet = new DataAwsSubnet(this, "Subnet", { forEach: each, id: each.value });
       const zones = new TerraformLocal(
         this,

@@ -143,11 +143,7 @@ export abstract class SpinnakerStack extends TerraformStack {
         : settings.ha,
       storage: inputs
         ? storageFromInput(inputs.storage, v.instanceSubnetIds.listValue, settings.storage, topology.localRedis)
-        : {
-            ...settings.storage,
-            sql: settings.storage.type === "sql",
-            subnetIds: settings.storage.subnetIds ?? v.instanceSubnetIds.listValue,
-          },
+        : settings.storage,
       region,
       partition,
       // A module's names are its inputs.

@@ -51,7 +51,7 @@ export function sqlStorage(
   o: { clientSecurityGroupId: string; engine: AuroraEngine | MysqlEngine; maxPoolSize: number },
 ): SqlStorage | undefined {
   const { storage, namePrefix, tags } = settings;
-  const { sql } = storage;
+  const sql = storage.sql ?? storage.type === "sql";
   if (!possible(sql)) return undefined;
   const create = both(sql, storage.createDatabase);
   const existing = both(sql, not(storage.createDatabase));
@@ -61,7 +61,7 @@ export function sqlStorage(
     ? new ManagedDatabase(scope, "Database", {
         namePrefix,
         vpcId: settings.network.vpcId,
-        subnetIds: storage.subnetIds,
+        subnetIds: storage.subnetIds ?? settings.network.instanceSubnetIds,
         clientSecurityGroupId: o.clientSecurityGroupId,
         engine: o.engine,
         kmsKeyArn,
