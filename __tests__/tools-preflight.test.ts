@@ -22,7 +22,10 @@ test("names every missing tool at once, with how to install it", () => {
   const mirror = empty();
   expect(() => checkTools({ PATH: empty(), TF_PLUGIN_MIRROR: mirror })).toThrow(
     new RegExp(
-      "cannot run; it needs:\\n {2}- terraform .*\\n {2}- cloud-init: apt-get install -y cloud-init\\n {2}- shellcheck: apt-get install -y shellcheck\\n {2}- curl: apt-get install -y curl\\n {2}- docker-compose or the docker compose plugin: apt-get install -y docker-compose\\n {2}- hashicorp/aws 5\\.100\\.0 in a filesystem mirror at " +
+      "cannot run; it needs:\\n {2}- terraform .*\\n {2}- cloud-init: apt-get install -y cloud-init\\n {2}- shellcheck: apt-get install -y shellcheck\\n {2}- curl: apt-get install -y curl\\n {2}- docker-compose or the docker compose plugin: apt-get install -y docker-compose\\n" +
+        // mariadbd is also looked for in /usr/sbin, off PATH: found there when this machine has it.
+        "( {2}- mariadbd: apt-get install -y mariadb-server\\n)?" +
+        " {2}- Python 3 with moto 5\\.2 and boto3: .*\\n {2}- the AWS CLI: pip install awscli\\n {2}- hashicorp/aws 5\\.100\\.0 in a filesystem mirror at " +
         mirror,
     ),
   );

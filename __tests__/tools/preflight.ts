@@ -27,6 +27,14 @@ export function checkTools(env: NodeJS.ProcessEnv): void {
   if (composeCommand(env) === undefined) {
     missing.push("docker-compose or the docker compose plugin: apt-get install -y docker-compose");
   }
+  // SQL storage's boot step runs against a MariaDB server of the test's own; /usr/sbin may be off PATH.
+  if (!works("mariadbd", ["--version"], env) && !works("/usr/sbin/mariadbd", ["--version"], env)) {
+    missing.push("mariadbd: apt-get install -y mariadb-server");
+  }
+  // The clean-up function and the database secrets step run against moto, with the AWS CLI.
+  if (!works("python3", ["-c", "import moto, boto3"], env))
+    missing.push("Python 3 with moto 5.2 and boto3: pip install 'moto[server]==5.2.1'");
+  if (!works("aws", ["--version"], env)) missing.push("the AWS CLI: pip install awscli");
   const mirror = env.TF_PLUGIN_MIRROR ?? "/opt/tf-plugins";
   if (!mirrorHasProvider(mirror)) {
     missing.push(
@@ -35,7 +43,7 @@ export function checkTools(env: NodeJS.ProcessEnv): void {
   }
   if (missing.length > 0) {
     throw new Error(
-      `The tools tier cannot run; it needs:\n  - ${missing.join("\n  - ")}\n(on Debian or Ubuntu: apt-get install -y cloud-init shellcheck curl docker-compose; or run the unit tier alone: npm run test:unit)`,
+      `The tools tier cannot run; it needs:\n  - ${missing.join("\n  - ")}\n(on Debian or Ubuntu: apt-get install -y cloud-init shellcheck curl docker-compose mariadb-server; or run the unit tier alone: npm run test:unit)`,
     );
   }
 }
