@@ -120,6 +120,10 @@ describe("Aurora MySQL for HA", () => {
     expect(parsed().output.master.value).toMatch(/^\$\{aws_rds_cluster\.\w+\.master_user_secret\[0\]\.secret_arn\}$/);
   });
 
+  test("the master user is named, as RDS requires of a new cluster", () => {
+    expect(only(parsed(), "aws_rds_cluster")[0]).toMatchObject({ master_username: "spinnaker" });
+  });
+
   test("backups cannot be turned off, and readers stay within Aurora's fifteen", () => {
     expect(() => synth({ backupRetentionDays: 0 })).toThrow(
       "stack/database: backupRetentionDays must be a whole number of days from 1 to 35, got 0",
@@ -155,6 +159,14 @@ describe("RDS for MySQL for stand-alone", () => {
       parameter: expect.arrayContaining([{ name: "require_secure_transport", value: "1" }]),
     });
     expect(only(parsed({ engine: MYSQL }), "aws_rds_cluster")).toEqual([]);
+  });
+
+  // The instance calls it `username`, the cluster `master_username`: without it the provider refuses
+  // to create the instance ("username": required field is not set), which only an apply shows.
+  test("the master user is named under the instance's own key", () => {
+    const [instance] = only(parsed({ engine: MYSQL }), "aws_db_instance");
+    expect(instance).toMatchObject({ username: "spinnaker" });
+    expect(instance).not.toHaveProperty("master_username");
   });
 });
 

@@ -1,8 +1,8 @@
 import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
-import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbInstance, type DbInstanceConfig } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
-import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
+import { RdsCluster, type RdsClusterConfig } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -16,8 +16,15 @@ import { withTags } from "./tags";
 
 /** MySQL's port, on RDS as everywhere. */
 export const MYSQL_PORT = 3306;
-/** The master user: the boot step reads the name from the master secret, which RDS keeps with the password. */
+/** The master user's name; the boot step reads it from the master secret, where RDS keeps it with the password. */
 const MASTER_USERNAME = "spinnaker";
+
+/**
+ * Settings that the cluster and the instance both take under the same name. A key only one of them
+ * has (the cluster's `master_username` is the instance's `username`) would be dropped from the other
+ * without a word, since cdktf writes only the keys a resource knows; this type refuses it.
+ */
+type SharedDatabaseConfig = Partial<Pick<DbInstanceConfig, keyof DbInstanceConfig & keyof RdsClusterConfig>>;
 
 /**
  * Aurora MySQL 3 (MySQL 8.0 compatible) as a cluster: a writer and `readers` readers, each in the
@@ -192,7 +199,7 @@ export class ManagedDatabase extends Construct {
       tags,
       lifecycle: { createBeforeDestroy: true },
     };
-    const storage = {
+    const storage: SharedDatabaseConfig = {
       storageEncrypted: true,
       kmsKeyId: props.kmsKeyArn,
       manageMasterUserPassword: true,
