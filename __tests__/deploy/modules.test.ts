@@ -2,9 +2,10 @@
  * The deploy tier for the child modules, as existing Terraform uses them: a root with its own VPC
  * calls `standalone-module`, another calls `ha-module` in an existing network with `self_deploy` on
  * (then does what Spinnaker's deploys do to the server groups, which must leave every plan empty,
- * and destroys what Spinnaker made with the rest), and the published
- * layout's `examples/environments` calls the module once per environment with `for_each` in
- * us-east-1; each is applied to the AWS emulator, planned again (nothing may change) and destroyed.
+ * and destroys what Spinnaker made with the rest), both with SQL storage and a created database
+ * (RDS for MySQL, and Aurora MySQL); and the published layout's `examples/environments` calls the
+ * module once per environment with `for_each` in us-east-1. Each is applied to the AWS emulator,
+ * planned again (nothing may change) and destroyed.
  * Last, the tier's own check: a perpetual diff planted in a scratch copy must fail it.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -58,6 +59,50 @@ function callerRoot(name: string, module: string, inputs: Record<string, unknown
   );
 }
 
+interface StateResource {
+  address: string;
+  type: string;
+  values: Record<string, unknown>;
+}
+
+/** Every resource in the state of the root's child modules, by module address. */
+function moduleResources(r: EmulatedRoot): Record<string, StateResource[]> {
+  const shown = r.terraform(["show", "-json"]);
+  expectSuccess(shown, `terraform show (${r.name})`);
+  const modules = JSON.parse(shown.stdout).values.root_module.child_modules as {
+    address: string;
+    resources: StateResource[];
+  }[];
+  return Object.fromEntries(modules.map((m) => [m.address, m.resources]));
+}
+
+/**
+ * SQL storage with a created database, in both module roots (Aurora MySQL in ha-module's, RDS for
+ * MySQL in standalone-module's), so that it rides on applies the tier makes anyway. Its deletion
+ * protection follows the root's `deletion_protection`: the apply that unprotects the load balancers
+ * unprotects the database too, as Destroy in docs/operations.md says.
+ */
+const SQL_STORAGE = { type: "sql", deletion_protection: "${var.deletion_protection}" };
+
+/**
+ * The module's database as applied: protected, its master password in the secret RDS made, and
+ * that secret and the services' empty ones named in `config/database.env`.
+ */
+function expectDatabase(r: EmulatedRoot, type: "aws_db_instance" | "aws_rds_cluster"): StateResource[] {
+  const resources = moduleResources(r)["module.spinnaker"];
+  const database = resources.filter((x) => x.type === type);
+  expect(database).toHaveLength(1);
+  expect(database[0].values).toMatchObject({ deletion_protection: true, storage_encrypted: true });
+  const [masterSecret] = database[0].values.master_user_secret as { secret_arn: string }[];
+  expect(masterSecret.secret_arn).toMatch(/^arn:aws:secretsmanager:/);
+  const environment = String(resources.find((x) => x.values.key === "config/database.env")?.values.content);
+  expect(environment).toContain(`DATABASE_MASTER_SECRET_ARN=${masterSecret.secret_arn}\n`);
+  const userSecrets = resources.filter((x) => x.type === "aws_secretsmanager_secret").map((x) => x.values.arn);
+  expect(userSecrets).toHaveLength(2);
+  for (const arn of userSecrets) expect(environment).toContain(`=${arn}`);
+  return resources;
+}
+
 const ROOTS = {
   // The caller's own VPC and subnets, created in the same apply as the module.
   "standalone-module": () =>
@@ -68,6 +113,7 @@ const ROOTS = {
         vpc_id: "${aws_vpc.spinnaker.id}",
         instance_subnet_ids: ["${aws_subnet.a.id}", "${aws_subnet.b.id}"],
         user_cidrs: ["10.0.0.0/8"],
+        storage: SQL_STORAGE,
       },
       {
         resource: {
@@ -88,6 +134,8 @@ describe.each(Object.keys(ROOTS) as (keyof typeof ROOTS)[])("a root calling %s",
     r.apply();
     expect(r.outputs().deck_url).toMatch(/^http:\/\/.+/);
     roots.add(module, r);
+    const [instance] = expectDatabase(r, "aws_db_instance").filter((x) => x.type === "aws_db_instance");
+    expect(instance.values).toMatchObject({ engine: "mysql", multi_az: false });
   });
 
   test("plan after apply is empty", () => {
@@ -115,7 +163,7 @@ function groupNames(cluster: string): string[] {
 
 // With self_deploy on, Terraform hands the server groups over to Spinnaker: each thing Spinnaker
 // does to v000 and the groups it makes leaves the caller's plan empty, and destroy removes them all.
-describe("a root calling ha-module with self_deploy on, in an existing network, while Spinnaker deploys itself", () => {
+describe("a root calling ha-module with self_deploy on and SQL storage, in an existing network, while Spinnaker deploys itself", () => {
   const CLUSTERS = ["armoryspinnaker-preprod", "armoryspinnaker-preprod-polling"];
   const ha = () =>
     callerRoot(
@@ -126,6 +174,7 @@ describe("a root calling ha-module with self_deploy on, in an existing network, 
         instance_subnet_ids: tier.network.subnetIds,
         user_cidrs: ["10.0.0.0/8"],
         self_deploy: { enabled: true },
+        storage: SQL_STORAGE,
       },
       {},
     );
@@ -139,6 +188,9 @@ describe("a root calling ha-module with self_deploy on, in an existing network, 
     for (const cluster of CLUSTERS) {
       expect(groupNames(cluster)).toEqual([`${cluster}-v000`]);
     }
+    // The writer and its reader, each in an AZ of its own.
+    const members = expectDatabase(r, "aws_rds_cluster").filter((x) => x.type === "aws_rds_cluster_instance");
+    expect(members.map((m) => m.values.availability_zone).sort()).toEqual([`${REGION}a`, `${REGION}b`]);
   });
 
   test("plan after apply is empty", () => {
@@ -179,23 +231,6 @@ describe("a root calling ha-module with self_deploy on, in an existing network, 
     expect(left.stdout.trim()).toBe("");
   });
 });
-
-interface StateResource {
-  address: string;
-  type: string;
-  values: Record<string, unknown>;
-}
-
-/** Every resource in the state of the root's child modules, by module address. */
-function moduleResources(r: EmulatedRoot): Record<string, StateResource[]> {
-  const shown = r.terraform(["show", "-json"]);
-  expectSuccess(shown, `terraform show (${r.name})`);
-  const modules = JSON.parse(shown.stdout).values.root_module.child_modules as {
-    address: string;
-    resources: StateResource[];
-  }[];
-  return Object.fromEntries(modules.map((m) => [m.address, m.resources]));
-}
 
 describe("the published examples/environments: for_each over two environments in us-east-1", () => {
   const EXAMPLE_REGION = "us-east-1";

@@ -21,7 +21,7 @@ const HOSTNAME = "spinnaker.example.com";
 
 /**
  * Every AWS service the stacks call (cloudformation, lambda and logs: the server groups created
- * through CloudFormation stacks and the destroy-time clean-up function).
+ * through CloudFormation stacks and the destroy-time clean-up function; rds: SQL storage's database).
  */
 const SERVICES = [
   "acm",
@@ -33,6 +33,7 @@ const SERVICES = [
   "iam",
   "lambda",
   "logs",
+  "rds",
   "s3",
   "secretsmanager",
   "sts",
