@@ -13,7 +13,8 @@ AWS would treat them; none of them relaxes a check AWS makes:
 - Python Lambda functions run (in this process: moto needs Docker for that);
 - DetachLoadBalancerTargetGroups after the instances were deregistered;
 - DependencyViolation for a security group or subnet that a live instance's interface uses;
-- instances of an Auto Scaling group in the groups of its launch template's network interface.
+- instances of an Auto Scaling group in the groups of its launch template's network interface;
+- a DB subnet group covering two AZs or more.
 
 Usage:
 
@@ -50,6 +51,8 @@ from moto.elbv2 import exceptions as elbv2_exceptions  # noqa: E402
 from moto.elbv2 import models as elbv2_models  # noqa: E402
 from moto.iam import access_control, policy_conditions  # noqa: E402
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer  # noqa: E402
+from moto.rds import exceptions as rds_exceptions  # noqa: E402
+from moto.rds import models as rds_models  # noqa: E402
 from moto.s3 import models as s3_models  # noqa: E402
 
 
@@ -343,6 +346,45 @@ def correct_template_interface_groups():
     launch_templates.LaunchTemplateVersion.security_groups = property(template_security_groups)
 
 
+class DBSubnetGroupDoesNotCoverEnoughAZs(rds_exceptions.RDSClientError):
+    def __init__(self, zones):
+        super().__init__(
+            "DBSubnetGroupDoesNotCoverEnoughAZs",
+            "The DB subnet group doesn't meet Availability Zone (AZ) coverage requirement. "
+            f"Current AZ coverage: {', '.join(zones)}. Add subnets to cover at least 2 AZs.",
+        )
+
+
+def enforce_db_subnet_group_azs():
+    """
+    AWS refuses CreateDBSubnetGroup and ModifyDBSubnetGroup with DBSubnetGroupDoesNotCoverEnoughAZs
+    when the subnets lie in fewer than two AZs (every region here has more); moto 5.2's
+    RDSBackend.create_subnet_group and modify_db_subnet_group accept them. The modules' validation
+    counts the subnets, not their zones, so two subnets in one AZ would apply here and fail on AWS.
+    """
+
+    def covered(subnets):
+        zones = sorted({subnet.availability_zone for subnet in subnets})
+        if len(zones) < 2:
+            raise DBSubnetGroupDoesNotCoverEnoughAZs(zones)
+
+    create = rds_models.RDSBackend.create_subnet_group
+
+    def create_subnet_group(self, subnet_name, description, subnets, tags):
+        covered(subnets)
+        return create(self, subnet_name, description, subnets, tags)
+
+    rds_models.RDSBackend.create_subnet_group = create_subnet_group
+
+    modify = rds_models.RDSBackend.modify_db_subnet_group
+
+    def modify_db_subnet_group(self, subnet_name, description, subnets):
+        covered(subnets)
+        return modify(self, subnet_name, description, subnets)
+
+    rds_models.RDSBackend.modify_db_subnet_group = modify_db_subnet_group
+
+
 OFFICIAL_IMAGES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "official-images.json")
 
 
@@ -376,6 +418,7 @@ def main():
     correct_detach_after_deregister()
     enforce_in_use_dependencies()
     correct_template_interface_groups()
+    enforce_db_subnet_group_azs()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     port = server.get_host_and_port()[1]
