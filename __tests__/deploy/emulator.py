@@ -14,7 +14,8 @@ AWS would treat them; none of them relaxes a check AWS makes:
 - DetachLoadBalancerTargetGroups after the instances were deregistered;
 - DependencyViolation for a security group or subnet that a live instance's interface uses;
 - instances of an Auto Scaling group in the groups of its launch template's network interface;
-- a DB subnet group covering two AZs or more.
+- a DB subnet group covering two AZs or more;
+- no ScalingConfigurationInfo for a provisioned (not Serverless v1) Aurora cluster.
 
 Usage:
 
@@ -385,6 +386,21 @@ def enforce_db_subnet_group_azs():
     rds_models.RDSBackend.modify_db_subnet_group = modify_db_subnet_group
 
 
+def correct_cluster_scaling_configuration():
+    """
+    DescribeDBClusters returns ScalingConfigurationInfo only for an Aurora Serverless v1 cluster
+    (EngineMode serverless); moto 5.2's DBCluster.scaling_configuration_info returns it, its fields
+    empty, for every cluster. The provider then keeps a scaling_configuration block in the state of a
+    provisioned cluster, and every plan proposes to fill it with the block's defaults.
+    """
+    original = rds_models.DBCluster.scaling_configuration_info
+
+    def scaling_configuration_info(self):
+        return original.fget(self) if self.engine_mode == "serverless" else None
+
+    rds_models.DBCluster.scaling_configuration_info = property(scaling_configuration_info)
+
+
 OFFICIAL_IMAGES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "official-images.json")
 
 
@@ -419,6 +435,7 @@ def main():
     enforce_in_use_dependencies()
     correct_template_interface_groups()
     enforce_db_subnet_group_azs()
+    correct_cluster_scaling_configuration()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     port = server.get_host_and_port()[1]
