@@ -15,7 +15,8 @@ AWS would treat them; none of them relaxes a check AWS makes:
 - DependencyViolation for a security group or subnet that a live instance's interface uses;
 - instances of an Auto Scaling group in the groups of its launch template's network interface;
 - a DB subnet group covering two AZs or more;
-- no ScalingConfigurationInfo for a provisioned (not Serverless v1) Aurora cluster.
+- no ScalingConfigurationInfo for a provisioned (not Serverless v1) Aurora cluster;
+- a DB parameter's Source ("user" once modified), and DescribeDBParameters' Source filter.
 
 Usage:
 
@@ -54,6 +55,7 @@ from moto.iam import access_control, policy_conditions  # noqa: E402
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer  # noqa: E402
 from moto.rds import exceptions as rds_exceptions  # noqa: E402
 from moto.rds import models as rds_models  # noqa: E402
+from moto.rds import responses as rds_responses  # noqa: E402
 from moto.s3 import models as s3_models  # noqa: E402
 
 
@@ -401,6 +403,34 @@ def correct_cluster_scaling_configuration():
     rds_models.DBCluster.scaling_configuration_info = property(scaling_configuration_info)
 
 
+def correct_db_parameter_sources():
+    """
+    DescribeDBParameters names each parameter's Source ("user" for one that ModifyDBParameterGroup
+    set, "engine-default" or "system" otherwise) and, given Source, returns only those; moto 5.2
+    stores a modified parameter without a Source and ignores the filter. Provider 5.100's
+    resourceParameterGroupRead (internal/service/rds/parameter_group.go) skips a parameter without
+    a Source, so every plan proposed to set the group's parameters again.
+    """
+    update = rds_models.DBParameterGroup.update_parameters
+
+    def update_parameters(self, new_parameters):
+        update(self, [{**parameter, "Source": "user"} for parameter in new_parameters])
+
+    rds_models.DBParameterGroup.update_parameters = update_parameters
+
+    describe = rds_responses.RDSResponse.describe_db_parameters
+
+    def describe_db_parameters(self):
+        result = describe(self)
+        source = self.params.get("Source")
+        if source:
+            parameters = result.result["Parameters"]
+            result.result["Parameters"] = [p for p in parameters if p.get("Source") == source]
+        return result
+
+    rds_responses.RDSResponse.describe_db_parameters = describe_db_parameters
+
+
 OFFICIAL_IMAGES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "official-images.json")
 
 
@@ -436,6 +466,7 @@ def main():
     correct_template_interface_groups()
     enforce_db_subnet_group_azs()
     correct_cluster_scaling_configuration()
+    correct_db_parameter_sources()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     port = server.get_host_and_port()[1]
