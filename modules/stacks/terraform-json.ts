@@ -96,26 +96,37 @@ function resolveLiterals(value: unknown, resolveTokens: (value: unknown) => unkn
       return Token.isUnresolved(value) || value === Token.NUMBER_MAP_TOKEN_VALUE ? resolveTokens(value) : value;
     case "object": {
       if (value === null) return null;
+      // A collection is copied only from its first entry that resolves to something else (or is
+      // dropped); one that is all literal is given as it is.
       if (Array.isArray(value)) {
-        const resolved: unknown[] = [];
-        for (const v of value) {
+        let resolved: unknown[] | undefined;
+        for (let i = 0; i < value.length; i++) {
+          const v = value[i];
           if (isListToken(v)) return resolveTokens(value);
           const r = resolveLiterals(v, resolveTokens);
-          if (r !== undefined) resolved.push(r);
+          if (resolved === undefined && (r !== v || r === undefined)) resolved = value.slice(0, i);
+          if (resolved !== undefined && r !== undefined) resolved.push(r);
         }
-        return resolved;
+        return resolved ?? value;
       }
       const prototype = Object.getPrototypeOf(value);
       if ((prototype !== Object.prototype && prototype !== null) || Tokenization.isResolvable(value)) {
         return resolveTokens(value);
       }
-      const resolved: Json = {};
-      for (const key of Object.keys(value)) {
+      const keys = Object.keys(value);
+      let resolved: Json | undefined;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
         if (mayHoldToken(key)) return resolveTokens(value);
-        const r = resolveLiterals((value as Json)[key], resolveTokens);
-        if (r !== undefined) resolved[key] = r;
+        const v = (value as Json)[key];
+        const r = resolveLiterals(v, resolveTokens);
+        if (resolved === undefined && (r !== v || r === undefined)) {
+          resolved = {};
+          for (const before of keys.slice(0, i)) resolved[before] = (value as Json)[before];
+        }
+        if (resolved !== undefined && r !== undefined) resolved[key] = r;
       }
-      return resolved;
+      return resolved ?? value;
     }
     default:
       return resolveTokens(value);
