@@ -16,7 +16,8 @@ AWS would treat them; none of them relaxes a check AWS makes:
 - instances of an Auto Scaling group in the groups of its launch template's network interface;
 - a DB subnet group covering two AZs or more;
 - no ScalingConfigurationInfo for a provisioned (not Serverless v1) Aurora cluster;
-- a DB parameter's Source ("user" once modified), and DescribeDBParameters' Source filter.
+- a DB parameter's Source ("user" once modified), and DescribeDBParameters' Source filter;
+- a launch template version's UserData, as CreateLaunchTemplate keeps the first version's.
 
 Usage:
 
@@ -49,6 +50,7 @@ from moto.awslambda import models as lambda_models  # noqa: E402
 from moto.core.parse import default_timestamp_parser  # noqa: E402
 from moto.ec2.exceptions import DependencyViolationError  # noqa: E402
 from moto.ec2.models import amis, launch_templates, security_groups, subnets  # noqa: E402
+from moto.ec2.utils import parse_user_data  # noqa: E402
 from moto.elbv2 import exceptions as elbv2_exceptions  # noqa: E402
 from moto.elbv2 import models as elbv2_models  # noqa: E402
 from moto.iam import access_control, policy_conditions  # noqa: E402
@@ -111,6 +113,25 @@ def correct_launch_template_tags():
         return original(self, name, description, template_data, tag_spec)
 
     launch_templates.LaunchTemplateBackend.create_launch_template = create_launch_template
+
+
+def correct_launch_template_version_user_data():
+    """
+    moto 5.2's CreateLaunchTemplate wraps the first version's UserData as a Base64EncodedString, and
+    its Auto Scaling reads it as one; CreateLaunchTemplateVersion keeps the raw string, so a group
+    launched from a second version fails (an assertion in LaunchTemplateVersion.user_data) where AWS
+    launches it. Terraform makes a second version whenever the boot document changes, as turning
+    self_deploy on or off does.
+    """
+    original = launch_templates.LaunchTemplate.create_version
+
+    def create_version(self, data, description):
+        user_data = data.get("UserData")
+        if isinstance(user_data, (str, bytes)):
+            data = {**data, "UserData": parse_user_data(user_data)}
+        return original(self, data, description)
+
+    launch_templates.LaunchTemplate.create_version = create_version
 
 
 def correct_group_rule_descriptions():
@@ -459,6 +480,7 @@ def main():
     correct_policy_conditions()
     add_official_images()
     correct_launch_template_tags()
+    correct_launch_template_version_user_data()
     correct_group_rule_descriptions()
     enforce_deletion_protection()
     correct_detach_after_deregister()

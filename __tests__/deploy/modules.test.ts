@@ -1,8 +1,9 @@
 /**
  * The deploy tier for the child modules, as existing Terraform uses them: a root with its own VPC
- * calls `standalone-module`, another calls `ha-module` in an existing network with `self_deploy` on
- * (then does what Spinnaker's deploys do to the server groups, which must leave every plan empty,
- * and destroys what Spinnaker made with the rest), both with SQL storage and a created database
+ * calls `standalone-module`, another calls `ha-module` in an existing network and turns
+ * `self_deploy` on, off and on again as docs/operations.md says (with it on, does what Spinnaker's
+ * deploys do to the server groups, which must leave every plan empty, and destroys what Spinnaker
+ * made with the rest), both with SQL storage and a created database
  * (RDS for MySQL, and Aurora MySQL); and the published layout's `examples/environments` calls the
  * module once per environment with `for_each` in us-east-1. Each is applied to the AWS emulator,
  * planned again (nothing may change) and destroyed.
@@ -22,6 +23,7 @@ import {
   REGION,
   startTier,
   type Tier,
+  varArgs,
 } from "./tier";
 
 let tier: Tier;
@@ -37,14 +39,19 @@ afterAll(async () => {
 });
 
 /** A root module that owns the provider and calls a synthesized module, as a user's would. */
-function callerRoot(name: string, module: string, inputs: Record<string, unknown>, extra: Record<string, unknown>) {
+function callerRoot(
+  name: string,
+  module: string,
+  inputs: Record<string, unknown>,
+  { variable, ...extra }: Record<string, unknown>,
+) {
   return new EmulatedRoot(
     name,
     tier.emulator,
     {
       "main.tf.json": {
         provider: { aws: emulatorProvider(tier.emulator) },
-        variable: { deletion_protection: { type: "bool", default: true } },
+        variable: { deletion_protection: { type: "bool", default: true }, ...(variable as object) },
         module: {
           spinnaker: { source: "./spinnaker", deletion_protection: "${var.deletion_protection}", ...inputs },
         },
@@ -163,8 +170,11 @@ function groupNames(cluster: string): string[] {
 
 // With self_deploy on, Terraform hands the server groups over to Spinnaker: each thing Spinnaker
 // does to v000 and the groups it makes leaves the caller's plan empty, and destroy removes them all.
-describe("a root calling ha-module with self_deploy on and SQL storage, in an existing network, while Spinnaker deploys itself", () => {
+// The root starts with the setting off and turns it on, off and on again as docs/operations.md says
+// ("Turning the setting on or off for a running deployment"), on the one emulator and database.
+describe("a root calling ha-module with SQL storage in an existing network: self_deploy turned on, off and on while Spinnaker deploys itself", () => {
   const CLUSTERS = ["armoryspinnaker-preprod", "armoryspinnaker-preprod-polling"];
+  const OFF = { self_deploy: false };
   const ha = () =>
     callerRoot(
       "ha-root",
@@ -173,28 +183,38 @@ describe("a root calling ha-module with self_deploy on and SQL storage, in an ex
         vpc_id: tier.network.vpcId,
         instance_subnet_ids: tier.network.subnetIds,
         user_cidrs: ["10.0.0.0/8"],
-        self_deploy: { enabled: true },
+        self_deploy: { enabled: "${var.self_deploy}" },
         storage: SQL_STORAGE,
       },
-      {},
+      { variable: { self_deploy: { type: "bool", default: true } } },
     );
 
-  test("apply", () => {
+  /** The CloudFormation stacks that own v000 while self_deploy is on (`*_server_group_hand_over`). */
+  const serverGroupStacks = (r: EmulatedRoot) =>
+    (moduleResources(r)["module.spinnaker"] ?? []).filter(
+      (x) => x.type === "aws_cloudformation_stack" && x.address.includes("server_group_hand_over"),
+    );
+
+  test("apply with self_deploy off: Terraform's own v000", () => {
     const r = ha();
     r.init();
-    r.apply();
+    r.apply(OFF);
     expect(r.outputs().deck_url).toMatch(/^http:\/\/.+/);
     roots.add("ha-module", r);
-    for (const cluster of CLUSTERS) {
-      expect(groupNames(cluster)).toEqual([`${cluster}-v000`]);
-    }
+    for (const cluster of CLUSTERS) expect(groupNames(cluster)).toEqual([`${cluster}-v000`]);
+    expect(serverGroupStacks(r)).toEqual([]);
     // The writer and its reader, each in an AZ of its own.
     const members = expectDatabase(r, "aws_rds_cluster").filter((x) => x.type === "aws_rds_cluster_instance");
     expect(members.map((m) => m.values.availability_zone).sort()).toEqual([`${REGION}a`, `${REGION}b`]);
+    root("ha-module").expectEmptyPlan(OFF);
   });
 
-  test("plan after apply is empty", () => {
-    root("ha-module").expectEmptyPlan();
+  test("turning it on takes one apply, v000 is then CloudFormation's, and the plan after it is empty", () => {
+    const r = root("ha-module");
+    r.apply();
+    for (const cluster of CLUSTERS) expect(groupNames(cluster)).toEqual([`${cluster}-v000`]);
+    expect(serverGroupStacks(r)).toHaveLength(2);
+    r.expectEmptyPlan();
   });
 
   // Deploy Spinnaker's red/black on the non-polling cluster, a plan after each step; then the same
@@ -213,6 +233,31 @@ describe("a root calling ha-module with self_deploy on and SQL storage, in an ex
       expect(groupNames(cluster)).toEqual([`${cluster}-v001`]);
     }
     root("ha-module").expectEmptyPlan();
+  });
+
+  test("turning it off: destroying the clean-up invocation removes Spinnaker's groups, one apply brings Terraform's v000 back, the plan after it is empty", () => {
+    const r = root("ha-module");
+    const cleanup = r.terraform([
+      "destroy",
+      "-auto-approve",
+      "-input=false",
+      "-target=module.spinnaker.aws_lambda_invocation.self_deploy_cleanup_invocation[0]",
+      ...varArgs(OFF),
+    ]);
+    expectSuccess(cleanup, "terraform destroy -target (the clean-up invocation)");
+    for (const cluster of CLUSTERS) expect(groupNames(cluster)).toEqual([]);
+    r.apply(OFF);
+    for (const cluster of CLUSTERS) expect(groupNames(cluster)).toEqual([`${cluster}-v000`]);
+    expect(serverGroupStacks(r)).toEqual([]);
+    r.expectEmptyPlan(OFF);
+  });
+
+  test("on again, and Spinnaker clones both clusters", () => {
+    const r = root("ha-module");
+    r.apply();
+    for (const cluster of CLUSTERS) spinnakerStep("clone", cluster);
+    for (const cluster of CLUSTERS) expect(groupNames(cluster)).toEqual([`${cluster}-v000`, `${cluster}-v001`]);
+    r.expectEmptyPlan();
   });
 
   test("destroy removes Spinnaker's server groups, their launch templates and instances, and everything else", () => {
