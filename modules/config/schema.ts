@@ -317,7 +317,8 @@ export const ConfigSchema = z
           .prefault({}),
         /**
          * Spinnaker deploys itself: clouddriver gets an account for the AWS account Spinnaker runs in,
-         * and the application and its "Deploy Spinnaker" pipeline are created at first boot. Only
+         * and the application and its "Deploy Spinnaker" pipeline are created (or updated) whenever
+         * the polling instance starts. Only
          * the ha stack: stand-alone keeps its Redis, and so its executions, on its one instance.
          */
         selfDeploy: z

@@ -133,7 +133,8 @@ export function deploySpinnakerPipeline(v: DeploySpinnakerValues): Node {
               failureMessage: text(
                 "The configuration runs Spinnaker ",
                 v.version,
-                ": set spinnaker.version to the release you want, apply it with Terraform, then run this pipeline again.",
+                // The polling instance writes this pipeline when its services start, not at an apply.
+                ": set spinnaker.version to the release you want, apply it with Terraform, restart the polling instance's services (sudo systemctl restart spinnaker), which write this pipeline anew, then run it again.",
               ),
             },
           },

@@ -694,7 +694,7 @@ function selfDeployVariable(scope: Construct, s: Settings): TerraformVariable {
     "self_deploy",
     {
       type: objectType(attributes),
-      description: `Spinnaker deploys itself: enabled (default ${s.ha.selfDeploy.enabled}) gives clouddriver an account for the AWS account Spinnaker runs in, named account (not a name of accounts.aws), which assumes a role this module creates for that deploy alone, and creates the application and its "Deploy Spinnaker" pipeline at first boot (also written to the config bucket, config/self-deploy-pipeline.json), and hands the v000 server groups over to Spinnaker (CloudFormation stacks create them; terraform destroy first removes every server group Spinnaker made); subnet_purpose, the purpose clouddriver picks the instance subnets by (their immutable_metadata tag); tag_subnets (default true) tags the instance subnets with it, false when you tag them yourself.`,
+      description: `Spinnaker deploys itself: enabled (default ${s.ha.selfDeploy.enabled}) gives clouddriver an account for the AWS account Spinnaker runs in, named account (not a name of accounts.aws), which assumes a role this module creates for that deploy alone, and creates the application and its "Deploy Spinnaker" pipeline when the polling instance starts (also written to the config bucket, config/self-deploy-pipeline.json), and hands the v000 server groups over to Spinnaker (CloudFormation stacks create them; terraform destroy first removes every server group Spinnaker made); subnet_purpose, the purpose clouddriver picks the instance subnets by (their immutable_metadata tag); tag_subnets (default true) tags the instance subnets with it, false when you tag them yourself.`,
       default: {},
     },
     (ref) => [
