@@ -6,7 +6,8 @@
  * synthesized, and each stack validated by Terraform; the README's short app the same way.
  */
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, posix } from "node:path";
+import { REGISTRY_NAME } from "../../modules/registry/layout";
 import { DATABASE_TEMPLATES } from "../../modules/spinnaker/database-files";
 import { PROFILE_TEMPLATES } from "../../modules/spinnaker/profile-templates";
 import { SELF_DEPLOY_TEMPLATES } from "../../modules/spinnaker/self-deploy-files";
@@ -74,12 +75,28 @@ test(
     // The built code and its types, the documents, and nothing else.
     expect(paths).toContain("dist/modules/index.js");
     expect(paths).toContain("dist/modules/index.d.ts");
-    expect(paths.filter((p) => !p.startsWith("dist/modules/")).sort()).toEqual([
+    expect(paths.filter((p) => !p.startsWith("dist/modules/") && !p.startsWith("docs/")).sort()).toEqual([
       "CHANGELOG.md",
       "LICENSE",
       "README.md",
       "package.json",
     ]);
+    // The guides the README links to travel with it: every relative link of a packed document
+    // names a packed file, so a reader of node_modules/cdktf-spinnaker-aws/README.md can follow it;
+    // but for the Registry module's own READMEs (terraform-aws-spinnaker/), published on their own.
+    const documents = paths.filter((p) => p.endsWith(".md"));
+    expect(documents).toContain("docs/operations.md");
+    expect(documents).toContain("docs/api/README.md");
+    const broken = documents.flatMap((document) =>
+      [...readFileSync(join(ROOT, document), "utf8").matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
+        .map((link) => link[1])
+        .filter((target) => !/^[a-z]+:/.test(target))
+        .map((target) => posix.normalize(posix.join(posix.dirname(document), target)))
+        .filter((target) => !target.startsWith(`${REGISTRY_NAME}/`))
+        .filter((target) => !paths.includes(target) && !paths.some((p) => p.startsWith(`${target}/`)))
+        .map((target) => `${document} -> ${target}`),
+    );
+    expect(broken).toEqual([]);
     // Beside them, only the template files the stacks write beside their configuration
     // (modules/templates/): the user data, clouddriver's and igor's profile templates, and the
     // files of Spinnaker's deploys of itself (seeding script, their user data, deck's settings) and
