@@ -17,10 +17,14 @@ locals {
   ci = {
     secret_arns = [for m in var.ci.jenkins : m.password_secret_arn if m.password_secret_arn != null]
   }
+  compose_profiles = join(",", compact([var.spinnaker.kayenta ? "kayenta" : "", (var.auth != null) ? "fiat" : ""]))
   database_endpoint = (
     (var.storage.type == "sql") ? var.storage.create_database ? one(aws_db_instance.database_instance[*].address) : var.storage.existing_endpoint : ""
   )
   database_front50_secret_arn = (var.storage.type == "sql") ? one(aws_secretsmanager_secret.front50_database_secret[*].arn) : ""
+  database_images = (
+    (var.storage.type == "sql") ? "AWS_CLI_IMAGE=${var.spinnaker.aws_cli_image}\nDATABASE_CLIENT_IMAGE=${var.spinnaker.database_client_image}\n" : ""
+  )
   database_master_secret_arn = (
     (var.storage.type == "sql")
     ? var.storage.create_database ? one(aws_db_instance.database_instance[*].master_user_secret.0.secret_arn) : var.storage.existing_master_secret_arn

@@ -29,7 +29,7 @@ data "aws_ec2_instance_types" "offered" {
       condition     = contains(self.instance_types, var.instance_type)
       error_message = <<-EOT
         instance_type: expected an instance type EC2 offers in this region, got
-        ${jsonencode(var.instance_type)}${(length(self.instance_types) >= 1) ? " (did you mean one of ${join(", ", sort(self.instance_types))}?)" : " (nor any type of its family and size)"}.
+        ${jsonencode(var.instance_type)}${(length(self.instance_types) >= 1) ? " (did you mean one of ${join(", ", sort(self.instance_types))}?)" : ""}.
       EOT
     }
   }

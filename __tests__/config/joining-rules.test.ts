@@ -64,13 +64,13 @@ describe("bake regions", () => {
     [
       "a region the bake account does not list",
       regions(["us-west-2", "eu-west-1"], [{ name: "prod", createRole: false, regions: ["us-west-2"] }]),
-      /^must be regions of the bake account .*clouddriver finds the account's images only there, got \{"regions":\["us-west-2","eu-west-1"\],"account_regions":\["us-west-2"\]\}$/,
+      /^must be regions of the bake account .*clouddriver finds the account's images only there, got \{"accounts":\[\{"name":"prod","regions":\["us-west-2"\]\}\],"regions":\["us-west-2","eu-west-1"\]\}$/,
     ],
     [
       // An account without regions is in the deployment's.
       "a copy for an account without regions",
       regions(["us-west-2", "eu-west-1"]),
-      /^must be regions of the bake account .*"account_regions":\["us-west-2"\]\}$/,
+      /^must be regions of the bake account .*got \{"accounts":\[\{"name":"prod","regions":null\}\],"regions":\["us-west-2","eu-west-1"\]\}$/,
     ],
     [
       // The createRole account's regions, not the first account's.
@@ -82,7 +82,7 @@ describe("bake regions", () => {
           { name: "prod", createRole: true },
         ],
       ),
-      /^must be regions of the bake account .*"account_regions":\["us-west-2"\]\}$/,
+      /^must be regions of the bake account .*got \{"accounts":\[\{"name":"dev","regions":\["us-west-2","eu-west-1"\]\},\{"name":"prod","regions":null\}\],/,
     ],
   ])("%s is refused on spinnaker.bake.regions", (_, config, message) => {
     const issues = joiningIssues(config);

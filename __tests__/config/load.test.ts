@@ -386,7 +386,7 @@ describe("invalid settings name the setting, the rule and the value", () => {
     ],
     [
       "spinnaker:\n  accounts:\n    aws: [{name: prod, accountId: '111111111111', regions: [us-west-2, us-east-1]}]\n  bake:\n    regions: [us-west-2, eu-west-1]",
-      'spinnaker.bake.regions: must be regions of the bake account (spinnaker.bake.account, else the one with createRole, else the only one): its regions in spinnaker.accounts.aws, or the deployment\'s region when it lists none; clouddriver finds the account\'s images only there, got {"regions":["us-west-2","eu-west-1"],"account_regions":["us-west-2","us-east-1"]}',
+      'spinnaker.bake.regions: must be regions of the bake account (spinnaker.bake.account, else the one with createRole, else the only one): its regions in spinnaker.accounts.aws, or the deployment\'s region when it lists none; clouddriver finds the account\'s images only there, got {"accounts":[{"name":"prod","regions":["us-west-2","us-east-1"]}],"regions":["us-west-2","eu-west-1"]}',
     ],
     [
       "spinnaker:\n  version: 2027.0.0",

@@ -341,13 +341,12 @@ test("sizes and line lengths within their limits (printed for the release note)"
   const heredoc = tf.flatMap(([path, text]) => splitHeredocs(text).heredoc.map((l): [string, string] => [path, l]));
   const [codePath, codeLine] = longest(code);
   const [heredocPath, heredocLine] = longest(heredoc);
-  const overInHeredocs = heredoc.filter(([, l]) => l.length > MAX_LINE);
   report.push(`longest line outside heredocs: ${codeLine.length} (${codePath})`);
-  report.push(
-    `longest heredoc line: ${heredocLine.length} (${heredocPath}); heredoc lines over ${MAX_LINE}: ${overInHeredocs.length} in ${[...new Set(overInHeredocs.map(([p]) => p))].join(", ")}`,
-  );
+  report.push(`longest heredoc line: ${heredocLine.length} (${heredocPath})`);
   process.stdout.write(`${report.join("\n")}\n`);
+  // Template text too: an expression too long for a line is a local value, named where it is read.
   expect(codeLine.length).toBeLessThanOrEqual(MAX_LINE);
+  expect(heredocLine.length).toBeLessThanOrEqual(MAX_LINE);
 });
 
 test("every .tf file is a fixed point of the layout (what `terraform fmt` checks in the tools tier)", () => {

@@ -168,8 +168,14 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
 
   test("kayenta and fiat are switched on by compose.env's COMPOSE_PROFILES, built by Terraform from the inputs", () => {
     const env = Object.values(json.resource?.aws_s3_object ?? {}).find((o) => o.key === "config/compose.env");
-    expect(env?.content).toContain(
-      'COMPOSE_PROFILES=${join(",", compact([var.spinnaker.kayenta ? "kayenta" : "", (var.auth != null) ? "fiat" : ""]))}\n',
+    // Named, so that the line reads as one setting; SQL storage's images precede it when it is on.
+    expect(env?.content).toContain("${local.database_images}COMPOSE_PROFILES=${local.compose_profiles}\n");
+    const locals = (json as { locals?: Record<string, string> }).locals;
+    expect(locals?.compose_profiles).toBe(
+      '${join(",", compact([var.spinnaker.kayenta ? "kayenta" : "", (var.auth != null) ? "fiat" : ""]))}',
+    );
+    expect(locals?.database_images).toBe(
+      '${(var.storage.type == "sql") ? "AWS_CLI_IMAGE=${var.spinnaker.aws_cli_image}\\nDATABASE_CLIENT_IMAGE=${var.spinnaker.database_client_image}\\n" : ""}',
     );
   });
 

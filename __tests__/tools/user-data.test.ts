@@ -6,6 +6,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { TerraformStack, Testing } from "cdktf";
 import { parse } from "yaml";
 import { BOOT_FILES, userDataText } from "../../modules/spinnaker/cloud-init";
 import { requiredMemoryMiB } from "../../modules/spinnaker/memory";
@@ -192,7 +193,7 @@ function configuration(dir: string, localRedis: boolean, on: readonly string[], 
   const optional = { kayenta: on.includes("kayenta"), fiat: on.includes("fiat") };
   writeFileSync(
     join(dir, "config", BOOT_FILES.composeEnvironment),
-    instanceEnvironment(settings.spinnaker, optional, localRedis),
+    instanceEnvironment(new TerraformStack(Testing.app(), "compose-env"), settings.spinnaker, optional, localRedis),
   );
   return settings;
 }

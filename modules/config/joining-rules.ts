@@ -247,9 +247,16 @@ export const JOINING_RULES: readonly Joining[] = [
     },
     hcl: (r) =>
       `${r(BAKE_REGIONS)} == null || try(length(setsubtract(${r(BAKE_REGIONS)}, ${bakeAccountRegionsHcl(r)})) == 0, true)`,
+    // Every account's regions, not the bake account's alone: that expression is three lines long,
+    // and a local value is no way out (a module's local that reads this input cannot be read by the
+    // input's own validation: Terraform calls it a cycle). The message says which account bakes.
     got: {
-      value: (c) => ({ regions: c.spinnaker.bake.regions, account_regions: bakeAccountRegions(c) ?? null }),
-      hcl: (r) => `{ regions = ${r(BAKE_REGIONS)}, account_regions = try(${bakeAccountRegionsHcl(r)}, null) }`,
+      value: (c) => ({
+        accounts: c.spinnaker.accounts.aws.map((a) => ({ name: a.name, regions: a.regions ?? null })),
+        regions: c.spinnaker.bake.regions,
+      }),
+      hcl: (r) =>
+        `{ accounts = [for a in ${r(AWS_ACCOUNTS)} : { name = a.name, regions = a.regions }], regions = ${r(BAKE_REGIONS)} }`,
     },
   },
   {

@@ -5,7 +5,8 @@
  * roles and Redis differ. The user data around it is one file for every instance
  * (`templates/cloud-init.yaml`, cloud-init.ts).
  */
-import { Fn, Token } from "cdktf";
+import { Fn, TerraformStack, Token } from "cdktf";
+import type { Construct } from "constructs";
 import type { Settings } from "../config/schema";
 import { BOOT_FILES } from "../spinnaker/cloud-init";
 import { composeEnvironment, databaseImageLines, renderCompose } from "../spinnaker/compose";
@@ -13,7 +14,7 @@ import { imageReferences } from "../spinnaker/images";
 import { renderMemoryBudget } from "../spinnaker/memory";
 import type { Role } from "../spinnaker/roles";
 import { OPTIONAL_SERVICES, type OptionalService } from "../spinnaker/services";
-import { type Condition, pick } from "../terraform-values";
+import { type Condition, namedValue, pick } from "../terraform-values";
 
 export interface InstanceSoftwareOptions {
   /** The roles the topology's instances take. */
@@ -58,9 +59,12 @@ export function instanceSoftwareFiles(o: InstanceSoftwareOptions): Readonly<Reco
 
 /**
  * `compose.env`: every container's image and the optional services that run. Its values may be a
- * module's inputs, so it is rendered per deployment, not as a template file.
+ * module's inputs, so it is rendered per deployment, not as a template file; the two lines that
+ * inputs switch are local values of the stack (`local.compose_profiles`, `local.database_images`
+ * in a module), so each line of the file reads as one setting.
  */
 export function instanceEnvironment(
+  scope: Construct,
   spinnaker: Pick<
     Settings["spinnaker"],
     "registry" | "version" | "images" | "redisImage" | "awsCliImage" | "databaseClientImage"
@@ -69,12 +73,19 @@ export function instanceEnvironment(
   localRedis: boolean,
   sql: Condition = false,
 ): string {
+  // Named only when they are expressions; a stack's literal text stays where it is.
+  const named = (id: string, name: string, value: string) =>
+    Token.isUnresolved(value) ? namedValue(TerraformStack.of(scope), id, name, value) : value;
   const databaseImages = databaseImageLines(spinnaker.awsCliImage, spinnaker.databaseClientImage);
   return composeEnvironment(
     imageReferences(spinnaker),
-    composeProfiles(optional),
+    named("ComposeProfiles", "compose_profiles", composeProfiles(optional)),
     localRedis ? spinnaker.redisImage : undefined,
-    sql === false ? undefined : sql === true ? databaseImages : Token.asString(Fn.conditional(sql, databaseImages, "")),
+    sql === false
+      ? undefined
+      : sql === true
+        ? databaseImages
+        : named("DatabaseImages", "database_images", Token.asString(Fn.conditional(sql, databaseImages, ""))),
   );
 }
 

@@ -203,7 +203,13 @@ export function spinnakerConfiguration(
       ...(targetGroups ? { [BOOT_FILES.interserviceTargets]: `${lines(targetGroups)}\n` } : {}),
       // Fixed by the topology: read from the module's templates/ folder, where a reviewer finds them.
       ...softwareFiles,
-      [BOOT_FILES.composeEnvironment]: instanceEnvironment(spinnaker, optionalServices(settings), localRedis, sql),
+      [BOOT_FILES.composeEnvironment]: instanceEnvironment(
+        scope,
+        spinnaker,
+        optionalServices(settings),
+        localRedis,
+        sql,
+      ),
     },
     conditionalFiles: {
       ...selfDeploy?.files,

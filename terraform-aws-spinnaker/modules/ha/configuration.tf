@@ -58,7 +58,7 @@ resource "aws_s3_object" "configuration_file_compose_env" {
     ROSCO_IMAGE=${lookup(var.spinnaker.images, "rosco", "${local.spinnaker.registry}/rosco:${local.spinnaker.version}")}
     FIAT_IMAGE=${lookup(var.spinnaker.images, "fiat", "${local.spinnaker.registry}/fiat:${local.spinnaker.version}")}
     KAYENTA_IMAGE=${lookup(var.spinnaker.images, "kayenta", "${local.spinnaker.registry}/kayenta:${local.spinnaker.version}")}
-    ${(var.storage.type == "sql") ? "AWS_CLI_IMAGE=${var.spinnaker.aws_cli_image}\nDATABASE_CLIENT_IMAGE=${var.spinnaker.database_client_image}\n" : ""}COMPOSE_PROFILES=${join(",", compact([var.spinnaker.kayenta ? "kayenta" : "", (var.auth != null) ? "fiat" : ""]))}
+    ${local.database_images}COMPOSE_PROFILES=${local.compose_profiles}
   EOT
   content_type = "text/plain"
   key          = "config/compose.env"

@@ -18,6 +18,7 @@ locals {
   ci = {
     secret_arns = [for m in var.ci.jenkins : m.password_secret_arn if m.password_secret_arn != null]
   }
+  compose_profiles = join(",", compact([var.spinnaker.kayenta ? "kayenta" : "", (var.auth != null) ? "fiat" : ""]))
   config_version = sha256(join(",", [
     sha256(join(",", flatten([
       [aws_s3_object.configuration_file_clouddriver_local_yml.version_id],
@@ -52,6 +53,9 @@ locals {
     (var.storage.type == "sql") ? var.storage.create_database ? one(aws_rds_cluster.database_cluster[*].endpoint) : var.storage.existing_endpoint : ""
   )
   database_front50_secret_arn = (var.storage.type == "sql") ? one(aws_secretsmanager_secret.front50_database_secret[*].arn) : ""
+  database_images = (
+    (var.storage.type == "sql") ? "AWS_CLI_IMAGE=${var.spinnaker.aws_cli_image}\nDATABASE_CLIENT_IMAGE=${var.spinnaker.database_client_image}\n" : ""
+  )
   database_master_secret_arn = (
     (var.storage.type == "sql")
     ? var.storage.create_database ? one(aws_rds_cluster.database_cluster[*].master_user_secret.0.secret_arn) : var.storage.existing_master_secret_arn

@@ -1488,7 +1488,7 @@ variable "spinnaker" {
       spinnaker.bake.regions: must be regions of the bake account (spinnaker.bake.account, else the one
       with create_role, else the only one): its regions in accounts.aws, or the deployment's region when
       it lists none; clouddriver finds the account's images only there, got
-      ${jsonencode({ regions = var.spinnaker.bake.regions, account_regions = try([for a in var.accounts.aws : coalesce(a.regions, [data.aws_region.current.id]) if a.name == try(coalesce(var.spinnaker.bake.account), [for a in var.accounts.aws : a.name if a.create_role][0], one(var.accounts.aws).name)][0], null) })}.
+      ${jsonencode({ accounts = [for a in var.accounts.aws : { name = a.name, regions = a.regions }], regions = var.spinnaker.bake.regions })}.
     EOT
   }
 }
