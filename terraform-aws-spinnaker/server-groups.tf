@@ -87,6 +87,7 @@ resource "aws_launch_template" "launch_template" {
       SpinnakerConfigVersion = sha256(join(",", flatten([
         [aws_s3_object.configuration_file_clouddriver_local_yml.version_id],
         [aws_s3_object.configuration_file_clouddriver_nonpolling_yml.version_id],
+        aws_s3_object.configuration_file_compose_polling_sql_yaml[*].version_id,
         [aws_s3_object.configuration_file_compose_polling_yaml.version_id],
         [aws_s3_object.configuration_file_compose_env.version_id],
         aws_s3_object.configuration_file_database_init_sh[*].version_id,

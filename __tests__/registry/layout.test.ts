@@ -64,8 +64,8 @@ test("follows the Registry's standard structure for terraform-<provider>-<name>,
     "cloud-init.yaml",
     "clouddriver-local.yml.tftpl",
     "compose-polling.yaml",
-    // SQL storage (storage.type sql): the project with the database's boot steps, and their scripts.
-    "compose-polling-sql.yaml",
+    // SQL storage (storage.type sql): the overlay of the database's boot steps, and their scripts.
+    "compose.sql.yaml",
     "database-init.sh",
     "database-secrets.sh",
     "igor-local.yml.tftpl",
@@ -81,10 +81,8 @@ test("follows the Registry's standard structure for terraform-<provider>-<name>,
       ...[
         ...templates,
         "templates/compose-nonpolling.yaml",
-        "templates/compose-nonpolling-sql.yaml",
-        "templates/compose-polling-self-deploy-sql.yaml",
-        // Spinnaker deploying itself (self_deploy): the seeding container's project, script and documents.
-        "templates/compose-polling-self-deploy.yaml",
+        // Spinnaker deploying itself (self_deploy): the seeding container's overlay, script and documents.
+        "templates/compose.self-deploy.yaml",
         "templates/seed-spinnaker",
         "templates/self-deploy-application.json.tftpl",
         "templates/self-deploy-pipeline.json.tftpl",

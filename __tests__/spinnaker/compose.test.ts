@@ -1,10 +1,13 @@
 import { parse } from "yaml";
 import {
+  COMPOSE_OVERLAYS,
   type ComposeOptions,
+  type ComposeOverlay,
   composeEnvironment,
   imageVariable,
   memoryVariable,
   renderCompose,
+  renderComposeOverlay,
 } from "../../modules/spinnaker/compose";
 import { imageReferences } from "../../modules/spinnaker/images";
 import { SERVICES } from "../../modules/spinnaker/services";
@@ -119,26 +122,38 @@ test("Redis on the instance listens on loopback only", () => {
   expect(services().redis.command).toEqual(expect.arrayContaining(["--bind", "127.0.0.1"]));
 });
 
+/** An overlay's services, as its YAML holds them. */
+function overlay(name: ComposeOverlay): Record<string, Record<string, unknown>> {
+  return parse(renderComposeOverlay(name)).services;
+}
+
+test("each option that adds containers is an overlay of its own, which says what it is", () => {
+  expect(Object.keys(COMPOSE_OVERLAYS).sort()).toEqual(["self-deploy", "sql"]);
+  expect(renderComposeOverlay("sql")).toMatch(/^# Rendered by cdktf-spinnaker-aws: what SQL storage adds to a role's/);
+  expect(renderComposeOverlay("self-deploy")).toMatch(/^# Rendered by cdktf-spinnaker-aws: what self-deploy adds/);
+  // Only the polling instance seeds; every instance runs front50 and orca, so every one prepares.
+  expect(COMPOSE_OVERLAYS["self-deploy"]).toEqual(["polling"]);
+  expect(COMPOSE_OVERLAYS.sql).toEqual(["polling", "nonpolling"]);
+});
+
 describe("the seeding container (ha.selfDeploy)", () => {
   test("runs the seeding script once per start, in front50's image, reading the configuration only", () => {
-    const seed = services({ role: "polling", localRedis: false, seed: true }).seed as unknown as Record<
-      string,
-      unknown
-    >;
-    expect(seed).toEqual({
-      image: "$FRONT50_IMAGE",
-      network_mode: "host",
-      restart: "no",
-      entrypoint: ["/bin/sh", "/opt/spinnaker/config/seed-spinnaker"],
-      volumes: ["/opt/spinnaker/config:/opt/spinnaker/config:ro"],
-      mem_limit: "128m",
-      logging: { driver: "json-file", options: { "max-size": "50m", "max-file": "5" } },
+    expect(overlay("self-deploy")).toEqual({
+      seed: {
+        image: "$FRONT50_IMAGE",
+        network_mode: "host",
+        restart: "no",
+        entrypoint: ["/bin/sh", "/opt/spinnaker/config/seed-spinnaker"],
+        volumes: ["/opt/spinnaker/config:/opt/spinnaker/config:ro"],
+        mem_limit: "128m",
+        logging: { driver: "json-file", options: { "max-size": "50m", "max-file": "5" } },
+      },
     });
     // A YAML reader takes a bare no for false, which compose would refuse as a restart policy.
-    expect(renderCompose({ role: "polling", localRedis: false, seed: true })).toContain('restart: "no"');
+    expect(renderComposeOverlay("self-deploy")).toContain('restart: "no"');
   });
 
-  test("is not in the project unless asked", () => {
+  test("is in no role's project", () => {
     expect(services({ role: "polling", localRedis: false }).seed).toBeUndefined();
     expect(services({ role: "nonpolling", localRedis: false }).seed).toBeUndefined();
   });
@@ -146,10 +161,7 @@ describe("the seeding container (ha.selfDeploy)", () => {
 
 describe("the database's one-shot steps (SQL storage)", () => {
   test("secrets, then init, then front50 and orca; the other services do not wait for the database", () => {
-    const all = services({ role: "nonpolling", localRedis: true, database: true }) as unknown as Record<
-      string,
-      Record<string, unknown>
-    >;
+    const all = overlay("sql");
     expect(all["database-secrets"]).toMatchObject({
       image: "$AWS_CLI_IMAGE",
       restart: "no",
@@ -163,17 +175,15 @@ describe("the database's one-shot steps (SQL storage)", () => {
       entrypoint: ["/bin/bash", "/opt/spinnaker/config/database-init.sh"],
       depends_on: { "database-secrets": { condition: "service_completed_successfully" } },
     });
+    // Only what it adds to front50 and orca: Compose merges it with the project's own dependencies
+    // (the tools tier's docker-compose shows the merged project).
     for (const name of ["front50", "orca"]) {
-      expect(all[name].depends_on).toEqual({
-        redis: { condition: "service_healthy" },
-        "database-init": { condition: "service_completed_successfully" },
-      });
+      expect(all[name]).toEqual({ depends_on: { "database-init": { condition: "service_completed_successfully" } } });
     }
-    expect(all.clouddriver.depends_on).toEqual({ redis: { condition: "service_healthy" } });
-    expect(all.deck.depends_on).toBeUndefined();
+    expect(Object.keys(all).sort()).toEqual(["database-init", "database-secrets", "front50", "orca"]);
   });
 
-  test("are not in the project unless asked", () => {
+  test("are in no role's project", () => {
     const all = services({ role: "polling", localRedis: false });
     expect(Object.keys(all).filter((name) => name.startsWith("database"))).toEqual([]);
     expect(all.front50.depends_on).toBeUndefined();

@@ -59,8 +59,11 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
       "aws_s3_object.configuration_file_database_env",
       "aws_s3_object.configuration_file_database_init_sh",
       "aws_s3_object.configuration_file_database_secrets_sh",
+      // ... and what it adds to each role's compose project, an overlay of its own.
+      "aws_s3_object.configuration_file_compose_polling_sql_yaml",
       ...(stack === "ha-module"
         ? [
+            "aws_s3_object.configuration_file_compose_nonpolling_sql_yaml",
             "aws_rds_cluster.database_cluster",
             "aws_rds_cluster_instance.database_member",
             "aws_rds_cluster_parameter_group.database_cluster_parameters",
@@ -82,6 +85,7 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
             "aws_iam_role.self_deploy_role",
             "aws_iam_role_policy.self_deploy_instance_role_policy",
             "aws_iam_role_policy.self_deploy_role_policy",
+            "aws_s3_object.configuration_file_compose_polling_self_deploy_yaml",
             "aws_s3_object.configuration_file_seed_spinnaker",
             "aws_s3_object.configuration_file_self_deploy_application_json",
             "aws_s3_object.configuration_file_self_deploy_env",
@@ -98,6 +102,15 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
         : []),
     ];
     expect(addresses(json)).toEqual([...addresses(full), ...switched].sort());
+    // The SQL overlay exists while storage.type is sql, for each role, from one template file.
+    const objects = json.resource?.aws_s3_object ?? {};
+    for (const role of stack === "ha-module" ? ["polling", "nonpolling"] : ["polling"]) {
+      expect(objects[`configuration_file_compose_${role}_sql_yaml`]).toMatchObject({
+        count: '${(var.storage.type == "sql") ? 1 : 0}',
+        key: `config/compose-${role}.sql.yaml`,
+        content: '${file("${path.module}/templates/compose.sql.yaml")}',
+      });
+    }
     expect(json.resource?.aws_lb_listener?.user_facing_load_balancer_http_redirect.count).toBe(
       "${(var.load_balancer.https && ((local.deck_port != 80) && (var.load_balancer.gate_port != 80))) ? 1 : 0}",
     );

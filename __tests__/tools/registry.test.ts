@@ -443,7 +443,7 @@ run "off_by_default" {
     error_message = "with self_deploy off the module must create none of it"
   }
   assert {
-    condition     = !strcontains(aws_s3_object.configuration_file_compose_polling_yaml.content, "seed") && !strcontains(aws_s3_object.configuration_file_settings_local_js.content, "enableLaunchTemplates") && !strcontains(aws_s3_object.configuration_file_clouddriver_local_yml.content, "launch-templates")
+    condition     = !strcontains(aws_s3_object.configuration_file_compose_polling_yaml.content, "seed") && length(aws_s3_object.configuration_file_compose_polling_self_deploy_yaml) == 0 && !strcontains(aws_s3_object.configuration_file_settings_local_js.content, "enableLaunchTemplates") && !strcontains(aws_s3_object.configuration_file_clouddriver_local_yml.content, "launch-templates")
     error_message = "with self_deploy off no file may change: \${aws_s3_object.configuration_file_clouddriver_local_yml.content}"
   }
   assert {
@@ -484,7 +484,7 @@ run "on" {
     error_message = "clouddriver must get the account and launch templates for the application: \${aws_s3_object.configuration_file_clouddriver_local_yml.content}"
   }
   assert {
-    condition     = strcontains(aws_s3_object.configuration_file_compose_polling_yaml.content, "  seed:") && endswith(aws_s3_object.configuration_file_settings_local_js.content, file("\${path.module}/templates/settings-self-deploy.js"))
+    condition     = strcontains(aws_s3_object.configuration_file_compose_polling_self_deploy_yaml[0].content, "  seed:") && !strcontains(aws_s3_object.configuration_file_compose_polling_yaml.content, "seed") && endswith(aws_s3_object.configuration_file_settings_local_js.content, file("\${path.module}/templates/settings-self-deploy.js"))
     error_message = "the polling instance must seed, and deck must show launch templates"
   }
   assert {
@@ -1137,6 +1137,10 @@ run "plans_2027_with_sql" {
   assert {
     condition     = strcontains(aws_s3_object.configuration_file_compose_env.content, "/orca:2027.0.0\\n")
     error_message = "2027.0.0 with sql must run the 2027 images: \${aws_s3_object.configuration_file_compose_env.content}"
+  }
+  assert {
+    condition     = strcontains(aws_s3_object.configuration_file_compose_polling_sql_yaml[0].content, "  database-init:") && !strcontains(aws_s3_object.configuration_file_compose_polling_yaml.content, "database")
+    error_message = "with sql the polling project's overlay must prepare the database, and the project stay as it is"
   }
 }
 `;

@@ -4,11 +4,12 @@
  * the OS, the metadata service and Docker, and `docker-compose config` on each role's compose project
  * with every set of optional services, as the boot scripts prepare it.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TerraformStack, Testing } from "cdktf";
 import { parse } from "yaml";
 import { BOOT_FILES, userDataText } from "../../modules/spinnaker/cloud-init";
+import { renderComposeOverlay } from "../../modules/spinnaker/compose";
 import { requiredMemoryMiB } from "../../modules/spinnaker/memory";
 import { OPTIONAL_SERVICES, SERVICES } from "../../modules/spinnaker/services";
 import { instanceEnvironment, instanceSoftwareFiles } from "../../modules/topologies/instance-software";
@@ -149,6 +150,7 @@ describe("sync-config", () => {
       .replaceAll("/opt/spinnaker/bin/metadata", "metadata")
       .replaceAll("/opt/spinnaker/config", join(dir, "config"))
       .replace("/opt/spinnaker/compose.yaml", join(dir, "compose.yaml"))
+      .replaceAll("/opt/spinnaker/compose.d", join(dir, "compose.d"))
       .replace("sleep $((attempt * 10))", "true");
     writeFileSync(join(dir, "sync-config"), portable);
     return { dir, result: run("bash", [join(dir, "sync-config")], { env }) };
@@ -161,6 +163,34 @@ describe("sync-config", () => {
     });
     expectSuccess(result, "sync-config");
     expect(readFileSync(join(dir, "compose.yaml"), "utf8")).toBe("# nonpolling\n");
+  });
+
+  test("puts the overlays the configuration holds for the role in compose.d, and only those", () => {
+    const { dir, result } = sync("polling", {
+      [BOOT_FILES.compose("polling")]: "# polling\n",
+      [BOOT_FILES.composeOverlay("polling", "sql")]: "# polling, sql\n",
+      [BOOT_FILES.composeOverlay("polling", "self-deploy")]: "# polling, self-deploy\n",
+      [BOOT_FILES.composeOverlay("nonpolling", "sql")]: "# nonpolling, sql\n",
+    });
+    expectSuccess(result, "sync-config");
+    expect(readdirSync(join(dir, "compose.d")).sort()).toEqual([
+      "compose-polling.self-deploy.yaml",
+      "compose-polling.sql.yaml",
+    ]);
+    expect(readFileSync(join(dir, "compose.d", "compose-polling.sql.yaml"), "utf8")).toBe("# polling, sql\n");
+  });
+
+  test("leaves no overlay of an option switched off since the last start", () => {
+    const { dir, result } = sync("nonpolling", { [BOOT_FILES.compose("nonpolling")]: "# nonpolling\n" });
+    expectSuccess(result, "sync-config");
+    expect(readdirSync(join(dir, "compose.d"))).toEqual([]);
+    // The same folder again, after an overlay was there: the next start removes it.
+    writeFileSync(join(dir, "compose.d", "compose-nonpolling.sql.yaml"), "# stale\n");
+    expectSuccess(
+      run("bash", [join(dir, "sync-config")], { env: { PATH: `${join(dir, "bin")}:${process.env.PATH}` } }),
+      "sync-config",
+    );
+    expect(readdirSync(join(dir, "compose.d"))).toEqual([]);
   });
 
   test("stops with the role's name when the configuration has no project for it", () => {
@@ -184,11 +214,23 @@ function composeEnv(dir: string, memTotalKib: number) {
   return run("bash", [join(dir, "compose-env")]);
 }
 
+/**
+ * Runs the user data's bin/compose with `config` in `dir` (for /opt/spinnaker), as systemd runs it,
+ * Docker a stand-in that hands `docker compose ...` to this machine's Compose.
+ */
+function composeConfig(dir: string) {
+  const [command, ...subcommand] = composeCommand() as string[];
+  const real = run("bash", ["-c", `command -v ${command}`]).stdout.trim();
+  const env = standIns(dir, { docker: `[ "$1" = compose ] && shift\nexec ${[real, ...subcommand].join(" ")} "$@"` });
+  writeFileSync(join(dir, "compose"), script("compose").replaceAll("/opt/spinnaker", dir));
+  return run("bash", [join(dir, "compose"), "config"], { cwd: dir, env });
+}
+
 /** The configuration files a topology writes, with these optional services on, in `dir/config`. */
-function configuration(dir: string, localRedis: boolean, on: readonly string[], seed = false) {
+function configuration(dir: string, localRedis: boolean, on: readonly string[]) {
   const settings = settingsFrom();
   mkdirSync(join(dir, "config"), { recursive: true });
-  const software = instanceSoftwareFiles({ roles: ["polling", "nonpolling"], localRedis, seed });
+  const software = instanceSoftwareFiles({ roles: ["polling", "nonpolling"], localRedis });
   for (const [name, content] of Object.entries(software)) writeFileSync(join(dir, "config", name), content);
   const optional = { kayenta: on.includes("kayenta"), fiat: on.includes("fiat") };
   writeFileSync(
@@ -218,11 +260,8 @@ describe.each(shapes)("$topology, $role", ({ role, localRedis }) => {
     expectSuccess(composeEnv(dir, 32768000), "compose-env");
     expect(readFileSync(join(dir, "compose.env"), "utf8")).toContain(`\nCOMPOSE_PROFILES=${on.join(",")}\n`);
     writeFileSync(join(dir, "compose.yaml"), readFileSync(join(dir, "config", BOOT_FILES.compose(role)), "utf8"));
-    // As bin/compose runs it: the variables exported, and the same file as --env-file.
-    const [command, ...subcommand] = composeCommand() as string[];
-    const shell = `set -a; . ./compose.env; set +a; exec ${[command, ...subcommand].join(" ")} --file compose.yaml --env-file compose.env config`;
-    const result = run("bash", ["-c", shell], { cwd: dir });
-    expectSuccess(result, "docker-compose config");
+    const result = composeConfig(dir);
+    expectSuccess(result, "bin/compose config");
     expect(result.stderr).not.toContain("is not set");
     const services = parse(result.stdout).services as Record<string, { image: string; profiles?: string[] }>;
     expect(Object.keys(services).sort()).toEqual([...Object.keys(SERVICES), ...(localRedis ? ["redis"] : [])].sort());
@@ -233,15 +272,20 @@ describe.each(shapes)("$topology, $role", ({ role, localRedis }) => {
   });
 });
 
-test("HA, polling, with Spinnaker deploying itself: docker-compose accepts the seeding container beside the services", () => {
+test("HA, polling, with Spinnaker deploying itself: bin/compose passes the overlay, and the seeding container runs beside the services", () => {
   const dir = tempDir("compose-seed");
-  configuration(dir, false, [], true);
+  configuration(dir, false, []);
   expectSuccess(composeEnv(dir, 32768000), "compose-env");
   writeFileSync(join(dir, "compose.yaml"), readFileSync(join(dir, "config", BOOT_FILES.compose("polling")), "utf8"));
-  const [command, ...subcommand] = composeCommand() as string[];
-  const shell = `set -a; . ./compose.env; set +a; exec ${[command, ...subcommand].join(" ")} --file compose.yaml --env-file compose.env config`;
-  const result = run("bash", ["-c", shell], { cwd: dir });
-  expectSuccess(result, "docker-compose config");
+  mkdirSync(join(dir, "compose.d"));
+  const overlay = BOOT_FILES.composeOverlay("polling", "self-deploy");
+  writeFileSync(join(dir, "compose.d", overlay), renderComposeOverlay("self-deploy"));
+  const result = composeConfig(dir);
+  expectSuccess(result, "bin/compose config");
+  // Docker was asked for the project, then the overlay, with the variables compose-env wrote.
+  expect(calls(dir)).toEqual([
+    `docker compose --project-directory ${dir} --file ${join(dir, "compose.yaml")} --file ${join(dir, "compose.d", overlay)} --env-file ${join(dir, "compose.env")} config`,
+  ]);
   const services = parse(result.stdout).services as Record<
     string,
     { image: string; restart: string; entrypoint: string[] }

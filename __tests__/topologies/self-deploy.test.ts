@@ -40,6 +40,7 @@ describe("off, as by default", () => {
     expect(text).not.toMatch(/self_deploy_|self-deploy|aws_ec2_tag|seed-spinnaker/);
     expect(json.data?.aws_subnet).toBeUndefined();
     expect(templateOf(json, "compose-polling.yaml")).not.toContain("seed");
+    expect(object(json, "compose-polling.self-deploy.yaml")).toBeUndefined();
   });
 
   test("clouddriver's template renders no account of its own (self_deploy is null)", () => {
@@ -69,9 +70,11 @@ describe("on", () => {
     expect(contentOf(json, "settings-local.js").endsWith(selfDeployText("settings-self-deploy.js"))).toBe(true);
   });
 
-  test("the polling instance runs the seeding container; the non-polling instances do not", () => {
-    expect(templateOf(json, "compose-polling.yaml")).toContain("  seed:\n");
-    expect(templateOf(json, "compose-nonpolling.yaml")).not.toContain("seed");
+  test("the polling instance runs the seeding container, from its project's overlay; the non-polling instances do not", () => {
+    expect(templateOf(json, contentOf(json, "compose-polling.self-deploy.yaml"))).toContain("\n  seed:\n");
+    expect(object(json, "compose-nonpolling.self-deploy.yaml")).toBeUndefined();
+    for (const role of ["polling", "nonpolling"])
+      expect(templateOf(json, `compose-${role}.yaml`)).not.toContain("seed");
   });
 
   test("the configuration holds the pipeline, the application, their names and the seeding script", () => {
@@ -268,9 +271,13 @@ describe("the ha module", () => {
     expect(resources(json, "aws_ec2_tag").self_deploy_subnet_purpose_tag.for_each).toBe(
       "${toset((var.self_deploy.enabled && var.self_deploy.tag_subnets) ? var.instance_subnet_ids : [])}",
     );
-    expect(contentOf(json, "compose-polling.yaml")).toBe(
-      '${file("${path.module}/templates/compose-polling${var.self_deploy.enabled ? "-self-deploy" : ""}${(var.storage.type == "sql") ? "-sql" : ""}.yaml")}',
-    );
+    // The role's project is the same text either way; the seeding container is an overlay beside it.
+    expect(contentOf(json, "compose-polling.yaml")).toBe('${file("${path.module}/templates/compose-polling.yaml")}');
+    expect(object(json, "compose-polling.self-deploy.yaml")).toMatchObject({
+      count: "${var.self_deploy.enabled ? 1 : 0}",
+      content: '${file("${path.module}/templates/compose.self-deploy.yaml")}',
+    });
+    expect(object(json, "compose-nonpolling.self-deploy.yaml")).toBeUndefined();
     expect(contentOf(json, "settings-local.js")).toMatch(
       /\n\$\{var\.self_deploy\.enabled \? file\("\$\{path\.module\}\/templates\/settings-self-deploy\.js"\) : ""\}$/,
     );

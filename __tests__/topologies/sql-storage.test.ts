@@ -95,10 +95,11 @@ test.each([
   },
 );
 
-test("the compose project prepares the database before front50 and orca, with the images in compose.env", () => {
-  const project = parse(file(standalone, "compose-polling.yaml"));
-  expect(Object.keys(project.services)).toEqual(expect.arrayContaining(["database-secrets", "database-init"]));
-  expect(project.services.orca.depends_on["database-init"]).toEqual({ condition: "service_completed_successfully" });
+test("the compose project's SQL overlay prepares the database before front50 and orca, with the images in compose.env", () => {
+  expect(Object.keys(parse(file(standalone, "compose-polling.yaml")).services)).not.toContain("database-init");
+  const overlay = parse(file(standalone, "compose-polling.sql.yaml"));
+  expect(Object.keys(overlay.services)).toEqual(expect.arrayContaining(["database-secrets", "database-init"]));
+  expect(overlay.services.orca.depends_on["database-init"]).toEqual({ condition: "service_completed_successfully" });
   const env = file(standalone, "compose.env");
   expect(env).toContain("\nAWS_CLI_IMAGE=public.ecr.aws/aws-cli/aws-cli:");
   expect(env).toContain("\nDATABASE_CLIENT_IMAGE=docker.io/library/mysql:8.4\n");

@@ -6,6 +6,7 @@
  * boot. Everything that varies reaches the instance as an instance tag (`INSTANCE_TAGS`) or a file
  * of the configuration (`BOOT_FILES`), never as a change of the user data.
  */
+import type { ComposeOverlay } from "./compose";
 import type { Role } from "./roles";
 import { templateText } from "./template-texts";
 
@@ -32,6 +33,8 @@ export const INSTANCE_TAGS = {
 export const BOOT_FILES = {
   /** The compose project of a role. */
   compose: (role: Role) => `compose-${role}.yaml`,
+  /** An option's overlay of a role's project, passed after it (sync-config installs `compose-<role>.*.yaml`). */
+  composeOverlay: (role: Role, overlay: ComposeOverlay) => `compose-${role}.${overlay}.yaml`,
   /** Each container's memory minimum, weight and compose profile (compose-env). */
   memoryBudget: "memory-budget",
   /** The images and `COMPOSE_PROFILES`, as compose variables. */

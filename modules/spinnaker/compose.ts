@@ -4,9 +4,10 @@
  * with its health check, restart policy, log rotation and a memory limit that the instance sizes
  * from its own RAM at boot: its minimum, and a weighted share of what is above all minimums. The
  * optional services are compose profiles of their own name, switched on by `COMPOSE_PROFILES` in
- * `compose.env`: so the project is one text per topology and role, whatever is switched on, and
- * another only where the containers differ (the seeding container of ha.selfDeploy, the database's
- * boot steps of SQL storage).
+ * `compose.env`: so the project is one text per topology and role, whatever is switched on. An
+ * option that adds containers (SQL storage's boot steps, self-deploy's seeding container) is an
+ * overlay of its own, a compose file the instance passes after the project (Compose merges them,
+ * `depends_on` included), present in the configuration only while the option is on.
  */
 
 import type { SpinnakerService } from "../config/schema";
@@ -21,17 +22,21 @@ export interface ComposeOptions {
   readonly role: Role;
   /** Run Redis in a container on the instance (stand-alone); otherwise a managed endpoint is used. */
   readonly localRedis: boolean;
-  /**
-   * Add the one-shot container that creates Spinnaker's application and pipeline (ha.selfDeploy,
-   * the polling role). @default false
-   */
-  readonly seed?: boolean;
-  /**
-   * front50 and orca keep their data in SQL: two one-shot containers prepare the database before
-   * they start (templates/database-secrets.sh, then templates/database-init.sh). @default false
-   */
-  readonly database?: boolean;
 }
+
+/**
+ * The overlays, by the option that adds them, and the roles whose project takes them:
+ * - `sql`: front50 and orca keep their data in SQL, and two one-shot containers prepare the
+ *   database before they start (templates/database-secrets.sh, then templates/database-init.sh);
+ * - `self-deploy`: the one-shot container that creates Spinnaker's application and pipeline
+ *   (ha.selfDeploy), on the polling instance only.
+ */
+export const COMPOSE_OVERLAYS = {
+  sql: ["polling", "nonpolling"],
+  "self-deploy": ["polling"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type ComposeOverlay = keyof typeof COMPOSE_OVERLAYS;
 
 /** The variables the database's one-shot containers read (`database.env` in the configuration). */
 export const DATABASE_ENV_FILE = "database.env";
@@ -113,12 +118,22 @@ export function renderCompose(o: ComposeOptions): string {
     services[spec.name] = serviceDefinition(spec, o, roleEnv[spec.name] ?? {});
   }
 
-  if (o.seed) services.seed = seedService();
-  if (o.database) Object.assign(services, databaseServices());
-
   return `# Rendered by cdktf-spinnaker-aws: the compose project of a ${o.role} instance${o.localRedis ? ", with Redis" : ""}.
 # The optional services are profiles, switched on by COMPOSE_PROFILES in compose.env.
 ${toYaml({ services })}`;
+}
+
+/** An overlay's text: the same for every role that takes it. */
+export function renderComposeOverlay(overlay: ComposeOverlay): string {
+  switch (overlay) {
+    case "sql":
+      return `# Rendered by cdktf-spinnaker-aws: what SQL storage adds to a role's compose project, passed after it.
+# front50 and orca wait for the database's one-shot steps; the other services do not.
+${toYaml({ services: { ...databaseDependents(), ...databaseServices() } })}`;
+    case "self-deploy":
+      return `# Rendered by cdktf-spinnaker-aws: what self-deploy adds to the polling instance's compose project, passed after it.
+${toYaml({ services: { seed: seedService() } })}`;
+  }
 }
 
 function serviceDefinition(spec: ServiceSpec, o: ComposeOptions, roleEnv: Record<string, string>) {
@@ -151,14 +166,15 @@ function serviceDefinition(spec: ServiceSpec, o: ComposeOptions, roleEnv: Record
   };
 }
 
-/** What a service waits for: the instance's Redis to answer, the database to be prepared. */
+/** What a service waits for: the instance's Redis to answer (the SQL overlay adds the database). */
 function dependencies(spec: ServiceSpec, o: ComposeOptions) {
-  const on: Record<string, { condition: string }> = {};
-  if (o.localRedis && spec.name !== "deck") on.redis = { condition: "service_healthy" };
-  if (o.database && (spec.name === "front50" || spec.name === "orca")) {
-    on["database-init"] = { condition: "service_completed_successfully" };
-  }
-  return Object.keys(on).length === 0 ? {} : { depends_on: on };
+  return o.localRedis && spec.name !== "deck" ? { depends_on: { redis: { condition: "service_healthy" } } } : {};
+}
+
+/** The services that keep their data in SQL wait for the database to be prepared. */
+function databaseDependents() {
+  const prepared = () => ({ depends_on: { "database-init": { condition: "service_completed_successfully" } } });
+  return { [SERVICES.front50.name]: prepared(), [SERVICES.orca.name]: prepared() };
 }
 
 /**

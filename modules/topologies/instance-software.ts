@@ -1,30 +1,36 @@
 /**
  * What a topology's instances run, beside Spinnaker's own profiles in the configuration: the compose
- * project of each role and the memory budget, the same text whatever options are switched on, and
- * `compose.env`, which carries the images and the options. Both topologies call this; only their
- * roles and Redis differ. The user data around it is one file for every instance
+ * project of each role and the memory budget, the same text whatever options are switched on; the
+ * overlays of the options that add containers, each a file while its option is on; and
+ * `compose.env`, which carries the images and the optional services. Both topologies call this;
+ * only their roles and Redis differ. The user data around it is one file for every instance
  * (`templates/cloud-init.yaml`, cloud-init.ts).
  */
 import { Fn, TerraformStack, Token } from "cdktf";
 import type { Construct } from "constructs";
 import type { Settings } from "../config/schema";
+import type { ConditionalFile } from "../constructs/spinnaker-configuration";
+import { fileText, type TemplateFiles } from "../constructs/template-file";
 import { BOOT_FILES } from "../spinnaker/cloud-init";
-import { composeEnvironment, databaseImageLines, renderCompose } from "../spinnaker/compose";
+import {
+  COMPOSE_OVERLAYS,
+  type ComposeOverlay,
+  composeEnvironment,
+  databaseImageLines,
+  renderCompose,
+  renderComposeOverlay,
+} from "../spinnaker/compose";
 import { imageReferences } from "../spinnaker/images";
 import { renderMemoryBudget } from "../spinnaker/memory";
 import type { Role } from "../spinnaker/roles";
 import { OPTIONAL_SERVICES, type OptionalService } from "../spinnaker/services";
-import { type Condition, namedValue, pick } from "../terraform-values";
+import { type Condition, namedValue, pick, possible } from "../terraform-values";
 
 export interface InstanceSoftwareOptions {
   /** The roles the topology's instances take. */
   readonly roles: readonly Role[];
   /** Redis runs in a container on the instance (stand-alone). */
   readonly localRedis: boolean;
-  /** The polling project runs the seeding container (ha.selfDeploy). @default false */
-  readonly seed?: boolean;
-  /** The projects run the database's boot steps (SQL storage). @default false */
-  readonly database?: boolean;
 }
 
 /**
@@ -35,24 +41,38 @@ const rendered = new Map<string, Readonly<Record<string, string>>>();
 
 /** The files of the configuration that are fixed by the topology: stacks write them as template files. */
 export function instanceSoftwareFiles(o: InstanceSoftwareOptions): Readonly<Record<string, string>> {
-  const key = JSON.stringify([o.roles, o.localRedis, o.seed ?? false, o.database ?? false]);
+  const key = JSON.stringify([o.roles, o.localRedis]);
   let files = rendered.get(key);
   if (files === undefined) {
     files = {
       ...Object.fromEntries(
-        o.roles.map((role) => [
-          BOOT_FILES.compose(role),
-          renderCompose({
-            role,
-            localRedis: o.localRedis,
-            seed: o.seed === true && role === "polling",
-            database: o.database === true,
-          }),
-        ]),
+        o.roles.map((role) => [BOOT_FILES.compose(role), renderCompose({ role, localRedis: o.localRedis })]),
       ),
       [BOOT_FILES.memoryBudget]: renderMemoryBudget(o),
     };
     rendered.set(key, files);
+  }
+  return files;
+}
+
+/**
+ * The overlays of the options switched on, for each role that takes them, as files of the
+ * configuration that exist only while their option is on (`compose-<role>.<option>.yaml`). Each
+ * overlay is one template file (`templates/compose.<option>.yaml`) whatever the role.
+ */
+export function composeOverlayFiles(
+  templates: TemplateFiles,
+  roles: readonly Role[],
+  on: Readonly<Record<ComposeOverlay, Condition>>,
+): Record<string, ConditionalFile> {
+  const files: Record<string, ConditionalFile> = {};
+  for (const overlay of Object.keys(COMPOSE_OVERLAYS) as ComposeOverlay[]) {
+    const when = on[overlay];
+    if (!possible(when)) continue;
+    const takers = roles.filter((role) => (COMPOSE_OVERLAYS[overlay] as readonly Role[]).includes(role));
+    if (takers.length === 0) continue;
+    const content = fileText(templates.add(`compose.${overlay}.yaml`, renderComposeOverlay(overlay)));
+    for (const role of takers) files[BOOT_FILES.composeOverlay(role, overlay)] = { content, when };
   }
   return files;
 }

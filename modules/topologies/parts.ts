@@ -15,7 +15,7 @@ import { fileText, TemplateFiles } from "../constructs/template-file";
 import { UserFacingLoadBalancer } from "../constructs/user-facing-load-balancer";
 import type { BakeProfile } from "../spinnaker/bakery";
 import { BOOT_FILES, INSTANCE_TAGS, USER_DATA_FILE, userDataText } from "../spinnaker/cloud-init";
-import { DATABASE_ENV_FILE, renderCompose } from "../spinnaker/compose";
+import { DATABASE_ENV_FILE } from "../spinnaker/compose";
 import { DATABASE_TEMPLATES, databaseText } from "../spinnaker/database-files";
 import { checkInstanceMemory, requiredMemoryMiB } from "../spinnaker/memory";
 import {
@@ -28,28 +28,13 @@ import {
 import { type ProfileOptions, renderProfiles } from "../spinnaker/profiles";
 import type { Role } from "../spinnaker/roles";
 import { SERVICES } from "../spinnaker/services";
-import { type Condition, concatLists, isExpression, namedList, namedValue, pick, pickList } from "../terraform-values";
+import { type Condition, concatLists, namedList, namedValue, pick, pickList } from "../terraform-values";
 import { createManagedAccountRoles, type ManagedAccounts } from "./accounts";
 import type { ContinuousIntegration } from "./ci";
-import { instanceEnvironment, instanceSoftwareFiles } from "./instance-software";
+import { composeOverlayFiles, instanceEnvironment, instanceSoftwareFiles } from "./instance-software";
 import type { SelfDeployment } from "./self-deploy";
 import type { SignIn } from "./sign-in";
 import type { SqlStorage } from "./sql-storage";
-
-/**
- * A compose project's file when a module's inputs choose between several: the role's, with the
- * seeding container (`-self-deploy`) and the database's boot steps (`-sql`) named.
- */
-function composeVariant(role: Role, seed: boolean, database: boolean): string {
-  return `compose-${role}${seed ? COMPOSE_VARIANT_PARTS.seed : ""}${database ? COMPOSE_VARIANT_PARTS.database : ""}.yaml`;
-}
-
-const COMPOSE_VARIANT_PARTS = { seed: "-self-deploy", database: "-sql" } as const;
-
-/** The values a condition may take: itself when known, both when Terraform decides. */
-function possibleValues(condition: Condition): boolean[] {
-  return typeof condition === "boolean" ? [condition] : [false, true];
-}
 
 /** The boot steps of SQL storage and what they connect to, in the configuration while it is on. */
 function databaseFiles(templates: TemplateFiles, storage: SqlStorage): Record<string, ConditionalFile> {
@@ -129,34 +114,10 @@ export function spinnakerConfiguration(
   const templates = TemplateFiles.of(scope);
   const seed = selfDeploy?.enabled ?? false;
   const sql = topology.sqlStorage?.sql ?? false;
-  const software = instanceSoftwareFiles({
-    roles: topology.roles,
-    localRedis,
-    seed: seed === true,
-    database: sql === true,
-  });
+  const software = instanceSoftwareFiles({ roles: topology.roles, localRedis });
   const softwareFiles = Object.fromEntries(
     Object.entries(software).map(([name, text]) => [name, fileText(templates.add(name, text))]),
   );
-  // A module's inputs decide which containers a project has: each variant is a file of its own,
-  // named by what it adds, and Terraform reads the one the inputs name.
-  for (const role of topology.roles) {
-    const seeding = role === "polling" ? seed : false;
-    if (!isExpression(seeding) && !isExpression(sql)) continue;
-    let path = "";
-    for (const withSeed of possibleValues(seeding)) {
-      for (const withDatabase of possibleValues(sql)) {
-        const text = renderCompose({ role, localRedis, seed: withSeed, database: withDatabase });
-        path = templates.add(composeVariant(role, withSeed, withDatabase), text);
-      }
-    }
-    const folder = path.slice(0, path.lastIndexOf("/"));
-    const seedPart = pick(seeding, COMPOSE_VARIANT_PARTS.seed, "");
-    const sqlPart = pick(sql, COMPOSE_VARIANT_PARTS.database, "");
-    softwareFiles[BOOT_FILES.compose(role)] = Token.asString(
-      Fn.file(`${folder}/compose-${role}${seedPart}${sqlPart}.yaml`),
-    );
-  }
   return new SpinnakerConfiguration(scope, "Configuration", {
     bucket: bucket.bucketName,
     prefix: CONFIG_PREFIX,
@@ -212,6 +173,8 @@ export function spinnakerConfiguration(
       ),
     },
     conditionalFiles: {
+      // What an option adds to the compose projects is an overlay, there only while it is on.
+      ...composeOverlayFiles(templates, topology.roles, { sql, "self-deploy": seed }),
       ...selfDeploy?.files,
       ...(topology.sqlStorage ? databaseFiles(templates, topology.sqlStorage) : {}),
     },

@@ -65,23 +65,54 @@ resource "aws_s3_object" "configuration_file_compose_env" {
   tags         = local.tags
 }
 
+resource "aws_s3_object" "configuration_file_compose_nonpolling_sql_yaml" {
+  count      = (var.storage.type == "sql") ? 1 : 0
+  depends_on = [aws_s3_bucket_versioning.config_bucket_versioning]
+
+  bucket       = aws_s3_bucket.config_bucket.bucket
+  content      = file("${path.module}/templates/compose.sql.yaml")
+  content_type = "application/yaml"
+  key          = "config/compose-nonpolling.sql.yaml"
+  tags         = local.tags
+}
+
 resource "aws_s3_object" "configuration_file_compose_nonpolling_yaml" {
   depends_on = [aws_s3_bucket_versioning.config_bucket_versioning]
 
   bucket       = aws_s3_bucket.config_bucket.bucket
-  content      = file("${path.module}/templates/compose-nonpolling${(var.storage.type == "sql") ? "-sql" : ""}.yaml")
+  content      = file("${path.module}/templates/compose-nonpolling.yaml")
   content_type = "application/yaml"
   key          = "config/compose-nonpolling.yaml"
+  tags         = local.tags
+}
+
+resource "aws_s3_object" "configuration_file_compose_polling_self_deploy_yaml" {
+  count      = var.self_deploy.enabled ? 1 : 0
+  depends_on = [aws_s3_bucket_versioning.config_bucket_versioning]
+
+  bucket       = aws_s3_bucket.config_bucket.bucket
+  content      = file("${path.module}/templates/compose.self-deploy.yaml")
+  content_type = "application/yaml"
+  key          = "config/compose-polling.self-deploy.yaml"
+  tags         = local.tags
+}
+
+resource "aws_s3_object" "configuration_file_compose_polling_sql_yaml" {
+  count      = (var.storage.type == "sql") ? 1 : 0
+  depends_on = [aws_s3_bucket_versioning.config_bucket_versioning]
+
+  bucket       = aws_s3_bucket.config_bucket.bucket
+  content      = file("${path.module}/templates/compose.sql.yaml")
+  content_type = "application/yaml"
+  key          = "config/compose-polling.sql.yaml"
   tags         = local.tags
 }
 
 resource "aws_s3_object" "configuration_file_compose_polling_yaml" {
   depends_on = [aws_s3_bucket_versioning.config_bucket_versioning]
 
-  bucket = aws_s3_bucket.config_bucket.bucket
-  content = file(
-    "${path.module}/templates/compose-polling${var.self_deploy.enabled ? "-self-deploy" : ""}${(var.storage.type == "sql") ? "-sql" : ""}.yaml"
-  )
+  bucket       = aws_s3_bucket.config_bucket.bucket
+  content      = file("${path.module}/templates/compose-polling.yaml")
   content_type = "application/yaml"
   key          = "config/compose-polling.yaml"
   tags         = local.tags

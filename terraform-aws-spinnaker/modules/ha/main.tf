@@ -23,7 +23,10 @@ locals {
     sha256(join(",", flatten([
       [aws_s3_object.configuration_file_clouddriver_local_yml.version_id],
       [aws_s3_object.configuration_file_clouddriver_nonpolling_yml.version_id],
+      aws_s3_object.configuration_file_compose_nonpolling_sql_yaml[*].version_id,
       [aws_s3_object.configuration_file_compose_nonpolling_yaml.version_id],
+      aws_s3_object.configuration_file_compose_polling_self_deploy_yaml[*].version_id,
+      aws_s3_object.configuration_file_compose_polling_sql_yaml[*].version_id,
       [aws_s3_object.configuration_file_compose_polling_yaml.version_id],
       [aws_s3_object.configuration_file_compose_env.version_id],
       aws_s3_object.configuration_file_database_init_sh[*].version_id,
