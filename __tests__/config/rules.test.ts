@@ -17,10 +17,12 @@ import {
   hclPattern,
   implies,
   list,
+  memberOf,
   number,
   objectList,
   on,
   pattern,
+  RULE_LOCALS,
   relationsCheck,
   relationValidations,
   ruleValidations,
@@ -225,4 +227,15 @@ test("a relation is reported on the setting to change, naming both, in either ga
 test("a pattern Terraform's RE2 cannot read is refused when the rule is rendered, not at plan", () => {
   expect(() => hclPattern(/^(?!aws:)[a-z]+$/)).toThrow(InternalError);
   expect(hclPattern(/^\d+"$/)).toBe('^\\\\d+\\"$');
+});
+
+test("a member rule reads a named list as its local value, and refuses a name that holds another list", () => {
+  const region = memberOf(RULE_LOCALS.aws_regions, "an AWS region", "aws_regions");
+  expect(region.hcl("var.region")).toBe("contains(local.aws_regions, var.region)");
+  expect(region.test("us-west-2")).toBe(true);
+  expect(region.test("us-west-9")).toBe(false);
+  expect(memberOf(["a", "b"], "a or b").hcl("x")).toBe('contains(["a","b"], x)');
+  expect(() => memberOf(["us-west-2"], "an AWS region", "aws_regions")).toThrow(
+    "memberOf: local.aws_regions holds another list",
+  );
 });

@@ -1,3 +1,4 @@
+import { RULE_LOCALS } from "../../modules/config/rules";
 import { userDataText } from "../../modules/spinnaker/cloud-init";
 import { settingsFrom, synthStack, templateOf } from "../helpers";
 
@@ -184,6 +185,10 @@ describe.each(["standalone-module", "ha-module"] as const)("%s", (stack) => {
     // Named, so that the line reads as one setting; SQL storage's images precede it when it is on.
     expect(env?.content).toContain("${local.database_images}COMPOSE_PROFILES=${local.compose_profiles}\n");
     const locals = (json as { locals?: Record<string, string> }).locals;
+    // The regions the inputs' validations accept: one list, read by name.
+    expect(locals?.aws_regions).toEqual(RULE_LOCALS.aws_regions);
+    expect(JSON.stringify(json.variable)).not.toContain('"ap-northeast-1"');
+    expect(JSON.stringify(json.variable?.accounts)).toContain("contains(local.aws_regions, e)");
     expect(locals?.compose_profiles).toBe(
       '${join(",", compact([var.spinnaker.kayenta ? "kayenta" : "", (var.auth != null) ? "fiat" : ""]))}',
     );

@@ -9,6 +9,7 @@
  * TypeScript, so the one place they are written twice is here, where a reader compares them at a
  * glance and `__tests__/tools/parity.test.ts` proves them alike.
  */
+import { AWS_REGIONS } from "@aws-cdk/region-info/lib/aws-entities";
 import { z } from "zod";
 import { InternalError } from "../errors";
 
@@ -74,10 +75,26 @@ export function noneOf(values: readonly string[], what: string): Rule<string> {
   return { what, test: (v) => !values.includes(v), hcl: (x) => `!contains(${JSON.stringify(values)}, ${x})` };
 }
 
-/** One of `values`, for a string that is not a choice of the schema's type (a region list). */
-export function memberOf(values: readonly string[], what: string): Rule<string> {
-  return { what, test: (v) => values.includes(v), hcl: (x) => `contains(${JSON.stringify(values)}, ${x})` };
+/**
+ * One of `values`, for a string that is not a choice of the schema's type (a region list). With a
+ * name in RULE_LOCALS, a module's check reads the list as that local value, written once however
+ * many inputs it serves (the variables' module makes it: modules/stacks/variables.ts).
+ */
+export function memberOf(values: readonly string[], what: string, local?: keyof typeof RULE_LOCALS): Rule<string> {
+  if (local !== undefined && RULE_LOCALS[local] !== values) {
+    throw new InternalError(`memberOf: local.${local} holds another list`);
+  }
+  const list = local === undefined ? JSON.stringify(values) : `local.${local}`;
+  return { what, test: (v) => values.includes(v), hcl: (x) => `contains(${list}, ${x})` };
 }
+
+/**
+ * Constant lists that rules read by name in a module (`local.<name>`). A validation may read a
+ * local value since Terraform 1.9, and these read nothing, so no input's check waits on another.
+ */
+export const RULE_LOCALS: Readonly<Record<"aws_regions", readonly string[]>> = {
+  aws_regions: AWS_REGIONS,
+};
 
 /** A list of `min` entries or more. */
 export function entries(min: number, what: string, configurationHint?: string): Rule<readonly unknown[]> {

@@ -144,6 +144,7 @@ export const AWS_REGION = text(
   memberOf(
     AWS_REGION_NAMES,
     "an AWS region such as us-west-2 (a region of the aws, aws-cn, aws-us-gov or an ISO partition)",
+    "aws_regions",
   ),
 );
 export const TCP_PORT = number(whole(1, 65535, " (a TCP port)"));

@@ -5,6 +5,7 @@
  * modules themselves, and the license. Pure: file path -> contents; `npm run registry` writes them.
  */
 
+import { RULE_LOCALS } from "../config/rules";
 import { ARMORY_SHARED_TAGS_FROM, SIGN_IN_FROM } from "../spinnaker/releases";
 import {
   checkBlock,
@@ -313,7 +314,7 @@ function fileOfName(name: string): string | undefined {
 /** What each generated .tf file says about itself, under the generator's note. */
 const FILE_PURPOSE: Readonly<Record<string, string>> = {
   "versions.tf": "The Terraform and provider versions the module supports.",
-  "variables.tf": "The module's inputs.",
+  "variables.tf": "The module's inputs, and the lists their validations read.",
   "outputs.tf": "The module's outputs.",
   "main.tf": "Locals, where the module runs (region, partition), and the images it boots and bakes from.",
   "security-groups.tf": "Security groups and their rules, one resource per rule.",
@@ -348,7 +349,11 @@ function moduleFiles(
     byFile[file] ??= [];
     byFile[file].push(block);
   };
-  if (locals) add("main.tf", localsBlock(locals));
+  // The lists the inputs' validations read stay beside them; every other local is main.tf's.
+  const [ruleLocals, otherLocals] = [true, false].map((rule) =>
+    Object.fromEntries(Object.entries(locals ?? {}).filter(([name]) => name in RULE_LOCALS === rule)),
+  );
+  if (Object.keys(otherLocals).length > 0) add("main.tf", localsBlock(otherLocals));
   for (const kind of ["data", "resource"] as const) {
     const types = (kind === "data" ? data : resource) ?? {};
     // Files list their types in FILE_OF_TYPE's order (a security group before its rules).
@@ -368,10 +373,10 @@ function moduleFiles(
   for (const [name, c] of Object.entries(check ?? {})) add("main.tf", checkBlock(name, c, blocks));
   const files: Record<string, string> = {
     [`${dir}versions.tf`]: hclFile(note("versions.tf"), [terraformBlock(terraform ?? {})]),
-    [`${dir}variables.tf`]: hclFile(
-      note("variables.tf"),
-      Object.entries(variable ?? {}).map(([name, v]) => variableBlock(name, v)),
-    ),
+    [`${dir}variables.tf`]: hclFile(note("variables.tf"), [
+      ...Object.entries(variable ?? {}).map(([name, v]) => variableBlock(name, v)),
+      ...(Object.keys(ruleLocals).length > 0 ? [localsBlock(ruleLocals)] : []),
+    ]),
     [`${dir}outputs.tf`]: hclFile(
       note("outputs.tf"),
       Object.entries(output ?? {}).map(([name, o]) => outputBlock(name, o)),

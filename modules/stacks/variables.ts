@@ -20,6 +20,7 @@ import {
   entryRelationValidations,
   entryValidations,
   list,
+  RULE_LOCALS,
   relationValidations,
   ruleValidations,
   shown,
@@ -56,6 +57,7 @@ import {
 import { InternalError } from "../errors";
 import { accountsTemplateInput, jenkinsTemplateInput } from "../spinnaker/profile-templates";
 import { SIGN_IN_FROM } from "../spinnaker/releases";
+import { stackLocal } from "../terraform-values";
 import {
   attributeValidations,
   groupSchema,
@@ -99,6 +101,12 @@ function variable(
   });
   // cdktf cannot write `default = null`; an optional value without a configured one needs it.
   if (value === null) v.addOverride("default", null);
+  // The named lists its checks read (the regions), each written once per stack.
+  for (const [name, list] of Object.entries(RULE_LOCALS)) {
+    if (v.validation?.some((check) => check.condition.includes(`local.${name}`))) {
+      stackLocal(scope, `RuleLocal-${name}`, name, list);
+    }
+  }
   return v;
 }
 
