@@ -318,8 +318,8 @@ export const ConfigSchema = z
         /**
          * Spinnaker deploys itself: clouddriver gets an account for the AWS account Spinnaker runs in,
          * and the application and its "Deploy Spinnaker" pipeline are created (or updated) whenever
-         * the polling instance starts. Only
-         * the ha stack: stand-alone keeps its Redis, and so its executions, on its one instance.
+         * the polling instance starts. Only the ha stack: stand-alone keeps its Redis, and so its
+         * executions, on its one instance.
          */
         selfDeploy: z
           .strictObject({

@@ -12,9 +12,11 @@
  *   reference nested in function calls and conditionals is resolved twice per level: a module's
  *   `var.load_balancer` some 400 times in one stack.
  *
- * Here literal values are copied as they are, a value with a token goes to cdktf's resolver, and a
- * token (a reference, function call, operator or conditional, which never changes once made)
- * resolves once per stack and context. A unit test compares every stack's JSON with cdktf's own.
+ * Here a literal value is kept as it is (a list or mapping without a token is handed on as the same
+ * object, not copied: `merge()` says why that is safe), a value with a token goes to cdktf's
+ * resolver, and a token (a reference, function call, operator or conditional, which never changes
+ * once made) resolves once per stack and context. A unit test compares every stack's JSON with
+ * cdktf's own.
  */
 import {
   DefaultTokenResolver,
