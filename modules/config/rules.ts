@@ -91,6 +91,7 @@ export function memberOf(values: readonly string[], what: string, local?: keyof 
 /**
  * Constant lists that rules read by name in a module (`local.<name>`). A validation may read a
  * local value since Terraform 1.9, and these read nothing, so no input's check waits on another.
+ * `aws_regions`: every AWS region in every partition that aws-cdk's region-info knows.
  */
 export const RULE_LOCALS: Readonly<Record<"aws_regions", readonly string[]>> = {
   aws_regions: AWS_REGIONS,

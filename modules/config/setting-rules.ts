@@ -5,7 +5,6 @@
  * and adds the variable's name and description. Grouped as the
  * configuration is; the group's relations (rules that join two of its settings) follow it.
  */
-import { AWS_REGIONS } from "@aws-cdk/region-info/lib/aws-entities";
 import { OSS_RELEASE_LINES } from "../spinnaker/releases";
 import {
   absent,
@@ -30,6 +29,7 @@ import {
   pattern,
   prefixFrom,
   type Relation,
+  RULE_LOCALS,
   type Rule,
   stringMap,
   text,
@@ -124,8 +124,8 @@ export const CLAIM_PATTERN = /^[A-Za-z0-9_:.-]{1,128}$/;
 export const CLIENT_ID_PATTERN = /^[!-#%-~]{1,255}$/;
 /** A key of a JSON secret in a secret reference (`!k:<key>`). */
 export const SECRET_KEY_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
-/** Every AWS region in every partition that aws-cdk's region-info knows. */
-export const AWS_REGION_NAMES: readonly string[] = AWS_REGIONS;
+/** Every AWS region in every partition that aws-cdk's region-info knows (a module reads `local.aws_regions`). */
+export const AWS_REGION_NAMES: readonly string[] = RULE_LOCALS.aws_regions;
 /** The widest block SSH may come from: wider is the internet in all but name. */
 export const SSH_MIN_PREFIX = 8;
 /**
